@@ -179,7 +179,9 @@ export interface DecisionRecord {
   ttfbMs: number | null;
   /** HTTP status the client received. */
   status: number;
+  /** The draft model's call, when one was made. */
   draft?: CallRecord;
+  /** The requested (or verifier) model's call: escalations, draft errors and passthroughs. */
   verifier?: CallRecord;
   /** Draft failure message (draft_error) or upstream failure. */
   error?: string;
