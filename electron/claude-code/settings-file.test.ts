@@ -1,0 +1,159 @@
+import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BACKUP_SUFFIX,
+  ClaudeCodeSettingsFile,
+  claudeSettingsPath,
+  type ClaudeCodeAddition,
+} from './settings-file';
+
+const URL_8000 = 'http://127.0.0.1:8000';
+const URL_9000 = 'http://127.0.0.1:9000';
+
+let home: string;
+let file: string;
+let saved: ClaudeCodeAddition | null;
+let settings: ClaudeCodeSettingsFile;
+
+function memoryRecord() {
+  return { get: () => saved, set: (value: ClaudeCodeAddition | null) => void (saved = value) };
+}
+
+async function readJson(p = file): Promise<Record<string, any>> {
+  return JSON.parse(await readFile(p, 'utf8'));
+}
+
+async function writeSettings(content: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+}
+
+beforeEach(async () => {
+  home = await mkdtemp(path.join(tmpdir(), 'cf-home-'));
+  file = claudeSettingsPath(home);
+  saved = null;
+  settings = new ClaudeCodeSettingsFile(file, memoryRecord());
+});
+
+afterEach(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('claudeSettingsPath', () => {
+  it('uses ~/.claude/settings.json, or CLAUDE_CONFIG_DIR when set', () => {
+    expect(claudeSettingsPath('/home/u')).toBe(path.join('/home/u', '.claude', 'settings.json'));
+    expect(claudeSettingsPath('/home/u', { CLAUDE_CONFIG_DIR: '/cfg' })).toBe(path.join('/cfg', 'settings.json'));
+  });
+});
+
+describe('Claude Code settings file', () => {
+  it('creates the file and its folder when missing', async () => {
+    expect(await settings.state(URL_8000)).toEqual({ settingsPath: file, configured: false, baseUrl: null, error: null });
+    const state = await settings.configure(URL_8000);
+    expect(state).toMatchObject({ configured: true, baseUrl: URL_8000, error: null });
+    expect(await readJson()).toEqual({ env: { ANTHROPIC_BASE_URL: URL_8000 } });
+    // Nothing existed, so there is nothing to back up.
+    await expect(stat(file + BACKUP_SUFFIX)).rejects.toThrow();
+  });
+
+  it('keeps every other key and writes a backup of the previous content first', async () => {
+    const original = {
+      model: 'opus',
+      permissions: { allow: ['Bash(npm test)'] },
+      env: { DISABLE_TELEMETRY: '1' },
+      hooks: { PreToolUse: [] },
+    };
+    await writeSettings(original);
+    await settings.configure(URL_8000);
+    expect(await readJson()).toEqual({ ...original, env: { DISABLE_TELEMETRY: '1', ANTHROPIC_BASE_URL: URL_8000 } });
+    expect(await readJson(file + BACKUP_SUFFIX)).toEqual(original);
+    // The atomic write leaves no temporary files behind.
+    expect((await readdir(path.dirname(file))).sort()).toEqual(['settings.json', 'settings.json' + BACKUP_SUFFIX]);
+  });
+
+  it('refuses a file that is not valid JSON and leaves it byte for byte', async () => {
+    const broken = '{ "model": "opus", // a comment\n }';
+    await writeSettings(broken);
+    const state = await settings.configure(URL_8000);
+    expect(state.configured).toBe(false);
+    expect(state.error).toMatch(/not valid JSON/);
+    expect(await readFile(file, 'utf8')).toBe(broken);
+    expect(saved).toBeNull();
+    expect((await settings.remove(URL_8000)).error).toMatch(/not valid JSON/);
+    expect(await readFile(file, 'utf8')).toBe(broken);
+  });
+
+  it('refuses JSON that is not an object, or whose env is not an object', async () => {
+    await writeSettings('[1, 2]');
+    expect((await settings.configure(URL_8000)).error).toMatch(/not contain a JSON object/);
+    await writeSettings({ env: 'oops' });
+    expect((await settings.configure(URL_8000)).error).toMatch(/"env" .* is not an object/);
+    expect(await readJson()).toEqual({ env: 'oops' });
+  });
+
+  it('remove takes out only what the app added', async () => {
+    await writeSettings({ model: 'sonnet', env: { DISABLE_TELEMETRY: '1' } });
+    await settings.configure(URL_8000);
+    const state = await settings.remove(URL_8000);
+    expect(state).toMatchObject({ configured: false, baseUrl: null });
+    expect(await readJson()).toEqual({ model: 'sonnet', env: { DISABLE_TELEMETRY: '1' } });
+    expect(saved).toBeNull();
+  });
+
+  it('remove deletes an env object the app created and restores a value it replaced', async () => {
+    await writeSettings({ model: 'sonnet' });
+    await settings.configure(URL_8000);
+    await settings.remove(URL_8000);
+    expect(await readJson()).toEqual({ model: 'sonnet' });
+
+    await writeSettings({ env: { ANTHROPIC_BASE_URL: 'https://gateway.example.com' } });
+    await settings.configure(URL_8000);
+    expect((await readJson()).env.ANTHROPIC_BASE_URL).toBe(URL_8000);
+    await settings.remove(URL_8000);
+    expect(await readJson()).toEqual({ env: { ANTHROPIC_BASE_URL: 'https://gateway.example.com' } });
+  });
+
+  it('remove leaves a base URL alone that the user pointed elsewhere by hand', async () => {
+    await settings.configure(URL_8000);
+    await writeSettings({ env: { ANTHROPIC_BASE_URL: 'https://gateway.example.com' }, theme: 'dark' });
+    expect((await settings.state(URL_8000)).configured).toBe(false);
+    const state = await settings.remove(URL_8000);
+    expect(state).toMatchObject({ configured: false, baseUrl: 'https://gateway.example.com' });
+    expect(await readJson()).toEqual({ env: { ANTHROPIC_BASE_URL: 'https://gateway.example.com' }, theme: 'dark' });
+  });
+
+  it('detects the state from the file, including hand edits', async () => {
+    await writeSettings({ env: { ANTHROPIC_BASE_URL: URL_8000 + '/' } });
+    expect(await settings.state(URL_8000)).toMatchObject({ configured: true, error: null });
+    await writeSettings({ env: {} });
+    expect(await settings.state(URL_8000)).toMatchObject({ configured: false, baseUrl: null });
+  });
+
+  it('a port change moves the setting along only when the app configured it', async () => {
+    await writeSettings({ model: 'opus' });
+    await settings.configure(URL_8000);
+    const moved = await settings.follow(URL_9000);
+    expect(moved).toMatchObject({ configured: true, baseUrl: URL_9000 });
+    expect(await readJson()).toEqual({ model: 'opus', env: { ANTHROPIC_BASE_URL: URL_9000 } });
+    expect(saved?.addedBaseUrl).toBe(URL_9000);
+    // Removing after the move still removes exactly what was added.
+    await settings.remove(URL_9000);
+    expect(await readJson()).toEqual({ model: 'opus' });
+
+    // Set by hand (no record): a port change does not touch it.
+    await writeSettings({ env: { ANTHROPIC_BASE_URL: URL_8000 } });
+    const untouched = await settings.follow(URL_9000);
+    expect(untouched).toMatchObject({ configured: false, baseUrl: URL_8000 });
+    expect(await readJson()).toEqual({ env: { ANTHROPIC_BASE_URL: URL_8000 } });
+  });
+
+  it.skipIf(process.platform === 'win32')('keeps the file mode of an existing file (POSIX only)', async () => {
+    await writeSettings({ a: 1 });
+    const { chmod } = await import('node:fs/promises');
+    await chmod(file, 0o640);
+    await settings.configure(URL_8000);
+    expect((await stat(file)).mode & 0o777).toBe(0o640);
+  });
+});
