@@ -96,6 +96,12 @@ export interface QualityResult {
 export interface QualityOptions {
   /** The draft is still streaming: skip signals that need the end (length, truncation, final answer). */
   partial?: boolean;
+  /**
+   * On a partial draft: how many leading content blocks are complete (their
+   * content_block_stop was seen), so a finished tool_use block is validated at once.
+   * Default: every block but the last.
+   */
+  completeBlocks?: number;
 }
 
 /** The quality checker: a pure, fast function. */

@@ -1,0 +1,88 @@
+// Code in the draft: JSON blocks must parse, JavaScript must parse (acorn), other
+// languages must at least balance their brackets, and every fence must be closed.
+import { parse as parseJs } from 'acorn';
+import type { QualitySignal } from '../types';
+import type { SignalCheck } from './context';
+import { findFences } from './fences';
+
+const JS = new Set(['js', 'javascript', 'mjs', 'cjs', 'node']);
+/** Languages whose strings and comments we can skip reliably: lang -> line comment. */
+const BRACKETED: Record<string, { line: string | null; block: boolean; quotes: string }> = {};
+for (const lang of ['ts', 'typescript', 'tsx', 'jsx', 'java', 'c', 'h', 'cpp', 'c++', 'cc', 'cs', 'csharp', 'go', 'kotlin', 'kt', 'swift', 'scala', 'dart', 'php']) {
+  BRACKETED[lang] = { line: '//', block: true, quotes: '"\'`' };
+}
+BRACKETED.rust = BRACKETED.rs = { line: '//', block: true, quotes: '"' }; // 'a is a lifetime, not a quote
+for (const lang of ['python', 'py', 'ruby', 'rb', 'r']) BRACKETED[lang] = { line: '#', block: false, quotes: '"\'' };
+
+const PAIRS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+
+/** The first unbalanced bracket, or null. Skips strings and comments. */
+export function unbalanced(code: string, syntax: { line: string | null; block: boolean; quotes: string }): string | null {
+  const stack: string[] = [];
+  for (let i = 0; i < code.length; i++) {
+    const ch = code[i];
+    if (syntax.line && code.startsWith(syntax.line, i)) {
+      const eol = code.indexOf('\n', i);
+      if (eol < 0) break;
+      i = eol;
+    } else if (syntax.block && ch === '/' && code[i + 1] === '*') {
+      const end = code.indexOf('*/', i + 2);
+      if (end < 0) return 'unclosed comment';
+      i = end + 1;
+    } else if (syntax.quotes.includes(ch) && code.startsWith(ch.repeat(3), i)) {
+      const end = code.indexOf(ch.repeat(3), i + 3); // Python docstrings, Kotlin/Swift raw strings
+      if (end < 0) return `unclosed string ${ch.repeat(3)}`;
+      i = end + 2;
+    } else if (syntax.quotes.includes(ch)) {
+      let j = i + 1;
+      while (j < code.length && code[j] !== ch && (ch === '`' || code[j] !== '\n')) j += code[j] === '\\' ? 2 : 1;
+      if (j >= code.length || code[j] !== ch) return `unclosed string ${ch}`;
+      i = j;
+    } else if (ch === '(' || ch === '[' || ch === '{') {
+      stack.push(ch);
+    } else if (ch === ')' || ch === ']' || ch === '}') {
+      if (stack.pop() !== PAIRS[ch]) return `unmatched '${ch}'`;
+    }
+  }
+  return stack.length > 0 ? `unclosed '${stack[stack.length - 1]}'` : null;
+}
+
+function jsError(code: string): string | null {
+  const options = { ecmaVersion: 'latest', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowHashBang: true, allowImportExportEverywhere: true } as const;
+  try {
+    parseJs(code, { ...options, sourceType: 'module' });
+    return null;
+  } catch (moduleError) {
+    try {
+      parseJs(code, { ...options, sourceType: 'script' }); // sloppy-mode code (with, octal literals)
+      return null;
+    } catch {
+      return (moduleError as Error).message;
+    }
+  }
+}
+
+export const code: SignalCheck = (ctx) => {
+  const signals: QualitySignal[] = [];
+  for (const fence of findFences(ctx.text)) {
+    if (!fence.closed) {
+      if (!ctx.partial) signals.push({ name: 'unfinished_code', penalty: 0.6, reason: `unclosed ${fence.lang || 'code'} block` });
+      continue;
+    }
+    if (!fence.code.trim()) continue;
+    if (fence.lang === 'json') {
+      try {
+        JSON.parse(fence.code);
+      } catch (error) {
+        signals.push({ name: 'invalid_json', penalty: 0.5, reason: `JSON block does not parse: ${(error as Error).message}` });
+      }
+    } else if (JS.has(fence.lang)) {
+      const error = jsError(fence.code);
+      if (error) signals.push({ name: 'invalid_code', penalty: 0.4, reason: `JavaScript block does not parse: ${error}` });
+    } else if (BRACKETED[fence.lang]) {
+      const error = unbalanced(fence.code, BRACKETED[fence.lang]);
+      if (error) signals.push({ name: 'invalid_code', penalty: 0.35, reason: `${fence.lang} block is malformed: ${error}` });
+    }
+  }
+  return signals;
+};

@@ -1,0 +1,56 @@
+// What every signal family reads: the draft's text and the question it answers,
+// extracted once per check so each family stays a small pure function.
+import type { AssistantMessage, ContentBlock, Message, MessagesRequest, QualitySignal } from '../types';
+
+export interface DraftContext {
+  request: MessagesRequest;
+  draft: AssistantMessage;
+  /** The draft is still streaming. */
+  partial: boolean;
+  /** Leading content blocks that are complete (all of them unless partial). */
+  completeBlocks: number;
+  /** The draft's text blocks, joined. */
+  text: string;
+  /** The text of the last user turn (tool results excluded). */
+  question: string;
+}
+
+/** One family of signals: a pure function of the context. */
+export type SignalCheck = (ctx: DraftContext) => QualitySignal[];
+
+function blockText(content: string | ContentBlock[]): string {
+  if (typeof content === 'string') return content;
+  let out = '';
+  for (const block of content) {
+    if (block.type === 'text' && typeof block.text === 'string') out += (out ? '\n\n' : '') + block.text;
+  }
+  return out;
+}
+
+/** The last user turn that carries text: tool results alone are not a question. */
+function lastQuestion(messages: Message[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message.role !== 'user') continue;
+    const text = blockText(message.content);
+    if (text.trim()) return text;
+  }
+  return '';
+}
+
+export function buildContext(
+  request: MessagesRequest,
+  draft: AssistantMessage,
+  partial: boolean,
+  completeBlocks: number | undefined,
+): DraftContext {
+  const content = Array.isArray(draft.content) ? draft.content : [];
+  return {
+    request,
+    draft,
+    partial,
+    completeBlocks: partial ? (completeBlocks ?? Math.max(0, content.length - 1)) : content.length,
+    text: blockText(content),
+    question: lastQuestion(Array.isArray(request.messages) ? request.messages : []),
+  };
+}

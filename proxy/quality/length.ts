@@ -1,0 +1,34 @@
+// Empty drafts and drafts too short for what the question asks. A tool call is an
+// answer in itself, so drafts with tool_use blocks are judged by the tool checks.
+import type { SignalCheck } from './context';
+
+/** Questions that ask for an explanation, a piece of writing or code. */
+const ELABORATE =
+  /\b(?:explain|describe|why|compare|contrast|discuss|elaborate|write|implement|design|refactor|summari[sz]e|outline|step[- ]by[- ]step|in detail|detailed|essay|pros and cons|how (?:do|does|can|should|would|to))\b/i;
+/** Questions that ask for a short answer on purpose. */
+const BRIEF = /\b(?:one word|single word|yes or no|true or false|only (?:the|a) (?:number|answer|name)|just (?:the|a) (?:number|answer|name)|briefly|in one sentence)\b/i;
+
+function wordCount(text: string): number {
+  const words = text.match(/\S+/g);
+  return words ? words.length : 0;
+}
+
+export const length: SignalCheck = (ctx) => {
+  if (ctx.partial) return [];
+  if (ctx.draft.content.some((block) => block.type === 'tool_use')) return [];
+  const words = wordCount(ctx.text);
+  if (words === 0) return [{ name: 'empty', penalty: 1, reason: 'the draft has no text and no tool call' }];
+  if (BRIEF.test(ctx.question)) return [];
+  const questionWords = wordCount(ctx.question);
+  const expected = ELABORATE.test(ctx.question) ? 20 : Math.min(12, 3 + questionWords / 10);
+  if (words >= expected) return [];
+  const penalty = 0.6 * (1 - words / expected);
+  if (penalty < 0.05) return [];
+  return [
+    {
+      name: 'too_short',
+      penalty,
+      reason: `${words} word${words === 1 ? '' : 's'} for a question that calls for about ${Math.round(expected)}+`,
+    },
+  ];
+};

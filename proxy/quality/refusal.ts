@@ -1,0 +1,26 @@
+// Refusals and apology openings. Only the opening counts: "I can't" deep inside a
+// helpful answer ("I can't see your config, so check X") is not a refusal.
+import type { QualitySignal } from '../types';
+import type { SignalCheck } from './context';
+
+const OPENING_CHARS = 280;
+
+const REFUSAL =
+  /\b(?:I|we)\s*(?:can(?:not|['’]t)|won['’]t|will not|(?:am|['’]m) (?:unable|not able)|must (?:respectfully )?decline|do(?:n['’]t| not) feel comfortable)\s+(?:to\s+)?(?:help|assist|provide|comply|fulfil+|do (?:that|this)|create|write|generate|answer|engage|share|support|complete|give|offer|produce|discuss|continue)\b/i;
+const AI_DISCLAIMER = /\bas an AI(?: language model| assistant)?\b/i;
+const APOLOGY = /^(?:I['’]m sorry|I am sorry|I apologi[sz]e|Sorry|My apologies|Unfortunately)\b/i;
+
+export const refusal: SignalCheck = (ctx) => {
+  const opening = ctx.text.trimStart().slice(0, OPENING_CHARS);
+  if (!opening) return [];
+  const signals: QualitySignal[] = [];
+  const refused = REFUSAL.exec(opening);
+  if (refused) {
+    signals.push({ name: 'refusal', penalty: 0.9, reason: `refusal opening: "${refused[0]}"`, decisive: true });
+  } else if (AI_DISCLAIMER.test(opening)) {
+    signals.push({ name: 'refusal', penalty: 0.6, reason: 'opens with an "as an AI" disclaimer', decisive: true });
+  } else if (APOLOGY.test(opening)) {
+    signals.push({ name: 'apology', penalty: 0.3, reason: 'opens with an apology' });
+  }
+  return signals;
+};

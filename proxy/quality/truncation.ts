@@ -1,0 +1,34 @@
+// A draft that did not finish: cut off by max_tokens, or ending mid-expression or
+// mid-sentence. Both need the end of the draft, so they are skipped while streaming.
+import type { QualitySignal } from '../types';
+import type { SignalCheck } from './context';
+
+/** Ends on an operator, an opening bracket or a connective: the text was cut. */
+const DANGLING_END = /(?:[-+*/×=<({[,:&|^]|\b(?:and|or|the|a|an|of|to|is|are|was|with|for|by|then|so|which|that|because|but|in|at|from|as)|\d+\s*[-+*/×])\s*$/i;
+
+export const truncation: SignalCheck = (ctx) => {
+  if (ctx.partial) return [];
+  const signals: QualitySignal[] = [];
+  if (ctx.draft.stop_reason === 'max_tokens') {
+    signals.push({ name: 'truncated', penalty: 0.9, reason: 'truncated at max_tokens' });
+    return signals;
+  }
+  const hasToolUse = ctx.draft.content.some((block) => block.type === 'tool_use');
+  const tail = ctx.text.trimEnd().slice(-40);
+  if (tail && !hasToolUse && (DANGLING_END.test(tail) || unclosedOnLastLine(ctx.text)) && !tail.endsWith('```')) {
+    signals.push({ name: 'unfinished', penalty: 0.7, reason: `ends mid-sentence: "…${tail.slice(-20)}"` });
+  }
+  return signals;
+};
+
+/** The last line opens a parenthesis or bracket it never closes. */
+function unclosedOnLastLine(text: string): boolean {
+  const trimmed = text.trimEnd();
+  const line = trimmed.slice(trimmed.lastIndexOf('\n') + 1);
+  let depth = 0;
+  for (const ch of line) {
+    if (ch === '(' || ch === '[') depth++;
+    else if ((ch === ')' || ch === ']') && depth > 0) depth--;
+  }
+  return depth > 0;
+}
