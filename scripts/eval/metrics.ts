@@ -1,0 +1,219 @@
+// The arithmetic of a replay: AUROC, the quality/cost curve over thresholds, savings at
+// 95 % of verifier-only quality, APGR, and the random and oracle reference checkers.
+
+/** One dataset row as the metrics see it. */
+export interface ScoredRow {
+  confidence: number;
+  draftQuality: number;
+  verifierQuality: number;
+  /** Cost of the draft call and of the verifier call, in dollars. */
+  draftCost: number;
+  verifierCost: number;
+}
+
+export interface CurvePoint {
+  /** Accept when confidence >= threshold; null = accept nothing (always escalate). */
+  threshold: number | null;
+  acceptance: number;
+  quality: number;
+  cost: number;
+  /** 1 - cost / verifier-only cost; negative when the cascade costs more. */
+  savings: number;
+}
+
+export interface Baseline {
+  rows: number;
+  draftOnlyQuality: number;
+  verifierOnlyQuality: number;
+  verifierOnlyCost: number;
+  /** Share of rows where the draft is good enough (draft quality >= verifier quality). */
+  goodEnough: number;
+}
+
+export interface Summary {
+  auroc: number | null;
+  /** The cheapest curve point with quality >= 95 % of verifier-only; null if none. */
+  at95: CurvePoint | null;
+  apgr: number | null;
+  /** Operating points at the given thresholds (0.6, 0.7, 0.8 by default). */
+  atThresholds: CurvePoint[];
+  curve: CurvePoint[];
+}
+
+export const DEFAULT_THRESHOLDS = [0.6, 0.7, 0.8];
+export const QUALITY_TARGET = 0.95;
+
+const goodEnough = (row: ScoredRow) => row.draftQuality >= row.verifierQuality;
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+export function baseline(rows: ScoredRow[]): Baseline {
+  const n = rows.length;
+  return {
+    rows: n,
+    draftOnlyQuality: sum(rows.map((r) => r.draftQuality)) / n,
+    verifierOnlyQuality: sum(rows.map((r) => r.verifierQuality)) / n,
+    verifierOnlyCost: sum(rows.map((r) => r.verifierCost)),
+    goodEnough: rows.filter(goodEnough).length / n,
+  };
+}
+
+/** Mann–Whitney AUROC of confidence for "good enough"; ties count one half. */
+export function auroc(rows: ScoredRow[]): number | null {
+  const sorted = [...rows].sort((a, b) => a.confidence - b.confidence);
+  const positives = rows.filter(goodEnough).length;
+  const negatives = rows.length - positives;
+  if (positives === 0 || negatives === 0) return null;
+  let rankSum = 0;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j].confidence === sorted[i].confidence) j++;
+    const averageRank = (i + 1 + j) / 2; // ranks i+1 … j share their mean
+    for (let k = i; k < j; k++) if (goodEnough(sorted[k])) rankSum += averageRank;
+    i = j;
+  }
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/** Rows grouped by equal confidence, most confident first: a threshold cannot split a group. */
+function groups(rows: ScoredRow[]): ScoredRow[][] {
+  const sorted = [...rows].sort((a, b) => b.confidence - a.confidence);
+  const out: ScoredRow[][] = [];
+  for (const row of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[0].confidence === row.confidence) last.push(row);
+    else out.push([row]);
+  }
+  return out;
+}
+
+/** Every distinct operating point, from accepting nothing to accepting everything. */
+export function curve(rows: ScoredRow[]): CurvePoint[] {
+  const base = baseline(rows);
+  const n = rows.length;
+  const draftCost = sum(rows.map((r) => r.draftCost));
+  let quality = base.verifierOnlyQuality * n;
+  let cost = draftCost + base.verifierOnlyCost;
+  let accepted = 0;
+  const point = (threshold: number | null): CurvePoint => ({
+    threshold,
+    acceptance: accepted / n,
+    quality: quality / n,
+    cost,
+    savings: 1 - cost / base.verifierOnlyCost,
+  });
+  const points = [point(null)];
+  for (const group of groups(rows)) {
+    for (const row of group) {
+      quality += row.draftQuality - row.verifierQuality;
+      cost -= row.verifierCost;
+      accepted++;
+    }
+    points.push(point(group[0].confidence));
+  }
+  return points;
+}
+
+export function pointAt(rows: ScoredRow[], threshold: number): CurvePoint {
+  const accepted = rows.filter((r) => r.confidence >= threshold);
+  const base = baseline(rows);
+  const cost = sum(rows.map((r) => r.draftCost)) + base.verifierOnlyCost - sum(accepted.map((r) => r.verifierCost));
+  const quality = sum(rows.map((r) => (r.confidence >= threshold ? r.draftQuality : r.verifierQuality))) / rows.length;
+  return { threshold, acceptance: accepted.length / rows.length, quality, cost, savings: 1 - cost / base.verifierOnlyCost };
+}
+
+export function cheapestAtQuality(points: CurvePoint[], minQuality: number): CurvePoint | null {
+  let best: CurvePoint | null = null;
+  // A hair of slack so a point exactly at the target is not lost to float rounding.
+  for (const p of points) if (p.quality >= minQuality - 1e-12 && (!best || p.cost < best.cost)) best = p;
+  return best;
+}
+
+/**
+ * Average performance gap recovered over every acceptance rate 0/n … n/n. Rows tied in
+ * confidence are accepted in random order, so within a tie the expected quality is used.
+ */
+export function apgr(rows: ScoredRow[]): number | null {
+  const base = baseline(rows);
+  const gap = base.verifierOnlyQuality - base.draftOnlyQuality;
+  if (gap === 0) return null;
+  const n = rows.length;
+  let total = 0;
+  let gained = base.verifierOnlyQuality * n; // quality sum at the current acceptance count
+  const pgr = (qualitySum: number) => (qualitySum / n - base.draftOnlyQuality) / gap;
+  total += pgr(gained);
+  for (const group of groups(rows)) {
+    const delta = sum(group.map((r) => r.draftQuality - r.verifierQuality)) / group.length;
+    for (let j = 0; j < group.length; j++) {
+      gained += delta;
+      total += pgr(gained);
+    }
+  }
+  return total / (n + 1);
+}
+
+export function summarize(rows: ScoredRow[], thresholds = DEFAULT_THRESHOLDS): Summary {
+  const points = curve(rows);
+  return {
+    auroc: auroc(rows),
+    at95: cheapestAtQuality(points, QUALITY_TARGET * baseline(rows).verifierOnlyQuality),
+    apgr: apgr(rows),
+    atThresholds: thresholds.map((t) => pointAt(rows, t)),
+    curve: points,
+  };
+}
+
+/** Deterministic PRNG (mulberry32) so the random checker's numbers are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const mean = (values: (number | null)[]): number | null => {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length === values.length && known.length > 0 ? sum(known) / known.length : null;
+};
+
+function meanPoint(points: (CurvePoint | null)[]): CurvePoint | null {
+  if (points.some((p) => p === null)) return null;
+  const ps = points as CurvePoint[];
+  return {
+    threshold: mean(ps.map((p) => p.threshold)),
+    acceptance: sum(ps.map((p) => p.acceptance)) / ps.length,
+    quality: sum(ps.map((p) => p.quality)) / ps.length,
+    cost: sum(ps.map((p) => p.cost)) / ps.length,
+    savings: sum(ps.map((p) => p.savings)) / ps.length,
+  };
+}
+
+/** A checker with uniform random confidence, averaged over `seeds` runs (no curve). */
+export function randomSummary(rows: ScoredRow[], seeds = 20, thresholds = DEFAULT_THRESHOLDS): Summary {
+  const runs = Array.from({ length: seeds }, (_, seed) => {
+    const next = seededRandom(seed + 1);
+    return summarize(rows.map((r) => ({ ...r, confidence: next() })), thresholds);
+  });
+  return {
+    auroc: mean(runs.map((r) => r.auroc)),
+    at95: meanPoint(runs.map((r) => r.at95)),
+    apgr: mean(runs.map((r) => r.apgr)),
+    atThresholds: thresholds.map((_, i) => meanPoint(runs.map((r) => r.atThresholds[i])) as CurvePoint),
+    curve: [],
+  };
+}
+
+/**
+ * The oracle knows every row's quality: it accepts drafts in order of how much quality
+ * they keep (draft - verifier), and among equals the ones whose escalation costs most.
+ */
+export function oracleSummary(rows: ScoredRow[], thresholds = DEFAULT_THRESHOLDS): Summary {
+  const order = [...rows].sort(
+    (a, b) => b.draftQuality - b.verifierQuality - (a.draftQuality - a.verifierQuality) || b.verifierCost - a.verifierCost,
+  );
+  const ranked = order.map((r, i) => ({ ...r, confidence: goodEnough(r) ? 1 - i / (2 * rows.length) : 0.5 - i / (2 * rows.length) }));
+  return summarize(ranked, thresholds);
+}
