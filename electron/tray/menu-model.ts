@@ -12,6 +12,7 @@ export interface TrayState {
 }
 
 export type TrayAction =
+  | 'retry-proxy'
   | 'copy-base-url'
   | 'configure-claude-code'
   | 'remove-claude-code'
@@ -58,8 +59,11 @@ export function todayLine(today: Totals | null): string {
 export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   const { status, claudeCode } = state;
   const configured = claudeCode?.configured ?? false;
+  const retry: TrayMenuItem[] =
+    status.state === 'error' ? [{ kind: 'action', action: 'retry-proxy', label: 'Retry starting proxy', enabled: true }] : [];
   return [
     { kind: 'info', label: statusLine(status) },
+    ...retry,
     { kind: 'info', label: todayLine(state.today) },
     { kind: 'separator' },
     { kind: 'action', action: 'copy-base-url', label: 'Copy base URL', enabled: status.baseUrl !== '' },

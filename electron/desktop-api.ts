@@ -1,0 +1,30 @@
+// The desktop-only actions of the bridge (DesktopApi), built from small adapters so
+// they run in Node tests; main.ts passes Electron's clipboard and login item.
+import type { ControlApi, DesktopApi } from '../proxy/control/api';
+import type { ClaudeCodeSettingsFile } from './claude-code/settings-file';
+import type { LoginItem } from './system/login-item';
+
+export interface DesktopApiDeps {
+  control: ControlApi;
+  claudeCode: ClaudeCodeSettingsFile;
+  clipboard: { writeText(text: string): void };
+  loginItem: LoginItem;
+}
+
+export function createDesktopApi({ control, claudeCode, clipboard, loginItem }: DesktopApiDeps): DesktopApi {
+  const baseUrl = async () => (await control.getStatus()).baseUrl;
+  return {
+    getClaudeCodeState: async () => claudeCode.state(await baseUrl()),
+    configureClaudeCode: async () => claudeCode.configure(await baseUrl()),
+    removeClaudeCode: async () => claudeCode.remove(await baseUrl()),
+    async copyBaseUrl() {
+      const url = await baseUrl();
+      clipboard.writeText(url);
+      return url;
+    },
+    async setStartAtLogin(enabled) {
+      await loginItem.setEnabled(enabled);
+      return control.updateSettings({ startAtLogin: enabled });
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// The lifecycle against the real proxy context and server on loopback.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ProxyStatus } from '../../proxy/control/api';
+import type { ProxyContext } from '../../proxy/context';
+import { startProxyServer } from '../../proxy/server';
+import { createProxyContext } from '../../proxy/state/context';
+import { createMemoryStore } from '../../proxy/state/stores';
+import { ProxyLifecycle, type StartServer } from './proxy-lifecycle';
+
+const quiet = { info: () => undefined, warn: () => undefined };
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function occupy(port: number): Promise<Server> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
+}
+
+async function waitForStatus(ctx: ProxyContext, predicate: (s: ProxyStatus) => boolean): Promise<ProxyStatus> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const status = await ctx.control.getStatus();
+    if (predicate(status)) return status;
+    if (Date.now() > deadline) throw new Error(`status never matched: ${JSON.stringify(status)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let dataDir: string;
+let ctx: ProxyContext;
+let lifecycle: ProxyLifecycle | null;
+let blockers: Server[];
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'cf-lifecycle-'));
+  ctx = await createProxyContext({ env: {}, store: createMemoryStore(), dataDir, logger: quiet });
+  lifecycle = null;
+  blockers = [];
+});
+
+afterEach(async () => {
+  await lifecycle?.stop();
+  await ctx.close();
+  for (const b of blockers) await new Promise((r) => b.close(r));
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('proxy lifecycle', () => {
+  it('starts the proxy on the configured port and reports running', async () => {
+    const port = await freePort();
+    await ctx.control.updateSettings({ port });
+    const running: string[] = [];
+    lifecycle = new ProxyLifecycle({ ctx, startServer: startProxyServer, onRunning: (url) => void running.push(url) });
+    await lifecycle.start();
+    const status = await ctx.control.getStatus();
+    expect(status).toMatchObject({ state: 'running', baseUrl: `http://127.0.0.1:${port}`, error: null });
+    expect(running).toEqual([`http://127.0.0.1:${port}`]);
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it('shows the error when the port is in use, and starts on retry once it is free', async () => {
+    const port = await freePort();
+    blockers.push(await occupy(port));
+    await ctx.control.updateSettings({ port });
+    const errors: string[] = [];
+    lifecycle = new ProxyLifecycle({ ctx, startServer: startProxyServer, onError: (m) => void errors.push(m) });
+    await lifecycle.start();
+    const status = await ctx.control.getStatus();
+    expect(status.state).toBe('error');
+    expect(status.error).toMatch(new RegExp(`Port ${port}.*already in use`));
+    expect(errors).toHaveLength(1);
+
+    await new Promise((r) => blockers.pop()!.close(r));
+    await lifecycle.restart();
+    expect(await ctx.control.getStatus()).toMatchObject({ state: 'running', error: null });
+  });
+
+  it('restarts on a port change, only when host or port change', async () => {
+    const [first, second] = [await freePort(), await freePort()];
+    await ctx.control.updateSettings({ port: first });
+    let starts = 0;
+    const counting: StartServer = (c, address) => {
+      starts++;
+      return startProxyServer(c, address);
+    };
+    const running: string[] = [];
+    lifecycle = new ProxyLifecycle({ ctx, startServer: counting, onRunning: (url) => void running.push(url) });
+    await lifecycle.start();
+
+    await ctx.control.updateSettings({ paused: true });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(starts).toBe(1);
+
+    await ctx.control.updateSettings({ port: second });
+    await waitForStatus(ctx, (s) => s.state === 'running' && s.baseUrl.endsWith(`:${second}`));
+    expect(starts).toBe(2);
+    expect(running).toEqual([`http://127.0.0.1:${first}`, `http://127.0.0.1:${second}`]);
+    // The old port is released, the new one answers.
+    await expect(fetch(`http://127.0.0.1:${first}/health`)).rejects.toThrow();
+    expect((await fetch(`http://127.0.0.1:${second}/health`)).status).toBe(200);
+  });
+
+  it('stop closes the server and reports stopped', async () => {
+    const port = await freePort();
+    await ctx.control.updateSettings({ port });
+    lifecycle = new ProxyLifecycle({ ctx, startServer: startProxyServer });
+    await lifecycle.start();
+    await lifecycle.stop();
+    lifecycle = null;
+    expect((await ctx.control.getStatus()).state).toBe('stopped');
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,131 @@
+// Keeps the tray's state current from the control API's live events and the Claude
+// Code settings file, and carries out the menu's actions. The Electron adapter only
+// renders what this produces (menu, icon, tooltip) and forwards clicks.
+import type { ControlApi, ControlEvent, DesktopApi, ProxyStatus, Unsubscribe } from '../../proxy/control/api';
+import { createEventBatcher, type EventBatcher } from '../ipc/event-batcher';
+import { buildTrayMenu, type TrayAction, type TrayMenuItem, type TrayState } from './menu-model';
+
+export interface TrayControllerDeps {
+  control: ControlApi;
+  desktop: DesktopApi;
+  openDashboard(): void;
+  restartProxy(): Promise<void>;
+  quit(): void;
+  /** A short confirmation or error the user should see (notification or dialog). */
+  notify(title: string, body: string): void;
+  /** Renders the new state (menu, icon, tooltip). */
+  render(state: TrayState): void;
+}
+
+const INITIAL_STATUS: ProxyStatus = {
+  state: 'starting',
+  baseUrl: '',
+  paused: false,
+  upstreamUrl: '',
+  error: null,
+  version: '',
+  startedAt: null,
+};
+
+export class TrayController {
+  private current: TrayState = { status: INITIAL_STATUS, today: null, claudeCode: null, startAtLogin: false };
+  private unsubscribe: Unsubscribe | null = null;
+  /** Rebuilding a native menu per request would be wasteful under load: a few times per second is plenty. */
+  private readonly batcher: EventBatcher = createEventBatcher({
+    send: (events) => events.forEach((event) => this.onEvent(event)),
+    intervalMs: 500,
+  });
+
+  constructor(private readonly deps: TrayControllerDeps) {}
+
+  get state(): TrayState {
+    return this.current;
+  }
+
+  menu(): TrayMenuItem[] {
+    return buildTrayMenu(this.current);
+  }
+
+  async init(): Promise<void> {
+    const { control } = this.deps;
+    this.unsubscribe = control.subscribe((event) => {
+      if (event.type !== 'decision') this.batcher.push(event);
+    });
+    const [status, stats, settings] = await Promise.all([control.getStatus(), control.getStats(), control.getSettings()]);
+    this.update({ status, today: stats.today, startAtLogin: settings.startAtLogin });
+    await this.refreshClaudeCode();
+  }
+
+  /** Re-reads Claude Code's settings file (it may have been edited by hand). */
+  async refreshClaudeCode(): Promise<void> {
+    const claudeCode = await this.deps.desktop.getClaudeCodeState();
+    const before = this.current.claudeCode;
+    if (before && JSON.stringify(before) === JSON.stringify(claudeCode)) return;
+    this.update({ claudeCode });
+  }
+
+  async run(action: TrayAction): Promise<void> {
+    const { control, desktop, notify } = this.deps;
+    try {
+      switch (action) {
+        case 'retry-proxy':
+          return await this.deps.restartProxy();
+        case 'copy-base-url':
+          return notify('Base URL copied', await desktop.copyBaseUrl());
+        case 'configure-claude-code': {
+          const state = await desktop.configureClaudeCode();
+          this.update({ claudeCode: state });
+          if (state.error) return notify('Claude Code settings not changed', state.error);
+          return notify('Claude Code configured', `New Claude Code sessions use ${state.baseUrl} (set in ${state.settingsPath}).`);
+        }
+        case 'remove-claude-code': {
+          const state = await desktop.removeClaudeCode();
+          this.update({ claudeCode: state });
+          if (state.error) return notify('Claude Code settings not changed', state.error);
+          return notify('Removed from Claude Code', `New Claude Code sessions talk to ${state.baseUrl ?? 'Anthropic'} directly.`);
+        }
+        case 'toggle-pause':
+          await control.updateSettings({ paused: !this.current.status.paused });
+          return;
+        case 'toggle-start-at-login': {
+          const settings = await desktop.setStartAtLogin(!this.current.startAtLogin);
+          return this.update({ startAtLogin: settings.startAtLogin });
+        }
+        case 'open-dashboard':
+          return this.deps.openDashboard();
+        case 'quit':
+          return this.deps.quit();
+      }
+    } catch (error) {
+      notify('CascadeFlow', (error as Error).message);
+    }
+  }
+
+  dispose(): void {
+    this.batcher.dispose();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  private onEvent(event: ControlEvent): void {
+    if (event.type === 'status') {
+      const moved = event.status.baseUrl !== this.current.status.baseUrl;
+      this.update({ status: event.status });
+      // "Configured" compares the file with the proxy's address, which just changed.
+      if (moved) void this.refreshClaudeCode().catch(() => undefined);
+    }
+    else if (event.type === 'stats') this.update({ today: event.stats.today });
+    else if (event.type === 'settings') {
+      // Pause is part of the status too, but a settings event may arrive first.
+      this.update({
+        startAtLogin: event.settings.startAtLogin,
+        status: { ...this.current.status, paused: event.settings.paused },
+      });
+    }
+  }
+
+  private update(patch: Partial<TrayState>): void {
+    this.current = { ...this.current, ...patch };
+    this.deps.render(this.current);
+  }
+}
