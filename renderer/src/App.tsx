@@ -1,0 +1,94 @@
+import { useEffect, useState } from 'react';
+import type { Transport } from './client/transport';
+import { useDashboard } from './state/useDashboard';
+import { Charts } from './views/Charts';
+import { DecisionLog } from './views/DecisionLog';
+import { Overview } from './views/Overview';
+import { Rules } from './views/Rules';
+import { Settings } from './views/Settings';
+
+const VIEWS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'charts', label: 'Charts' },
+  { id: 'rules', label: 'Rules' },
+  { id: 'log', label: 'Log' },
+  { id: 'settings', label: 'Settings' },
+] as const;
+
+type ViewId = (typeof VIEWS)[number]['id'];
+
+function viewFromHash(hash: string): ViewId {
+  const id = hash.replace(/^#/, '');
+  return VIEWS.find((v) => v.id === id)?.id ?? 'overview';
+}
+
+/** The current view lives in the URL fragment, so reloads and links keep it. */
+function useView(): [ViewId, (view: ViewId) => void] {
+  const [view, setView] = useState(() => viewFromHash(window.location.hash));
+  useEffect(() => {
+    const onHash = () => setView(viewFromHash(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  return [view, (next) => (window.location.hash = next)];
+}
+
+export function App({ transport }: { transport: Transport }) {
+  const { data, connected, loadError, reload, addDecisions } = useDashboard(transport);
+  const [view, setView] = useView();
+
+  const status = data?.status;
+  const pill = !connected
+    ? { tone: 'error', text: data ? 'Reconnecting…' : 'Connecting…' }
+    : !status
+      ? { tone: 'starting', text: 'Loading…' }
+      : status.state !== 'running'
+        ? { tone: status.state, text: status.error ?? status.state }
+        : status.paused
+          ? { tone: 'paused', text: 'Paused' }
+          : { tone: 'running', text: 'Running' };
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>CascadeFlow</h1>
+        <span className={`status-pill status-${pill.tone}`} role="status" data-testid="connection">
+          {pill.text}
+        </span>
+        <nav aria-label="Views">
+          {VIEWS.map((v) => (
+            <a key={v.id} href={`#${v.id}`} aria-current={view === v.id ? 'page' : undefined} onClick={(e) => (e.preventDefault(), setView(v.id))}>
+              {v.label}
+            </a>
+          ))}
+        </nav>
+      </header>
+      <main>
+        {data === null ? (
+          loadError ? (
+            <section className="panel">
+              <h2>Cannot reach the proxy</h2>
+              <p>{loadError}</p>
+              <p className="muted">Start it with <code>npm run serve</code> (or the tray app), then retry.</p>
+              <button type="button" onClick={reload}>
+                Retry
+              </button>
+            </section>
+          ) : (
+            <p className="muted">Loading…</p>
+          )
+        ) : view === 'overview' ? (
+          <Overview stats={data.stats} status={data.status} transport={transport} />
+        ) : view === 'charts' ? (
+          <Charts stats={data.stats} />
+        ) : view === 'rules' ? (
+          <Rules api={transport.api} rules={data.rules} stats={data.stats} decisions={data.decisions} />
+        ) : view === 'log' ? (
+          <DecisionLog api={transport.api} decisions={data.decisions} onMore={addDecisions} />
+        ) : (
+          <Settings status={data.status} settings={data.settings} stats={data.stats} transport={transport} />
+        )}
+      </main>
+    </div>
+  );
+}

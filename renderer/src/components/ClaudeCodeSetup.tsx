@@ -1,0 +1,88 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ClaudeCodeState, DesktopApi } from '../../../proxy/control/api';
+import { Snippet } from './CopyButton';
+
+export function exportLine(baseUrl: string): string {
+  return `export ANTHROPIC_BASE_URL=${baseUrl}`;
+}
+
+export function settingsSnippet(baseUrl: string): string {
+  return JSON.stringify({ env: { ANTHROPIC_BASE_URL: baseUrl } }, null, 2);
+}
+
+/** In the app: the state of ~/.claude/settings.json with Configure / Remove. */
+function DesktopSetup({ desktop, baseUrl }: { desktop: DesktopApi; baseUrl: string }) {
+  const [state, setState] = useState<ClaudeCodeState | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const run = useCallback(async (action: () => Promise<ClaudeCodeState>) => {
+    setBusy(true);
+    try {
+      setState(await action());
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void run(() => desktop.getClaudeCodeState());
+  }, [desktop, run, baseUrl]);
+
+  if (!state) return <p className="muted">{error ?? 'Checking Claude Code settings…'}</p>;
+  return (
+    <div className="claude-setup" data-testid="claude-code-state">
+      {state.error ? (
+        <p className="note note-bad">
+          {state.settingsPath} is not valid JSON ({state.error}); fix it by hand, the app will not touch it.
+        </p>
+      ) : state.configured ? (
+        <p>
+          <span className="badge badge-good">Configured</span> Claude Code sends its requests through this proxy (
+          <code>{state.settingsPath}</code>).
+        </p>
+      ) : (
+        <p>
+          <span className="badge">Not configured</span>{' '}
+          {state.baseUrl ? (
+            <>
+              Claude Code points at <code>{state.baseUrl}</code> instead.
+            </>
+          ) : (
+            <>Claude Code talks to Anthropic directly.</>
+          )}
+        </p>
+      )}
+      <div className="row">
+        <button type="button" disabled={busy || Boolean(state.error) || state.configured} onClick={() => run(() => desktop.configureClaudeCode())}>
+          Configure Claude Code
+        </button>
+        <button type="button" disabled={busy || Boolean(state.error) || !state.configured} onClick={() => run(() => desktop.removeClaudeCode())}>
+          Remove from Claude Code
+        </button>
+      </div>
+      {error ? <p className="note note-bad">{error}</p> : null}
+    </div>
+  );
+}
+
+/** On the web: the exact lines to paste. */
+function WebSetup({ baseUrl }: { baseUrl: string }) {
+  return (
+    <div className="claude-setup">
+      <p>In the shell that runs Claude Code (or any Anthropic SDK client):</p>
+      <Snippet text={exportLine(baseUrl)} label="Copy export line" />
+      <p>
+        Or for every Claude Code session, merge this into <code>~/.claude/settings.json</code>:
+      </p>
+      <Snippet text={settingsSnippet(baseUrl)} label="Copy settings snippet" />
+    </div>
+  );
+}
+
+export function ClaudeCodeSetup({ desktop, baseUrl }: { desktop: DesktopApi | null; baseUrl: string }) {
+  return desktop ? <DesktopSetup desktop={desktop} baseUrl={baseUrl} /> : <WebSetup baseUrl={baseUrl} />;
+}

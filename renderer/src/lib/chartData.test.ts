@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryBucket } from '../../../proxy/types';
+import { totals } from '../testing/fixtures';
+import { modelRows, shapeHistory } from './chartData';
+
+function bucket(start: number, over: Partial<HistoryBucket> = {}): HistoryBucket {
+  return { start, queries: 1, cost: 0, baselineCost: 0, savings: 0, accepted: 0, escalated: 0, passthrough: 0, draftErrors: 0, ...over };
+}
+
+const MINUTE = 60_000;
+const now = Date.UTC(2026, 0, 10, 12, 30, 15);
+const thisMinute = Date.UTC(2026, 0, 10, 12, 30);
+
+describe('shapeHistory', () => {
+  it('covers the last hour minute by minute, zeros where nothing happened', () => {
+    const points = shapeHistory({ minute: [], hour: [], day: [] }, 'hour', now);
+    expect(points).toHaveLength(60);
+    expect(points[59].start).toBe(thisMinute);
+    expect(points[0].start).toBe(thisMinute - 59 * MINUTE);
+    expect(points.every((p) => p.queries === 0 && p.acceptanceRate === null)).toBe(true);
+  });
+
+  it('accumulates actual and baseline cost, keeps negative savings and per-bucket acceptance', () => {
+    const minute = [
+      bucket(thisMinute - 2 * MINUTE, { cost: 0.1, baselineCost: 0.5, savings: 0.4, accepted: 3, escalated: 1 }),
+      bucket(thisMinute, { cost: 0.3, baselineCost: 0.2, savings: -0.1, escalated: 1 }),
+      bucket(thisMinute - 120 * MINUTE, { cost: 9, baselineCost: 9 }), // outside the range
+    ];
+    const points = shapeHistory({ minute, hour: [], day: [] }, 'hour', now);
+    const [twoAgo, oneAgo, current] = points.slice(-3);
+    expect(twoAgo.acceptanceRate).toBe(0.75);
+    expect(oneAgo.acceptanceRate).toBeNull();
+    expect(current.savings).toBe(-0.1);
+    expect(current.acceptanceRate).toBe(0);
+    expect(current.cumulativeCost).toBeCloseTo(0.4);
+    expect(current.cumulativeBaseline).toBeCloseTo(0.7);
+    expect(points[0].cumulativeCost).toBe(0);
+  });
+
+  it('uses hour buckets for the day and day buckets for the month', () => {
+    const hour = [bucket(Date.UTC(2026, 0, 10, 11), { cost: 1, baselineCost: 2 })];
+    const day = [bucket(new Date(2026, 0, 10).getTime(), { cost: 5, baselineCost: 8 }), bucket(new Date(2026, 0, 1).getTime(), { cost: 1 })];
+    const byDay = shapeHistory({ minute: [], hour, day: [] }, 'day', now);
+    expect(byDay).toHaveLength(24);
+    expect(byDay[22].cost).toBe(1);
+    const byMonth = shapeHistory({ minute: [], hour: [], day }, 'month', now);
+    expect(byMonth).toHaveLength(30);
+    expect(byMonth[29].cost).toBe(5);
+    expect(byMonth[29].cumulativeCost).toBe(6);
+  });
+});
+
+describe('modelRows', () => {
+  it('joins requests answered and cost per model, busiest first', () => {
+    const rows = modelRows(
+      totals({
+        modelsUsed: { 'claude-haiku-4-5': 7, 'claude-sonnet-4-5': 2 },
+        costByModel: { 'claude-haiku-4-5': 0.01, 'claude-sonnet-4-5': 0.2, 'claude-opus-4-1': 0.5 },
+      }),
+    );
+    expect(rows).toEqual([
+      { model: 'claude-haiku-4-5', requests: 7, cost: 0.01 },
+      { model: 'claude-sonnet-4-5', requests: 2, cost: 0.2 },
+      { model: 'claude-opus-4-1', requests: 0, cost: 0.5 },
+    ]);
+  });
+});

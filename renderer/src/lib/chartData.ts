@@ -1,0 +1,121 @@
+// Shapes the proxy's bucketed history and totals into the rows the charts plot.
+import type { History, HistoryBucket, Totals } from '../../../proxy/types';
+import { acceptanceRate } from './format';
+
+export type Range = 'hour' | 'day' | 'month';
+
+interface RangeSpec {
+  label: string;
+  source: keyof History;
+  stepMs: number;
+  slots: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export const RANGES: Record<Range, RangeSpec> = {
+  hour: { label: 'Last hour', source: 'minute', stepMs: MINUTE, slots: 60 },
+  day: { label: 'Last day', source: 'hour', stepMs: HOUR, slots: 24 },
+  month: { label: 'Last month', source: 'day', stepMs: DAY, slots: 30 },
+};
+
+export interface ChartPoint {
+  start: number;
+  queries: number;
+  cost: number;
+  baselineCost: number;
+  savings: number;
+  /** Running sums since the start of the range: the gap between them is the savings. */
+  cumulativeCost: number;
+  cumulativeBaseline: number;
+  /** null where no draft was attempted in the bucket. */
+  acceptanceRate: number | null;
+  accepted: number;
+  escalated: number;
+  draftErrors: number;
+}
+
+/** Start of the slot that contains `now`: local midnight for days, so days match the user's calendar. */
+function currentSlotStart(range: Range, now: number): number {
+  if (range === 'month') {
+    const midnight = new Date(now);
+    midnight.setHours(0, 0, 0, 0);
+    return midnight.getTime();
+  }
+  const step = RANGES[range].stepMs;
+  return Math.floor(now / step) * step;
+}
+
+/**
+ * One point per slot across the whole range (empty slots are zeros, so the time axis is
+ * even); each bucket lands in the slot containing its start, whatever its alignment.
+ */
+export function shapeHistory(history: History, range: Range, now: number = Date.now()): ChartPoint[] {
+  const { source, stepMs, slots } = RANGES[range];
+  const first = currentSlotStart(range, now) - (slots - 1) * stepMs;
+  const sums: HistoryBucket[] = Array.from({ length: slots }, (_, i) => ({
+    start: first + i * stepMs,
+    queries: 0,
+    cost: 0,
+    baselineCost: 0,
+    savings: 0,
+    accepted: 0,
+    escalated: 0,
+    passthrough: 0,
+    draftErrors: 0,
+  }));
+  for (const bucket of history[source]) {
+    const index = Math.floor((bucket.start - first) / stepMs);
+    const slot = sums[index];
+    if (!slot) continue;
+    slot.queries += bucket.queries;
+    slot.cost += bucket.cost;
+    slot.baselineCost += bucket.baselineCost;
+    slot.savings += bucket.savings;
+    slot.accepted += bucket.accepted;
+    slot.escalated += bucket.escalated;
+    slot.passthrough += bucket.passthrough;
+    slot.draftErrors += bucket.draftErrors;
+  }
+  let cumulativeCost = 0;
+  let cumulativeBaseline = 0;
+  return sums.map((slot) => {
+    cumulativeCost += slot.cost;
+    cumulativeBaseline += slot.baselineCost;
+    return {
+      start: slot.start,
+      queries: slot.queries,
+      cost: slot.cost,
+      baselineCost: slot.baselineCost,
+      savings: slot.savings,
+      cumulativeCost,
+      cumulativeBaseline,
+      acceptanceRate: acceptanceRate(slot),
+      accepted: slot.accepted,
+      escalated: slot.escalated,
+      draftErrors: slot.draftErrors,
+    };
+  });
+}
+
+export interface ModelRow {
+  model: string;
+  requests: number;
+  cost: number;
+}
+
+/** Requests answered and money spent per model, biggest first. */
+export function modelRows(totals: Totals): ModelRow[] {
+  const models = new Set([...Object.keys(totals.modelsUsed), ...Object.keys(totals.costByModel)]);
+  return [...models]
+    .map((model) => ({ model, requests: totals.modelsUsed[model] ?? 0, cost: totals.costByModel[model] ?? 0 }))
+    .sort((a, b) => b.requests - a.requests || b.cost - a.cost || a.model.localeCompare(b.model));
+}
+
+export function formatBucketTime(start: number, range: Range): string {
+  const date = new Date(start);
+  if (range === 'month') return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}

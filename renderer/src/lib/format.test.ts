@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { totals } from '../testing/fixtures';
+import { acceptanceRate, formatLatency, formatMoney, formatPercent, knownCost, savingsRatio } from './format';
+
+describe('formatMoney', () => {
+  it('shows unknown prices as unknown, never $0', () => {
+    expect(formatMoney(null)).toBe('unknown');
+    expect(formatMoney(undefined)).toBe('unknown');
+    expect(formatMoney(Number.NaN)).toBe('unknown');
+    expect(formatMoney(0)).toBe('$0.00');
+  });
+
+  it('keeps the sign of negative savings', () => {
+    expect(formatMoney(-0.0123)).toBe('-$0.0123');
+    expect(formatMoney(-12.5)).toBe('-$12.50');
+  });
+
+  it('keeps fractions of a cent readable', () => {
+    expect(formatMoney(0.00008)).toBe('$0.00008');
+    expect(formatMoney(0.000123456)).toBe('$0.000123');
+    expect(formatMoney(0.5)).toBe('$0.50');
+    expect(formatMoney(1234.5)).toBe('$1,234.50');
+  });
+});
+
+describe('formatPercent and ratios', () => {
+  it('formats ratios, negative ones too, and has a symbol for n/a', () => {
+    expect(formatPercent(0.4242)).toBe('42.4%');
+    expect(formatPercent(-0.25)).toBe('-25.0%');
+    expect(formatPercent(null)).toBe('—');
+    expect(formatPercent(1, 0)).toBe('100%');
+  });
+
+  it('computes savings against the baseline, unknown without one', () => {
+    expect(savingsRatio(0.6, 1)).toBeCloseTo(0.6);
+    expect(savingsRatio(-0.2, 1)).toBeCloseTo(-0.2);
+    expect(savingsRatio(0, 0)).toBeNull();
+    expect(savingsRatio(null, 1)).toBeNull();
+  });
+
+  it('counts acceptance over drafts attempted, not passthroughs', () => {
+    expect(acceptanceRate(totals({ accepted: 3, escalated: 1, passthrough: 10 }))).toBe(0.75);
+    expect(acceptanceRate(totals({ accepted: 1, draftErrors: 1 }))).toBe(0.5);
+    expect(acceptanceRate(totals({ passthrough: 5 }))).toBeNull();
+  });
+
+  it('reports a total as unknown only when no request in it was priced', () => {
+    expect(knownCost(0, 4, 4)).toBeNull();
+    expect(knownCost(0.2, 4, 1)).toBe(0.2);
+    expect(knownCost(0, 0, 0)).toBe(0);
+  });
+
+  it('formats latency', () => {
+    expect(formatLatency(420.4)).toBe('420 ms');
+    expect(formatLatency(2345)).toBe('2.35 s');
+    expect(formatLatency(null)).toBe('—');
+  });
+});

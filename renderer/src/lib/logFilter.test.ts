@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { record } from '../testing/fixtures';
+import { decidingSignals, filterDecisions, mergeDecisions, summarizeDecision } from './logFilter';
+
+const accepted = record({ id: 'a', time: 3 });
+const escalated = record({
+  id: 'e',
+  time: 2,
+  decision: 'escalated',
+  answeringModel: 'claude-sonnet-4-5',
+  signals: [
+    { name: 'length', penalty: 0, reason: 'answer length fits the question' },
+    { name: 'truncated', penalty: 0.6, reason: 'truncated at max_tokens' },
+    { name: 'tool_schema', penalty: 0.8, reason: "tool input failed schema: missing 'command'" },
+  ],
+});
+const failed = record({ id: 'f', time: 1, decision: 'draft_error', confidence: null, error: 'draft model answered 400: unknown parameter' });
+const passthrough = record({ id: 'p', time: 0, decision: 'passthrough', ruleId: null, requestedModel: 'claude-haiku-4-5' });
+const all = [accepted, escalated, failed, passthrough];
+
+describe('filterDecisions', () => {
+  it('keeps everything for "all" and one kind otherwise', () => {
+    expect(filterDecisions(all, 'all')).toHaveLength(4);
+    expect(filterDecisions(all, 'escalated').map((r) => r.id)).toEqual(['e']);
+    expect(filterDecisions(all, 'draft_error').map((r) => r.id)).toEqual(['f']);
+  });
+
+  it('searches models, reasons and errors', () => {
+    expect(filterDecisions(all, 'all', 'max_tokens').map((r) => r.id)).toEqual(['e']);
+    expect(filterDecisions(all, 'all', 'UNKNOWN PARAMETER').map((r) => r.id)).toEqual(['f']);
+    expect(filterDecisions(all, 'passthrough', 'haiku').map((r) => r.id)).toEqual(['p']);
+    expect(filterDecisions(all, 'accepted', 'max_tokens')).toEqual([]);
+  });
+});
+
+describe('mergeDecisions', () => {
+  it('dedupes by id, newest first, bounded', () => {
+    const updated = { ...accepted, latencyMs: 1 };
+    const merged = mergeDecisions([escalated, accepted], [failed, updated, record({ id: 'n', time: 10 })], 3);
+    expect(merged.map((r) => r.id)).toEqual(['n', 'a', 'e']);
+    expect(merged[1].latencyMs).toBe(1);
+  });
+});
+
+describe('the reason in words', () => {
+  it('lists the penalising signals, strongest first', () => {
+    expect(decidingSignals(escalated.signals).map((s) => s.name)).toEqual(['tool_schema', 'truncated']);
+    expect(summarizeDecision(escalated)).toBe("tool input failed schema: missing 'command'; truncated at max_tokens");
+  });
+
+  it('explains the other decisions', () => {
+    expect(summarizeDecision(failed)).toBe('draft model answered 400: unknown parameter');
+    expect(summarizeDecision(accepted)).toBe('no quality problem found');
+    expect(summarizeDecision(passthrough)).toMatch(/no rule applied/);
+    expect(summarizeDecision({ ...passthrough, status: 529 })).toBe('upstream answered 529');
+  });
+});

@@ -1,0 +1,52 @@
+// Decision log: filter, order and bound the records the dashboard holds.
+import type { Decision, DecisionRecord, QualitySignal } from '../../../proxy/types';
+
+export type DecisionFilter = Decision | 'all';
+
+export const DECISION_FILTERS: DecisionFilter[] = ['all', 'accepted', 'escalated', 'draft_error', 'passthrough'];
+
+/** Most decisions the dashboard keeps in memory. */
+export const LOG_CAPACITY = 500;
+
+export function filterDecisions(records: readonly DecisionRecord[], filter: DecisionFilter, search = ''): DecisionRecord[] {
+  const needle = search.trim().toLowerCase();
+  return records.filter(
+    (r) =>
+      (filter === 'all' || r.decision === filter) &&
+      (needle === '' ||
+        r.requestedModel.toLowerCase().includes(needle) ||
+        r.answeringModel.toLowerCase().includes(needle) ||
+        r.signals.some((s) => s.reason.toLowerCase().includes(needle)) ||
+        (r.error ?? '').toLowerCase().includes(needle)),
+  );
+}
+
+/** Merge new records into the list: one entry per id, newest first, bounded. */
+export function mergeDecisions(
+  current: readonly DecisionRecord[],
+  incoming: readonly DecisionRecord[],
+  capacity = LOG_CAPACITY,
+): DecisionRecord[] {
+  const byId = new Map<string, DecisionRecord>();
+  for (const record of current) byId.set(record.id, record);
+  for (const record of incoming) byId.set(record.id, record);
+  return [...byId.values()].sort((a, b) => b.time - a.time).slice(0, capacity);
+}
+
+/** The signals that decided it, strongest first; informational ones only when nothing penalised. */
+export function decidingSignals(signals: readonly QualitySignal[]): QualitySignal[] {
+  const penalising = signals.filter((s) => s.penalty > 0 || s.decisive);
+  return (penalising.length > 0 ? penalising : [...signals]).sort((a, b) => b.penalty - a.penalty);
+}
+
+/** One line in words for the log row. */
+export function summarizeDecision(record: DecisionRecord): string {
+  if (record.decision === 'draft_error') return record.error ?? record.draft?.error ?? 'the draft call failed';
+  if (record.decision === 'passthrough') {
+    if (record.error) return record.error;
+    return record.status >= 400 ? `upstream answered ${record.status}` : 'no rule applied (no match, or cascade paused)';
+  }
+  const reasons = decidingSignals(record.signals).map((s) => s.reason);
+  if (reasons.length > 0) return reasons.join('; ');
+  return record.decision === 'accepted' ? 'no quality problem found' : 'confidence below threshold';
+}

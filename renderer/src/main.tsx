@@ -1,0 +1,13 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { connectTransport } from './client/transport';
+import './styles.css';
+
+const transport = connectTransport();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App transport={transport} />
+  </StrictMode>,
+);

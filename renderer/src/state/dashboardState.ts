@@ -1,0 +1,41 @@
+// The dashboard's data: one snapshot loaded from the control API, then kept current by
+// its live events. Pure reducer, so the event handling is testable without a transport.
+import type { ControlEvent, ProxyStatus, PublicSettings, StatsSnapshot } from '../../../proxy/control/api';
+import type { CascadeRule, DecisionRecord } from '../../../proxy/types';
+import { mergeDecisions } from '../lib/logFilter';
+
+export interface DashboardData {
+  status: ProxyStatus;
+  stats: StatsSnapshot;
+  rules: CascadeRule[];
+  settings: PublicSettings;
+  /** Newest first, bounded. */
+  decisions: DecisionRecord[];
+}
+
+export type DashboardAction =
+  | { type: 'loaded'; data: DashboardData }
+  | { type: 'event'; event: ControlEvent }
+  | { type: 'decisions'; records: DecisionRecord[] };
+
+export function dashboardReducer(state: DashboardData | null, action: DashboardAction): DashboardData | null {
+  if (action.type === 'loaded') {
+    // Keep live decisions that arrived while the snapshot loaded.
+    return { ...action.data, decisions: mergeDecisions(state?.decisions ?? [], action.data.decisions) };
+  }
+  if (state === null) return state;
+  if (action.type === 'decisions') return { ...state, decisions: mergeDecisions(state.decisions, action.records) };
+  const event = action.event;
+  switch (event.type) {
+    case 'decision':
+      return { ...state, decisions: mergeDecisions(state.decisions, [event.record]) };
+    case 'stats':
+      return { ...state, stats: event.stats };
+    case 'status':
+      return { ...state, status: event.status };
+    case 'rules':
+      return { ...state, rules: event.rules };
+    case 'settings':
+      return { ...state, settings: event.settings };
+  }
+}

@@ -1,0 +1,68 @@
+import { useCallback, useEffect, useReducer, useState } from 'react';
+import type { Transport } from '../client/transport';
+import { LOG_CAPACITY } from '../lib/logFilter';
+import { type DashboardData, dashboardReducer } from './dashboardState';
+
+export interface DashboardState {
+  data: DashboardData | null;
+  /** Live updates are flowing. */
+  connected: boolean;
+  /** Why the snapshot could not be loaded. */
+  loadError: string | null;
+  reload(): void;
+  /** Fold records fetched elsewhere (e.g. a filtered query) into the log. */
+  addDecisions(records: DashboardData['decisions']): void;
+}
+
+async function loadSnapshot(transport: Transport): Promise<DashboardData> {
+  const { api } = transport;
+  const [status, stats, rules, settings, decisions] = await Promise.all([
+    api.getStatus(),
+    api.getStats(),
+    api.getRules(),
+    api.getSettings(),
+    api.getDecisions({ limit: LOG_CAPACITY }),
+  ]);
+  return { status, stats, rules, settings, decisions };
+}
+
+export function useDashboard(transport: Transport): DashboardState {
+  const [data, dispatch] = useReducer(dashboardReducer, null);
+  const [connected, setConnected] = useState(transport.kind === 'ipc');
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+
+  // Subscribe before loading so nothing that happens in between is missed.
+  useEffect(() => transport.api.subscribe((event) => dispatch({ type: 'event', event })), [transport]);
+
+  useEffect(
+    () =>
+      transport.onConnection((isConnected) => {
+        setConnected(isConnected);
+        // Back after a drop (e.g. the proxy restarted): events may have been missed.
+        if (isConnected) reload();
+      }),
+    [transport, reload],
+  );
+
+  useEffect(() => {
+    let cancelled = false;
+    loadSnapshot(transport).then(
+      (snapshot) => {
+        if (cancelled) return;
+        setLoadError(null);
+        dispatch({ type: 'loaded', data: snapshot });
+      },
+      (error: Error) => {
+        if (!cancelled) setLoadError(error.message);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [transport, generation]);
+
+  const addDecisions = useCallback((records: DashboardData['decisions']) => dispatch({ type: 'decisions', records }), []);
+  return { data, connected, loadError, reload, addDecisions };
+}

@@ -1,0 +1,112 @@
+import { useState } from 'react';
+import {
+  Area,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { StatsSnapshot } from '../../../proxy/control/api';
+import { formatBucketTime, modelRows, RANGES, type Range, shapeHistory } from '../lib/chartData';
+import { formatMoney, formatPercent } from '../lib/format';
+
+const axisTick = { fill: 'var(--muted)', fontSize: 11 };
+const tooltipStyle = { background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' };
+const money = (value: unknown) => formatMoney(Number(value));
+
+function ChartPanel({ title, children, testId }: { title: string; children: React.ReactNode; testId: string }) {
+  return (
+    <section className="panel chart" data-testid={testId}>
+      <h2>{title}</h2>
+      <div className="chart-body">
+        <ResponsiveContainer width="100%" height="100%">
+          {children as React.ReactElement}
+        </ResponsiveContainer>
+      </div>
+    </section>
+  );
+}
+
+export function Charts({ stats }: { stats: StatsSnapshot }) {
+  const [range, setRange] = useState<Range>('hour');
+  const points = shapeHistory(stats.history, range);
+  const tick = (start: number) => formatBucketTime(start, range);
+  const models = modelRows(stats.allTime);
+  const anyNegative = points.some((p) => p.savings < 0);
+
+  return (
+    <div className="view charts">
+      <div className="segmented" role="radiogroup" aria-label="Time range">
+        {(Object.keys(RANGES) as Range[]).map((key) => (
+          <button key={key} type="button" role="radio" aria-checked={range === key} onClick={() => setRange(key)}>
+            {RANGES[key].label}
+          </button>
+        ))}
+      </div>
+
+      <ChartPanel title="Cumulative cost: actual vs without cascade" testId="chart-cumulative">
+        <ComposedChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="var(--grid)" vertical={false} />
+          <XAxis dataKey="start" tickFormatter={tick} tick={axisTick} minTickGap={24} />
+          <YAxis tickFormatter={money} tick={axisTick} width={64} />
+          <Tooltip labelFormatter={(v) => tick(Number(v))} formatter={money} contentStyle={tooltipStyle} />
+          <Legend />
+          <Area type="stepAfter" dataKey="cumulativeBaseline" name="Without cascade" stroke="var(--baseline)" fill="var(--baseline-fill)" isAnimationActive={false} />
+          <Line type="stepAfter" dataKey="cumulativeCost" name="Actual" stroke="var(--accent)" strokeWidth={2} dot={false} isAnimationActive={false} />
+        </ComposedChart>
+      </ChartPanel>
+
+      <ChartPanel title="Savings and acceptance rate per bucket" testId="chart-savings">
+        <ComposedChart data={points} margin={{ top: 8, right: 0, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="var(--grid)" vertical={false} />
+          <XAxis dataKey="start" tickFormatter={tick} tick={axisTick} minTickGap={24} />
+          <YAxis yAxisId="money" tickFormatter={money} tick={axisTick} width={64} />
+          <YAxis yAxisId="rate" orientation="right" domain={[0, 1]} tickFormatter={(v) => formatPercent(v, 0)} tick={axisTick} width={40} />
+          <Tooltip
+            labelFormatter={(v) => tick(Number(v))}
+            formatter={(value, name) => (name === 'Acceptance rate' ? formatPercent(Number(value)) : money(value))}
+            contentStyle={tooltipStyle}
+          />
+          <Legend />
+          <ReferenceLine yAxisId="money" y={0} stroke="var(--muted)" />
+          <Bar yAxisId="money" dataKey="savings" name="Savings" isAnimationActive={false}>
+            {points.map((p) => (
+              <Cell key={p.start} fill={p.savings < 0 ? 'var(--bad)' : 'var(--good)'} />
+            ))}
+          </Bar>
+          <Line yAxisId="rate" type="monotone" dataKey="acceptanceRate" name="Acceptance rate" stroke="var(--accent)" dot={false} connectNulls isAnimationActive={false} />
+        </ComposedChart>
+      </ChartPanel>
+      {anyNegative ? (
+        <p className="note">Red bars are buckets where escalations cost more than accepted drafts saved.</p>
+      ) : null}
+
+      <div className="chart-pair">
+        <ChartPanel title="Requests by answering model" testId="chart-requests-by-model">
+          <BarChart data={models} layout="vertical" margin={{ top: 0, right: 12, bottom: 0, left: 0 }}>
+            <XAxis type="number" allowDecimals={false} tick={axisTick} />
+            <YAxis type="category" dataKey="model" width={150} tick={axisTick} />
+            <Tooltip contentStyle={tooltipStyle} />
+            <Bar dataKey="requests" name="Requests" fill="var(--accent)" isAnimationActive={false} />
+          </BarChart>
+        </ChartPanel>
+        <ChartPanel title="Cost by model" testId="chart-cost-by-model">
+          <BarChart data={models} layout="vertical" margin={{ top: 0, right: 12, bottom: 0, left: 0 }}>
+            <XAxis type="number" tickFormatter={money} tick={axisTick} />
+            <YAxis type="category" dataKey="model" width={150} tick={axisTick} />
+            <Tooltip formatter={money} contentStyle={tooltipStyle} />
+            <Bar dataKey="cost" name="Cost" fill="var(--baseline)" isAnimationActive={false} />
+          </BarChart>
+        </ChartPanel>
+      </div>
+    </div>
+  );
+}

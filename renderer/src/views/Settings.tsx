@@ -1,0 +1,320 @@
+import { useEffect, useState } from 'react';
+import type { ProxyStatus, PublicSettings, StatsSnapshot } from '../../../proxy/control/api';
+import type { ModelPrice, Settings as SettingsShape, SettingsPatch } from '../../../proxy/types';
+import type { Transport } from '../client/transport';
+import { ClaudeCodeSetup } from '../components/ClaudeCodeSetup';
+import { CopyButton } from '../components/CopyButton';
+
+const PRICE_FIELDS: Array<{ key: keyof ModelPrice; label: string }> = [
+  { key: 'input', label: 'Input' },
+  { key: 'output', label: 'Output' },
+  { key: 'cacheWrite5m', label: 'Cache write 5m' },
+  { key: 'cacheWrite1h', label: 'Cache write 1h' },
+  { key: 'cacheRead', label: 'Cache read' },
+];
+
+const STORAGE_TEXT: Record<PublicSettings['apiKeyStorage'], { text: string; warn: boolean }> = {
+  'os-keyring': { text: 'encrypted by the operating system keyring', warn: false },
+  env: { text: 'taken from the ANTHROPIC_API_KEY environment variable', warn: false },
+  basic_text: {
+    text: 'this system offers no keyring: the saved key is only obfuscated on disk, not encrypted',
+    warn: true,
+  },
+  memory: { text: 'kept in memory only: it is forgotten when the proxy stops', warn: true },
+};
+
+function useAction() {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function run(action: () => Promise<unknown>) {
+    setBusy(true);
+    try {
+      await action();
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { error, busy, run };
+}
+
+function ErrorNote({ error }: { error: string | null }) {
+  return error ? (
+    <p className="note note-bad" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
+
+function ProxySection({ status, settings, transport }: { status: ProxyStatus; settings: PublicSettings; transport: Transport }) {
+  const locked = (key: keyof SettingsShape) => settings.lockedByEnv.includes(key);
+  const [port, setPort] = useState(String(settings.port));
+  const [upstream, setUpstream] = useState(settings.upstreamUrl);
+  const { error, busy, run } = useAction();
+  useEffect(() => setPort(String(settings.port)), [settings.port]);
+  useEffect(() => setUpstream(settings.upstreamUrl), [settings.upstreamUrl]);
+
+  const patch: SettingsPatch = {};
+  if (!locked('port') && Number(port) !== settings.port) patch.port = Number(port);
+  if (!locked('upstreamUrl') && upstream.trim() !== settings.upstreamUrl) patch.upstreamUrl = upstream.trim();
+  const dirty = Object.keys(patch).length > 0;
+  const portValid = Number.isInteger(Number(port)) && Number(port) >= 1 && Number(port) <= 65535;
+  const listening = new URL(status.baseUrl).port;
+
+  return (
+    <section className="panel" aria-labelledby="proxy-title">
+      <h2 id="proxy-title">Proxy</h2>
+      <p data-testid="proxy-status">
+        <span className={`badge status-${status.paused && status.state === 'running' ? 'paused' : status.state}`}>
+          {status.state === 'running' ? (status.paused ? 'Paused' : 'Running') : status.state}
+        </span>{' '}
+        <code>{status.baseUrl}</code>{' '}
+        <CopyButton text={status.baseUrl} copy={transport.desktop ? () => transport.desktop!.copyBaseUrl() : undefined} label="Copy base URL" />
+      </p>
+      {status.error ? <p className="note note-bad">{status.error}</p> : null}
+      <p className="muted">
+        Version {status.version}
+        {status.startedAt ? `, up since ${new Date(status.startedAt).toLocaleString()}` : ''}.
+      </p>
+      <label className="switch">
+        <input
+          type="checkbox"
+          checked={settings.paused}
+          disabled={busy}
+          onChange={(e) => {
+            const paused = e.currentTarget.checked;
+            void run(() => transport.api.updateSettings({ paused }));
+          }}
+        />
+        Pause cascade (every request passes through to the model it asked for)
+      </label>
+      <form
+        className="fields"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (dirty && portValid) void run(() => transport.api.updateSettings(patch));
+        }}
+      >
+        <label>
+          Port{locked('port') ? ' (set by PORT)' : ''}
+          <input type="number" min={1} max={65535} value={port} readOnly={locked('port')} onChange={(e) => setPort(e.currentTarget.value)} />
+        </label>
+        <label>
+          Upstream{locked('upstreamUrl') ? ' (set by CASCADEFLOW_UPSTREAM_URL)' : ''}
+          <input type="url" value={upstream} readOnly={locked('upstreamUrl')} onChange={(e) => setUpstream(e.currentTarget.value)} />
+        </label>
+        {String(settings.port) !== listening ? (
+          <p className="note">The proxy listens on port {listening}; port {settings.port} applies when it restarts.</p>
+        ) : null}
+        <button type="submit" disabled={!dirty || !portValid || busy}>
+          Save
+        </button>
+      </form>
+      <label className="switch">
+        <input
+          type="checkbox"
+          checked={settings.logPrompts}
+          disabled={busy || locked('logPrompts')}
+          onChange={(e) => {
+            const logPrompts = e.currentTarget.checked;
+            void run(() => transport.api.updateSettings({ logPrompts }));
+          }}
+        />
+        Log prompt text (off by default)
+      </label>
+      {transport.desktop ? (
+        <label className="switch">
+          <input
+            type="checkbox"
+            checked={settings.startAtLogin}
+            disabled={busy}
+            onChange={(e) => {
+              const enabled = e.currentTarget.checked;
+              void run(() => transport.desktop!.setStartAtLogin(enabled));
+            }}
+          />
+          Start at login
+        </label>
+      ) : null}
+      <ErrorNote error={error} />
+    </section>
+  );
+}
+
+function ApiKeySection({ settings, api }: { settings: PublicSettings; api: Transport['api'] }) {
+  const [key, setKey] = useState('');
+  const { error, busy, run } = useAction();
+  const storage = STORAGE_TEXT[settings.apiKeyStorage];
+  const fromEnv = settings.apiKeyStorage === 'env';
+  return (
+    <section className="panel" aria-labelledby="key-title">
+      <h2 id="key-title">API key</h2>
+      <p>
+        Used only for requests that arrive without their own key (Claude Code sends its own).{' '}
+        <span className={`badge${settings.apiKeySet ? ' badge-good' : ''}`} data-testid="api-key-state">
+          {settings.apiKeySet ? 'Set' : 'Not set'}
+        </span>
+      </p>
+      {settings.apiKeySet || settings.apiKeyStorage !== 'os-keyring' ? (
+        <p className={storage.warn ? 'note note-bad' : 'muted'}>Storage: {storage.text}.</p>
+      ) : null}
+      {fromEnv ? null : (
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const value = key.trim();
+            if (value) void run(async () => {
+              await api.setApiKey(value);
+              setKey('');
+            });
+          }}
+        >
+          <input
+            type="password"
+            autoComplete="off"
+            placeholder={settings.apiKeySet ? 'Replace the saved key' : 'sk-ant-…'}
+            value={key}
+            onChange={(e) => setKey(e.currentTarget.value)}
+            aria-label="API key"
+          />
+          <button type="submit" disabled={busy || key.trim() === ''}>
+            Save key
+          </button>
+          {settings.apiKeySet ? (
+            <button type="button" className="button-quiet" disabled={busy} onClick={() => run(() => api.setApiKey(null))}>
+              Clear
+            </button>
+          ) : null}
+        </form>
+      )}
+      <ErrorNote error={error} />
+    </section>
+  );
+}
+
+function PricesSection({ settings, stats, api }: { settings: PublicSettings; stats: StatsSnapshot; api: Transport['api'] }) {
+  const [rows, setRows] = useState(() => Object.entries(settings.priceOverrides));
+  const { error, busy, run } = useAction();
+  useEffect(() => setRows(Object.entries(settings.priceOverrides)), [settings.priceOverrides]);
+  const locked = settings.lockedByEnv.includes('priceOverrides');
+  const names = rows.map(([name]) => name.trim());
+  const invalid =
+    names.some((n) => n === '') ||
+    new Set(names).size !== names.length ||
+    rows.some(([, price]) => PRICE_FIELDS.some(({ key }) => !Number.isFinite(price[key]) || price[key] < 0));
+
+  function update(index: number, name: string, price: ModelPrice) {
+    setRows(rows.map((row, i) => (i === index ? [name, price] : row)));
+  }
+
+  return (
+    <section className="panel" aria-labelledby="prices-title">
+      <h2 id="prices-title">Price overrides</h2>
+      <p className="muted">
+        US dollars per million tokens, for a model id or a family pattern with <code>*</code>. Built-in prices cover the
+        current Claude models; a model with no price has an unknown cost.
+      </p>
+      <div className="price-table">
+        {rows.map(([name, price], index) => (
+          <fieldset key={index} className="price-row" disabled={locked}>
+            <legend className="sr-only">Override {index + 1}</legend>
+            <label>
+              Model
+              <input value={name} placeholder="my-model*" onChange={(e) => update(index, e.currentTarget.value, price)} />
+            </label>
+            {PRICE_FIELDS.map(({ key, label }) => (
+              <label key={key}>
+                {label}
+                <input
+                  type="number"
+                  min={0}
+                  step="any"
+                  value={Number.isFinite(price[key]) ? price[key] : ''}
+                  onChange={(e) => update(index, name, { ...price, [key]: e.currentTarget.value === '' ? NaN : Number(e.currentTarget.value) })}
+                />
+              </label>
+            ))}
+            <button type="button" className="button-small button-quiet" onClick={() => setRows(rows.filter((_, i) => i !== index))}>
+              Remove
+            </button>
+          </fieldset>
+        ))}
+      </div>
+      <div className="row">
+        <button
+          type="button"
+          className="button-quiet"
+          disabled={locked}
+          onClick={() => setRows([...rows, ['', { input: NaN, output: NaN, cacheWrite5m: NaN, cacheWrite1h: NaN, cacheRead: NaN }]])}
+        >
+          Add override
+        </button>
+        <button
+          type="button"
+          disabled={busy || invalid || locked}
+          onClick={() => run(() => api.updateSettings({ priceOverrides: Object.fromEntries(rows.map(([n, p]) => [n.trim(), p])) }))}
+        >
+          Save prices
+        </button>
+      </div>
+      {invalid ? <p className="field-error">Every override needs a unique model name and non-negative prices.</p> : null}
+      <ErrorNote error={error} />
+      <details>
+        <summary>Effective price table</summary>
+        <table className="prices">
+          <thead>
+            <tr>
+              <th>Model</th>
+              {PRICE_FIELDS.map(({ key, label }) => (
+                <th key={key} className="num">
+                  {label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(stats.prices).map(([model, price]) => (
+              <tr key={model}>
+                <td>
+                  <code>{model}</code>
+                </td>
+                {PRICE_FIELDS.map(({ key }) => (
+                  <td key={key} className="num">
+                    {price[key]}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </section>
+  );
+}
+
+export function Settings({
+  status,
+  settings,
+  stats,
+  transport,
+}: {
+  status: ProxyStatus;
+  settings: PublicSettings;
+  stats: StatsSnapshot;
+  transport: Transport;
+}) {
+  return (
+    <div className="view settings">
+      <ProxySection status={status} settings={settings} transport={transport} />
+      <section className="panel" aria-labelledby="claude-title">
+        <h2 id="claude-title">Claude Code</h2>
+        <ClaudeCodeSetup desktop={transport.desktop} baseUrl={status.baseUrl} />
+      </section>
+      <ApiKeySection settings={settings} api={transport.api} />
+      <PricesSection settings={settings} stats={stats} api={transport.api} />
+    </div>
+  );
+}
