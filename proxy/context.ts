@@ -15,6 +15,8 @@ export interface ResolvedConfig {
   version: string;
   /** Required on the admin API when listening on a non-loopback address. */
   adminToken: string | null;
+  /** Extra Host names accepted besides loopback and `host` (CASCADEFLOW_ALLOWED_HOSTS), lower case. */
+  allowedHosts?: string[];
 }
 
 /** What conf (Node) and electron-store (Electron) both offer. */

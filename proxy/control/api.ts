@@ -22,6 +22,8 @@ export interface ProxyStatus {
   error: string | null;
   version: string;
   startedAt: number | null;
+  /** Problems worth showing but not fatal, e.g. a corrupt store that was backed up and reset. */
+  warnings?: string[];
 }
 
 export interface StatsSnapshot {

@@ -1,0 +1,314 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProxyContext } from '../context';
+import type { Logger } from '../log/logger';
+import { createProxyContext } from '../state/context';
+import { createMemoryStore } from '../state/stores';
+import type { DecisionRecord } from '../types';
+import type { ControlEvent, PublicSettings, StatsSnapshot } from './api';
+import { createControlRouter } from './http';
+
+const quiet: Logger = { info: () => {}, warn: () => {} };
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function start(env: NodeJS.ProcessEnv = {}, store = createMemoryStore()) {
+  const ctx = await createProxyContext({ env, store, dataDir: '/nonexistent', logger: quiet });
+  const app = express();
+  app.use(createControlRouter(ctx, { statsIntervalMs: 20, keepAliveMs: 50 }));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ctx.setStatus({ state: 'running', baseUrl: base });
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await ctx.close();
+  });
+  return { ctx, base };
+}
+
+function record(overrides: Partial<DecisionRecord> = {}): DecisionRecord {
+  return {
+    id: Math.random().toString(36).slice(2),
+    time: Date.now(),
+    requestedModel: 'claude-sonnet-4-5',
+    answeringModel: 'claude-haiku-4-5',
+    decision: 'accepted',
+    ruleId: 'sonnet-4',
+    stream: true,
+    confidence: 0.9,
+    threshold: 0.7,
+    signals: [],
+    tokens: { input: 1000, output: 200, cacheWrite: 0, cacheRead: 0 },
+    cost: 0.002,
+    baselineCost: 0.006,
+    savings: 0.004,
+    latencyMs: 120,
+    ttfbMs: 40,
+    status: 200,
+    ...overrides,
+  };
+}
+
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+describe('GET /health and /stats', () => {
+  it('reports health with version, upstream and rule count', async () => {
+    const { base } = await start({ CASCADEFLOW_UPSTREAM_URL: 'http://127.0.0.1:9/' });
+    const res = await fetch(`${base}/health`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ status: 'healthy', upstream: 'http://127.0.0.1:9', rules: 4, paused: false });
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(body.uptime_seconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('serves the seed field names computed from recorded decisions', async () => {
+    const { ctx, base } = await start();
+    ctx.record(record());
+    ctx.record(record({ decision: 'escalated', answeringModel: 'claude-sonnet-4-5', cost: 0.008, baselineCost: 0.006, savings: -0.002 }));
+    ctx.record(record({ decision: 'passthrough', ruleId: null, answeringModel: 'claude-haiku-4-5', cost: 0.001, baselineCost: 0.001, savings: 0 }));
+    ctx.record(record({ decision: 'draft_error', answeringModel: 'claude-sonnet-4-5', cost: null, baselineCost: 0.006, savings: null }));
+    const body = await (await fetch(`${base}/stats`)).json();
+    expect(body).toEqual({
+      total_queries: 4,
+      total_cost: 0.011,
+      avg_cost_per_query: 0.00275,
+      cascade_used_count: 1,
+      cascade_usage_pct: 25,
+      models_used: { 'claude-haiku-4-5': 2, 'claude-sonnet-4-5': 2 },
+      baseline_cost: 0.019,
+      total_savings: 0.002,
+      savings_pct: 10.53,
+      escalated_count: 1,
+      passthrough_count: 1,
+      draft_error_count: 1,
+      unpriced_query_count: 1,
+      uptime_seconds: expect.any(Number),
+    });
+  });
+});
+
+describe('admin API', () => {
+  it('reads status, stats, decisions with filter', async () => {
+    const { ctx, base } = await start();
+    ctx.record(record({ id: 'a' }));
+    ctx.record(record({ id: 'b', decision: 'escalated' }));
+    ctx.record(record({ id: 'c' }));
+    const status = await (await fetch(`${base}/api/status`)).json();
+    expect(status).toMatchObject({ state: 'running', baseUrl: base, paused: false, error: null });
+    const stats = (await (await fetch(`${base}/api/stats`)).json()) as StatsSnapshot;
+    expect(stats.allTime.queries).toBe(3);
+    expect(stats.today.accepted).toBe(2);
+    expect(stats.byRule['sonnet-4'].queries).toBe(3);
+    expect(stats.history.minute.at(-1)?.queries).toBe(3);
+    expect(stats.prices['claude-haiku-4-5*']).toEqual({ input: 1, output: 5, cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.1 });
+    const latest = (await (await fetch(`${base}/api/decisions?limit=2`)).json()) as DecisionRecord[];
+    expect(latest.map((r) => r.id)).toEqual(['c', 'b']);
+    const escalated = (await (await fetch(`${base}/api/decisions?decision=escalated`)).json()) as DecisionRecord[];
+    expect(escalated.map((r) => r.id)).toEqual(['b']);
+    const bad = await fetch(`${base}/api/decisions?decision=maybe`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.type).toBe('invalid_request_error');
+  });
+
+  it('replaces rules with validation; the next match uses them', async () => {
+    const { ctx, base } = await start();
+    const rules = [
+      { id: 'mine', match: 'claude-opus-4*', draftModel: 'claude-haiku-4-5', verifierModel: null, threshold: 0.8, enabled: true },
+    ];
+    const res = await fetch(`${base}/api/rules`, { method: 'PUT', ...json(rules) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(rules);
+    expect(ctx.matchRule('claude-opus-4-1')?.id).toBe('mine');
+    expect(ctx.matchRule('claude-sonnet-4-5')).toBeNull();
+
+    const dup = await fetch(`${base}/api/rules`, { method: 'PUT', ...json([...rules, { ...rules[0], threshold: 1.5 }]) });
+    expect(dup.status).toBe(400);
+    const error = (await dup.json()).error;
+    expect(error.type).toBe('invalid_request_error');
+    expect(error.message).toContain('1.threshold');
+    expect(error.message).toContain('duplicate rule id "mine"');
+    expect(await (await fetch(`${base}/api/rules`)).json()).toEqual(rules);
+  });
+
+  it('patches settings, reports env locks, refuses a self-pointing upstream', async () => {
+    const { ctx, base } = await start({ PORT: '8123', HOST: '127.0.0.1' });
+    const res = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ paused: true, priceOverrides: { 'my-model': { input: 1, output: 2, cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.1 } } }) });
+    expect(res.status).toBe(200);
+    const settings = (await res.json()) as PublicSettings;
+    expect(settings).toMatchObject({ paused: true, port: 8123, apiKeySet: false, apiKeyStorage: 'memory' });
+    expect(settings.lockedByEnv.sort()).toEqual(['host', 'port']);
+    expect(ctx.matchRule('claude-sonnet-4-5')).toBeNull();
+    expect(ctx.accounting.callCost('my-model', { input_tokens: 1_000_000, output_tokens: 0 })).toBe(1);
+
+    // Sending the whole PublicSettings object back (same locked values) is fine.
+    const roundTrip = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ ...settings, paused: false }) });
+    expect(roundTrip.status).toBe(200);
+
+    const locked = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ port: 9000 }) });
+    expect(locked.status).toBe(409);
+    expect((await locked.json()).error.message).toContain('PORT');
+
+    const loop = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ upstreamUrl: 'http://localhost:8123' }) });
+    expect(loop.status).toBe(400);
+    expect((await loop.json()).error.message).toContain('points at this proxy');
+
+    const unknown = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ colour: 'blue' }) });
+    expect(unknown.status).toBe(400);
+    const badPort = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ upstreamUrl: 'ftp://x' }) });
+    expect((await badPort.json()).error.message).toContain('upstreamUrl');
+  });
+
+  it('stores the API key write-only', async () => {
+    const { ctx, base } = await start();
+    const res = await fetch(`${base}/api/api-key`, { method: 'PUT', ...json({ key: 'sk-ant-test-123' }) });
+    const settings = await res.json();
+    expect(settings.apiKeySet).toBe(true);
+    expect(JSON.stringify(settings)).not.toContain('sk-ant-test-123');
+    expect(ctx.fallbackApiKey()).toBe('sk-ant-test-123');
+    await fetch(`${base}/api/api-key`, { method: 'PUT', ...json({ key: null }) });
+    expect(ctx.fallbackApiKey()).toBeNull();
+    const bad = await fetch(`${base}/api/api-key`, { method: 'PUT', ...json({ secret: 'x' }) });
+    expect(bad.status).toBe(400);
+  });
+
+  it('refuses to save a key over ANTHROPIC_API_KEY', async () => {
+    const { ctx, base } = await start({ ANTHROPIC_API_KEY: 'sk-env' });
+    expect(ctx.fallbackApiKey()).toBe('sk-env');
+    const settings = await (await fetch(`${base}/api/settings`)).json();
+    expect(settings).toMatchObject({ apiKeySet: true, apiKeyStorage: 'env' });
+    const res = await fetch(`${base}/api/api-key`, { method: 'PUT', ...json({ key: 'sk-other' }) });
+    expect(res.status).toBe(409);
+  });
+
+  it('answers unknown routes and malformed JSON in Anthropic format', async () => {
+    const { base } = await start();
+    const missing = await fetch(`${base}/api/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ type: 'error', error: { type: 'not_found_error', message: expect.any(String) } });
+    const malformed = await fetch(`${base}/api/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '[{' });
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).error.type).toBe('invalid_request_error');
+  });
+});
+
+describe('GET /api/events', () => {
+  it('streams the current state, then decisions and throttled stats', async () => {
+    const { ctx, base } = await start();
+    const controller = new AbortController();
+    const res = await fetch(`${base}/api/events`, { signal: controller.signal });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    const events: Array<{ name: string; data: ControlEvent }> = [];
+    const comments: string[] = [];
+    async function until(predicate: () => boolean) {
+      while (!predicate()) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          const chunk = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (chunk.startsWith(':')) comments.push(chunk);
+          const name = /^event: (.+)$/m.exec(chunk)?.[1];
+          const data = /^data: (.+)$/m.exec(chunk)?.[1];
+          if (name && data) events.push({ name, data: JSON.parse(data) });
+        }
+      }
+    }
+    await until(() => events.some((e) => e.name === 'stats'));
+    expect(events.map((e) => e.name)).toEqual(['status', 'stats']);
+
+    for (let i = 0; i < 20; i++) ctx.record(record({ id: `r${i}` }));
+    await until(() => events.filter((e) => e.name === 'decision').length === 20 && events.filter((e) => e.name === 'stats').length >= 2);
+    const stats = events.filter((e) => e.name === 'stats');
+    // Twenty decisions in a burst: one (or two) stats events, not twenty.
+    await until(() => comments.length > 0);
+    expect(stats.length).toBeLessThanOrEqual(3);
+    const last = events.filter((e) => e.name === 'stats').at(-1)!.data as Extract<ControlEvent, { type: 'stats' }>;
+    expect(last.stats.allTime.queries).toBe(20);
+    const decision = events.find((e) => e.name === 'decision')!.data as Extract<ControlEvent, { type: 'decision' }>;
+    expect(decision).toMatchObject({ type: 'decision', record: { id: 'r0', decision: 'accepted' } });
+
+    await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ paused: true }) });
+    await until(() => events.some((e) => e.name === 'settings'));
+    await fetch(`${base}/api/rules`, { method: 'PUT', ...json([]) });
+    await until(() => events.some((e) => e.name === 'rules'));
+    controller.abort();
+  });
+});
+
+describe('security', () => {
+  it('refuses a foreign Host (DNS rebinding)', async () => {
+    const { base } = await start();
+    const http = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${base}/api/status`, { headers: { host: 'attacker.example:8000' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(403);
+  });
+
+  it('refuses cross-origin and cross-site browser requests, allows same-origin', async () => {
+    const { base } = await start();
+    const evil = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ paused: true }, { origin: 'http://evil.example' }) });
+    expect(evil.status).toBe(403);
+    expect((await evil.json()).error.type).toBe('permission_error');
+    const otherPort = await fetch(`${base}/api/stats`, { headers: { origin: 'http://127.0.0.1:1' } });
+    expect(otherPort.status).toBe(403);
+    const nullOrigin = await fetch(`${base}/stats`, { headers: { origin: 'null' } });
+    expect(nullOrigin.status).toBe(403);
+    const noCors = await fetch(`${base}/api/stats`, { headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' } });
+    expect(noCors.status).toBe(403);
+    const same = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ paused: true }, { origin: base }) });
+    expect(same.status).toBe(200);
+  });
+
+  it('requires application/json on mutating requests', async () => {
+    const { base } = await start();
+    const form = await fetch(`${base}/api/settings`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ paused: true }),
+    });
+    expect(form.status).toBe(415);
+  });
+
+  it('requires the admin token when listening beyond loopback', async () => {
+    const store = createMemoryStore();
+    const { ctx, base } = await start({ HOST: '0.0.0.0' }, store);
+    const token = ctx.config.adminToken!;
+    expect(token).toMatch(/^[\w-]{32}$/);
+    expect(store.get('adminToken')).toBe(token);
+    expect((await fetch(`${base}/api/status`)).status).toBe(401);
+    expect((await fetch(`${base}/api/status`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await fetch(`${base}/api/status`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await fetch(`${base}/api/status?token=${token}`)).status).toBe(200);
+    // The seed's endpoints stay open for monitoring.
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    // Same token on the next start.
+    const again = await createProxyContext({ env: { HOST: '0.0.0.0' }, store, logger: quiet });
+    expect(again.config.adminToken).toBe(token);
+    await again.close();
+  });
+
+  it('uses CASCADEFLOW_ADMIN_TOKEN when set, even on loopback', async () => {
+    const { base } = await start({ CASCADEFLOW_ADMIN_TOKEN: 'a-long-enough-admin-token' });
+    expect((await fetch(`${base}/api/rules`)).status).toBe(401);
+    expect((await fetch(`${base}/api/rules`, { headers: { authorization: 'Bearer a-long-enough-admin-token' } })).status).toBe(200);
+  });
+});

@@ -1,0 +1,43 @@
+import type { DecisionRecord } from '../types';
+
+function money(value: number | null): string {
+  return value === null ? 'cost unknown' : `$${value.toFixed(6)}`;
+}
+
+function unpriced(record: DecisionRecord): string {
+  return record.unpricedModels?.length ? ` [no price for ${record.unpricedModels.join(', ')}]` : '';
+}
+
+/** The signals that lowered confidence, in words; the threshold comparison when none did. */
+function escalationReason(record: DecisionRecord): string {
+  const reasons = record.signals.filter((s) => s.penalty > 0 || s.decisive).map((s) => s.reason);
+  if (reasons.length > 0) return reasons.join('; ');
+  if (record.confidence !== null && record.threshold !== null) {
+    return `confidence ${record.confidence.toFixed(2)} < threshold ${record.threshold.toFixed(2)}`;
+  }
+  return 'quality check failed';
+}
+
+/**
+ * The one log line per request, in the seed's format. It never contains keys or prompt
+ * text: only model ids, amounts, signal reasons and upstream error messages.
+ */
+export function formatDecisionLine(record: DecisionRecord): string {
+  const { decision, answeringModel, requestedModel } = record;
+  if (decision === 'accepted') {
+    const savings =
+      record.savings !== null && record.baselineCost
+        ? ` (~${Math.round((record.savings / record.baselineCost) * 100)}% savings vs ${requestedModel})`
+        : ` (vs ${requestedModel})`;
+    return `✅ Draft accepted: ${answeringModel}, ${money(record.cost)}${savings}${unpriced(record)}`;
+  }
+  if (decision === 'escalated') {
+    return `❌ Escalated to verifier: ${answeringModel} (reason: ${escalationReason(record)}), ${money(record.cost)}${unpriced(record)}`;
+  }
+  if (decision === 'draft_error') {
+    const draftModel = record.draft?.model ?? 'draft';
+    return `⚠️ Draft error (${draftModel}: ${record.error ?? 'unknown error'}), answered by ${answeringModel}, ${money(record.cost)}${unpriced(record)}`;
+  }
+  const status = record.status >= 400 ? ` (HTTP ${record.status}${record.error ? `: ${record.error}` : ''})` : '';
+  return `➡️  Passthrough: ${answeringModel}, ${money(record.cost)}${status}${unpriced(record)}`;
+}

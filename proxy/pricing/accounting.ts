@@ -1,0 +1,88 @@
+import type { Accounting, CostBreakdown, SettleInput } from '../context';
+import type { CallRecord, ModelPrice, Usage } from '../types';
+import { mostSpecificMatch } from '../rules/pattern';
+import { BUILTIN_PRICES } from './table';
+
+/**
+ * Price of a model: the user's overrides first (so a broad override beats a narrower
+ * built-in), then the built-in table; within each, the most specific pattern wins.
+ */
+export function lookupPrice(model: string, overrides: Record<string, ModelPrice>): ModelPrice | null {
+  for (const table of [overrides, BUILTIN_PRICES]) {
+    const key = mostSpecificMatch(Object.keys(table), model);
+    if (key !== null) return table[key];
+  }
+  return null;
+}
+
+/** Built-ins merged with overrides, as the dashboard lists them. */
+export function effectivePrices(overrides: Record<string, ModelPrice>): Record<string, ModelPrice> {
+  return { ...BUILTIN_PRICES, ...overrides };
+}
+
+/** Cache writes split by TTL when the upstream reports the split; the rest is priced as 5-minute writes. */
+export function cacheWriteSplit(usage: Usage): { write5m: number; write1h: number } {
+  const total = usage.cache_creation_input_tokens ?? 0;
+  const write1h = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
+  const reported5m = usage.cache_creation?.ephemeral_5m_input_tokens;
+  const write5m = reported5m ?? Math.max(0, total - write1h);
+  return { write5m, write1h };
+}
+
+export function priceUsage(price: ModelPrice, usage: Usage): number {
+  const { write5m, write1h } = cacheWriteSplit(usage);
+  const micro =
+    (usage.input_tokens ?? 0) * price.input +
+    (usage.output_tokens ?? 0) * price.output +
+    write5m * price.cacheWrite5m +
+    write1h * price.cacheWrite1h +
+    (usage.cache_read_input_tokens ?? 0) * price.cacheRead;
+  return micro / 1_000_000;
+}
+
+export function createAccounting(overrides: () => Record<string, ModelPrice>): Accounting {
+  function callCost(model: string, usage: Usage | null): number | null {
+    // A call that reported no usage (refused, failed before any token) was not billed.
+    if (!usage) return 0;
+    const price = lookupPrice(model, overrides());
+    return price ? priceUsage(price, usage) : null;
+  }
+
+  function settle(input: SettleInput): CostBreakdown {
+    const unpriced = new Set<string>();
+    const cost = (model: string, usage: Usage | null): number | null => {
+      const value = callCost(model, usage);
+      if (value === null) unpriced.add(model);
+      return value;
+    };
+    const sum = (...values: Array<number | null>): number | null =>
+      values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + (v as number), 0);
+    const callsCost = (...calls: Array<CallRecord | undefined>): number | null =>
+      sum(...calls.filter((c): c is CallRecord => !!c).map((c) => cost(c.model, c.usage)));
+
+    const { decision, requestedModel, draft, verifier } = input;
+    let total: number | null;
+    let baseline: number | null;
+    if (decision === 'accepted') {
+      // What the requested model would have charged for the same tokens.
+      total = callsCost(draft);
+      baseline = cost(requestedModel, draft?.usage ?? null);
+    } else if (decision === 'passthrough') {
+      total = callsCost(verifier ?? draft);
+      baseline = total;
+    } else {
+      // Escalated / draft_error: the draft was paid for on top; the baseline is the answer
+      // alone, priced at the requested model (identical when the verifier is the requested model).
+      total = callsCost(draft, verifier);
+      baseline = cost(requestedModel, verifier?.usage ?? null);
+    }
+    return {
+      cost: total,
+      baselineCost: baseline,
+      savings: total === null || baseline === null ? null : baseline - total,
+      unpricedModels: [...unpriced],
+    };
+  }
+
+  return { callCost, settle };
+}

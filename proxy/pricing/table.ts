@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { ModelPrice } from '../types';
+
+export const modelPriceSchema = z
+  .object({
+    input: z.number().finite().nonnegative(),
+    output: z.number().finite().nonnegative(),
+    cacheWrite5m: z.number().finite().nonnegative(),
+    cacheWrite1h: z.number().finite().nonnegative(),
+    cacheRead: z.number().finite().nonnegative(),
+  })
+  .strict();
+
+/** Anthropic's standard multipliers: 5-minute write 1.25×, 1-hour write 2×, cache read 0.1× input. */
+function standard(input: number, output: number): ModelPrice {
+  return {
+    input,
+    output,
+    cacheWrite5m: round(input * 1.25),
+    cacheWrite1h: round(input * 2),
+    cacheRead: round(input * 0.1),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+/**
+ * Built-in list prices, US$ per million tokens (platform.claude.com/docs/en/about-claude/pricing).
+ * Keys are model ids or `*` family patterns; dated ids and aliases (`-latest`) fall back to
+ * their family, the most specific pattern wins. Anything else is unknown: cost null, never $0.
+ */
+export const BUILTIN_PRICES: Readonly<Record<string, ModelPrice>> = Object.freeze({
+  // Opus 4.5 and later cut Opus to $5/$25; Opus 4 and 4.1 stay at $15/$75.
+  'claude-opus-4*': standard(15, 75),
+  'claude-opus-4-5*': standard(5, 25),
+  'claude-opus-4-6*': standard(5, 25),
+  'claude-opus-4-7*': standard(5, 25),
+  'claude-opus-4-8*': standard(5, 25),
+  'claude-opus-5': standard(5, 25),
+  'claude-sonnet-5': standard(2, 10),
+  'claude-sonnet-4*': standard(3, 15),
+  'claude-haiku-4-5*': standard(1, 5),
+  'claude-3-7-sonnet*': standard(3, 15),
+  'claude-3-5-sonnet*': standard(3, 15),
+  'claude-3-5-haiku*': standard(0.8, 4),
+  'claude-3-opus*': standard(15, 75),
+  'claude-3-haiku*': standard(0.25, 1.25),
+});

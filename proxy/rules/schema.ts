@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const modelId = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200)
+  .regex(/^[^\s]+$/, 'must not contain spaces');
+
+/**
+ * Thresholds may be anywhere in [0, 1]: 0 accepts every draft that arrives intact,
+ * 1 only flawless ones. The dashboard's slider offers the useful 0.50–0.95 band.
+ */
+export const ruleSchema = z
+  .object({
+    id: z.string().trim().min(1, 'must not be empty').max(100),
+    match: modelId,
+    draftModel: modelId,
+    verifierModel: modelId.nullable(),
+    threshold: z.number().min(0).max(1),
+    enabled: z.boolean(),
+  })
+  .strict();
+
+export const rulesSchema = z
+  .array(ruleSchema)
+  .max(200)
+  .superRefine((rules, ctx) => {
+    const seen = new Set<string>();
+    rules.forEach((rule, index) => {
+      if (seen.has(rule.id)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate rule id "${rule.id}"` });
+      }
+      seen.add(rule.id);
+    });
+  });

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Conf from 'conf';
+import type { KeyValueStore, SecretStore } from '../context';
+
+export const STORE_FILE_NAME = 'config.json';
+
+/** Copies a store file aside (config.backup-<time>.json); returns the copy's path, or null when there is no file. */
+export function backupStoreFile(filePath: string, now = new Date()): string | null {
+  if (!fs.existsSync(filePath)) return null;
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const ext = path.extname(filePath);
+  const backup = path.join(path.dirname(filePath), `${path.basename(filePath, ext)}.backup-${stamp}${ext}`);
+  fs.copyFileSync(filePath, backup);
+  return backup;
+}
+
+/**
+ * Opens a conf/electron-store style store; a file that is not valid JSON is moved aside
+ * and a fresh store opened, with a warning instead of a crash. The Electron shell can
+ * pass its electron-store factory here too.
+ */
+export function openWithRecovery(
+  filePath: string,
+  open: () => KeyValueStore,
+): { store: KeyValueStore; warnings: string[] } {
+  try {
+    return { store: open(), warnings: [] };
+  } catch (error) {
+    if (!(error instanceof SyntaxError) || !fs.existsSync(filePath)) throw error;
+    const backup = backupStoreFile(filePath);
+    fs.rmSync(filePath);
+    return {
+      store: open(),
+      warnings: [`Stored data in ${filePath} was not valid JSON (${error.message}); moved to ${backup} and started fresh.`],
+    };
+  }
+}
+
+/** The headless proxy's store: conf, in the same file electron-store uses. */
+export function openConfStore(dataDir: string): { store: KeyValueStore; warnings: string[] } {
+  return openWithRecovery(path.join(dataDir, STORE_FILE_NAME), () => {
+    const conf = new Conf<Record<string, unknown>>({
+      cwd: dataDir,
+      configName: path.basename(STORE_FILE_NAME, '.json'),
+      // Key names contain no dots; the admin token is in there, so owner-only.
+      accessPropertiesByDotNotation: false,
+      configFileMode: 0o600,
+    });
+    return {
+      get: (key) => conf.get(key),
+      set: (key, value) => conf.set(key, value),
+      delete: (key) => conf.delete(key),
+      path: conf.path,
+    };
+  });
+}
+
+/** An in-memory store for tests and throwaway runs; values are copied like a JSON file would. */
+export function createMemoryStore(initial: Record<string, unknown> = {}): KeyValueStore {
+  const data = new Map<string, unknown>(Object.entries(structuredClone(initial)));
+  return {
+    get: (key) => structuredClone(data.get(key)),
+    set: (key, value) => void data.set(key, JSON.parse(JSON.stringify(value))),
+    delete: (key) => void data.delete(key),
+    path: ':memory:',
+  };
+}
+
+/** The headless default: the key lives in memory until the proxy stops, never on disk. */
+export function createMemorySecretStore(): SecretStore {
+  let key: string | null = null;
+  return {
+    kind: 'memory',
+    get: () => key,
+    set: (value) => {
+      key = value;
+    },
+  };
+}
