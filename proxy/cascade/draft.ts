@@ -1,0 +1,201 @@
+// The draft call: ask the cheap model, keep its answer back from the client, and judge
+// it. A streamed draft is checked while it arrives (at block boundaries and on a
+// doubling schedule inside long text, so the work per chunk stays bounded) and cut off
+// as soon as a decisive signal rules it out.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Accounting } from '../context';
+import { checkQuality } from '../quality';
+import { MessageAssembler } from '../sse/assemble';
+import { SseDecoder } from '../sse/events';
+import type { AssistantMessage, CallRecord, MessagesRequest, QualityResult, Usage } from '../types';
+import { describeError, sendUpstream, type UpstreamResponse } from '../upstream/client';
+import { upstreamErrorMessage } from './anthropic-error';
+import { isEventStream } from './relay';
+
+export interface DraftCall {
+  request: MessagesRequest;
+  /** The adapted draft body, serialized. */
+  body: string;
+  headers: Record<string, string>;
+  baseUrl: string;
+  pathAndQuery: string;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  /** Longest wait for the first byte and between chunks. */
+  timeoutMs: number;
+  accounting: Accounting;
+}
+
+export type DraftOutcome =
+  | {
+      kind: 'judged';
+      call: CallRecord;
+      quality: QualityResult;
+      message: AssistantMessage;
+      /** Cut off early by a decisive signal: never acceptable. */
+      stoppedEarly: boolean;
+      /** The upstream answer as received, replayed unchanged when accepted. */
+      status: number;
+      headers: IncomingHttpHeaders;
+      raw: Buffer;
+    }
+  | { kind: 'error'; call: CallRecord; error: string };
+
+/** First partial check after this much streamed text; then each time the text doubles. */
+const FIRST_PARTIAL_CHECK_CHARS = 160;
+
+export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
+  const model = draft.request.model;
+  const sentAt = Date.now();
+  const own = new AbortController();
+  const abortOwn = () => own.abort();
+  draft.signal.addEventListener('abort', abortOwn, { once: true });
+  const fail = (error: string, status: number, usage: Usage | null = null): DraftOutcome => ({
+    kind: 'error',
+    error,
+    call: {
+      model,
+      status,
+      usage,
+      cost: draft.accounting.callCost(model, usage),
+      latencyMs: Date.now() - sentAt,
+      error,
+    },
+  });
+  try {
+    let upstream: UpstreamResponse;
+    try {
+      upstream = await sendUpstream({
+        baseUrl: draft.baseUrl,
+        pathAndQuery: draft.pathAndQuery,
+        method: 'POST',
+        headers: draft.headers,
+        body: draft.body,
+        signal: own.signal,
+        headersTimeoutMs: draft.timeoutMs,
+        bodyTimeoutMs: draft.timeoutMs,
+      });
+    } catch (err) {
+      return fail(describeError(err), 0);
+    }
+    if (upstream.status !== 200) {
+      const text = await upstream.body.text().catch((err: unknown) => describeError(err));
+      return fail(upstreamErrorMessage(upstream.status, text), upstream.status);
+    }
+    const streamed = isEventStream(upstream);
+    if (streamed !== (draft.request.stream === true)) {
+      upstream.body.destroy();
+      return fail(`unexpected content-type ${String(upstream.headers['content-type'])}`, upstream.status);
+    }
+    return streamed ? await judgeStream(draft, upstream, own, sentAt, fail) : await judgeJson(draft, upstream, sentAt, fail);
+  } finally {
+    draft.signal.removeEventListener('abort', abortOwn);
+  }
+}
+
+type Fail = (error: string, status: number, usage?: Usage | null) => DraftOutcome;
+
+async function judgeJson(draft: DraftCall, upstream: UpstreamResponse, sentAt: number, fail: Fail): Promise<DraftOutcome> {
+  let raw: Buffer;
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of upstream.body) chunks.push(chunk);
+    raw = Buffer.concat(chunks);
+  } catch (err) {
+    return fail(`response broke: ${describeError(err)}`, upstream.status);
+  }
+  let message: AssistantMessage;
+  try {
+    message = JSON.parse(raw.toString('utf8')) as AssistantMessage;
+  } catch {
+    return fail('invalid JSON in draft response', upstream.status);
+  }
+  if (message?.type !== 'message' || !Array.isArray(message.content)) {
+    return fail('draft response is not a message', upstream.status, message?.usage ?? null);
+  }
+  return judged(draft, upstream, message, raw, sentAt, checkQuality(draft.request, message), false);
+}
+
+async function judgeStream(
+  draft: DraftCall,
+  upstream: UpstreamResponse,
+  own: AbortController,
+  sentAt: number,
+  fail: Fail,
+): Promise<DraftOutcome> {
+  const assembler = new MessageAssembler();
+  let completeBlocks = 0;
+  let streamedChars = 0;
+  let nextCheckAt = FIRST_PARTIAL_CHECK_CHARS;
+  let due = false;
+  const decoder = new SseDecoder(
+    (event) => {
+      const finished = assembler.apply(event);
+      if (finished !== null) {
+        completeBlocks = Math.max(completeBlocks, finished + 1);
+        due = true;
+      } else if (event.type === 'content_block_delta') {
+        const delta = event.data.delta as { text?: string; partial_json?: string } | undefined;
+        streamedChars += (delta?.text ?? delta?.partial_json ?? '').length;
+        if (streamedChars >= nextCheckAt) {
+          nextCheckAt = streamedChars * 2;
+          due = true;
+        }
+      }
+    },
+    (reason) => (assembler.error ??= reason),
+  );
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of upstream.body) {
+      chunks.push(chunk);
+      decoder.push(chunk);
+      if (assembler.error) break;
+      if (due && assembler.message && !assembler.done) {
+        due = false;
+        const quality = checkQuality(draft.request, assembler.message, { partial: true, completeBlocks });
+        if (quality.signals.some((s) => s.decisive)) {
+          own.abort();
+          return judged(draft, upstream, assembler.message, null, sentAt, quality, true);
+        }
+      }
+    }
+  } catch (err) {
+    return fail(`stream broke: ${describeError(err)}`, upstream.status, assembler.message?.usage ?? null);
+  }
+  if (assembler.error || !assembler.message || !assembler.done) {
+    own.abort();
+    const reason = assembler.error ?? 'stream ended before message_stop';
+    return fail(reason, upstream.status, assembler.message?.usage ?? null);
+  }
+  const quality = checkQuality(draft.request, assembler.message);
+  return judged(draft, upstream, assembler.message, Buffer.concat(chunks), sentAt, quality, false);
+}
+
+function judged(
+  draft: DraftCall,
+  upstream: UpstreamResponse,
+  message: AssistantMessage,
+  raw: Buffer | null,
+  sentAt: number,
+  quality: QualityResult,
+  stoppedEarly: boolean,
+): DraftOutcome {
+  const model = draft.request.model;
+  return {
+    kind: 'judged',
+    quality,
+    message,
+    stoppedEarly,
+    status: upstream.status,
+    headers: upstream.headers,
+    raw: raw ?? Buffer.alloc(0),
+    call: {
+      model,
+      status: upstream.status,
+      usage: message.usage ?? null,
+      cost: draft.accounting.callCost(model, message.usage ?? null),
+      latencyMs: Date.now() - sentAt,
+    },
+  };
+}

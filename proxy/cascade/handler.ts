@@ -1,0 +1,260 @@
+// POST /v1/messages: passthrough when no rule matches; otherwise draft with the cheap
+// model, judge, and either return the draft or answer with the verifier. Whatever goes
+// wrong with the draft, the client gets the verifier's answer; exactly one decision
+// record per request leaves through ctx.record().
+import { randomUUID } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { Request, Response } from 'express';
+import type { ProxyContext } from '../context';
+import { buildDraftRequest } from '../models/draft-request';
+import type { SignatureRegistry } from '../models/signatures';
+import type { CallRecord, CascadeRule, Decision, DecisionRecord, MessagesRequest, QualitySignal, TokenCounts } from '../types';
+import { describeError, sendUpstream } from '../upstream/client';
+import { authorizedUpstreamHeaders } from '../upstream/auth';
+import { clientResponseHeaders } from '../upstream/headers';
+import { sendAnthropicError } from './anthropic-error';
+import { ClientResponse } from './client-response';
+import { runDraft, type DraftOutcome } from './draft';
+import { relayResponse, rememberSignatures } from './relay';
+
+export interface CascadeOptions {
+  signatures: SignatureRegistry;
+  /** Longest wait for the draft's first byte and between its chunks before escalating. */
+  draftTimeoutMs: number;
+}
+
+/** Per-request state that ends up in the decision record. */
+interface Outcome {
+  decision: Decision;
+  answeringModel: string;
+  confidence: number | null;
+  signals: QualitySignal[];
+  draft?: CallRecord;
+  verifier?: CallRecord;
+  error?: string;
+}
+
+export function createMessagesHandler(ctx: ProxyContext, options: CascadeOptions) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const startedAt = Date.now();
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let request: MessagesRequest;
+    try {
+      request = JSON.parse(raw.toString('utf8')) as MessagesRequest;
+    } catch (err) {
+      sendAnthropicError(res, 400, 'invalid_request_error', `Request body is not valid JSON: ${describeError(err)}`);
+      return;
+    }
+    if (!request || typeof request !== 'object' || typeof request.model !== 'string' || !Array.isArray(request.messages)) {
+      sendAnthropicError(res, 400, 'invalid_request_error', 'Request body must be an object with `model` and `messages`.');
+      return;
+    }
+    const headers = authorizedUpstreamHeaders(ctx, req, res);
+    if (!headers) return;
+
+    const client = new ClientResponse(res, startedAt);
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const rule = ctx.matchRule(request.model);
+    const exchange: Exchange = {
+      ctx,
+      options,
+      client,
+      request,
+      raw,
+      headers,
+      pathAndQuery: req.originalUrl,
+      signal: abort.signal,
+    };
+    const outcome: Outcome = {
+      decision: 'passthrough',
+      answeringModel: request.model,
+      confidence: null,
+      signals: [],
+    };
+    try {
+      if (rule) await cascade(exchange, rule, outcome);
+      else outcome.verifier = await answerWith(exchange, request.model, outcome, null);
+    } catch (err) {
+      outcome.error ??= describeError(err);
+      if (!client.headersSent) sendAnthropicError(res, 502, 'api_error', `Upstream request failed: ${outcome.error}`);
+      else client.end();
+    } finally {
+      ctx.record(decisionRecord(ctx, exchange, rule, outcome, startedAt));
+    }
+  };
+}
+
+interface Exchange {
+  ctx: ProxyContext;
+  options: CascadeOptions;
+  client: ClientResponse;
+  request: MessagesRequest;
+  raw: Buffer;
+  headers: Record<string, string>;
+  pathAndQuery: string;
+  signal: AbortSignal;
+}
+
+async function cascade(ex: Exchange, rule: CascadeRule, outcome: Outcome): Promise<void> {
+  const { ctx, request } = ex;
+  const draftRequest = buildDraftRequest(request, ex.headers['anthropic-beta'], rule.draftModel, ex.options.signatures);
+  const draftHeaders = { ...ex.headers };
+  if (draftRequest.beta) draftHeaders['anthropic-beta'] = draftRequest.beta;
+  else delete draftHeaders['anthropic-beta'];
+
+  const draft: DraftOutcome = await runDraft({
+    request: draftRequest.body,
+    body: JSON.stringify(draftRequest.body),
+    headers: draftHeaders,
+    baseUrl: ctx.config.upstreamUrl,
+    pathAndQuery: ex.pathAndQuery,
+    signal: ex.signal,
+    timeoutMs: ex.options.draftTimeoutMs,
+    accounting: ctx.accounting,
+  });
+  outcome.draft = draft.call;
+  if (ex.signal.aborted) {
+    outcome.error = 'client disconnected';
+    outcome.decision = draft.kind === 'error' ? 'draft_error' : 'escalated';
+    return;
+  }
+  if (draft.kind === 'error') {
+    outcome.decision = 'draft_error';
+    outcome.error = draft.error;
+  } else {
+    outcome.confidence = draft.quality.confidence;
+    outcome.signals = draft.quality.signals;
+    if (!draft.stoppedEarly && draft.quality.confidence >= rule.threshold) {
+      outcome.decision = 'accepted';
+      outcome.answeringModel = draft.call.model;
+      rememberSignatures(ex.options.signatures, draft.message, draft.call.model);
+      const costs = ctx.accounting.settle({ decision: 'accepted', requestedModel: request.model, draft: draft.call });
+      ex.client.head(draft.status, {
+        ...clientResponseHeaders(draft.headers),
+        ...cascadeHeaders(outcome, costs.cost, costs.savings),
+        'content-length': draft.raw.length,
+      });
+      ex.client.end(draft.raw);
+      return;
+    }
+    outcome.decision = 'escalated';
+  }
+  const verifierModel = rule.verifierModel ?? request.model;
+  outcome.answeringModel = verifierModel;
+  outcome.verifier = await answerWith(ex, verifierModel, outcome, draft.call);
+}
+
+/** Sends the request to `model` (the requested or verifier model) and relays the answer. */
+async function answerWith(ex: Exchange, model: string, outcome: Outcome, draftCall: CallRecord | null): Promise<CallRecord> {
+  const { ctx, request } = ex;
+  // The client's bytes go up untouched unless a rule names a different verifier model.
+  const body = model === request.model ? ex.raw : JSON.stringify({ ...request, model });
+  const sentAt = Date.now();
+  let upstream;
+  try {
+    upstream = await sendUpstream({
+      baseUrl: ctx.config.upstreamUrl,
+      pathAndQuery: ex.pathAndQuery,
+      method: 'POST',
+      headers: ex.headers,
+      body,
+      signal: ex.signal,
+    });
+  } catch (err) {
+    const error = describeError(err);
+    outcome.error = outcome.error ? `${outcome.error}; ${model}: ${error}` : error;
+    if (!ex.signal.aborted) {
+      sendAnthropicError(ex.client.res, 502, 'api_error', `Could not reach the upstream API (${ctx.config.upstreamUrl}): ${error}`);
+    }
+    return { model, status: 0, usage: null, cost: null, latencyMs: Date.now() - sentAt, error };
+  }
+  const call = await relayResponse({
+    client: ex.client,
+    upstream,
+    model,
+    sentAt,
+    accounting: ctx.accounting,
+    signatures: ex.options.signatures,
+    cascadeHeaders: (verifierCall) => {
+      if (!verifierCall) return cascadeHeaders(outcome, null, null);
+      const costs = ctx.accounting.settle({
+        decision: outcome.decision,
+        requestedModel: request.model,
+        draft: draftCall ?? undefined,
+        verifier: verifierCall,
+      });
+      return cascadeHeaders(outcome, costs.cost, costs.savings);
+    },
+  });
+  if (call.error && outcome.decision === 'passthrough') outcome.error = call.error;
+  return call;
+}
+
+/** Cost and savings go out only when known before the headers (not for streamed verifier answers). */
+function cascadeHeaders(outcome: Outcome, cost: number | null, savings: number | null): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {
+    'x-cascadeflow-decision': outcome.decision,
+    'x-cascadeflow-model': outcome.answeringModel,
+  };
+  if (outcome.confidence !== null) headers['x-cascadeflow-confidence'] = outcome.confidence.toFixed(3);
+  if (cost !== null) headers['x-cascadeflow-cost-usd'] = cost.toFixed(6);
+  if (savings !== null) headers['x-cascadeflow-savings-usd'] = savings.toFixed(6);
+  return headers;
+}
+
+function tokensOf(calls: Array<CallRecord | undefined>): TokenCounts {
+  const tokens: TokenCounts = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+  for (const call of calls) {
+    const usage = call?.usage;
+    if (!usage) continue;
+    tokens.input += usage.input_tokens ?? 0;
+    tokens.output += usage.output_tokens ?? 0;
+    tokens.cacheWrite += usage.cache_creation_input_tokens ?? 0;
+    tokens.cacheRead += usage.cache_read_input_tokens ?? 0;
+  }
+  return tokens;
+}
+
+function decisionRecord(
+  ctx: ProxyContext,
+  ex: Exchange,
+  rule: CascadeRule | null,
+  outcome: Outcome,
+  startedAt: number,
+): DecisionRecord {
+  const costs = ctx.accounting.settle({
+    decision: outcome.decision,
+    requestedModel: ex.request.model,
+    draft: outcome.draft,
+    verifier: outcome.verifier,
+  });
+  // 499: the client closed the connection before an answer went out (nginx's convention).
+  const status = ex.client.headersSent ? ex.client.res.statusCode : ex.signal.aborted ? 499 : ex.client.res.statusCode;
+  const record: DecisionRecord = {
+    id: randomUUID(),
+    time: startedAt,
+    requestedModel: ex.request.model,
+    answeringModel: outcome.answeringModel,
+    decision: outcome.decision,
+    ruleId: rule?.id ?? null,
+    stream: ex.request.stream === true,
+    confidence: outcome.confidence,
+    threshold: rule?.threshold ?? null,
+    signals: outcome.signals,
+    tokens: tokensOf([outcome.draft, outcome.verifier]),
+    cost: costs.cost,
+    baselineCost: costs.baselineCost,
+    savings: costs.savings,
+    latencyMs: Date.now() - startedAt,
+    ttfbMs: ex.client.ttfbMs,
+    status,
+  };
+  if (outcome.draft) record.draft = outcome.draft;
+  if (outcome.verifier) record.verifier = outcome.verifier;
+  if (outcome.error) record.error = outcome.error;
+  if (costs.unpricedModels.length) record.unpricedModels = costs.unpricedModels;
+  return record;
+}

@@ -1,0 +1,109 @@
+// Relays one upstream answer of /v1/messages to the client (passthrough and verifier
+// calls alike) while reading its usage on the side: SSE is forwarded chunk by chunk as
+// it arrives; a JSON answer is read whole so its cost can go out in the headers.
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { Accounting } from '../context';
+import type { SignatureRegistry } from '../models/signatures';
+import { MessageAssembler } from '../sse/assemble';
+import { formatSse, SseDecoder } from '../sse/events';
+import type { AssistantMessage, CallRecord, Usage } from '../types';
+import { clientResponseHeaders } from '../upstream/headers';
+import { describeError, type UpstreamResponse } from '../upstream/client';
+import { anthropicErrorBody, upstreamErrorMessage } from './anthropic-error';
+import type { ClientResponse } from './client-response';
+
+export interface RelayOptions {
+  client: ClientResponse;
+  upstream: UpstreamResponse;
+  /** The model the call was made for (priced and reported). */
+  model: string;
+  /** When the upstream call was sent. */
+  sentAt: number;
+  accounting: Accounting;
+  signatures: SignatureRegistry;
+  /** The x-cascadeflow-* headers; `call` is known for JSON answers, null before a stream. */
+  cascadeHeaders(call: CallRecord | null): OutgoingHttpHeaders;
+}
+
+export function isEventStream(upstream: UpstreamResponse): boolean {
+  return String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
+}
+
+export async function relayResponse(opts: RelayOptions): Promise<CallRecord> {
+  return isEventStream(opts.upstream) ? relayStream(opts) : relayJson(opts);
+}
+
+async function relayStream(opts: RelayOptions): Promise<CallRecord> {
+  const { client, upstream, model } = opts;
+  const assembler = new MessageAssembler();
+  const decoder = new SseDecoder(
+    (event) => assembler.apply(event),
+    (reason) => (assembler.error ??= reason),
+  );
+  client.head(upstream.status, { ...clientResponseHeaders(upstream.headers), ...opts.cascadeHeaders(null) });
+  let error: string | undefined;
+  try {
+    for await (const chunk of upstream.body) {
+      decoder.push(chunk);
+      await client.write(chunk);
+    }
+    if (!assembler.done && upstream.status < 400) error = 'stream ended before message_stop';
+  } catch (err) {
+    error = `stream broke: ${describeError(err)}`;
+  }
+  if (assembler.error) error ??= assembler.error;
+  if (error && !assembler.done && client.open) {
+    // Close the client's stream in a well-formed way: an `error` event as the API sends one.
+    await client.write(formatSse('error', anthropicErrorBody('api_error', `Upstream ${error}`)));
+  }
+  client.end();
+  return callRecord(opts, assembler.message, error);
+}
+
+async function relayJson(opts: RelayOptions): Promise<CallRecord> {
+  const { client, upstream } = opts;
+  const chunks: Buffer[] = [];
+  for await (const chunk of upstream.body) chunks.push(chunk);
+  const body = Buffer.concat(chunks);
+  let message: AssistantMessage | null = null;
+  let error: string | undefined;
+  if (upstream.status < 400) {
+    try {
+      message = JSON.parse(body.toString('utf8')) as AssistantMessage;
+    } catch {
+      error = 'invalid JSON in upstream response';
+    }
+  } else {
+    error = upstreamErrorMessage(upstream.status, body.toString('utf8'));
+  }
+  const call = callRecord(opts, message, error);
+  client.head(upstream.status, {
+    ...clientResponseHeaders(upstream.headers),
+    ...opts.cascadeHeaders(call),
+    'content-length': body.length,
+  });
+  client.end(body);
+  return call;
+}
+
+function callRecord(opts: RelayOptions, message: AssistantMessage | null, error: string | undefined): CallRecord {
+  rememberSignatures(opts.signatures, message, opts.model);
+  const usage: Usage | null = message?.usage ?? null;
+  const record: CallRecord = {
+    model: opts.model,
+    status: opts.upstream.status,
+    usage,
+    cost: opts.accounting.callCost(opts.model, usage),
+    latencyMs: Date.now() - opts.sentAt,
+  };
+  if (error) record.error = error;
+  return record;
+}
+
+/** Lets later draft requests tell which thinking blocks this model signed. */
+export function rememberSignatures(registry: SignatureRegistry, message: AssistantMessage | null, model: string): void {
+  for (const block of message?.content ?? []) {
+    if (block.type === 'thinking' && typeof block.signature === 'string') registry.remember(block.signature, model);
+    if (block.type === 'redacted_thinking' && typeof block.data === 'string') registry.remember(block.data, model);
+  }
+}

@@ -1,0 +1,112 @@
+// Builds the draft request: the client's request with the draft model, minus what the
+// draft model would reject. Everything not named here is forwarded as the client sent it.
+import type { ContentBlock, JsonObject, MessagesRequest } from '../types';
+import { acceptsBeta, capabilitiesOf, type ModelCapabilities } from './capabilities';
+import type { SignatureRegistry } from './signatures';
+
+export interface DraftRequest {
+  body: MessagesRequest;
+  /** The `anthropic-beta` header for the draft call (undefined: send none). */
+  beta: string | undefined;
+}
+
+/** Thinking budget standing in for adaptive thinking, by requested effort. */
+const BUDGET_BY_EFFORT: Record<string, number> = { low: 1_024, medium: 4_096, high: 8_192, max: 16_000 };
+const MIN_THINKING_BUDGET = 1_024;
+
+export function buildDraftRequest(
+  request: MessagesRequest,
+  betaHeader: string | undefined,
+  draftModel: string,
+  signatures: SignatureRegistry,
+): DraftRequest {
+  const body: MessagesRequest = { ...request, model: draftModel };
+  const caps = capabilitiesOf(draftModel);
+  if (!caps) return { body, beta: betaHeader };
+
+  if (typeof body.max_tokens === 'number' && body.max_tokens > caps.maxOutputTokens) {
+    body.max_tokens = caps.maxOutputTokens;
+  }
+  const effort = adaptOutputConfig(body, caps);
+  const strippedThinking = stripForeignThinking(body, draftModel, signatures);
+  adaptThinking(body, caps, effort, strippedThinking);
+  if (!caps.contextManagement) delete body.context_management;
+
+  const beta = betaHeader
+    ?.split(',')
+    .map((b) => b.trim())
+    .filter((b) => b && acceptsBeta(caps, b))
+    .join(',');
+  return { body, beta: beta || undefined };
+}
+
+/** Drops `output_config.effort` when unsupported; returns the requested effort either way. */
+function adaptOutputConfig(body: MessagesRequest, caps: ModelCapabilities): string | undefined {
+  const config = body.output_config as JsonObject | undefined;
+  if (!config || typeof config !== 'object') return undefined;
+  const effort = typeof config.effort === 'string' ? config.effort : undefined;
+  if (effort !== undefined && !caps.effort) {
+    const { effort: _dropped, ...rest } = config;
+    if (Object.keys(rest).length) body.output_config = rest;
+    else delete body.output_config;
+  }
+  return effort;
+}
+
+function adaptThinking(
+  body: MessagesRequest,
+  caps: ModelCapabilities,
+  effort: string | undefined,
+  strippedThinking: boolean,
+): void {
+  const thinking = body.thinking;
+  if (!thinking || thinking.type === 'disabled') return;
+  // With thinking on, the API requires the last assistant turn to start with a thinking
+  // block; once foreign ones are stripped the draft has to run without thinking.
+  if (strippedThinking) {
+    delete body.thinking;
+    return;
+  }
+  if (thinking.type === 'adaptive' && !caps.adaptiveThinking) {
+    const budget = Math.min(BUDGET_BY_EFFORT[effort ?? 'high'] ?? BUDGET_BY_EFFORT.high, (body.max_tokens ?? 0) - 1);
+    if (caps.extendedThinking && budget >= MIN_THINKING_BUDGET) {
+      body.thinking = { type: 'enabled', budget_tokens: budget };
+    } else {
+      delete body.thinking;
+    }
+  } else if (thinking.type === 'enabled' && !caps.extendedThinking) {
+    if (caps.adaptiveThinking) body.thinking = { type: 'adaptive' };
+    else delete body.thinking;
+  } else if (thinking.type === 'enabled' && typeof thinking.budget_tokens === 'number') {
+    const max = (body.max_tokens ?? 0) - 1;
+    if (thinking.budget_tokens > max) {
+      if (max >= MIN_THINKING_BUDGET) body.thinking = { ...thinking, budget_tokens: max };
+      else delete body.thinking;
+    }
+  }
+}
+
+/** Removes thinking blocks not produced by the draft model; true when any was removed. */
+function stripForeignThinking(body: MessagesRequest, draftModel: string, signatures: SignatureRegistry): boolean {
+  const draftFamily = capabilitiesOf(draftModel)?.family;
+  const ownedByDraft = (block: ContentBlock): boolean => {
+    const key = typeof block.signature === 'string' ? block.signature : typeof block.data === 'string' ? block.data : '';
+    const owner = signatures.ownerOf(key);
+    return owner !== undefined && (owner === draftModel || capabilitiesOf(owner)?.family === draftFamily);
+  };
+  const isForeignThinking = (block: ContentBlock): boolean =>
+    (block.type === 'thinking' || block.type === 'redacted_thinking') && !ownedByDraft(block);
+
+  let stripped = false;
+  const messages = body.messages.map((message) => {
+    if (message.role !== 'assistant' || !Array.isArray(message.content)) return message;
+    if (!message.content.some(isForeignThinking)) return message;
+    const kept = message.content.filter((block) => !isForeignThinking(block));
+    // A message cannot be empty; leave it (the draft may fail, and then the verifier answers).
+    if (!kept.length) return message;
+    stripped = true;
+    return { ...message, content: kept };
+  });
+  if (stripped) body.messages = messages;
+  return stripped;
+}

@@ -1,0 +1,159 @@
+// The proxy's HTTP face: the Anthropic API routes (/v1/messages → cascade, any other
+// /v1/* → passthrough), the control router (/stats, /health, /api), and Anthropic-format
+// errors for everything else. Plain Node + Express; the Electron shell and the CLI both
+// start it through startProxyServer().
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { createMessagesHandler } from './cascade/handler';
+import { sendAnthropicError } from './cascade/anthropic-error';
+import type { ProxyContext } from './context';
+import { createControlRouter } from './control/http';
+import { rejectBrowserOrigins, requireLocalHost } from './control/security';
+import { SignatureRegistry } from './models/signatures';
+import { createPassthroughHandler } from './upstream/passthrough';
+
+export interface AppOptions {
+  /** Longest wait (ms) for the draft's first byte and between its chunks; then the verifier answers. */
+  draftTimeoutMs?: number;
+}
+
+export interface RunningProxy {
+  url: string;
+  port: number;
+  /** Stops listening and ends open connections (streams in flight are cut). */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DRAFT_TIMEOUT_MS = 30_000;
+/** Claude Code sends long histories, 20+ tools and images: allow large bodies. */
+const MAX_BODY = '64mb';
+
+export class PortInUseError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(`Port ${port} on ${host} is already in use`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export class UpstreamLoopError extends Error {
+  constructor(readonly upstreamUrl: string) {
+    super(`The upstream ${upstreamUrl} is this proxy itself; set CASCADEFLOW_UPSTREAM_URL to the real API`);
+    this.name = 'UpstreamLoopError';
+  }
+}
+
+export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requireLocalHost(ctx));
+
+  const api = express.Router();
+  api.use(rejectBrowserOrigins(ctx));
+  api.use(express.raw({ type: () => true, limit: MAX_BODY }));
+  api.post(
+    '/messages',
+    createMessagesHandler(ctx, {
+      signatures: new SignatureRegistry(),
+      draftTimeoutMs: options.draftTimeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS,
+    }),
+  );
+  api.all('/{*rest}', createPassthroughHandler(ctx));
+  app.use('/v1', api);
+
+  // Claude Code and health checkers probe the base URL.
+  app.get('/', (_req, res) => {
+    res.json({ name: 'cascadeflow-proxy', status: 'ok', version: ctx.config.version });
+  });
+  app.use(createControlRouter(ctx));
+
+  app.use((req, res) => {
+    sendAnthropicError(res, 404, 'not_found_error', `No route for ${req.method} ${req.path}`);
+  });
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.too.large') {
+      sendAnthropicError(res, 413, 'request_too_large', `Request body exceeds ${MAX_BODY}`);
+    } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      sendAnthropicError(res, e.status, 'invalid_request_error', e.message ?? 'Invalid request');
+    } else {
+      sendAnthropicError(res, 500, 'api_error', `Internal proxy error: ${e.message ?? String(err)}`);
+    }
+  });
+  return app;
+}
+
+/** Addresses that reach this machine (0.0.0.0 and :: listen on all of them). */
+function isLocal(host: string): boolean {
+  return ['localhost', '::1', '0.0.0.0', '::'].includes(host) || host.startsWith('127.');
+}
+
+/** True when `upstreamUrl` would send requests back to a proxy listening on host:port. */
+export function pointsAtSelf(upstreamUrl: string, host: string, port: number): boolean {
+  let url: URL;
+  try {
+    url = new URL(upstreamUrl);
+  } catch {
+    return false;
+  }
+  const upstreamHost = url.hostname.replace(/^\[|\]$/g, '');
+  const upstreamPort = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return upstreamPort === port && (upstreamHost === host || (isLocal(upstreamHost) && isLocal(host)));
+}
+
+function urlHost(host: string): string {
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return shown.includes(':') ? `[${shown}]` : shown;
+}
+
+export async function startProxyServer(
+  ctx: ProxyContext,
+  opts: { host?: string; port?: number } & AppOptions = {},
+): Promise<RunningProxy> {
+  const host = opts.host ?? ctx.config.host;
+  const port = opts.port ?? ctx.config.port;
+  if (port !== 0 && pointsAtSelf(ctx.config.upstreamUrl, host, port)) {
+    const error = new UpstreamLoopError(ctx.config.upstreamUrl);
+    ctx.setStatus({ state: 'error', error: error.message });
+    throw error;
+  }
+  ctx.setStatus({ state: 'starting', error: null });
+  const server: Server = createServer(createApp(ctx, opts));
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    const failure = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortInUseError(host, port) : (err as Error);
+    ctx.setStatus({ state: 'error', error: failure.message });
+    throw failure;
+  }
+  const actualPort = (server.address() as AddressInfo).port;
+  const url = `http://${urlHost(host)}:${actualPort}`;
+  ctx.setStatus({ state: 'running', baseUrl: url, error: null, startedAt: Date.now() });
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port: actualPort,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }).then(() => ctx.setStatus({ state: 'stopped' }));
+      return closing;
+    },
+  };
+}

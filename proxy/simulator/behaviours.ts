@@ -1,0 +1,185 @@
+// What the simulated upstream answers: a behaviour per request, chosen by a test's
+// script, by a `[sim:…]` marker in the prompt (for clients a test does not control,
+// such as Claude Code), or by default a good answer. Pure: request in, answer plan out.
+import type { ContentBlock, JsonObject, Message, MessagesRequest, ToolDefinition, Usage } from '../types';
+
+export type BehaviourKind =
+  | 'good'
+  | 'hedging'
+  | 'refusal'
+  | 'truncated'
+  | 'short'
+  | 'tool'
+  | 'tool_invalid'
+  | 'tool_unknown'
+  | 'json_bad'
+  | 'error'
+  | 'break';
+
+export interface Behaviour {
+  kind: BehaviourKind;
+  /** Answer text for `good` (default: a generic helpful answer). */
+  text?: string;
+  /** Tool name for `tool` (default: the first tool in the request). */
+  tool?: string;
+  /** Tool input for `tool` (default: generated from the tool's input_schema). */
+  input?: unknown;
+  /** HTTP status for `error` (400, 429, 500, 529, …). */
+  status?: number;
+  /** Error message for `error`. */
+  message?: string;
+  /** Pause before each streamed event, and before a JSON answer (ms). */
+  delayMs?: number;
+  /** Usage fields reported instead of the estimated ones (cache tokens, exact counts). */
+  usage?: Partial<Usage>;
+}
+
+export interface Answer {
+  content: ContentBlock[];
+  stopReason: 'end_turn' | 'max_tokens' | 'tool_use';
+  usage: Usage;
+}
+
+export const GOOD_TEXT =
+  'Here is a complete answer. The proxy forwarded your request to the simulated upstream, which ' +
+  'produced this reply deterministically so that tests can assert on it. It covers the question ' +
+  'directly, gives the relevant details in plain words, and ends with a short summary of the result.';
+
+const TEXTS: Partial<Record<BehaviourKind, string>> = {
+  hedging:
+    "I'm not entirely sure, but I think the answer might possibly be around forty-two. It's hard to say " +
+    'without more information, and I could be wrong, so perhaps double-check this with another source.',
+  refusal: "I can't help with that request. Please ask something else.",
+  short: 'Yes.',
+  json_bad:
+    'Here is the configuration you asked for, ready to paste into your project settings file:\n\n' +
+    '```json\n{"name": "demo", "version": 1,, "private": true\n```\n\nSave it as settings.json next to the project.',
+};
+
+/** `[sim:KIND]` or `[sim:MODELPART=KIND]`; KIND may be `tool:Name` or `tool:Name:{json input}`. */
+const MARKER = /\[sim:([^\]=]+=)?([^\]]+)\]/g;
+
+function textOf(content: Message['content']): string {
+  if (typeof content === 'string') return content;
+  return content.map((b) => (b.type === 'text' ? String(b.text ?? '') : '')).join('\n');
+}
+
+function lastUser(request: MessagesRequest): Message | undefined {
+  return [...request.messages].reverse().find((m) => m.role === 'user');
+}
+
+/** The behaviour a `[sim:…]` marker in the last user turn asks of `model`, if any. */
+export function markerBehaviour(request: MessagesRequest, model: string): Behaviour | null {
+  const user = lastUser(request);
+  if (!user) return null;
+  let generic: Behaviour | null = null;
+  for (const match of textOf(user.content).matchAll(MARKER)) {
+    const scope = match[1]?.slice(0, -1);
+    const behaviour = parseMarker(match[2].trim());
+    if (!behaviour) continue;
+    if (scope && model.includes(scope)) return behaviour;
+    if (!scope) generic ??= behaviour;
+  }
+  return generic;
+}
+
+function parseMarker(spec: string): Behaviour | null {
+  const [kind, ...rest] = spec.split(':');
+  if (kind === 'tool' && rest.length) {
+    const [tool, ...input] = rest;
+    return input.length ? { kind: 'tool', tool, input: JSON.parse(input.join(':')) } : { kind: 'tool', tool };
+  }
+  if (kind === 'error') return { kind: 'error', status: Number(rest[0] ?? 500) };
+  const known: BehaviourKind[] = ['good', 'hedging', 'refusal', 'truncated', 'short', 'tool', 'tool_invalid', 'tool_unknown', 'json_bad', 'break'];
+  return known.includes(kind as BehaviourKind) ? { kind: kind as BehaviourKind } : null;
+}
+
+/** The last user turn carries tool results: answer them (the end of a tool round trip). */
+export function toolResultSummary(request: MessagesRequest): string | null {
+  const user = lastUser(request);
+  if (!user || typeof user.content === 'string') return null;
+  const results = user.content.filter((b) => b.type === 'tool_result');
+  if (!results.length) return null;
+  const text = results
+    .map((r) => (typeof r.content === 'string' ? r.content : Array.isArray(r.content) ? textOf(r.content as ContentBlock[]) : ''))
+    .join('\n')
+    .trim();
+  return `The tool finished and reported: ${text.slice(0, 400)}. That completes the task you asked for; the output above is the result.`;
+}
+
+function exampleValue(schema: JsonObject | undefined, name: string): unknown {
+  const type = schema?.type;
+  if (Array.isArray(schema?.enum) && schema.enum.length) return schema.enum[0];
+  if (type === 'number' || type === 'integer') return 1;
+  if (type === 'boolean') return false;
+  if (type === 'array') return [];
+  if (type === 'object') return exampleInput(schema);
+  return name === 'command' ? 'echo simulator' : `example ${name}`;
+}
+
+/** An input satisfying the required properties of a tool's schema. */
+function exampleInput(schema: JsonObject | undefined): JsonObject {
+  const properties = (schema?.properties ?? {}) as Record<string, JsonObject>;
+  const required = (schema?.required ?? []) as string[];
+  return Object.fromEntries(required.map((name) => [name, exampleValue(properties[name], name)]));
+}
+
+function findTool(request: MessagesRequest, name: string | undefined): ToolDefinition | undefined {
+  const tools = request.tools ?? [];
+  return name ? tools.find((t) => t.name === name) : tools.find((t) => t.input_schema);
+}
+
+let toolIds = 0;
+function toolUse(name: string, input: unknown): ContentBlock {
+  toolIds += 1;
+  return { type: 'tool_use', id: `toolu_sim_${toolIds.toString().padStart(6, '0')}`, name, input };
+}
+
+/** Rough token count (4 characters per token), as good as the simulator needs. */
+export function estimateTokens(value: unknown): number {
+  return Math.max(1, Math.ceil(JSON.stringify(value ?? '').length / 4));
+}
+
+export function planAnswer(request: MessagesRequest, behaviour: Behaviour): Answer {
+  let content: ContentBlock[];
+  let stopReason: Answer['stopReason'] = 'end_turn';
+  switch (behaviour.kind) {
+    case 'tool': {
+      const tool = findTool(request, behaviour.tool);
+      if (!tool) {
+        content = [{ type: 'text', text: GOOD_TEXT }];
+        break;
+      }
+      content = [
+        { type: 'text', text: `I'll use the ${tool.name} tool for this.` },
+        toolUse(tool.name, behaviour.input ?? exampleInput(tool.input_schema)),
+      ];
+      stopReason = 'tool_use';
+      break;
+    }
+    case 'tool_invalid': {
+      const tool = (request.tools ?? []).find((t) => ((t.input_schema?.required as unknown[]) ?? []).length > 0);
+      content = [toolUse(tool?.name ?? 'missing_tool', { unexpected_argument: true })];
+      stopReason = 'tool_use';
+      break;
+    }
+    case 'tool_unknown':
+      content = [toolUse(behaviour.tool ?? 'NonexistentTool', { query: 'anything' })];
+      stopReason = 'tool_use';
+      break;
+    case 'truncated':
+      content = [{ type: 'text', text: GOOD_TEXT.slice(0, 120) }];
+      stopReason = 'max_tokens';
+      break;
+    default:
+      content = [{ type: 'text', text: behaviour.text ?? TEXTS[behaviour.kind] ?? toolResultSummary(request) ?? GOOD_TEXT }];
+  }
+  const usage: Usage = {
+    input_tokens: estimateTokens([request.system, request.messages, request.tools]),
+    output_tokens: estimateTokens(content),
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    ...behaviour.usage,
+  };
+  return { content, stopReason, usage };
+}

@@ -1,0 +1,370 @@
+// The test upstream: a real HTTP server on loopback that speaks the Messages API (JSON
+// and SSE), count_tokens and models, rejects what the real API rejects for a model (per
+// the capability table), answers as scripted, and records every request it received.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { acceptsBeta, capabilitiesOf } from '../models/capabilities';
+import { formatSse } from '../sse/events';
+import type { ContentBlock, JsonObject, MessagesRequest } from '../types';
+import { estimateTokens, markerBehaviour, planAnswer, type Answer, type Behaviour } from './behaviours';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** Query string without the `?` ('' when none). */
+  query: string;
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: string;
+  /** Parsed JSON body, or null. */
+  body: MessagesRequest | null;
+  /** The client closed the connection before the answer was complete. */
+  aborted: boolean;
+  /** The answer was sent completely. */
+  finished: boolean;
+  /** The simulator cut the connection on purpose (behaviour `break`). */
+  broken: boolean;
+}
+
+export interface Simulator {
+  url: string;
+  port: number;
+  readonly requests: RecordedRequest[];
+  /** Requests to POST /v1/messages for a model (exact id or prefix ending in `*`). */
+  messagesFor(model: string): RecordedRequest[];
+  /** Answer the next `times` (default: every) request for `model` (`*` wildcards) with `behaviour`. */
+  script(model: string, behaviour: Behaviour, times?: number): void;
+  /** Forget scripts and recorded requests. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** The models GET /v1/models lists; any id the capability table knows is accepted. */
+export const SIMULATED_MODELS = [
+  'claude-opus-4-6',
+  'claude-sonnet-4-6',
+  'claude-opus-4-5-20251101',
+  'claude-sonnet-4-5-20250929',
+  'claude-haiku-4-5-20251001',
+  'claude-3-5-haiku-20241022',
+  'claude-3-5-sonnet-20241022',
+  'claude-3-opus-20240229',
+];
+
+interface ScriptEntry {
+  pattern: RegExp;
+  behaviour: Behaviour;
+  remaining: number;
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, type: string, message: string): void {
+  const headers: Record<string, string> = { 'request-id': `req_sim_err_${status}` };
+  if (status === 429) headers['retry-after'] = '1';
+  sendJson(res, status, { type: 'error', error: { type, message } }, headers);
+}
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  529: 'overloaded_error',
+};
+
+/** What the real API would refuse in this request for its model, or null. */
+export function unsupported(request: MessagesRequest, betaHeader: string | undefined): { status: number; message: string } | null {
+  const caps = capabilitiesOf(request.model);
+  if (!caps) return { status: 404, message: `model: ${request.model}` };
+  const thinking = request.thinking as JsonObject | undefined;
+  if (thinking?.type === 'adaptive' && !caps.adaptiveThinking) {
+    return { status: 400, message: `thinking.type: adaptive thinking is not supported on ${request.model}` };
+  }
+  if (thinking?.type === 'enabled' && !caps.extendedThinking) {
+    return { status: 400, message: `thinking: extended thinking is not supported on ${request.model}` };
+  }
+  if (thinking?.type === 'enabled' && !(Number(thinking.budget_tokens) < Number(request.max_tokens))) {
+    return { status: 400, message: '`max_tokens` must be greater than `thinking.budget_tokens`' };
+  }
+  const effort = (request.output_config as JsonObject | undefined)?.effort;
+  if (effort !== undefined && !caps.effort) return { status: 400, message: `output_config.effort: not supported on ${request.model}` };
+  if (request.context_management !== undefined && !caps.contextManagement) {
+    return { status: 400, message: `context_management: not supported on ${request.model}` };
+  }
+  if (typeof request.max_tokens === 'number' && request.max_tokens > caps.maxOutputTokens) {
+    return { status: 400, message: `max_tokens: ${request.max_tokens} > ${caps.maxOutputTokens}, the maximum for ${request.model}` };
+  }
+  for (const beta of (betaHeader ?? '').split(',').map((b) => b.trim()).filter(Boolean)) {
+    if (!acceptsBeta(caps, beta)) return { status: 400, message: `anthropic-beta: ${beta} is not supported on ${request.model}` };
+  }
+  // Thinking signatures are bound to the model family that produced them.
+  for (const message of request.messages) {
+    if (!Array.isArray(message.content)) continue;
+    for (const block of message.content) {
+      if (block.type !== 'thinking' || typeof block.signature !== 'string') continue;
+      const signer = /^sim-sig:([^:]+):/.exec(block.signature)?.[1];
+      if (signer && capabilitiesOf(signer)?.family !== caps.family) {
+        return { status: 400, message: 'messages: Invalid `signature` in `thinking` block' };
+      }
+    }
+  }
+  return null;
+}
+
+let messageIds = 0;
+
+export async function createSimulator(options: { port?: number; host?: string } = {}): Promise<Simulator> {
+  const requests: RecordedRequest[] = [];
+  let scripts: ScriptEntry[] = [];
+
+  function behaviourFor(request: MessagesRequest): Behaviour {
+    const entry = scripts.find((s) => s.remaining > 0 && s.pattern.test(request.model));
+    if (entry) {
+      entry.remaining -= 1;
+      return entry.behaviour;
+    }
+    return markerBehaviour(request, request.model) ?? { kind: 'good' };
+  }
+
+  async function handleMessages(record: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const request = record.body;
+    if (!request || typeof request.model !== 'string' || !Array.isArray(request.messages)) {
+      sendError(res, 400, 'invalid_request_error', 'body: expected a JSON object with model and messages');
+      return;
+    }
+    const beta = req.headers['anthropic-beta'];
+    const refused = unsupported(request, Array.isArray(beta) ? beta.join(',') : beta);
+    if (refused) {
+      sendError(res, refused.status, ERROR_TYPES[refused.status], refused.message);
+      return;
+    }
+    const behaviour = behaviourFor(request);
+    if (behaviour.kind === 'error') {
+      const status = behaviour.status ?? 500;
+      if (behaviour.delayMs) await sleep(behaviour.delayMs);
+      sendError(res, status, ERROR_TYPES[status] ?? 'api_error', behaviour.message ?? `simulated ${status}`);
+      return;
+    }
+    const answer = planAnswer(request, behaviour);
+    const thinking = request.thinking as JsonObject | undefined;
+    if (thinking?.type === 'enabled' || thinking?.type === 'adaptive') {
+      answer.content.unshift({
+        type: 'thinking',
+        thinking: 'Let me work through the question before answering.',
+        signature: `sim-sig:${request.model}:${messageIds + 1}`,
+      });
+    }
+    messageIds += 1;
+    const id = `msg_sim_${messageIds.toString().padStart(6, '0')}`;
+    const headers = {
+      'request-id': `req_sim_${messageIds.toString().padStart(6, '0')}`,
+      'anthropic-ratelimit-requests-limit': '1000',
+      'anthropic-ratelimit-requests-remaining': '999',
+      'anthropic-ratelimit-tokens-limit': '400000',
+    };
+    if (request.stream === true) await streamAnswer(record, res, answer, id, headers, behaviour);
+    else {
+      if (behaviour.delayMs) await sleep(behaviour.delayMs);
+      if (behaviour.kind === 'break') {
+        record.broken = true;
+        res.socket?.destroy();
+        return;
+      }
+      sendJson(
+        res,
+        200,
+        {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model: request.model,
+          content: answer.content,
+          stop_reason: answer.stopReason,
+          stop_sequence: null,
+          usage: answer.usage,
+        },
+        headers,
+      );
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const [path, query = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      let body: MessagesRequest | null = null;
+      try {
+        body = rawBody ? (JSON.parse(rawBody) as MessagesRequest) : null;
+      } catch {
+        body = null;
+      }
+      const record: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path,
+        query,
+        headers: { ...req.headers },
+        rawBody,
+        body,
+        aborted: false,
+        finished: false,
+        broken: false,
+      };
+      requests.push(record);
+      res.on('close', () => {
+        record.finished = res.writableFinished;
+        record.aborted = !res.writableFinished && !record.broken;
+      });
+      if (!req.headers['x-api-key'] && !req.headers.authorization) {
+        sendError(res, 401, 'authentication_error', 'x-api-key header is required');
+        return;
+      }
+      route(record, req, res).catch((err: unknown) => {
+        if (!res.headersSent) sendError(res, 500, 'api_error', String(err));
+        else res.destroy();
+      });
+    });
+  });
+
+  async function route(record: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'POST' && record.path === '/v1/messages') return handleMessages(record, req, res);
+    if (req.method === 'POST' && record.path === '/v1/messages/count_tokens') {
+      if (!record.body) return sendError(res, 400, 'invalid_request_error', 'body: invalid JSON');
+      return sendJson(res, 200, { input_tokens: estimateTokens([record.body.system, record.body.messages, record.body.tools]) });
+    }
+    if (req.method === 'GET' && record.path === '/v1/models') {
+      const data = SIMULATED_MODELS.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' }));
+      return sendJson(res, 200, { data, has_more: false, first_id: data[0].id, last_id: data[data.length - 1].id });
+    }
+    sendError(res, 404, 'not_found_error', `Not found: ${req.method} ${record.path}`);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    requests,
+    messagesFor(model) {
+      const pattern = globToRegExp(model);
+      return requests.filter((r) => r.path === '/v1/messages' && r.body && pattern.test(r.body.model));
+    },
+    script(model, behaviour, times = Number.POSITIVE_INFINITY) {
+      scripts.push({ pattern: globToRegExp(model), behaviour, remaining: times });
+    },
+    reset() {
+      scripts = [];
+      requests.length = 0;
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** The Anthropic event sequence for an answer, one event per write (paced by delayMs). */
+async function streamAnswer(
+  record: RecordedRequest,
+  res: ServerResponse,
+  answer: Answer,
+  id: string,
+  headers: Record<string, string>,
+  behaviour: Behaviour,
+): Promise<void> {
+  const request = record.body as MessagesRequest;
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers });
+  const events: Array<[string, unknown]> = [
+    [
+      'message_start',
+      {
+        type: 'message_start',
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model: request.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...answer.usage, output_tokens: 1 },
+        },
+      },
+    ],
+    ['ping', { type: 'ping' }],
+  ];
+  answer.content.forEach((block, index) => events.push(...blockEvents(block, index)));
+  events.push(
+    [
+      'message_delta',
+      {
+        type: 'message_delta',
+        delta: { stop_reason: answer.stopReason, stop_sequence: null },
+        usage: { output_tokens: answer.usage.output_tokens },
+      },
+    ],
+    ['message_stop', { type: 'message_stop' }],
+  );
+  const breakAt = behaviour.kind === 'break' ? Math.max(3, Math.floor(events.length / 2)) : -1;
+  for (let i = 0; i < events.length; i++) {
+    if (res.destroyed) return;
+    if (i === breakAt) {
+      record.broken = true;
+      res.socket?.destroy();
+      return;
+    }
+    if (behaviour.delayMs) await sleep(behaviour.delayMs);
+    res.write(formatSse(events[i][0], events[i][1]));
+  }
+  res.end();
+}
+
+/** Splits text into pieces the way the API streams it (a few words per delta). */
+function pieces(text: string, size = 24): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out.length ? out : [''];
+}
+
+function blockEvents(block: ContentBlock, index: number): Array<[string, unknown]> {
+  const delta = (d: JsonObject): [string, unknown] => ['content_block_delta', { type: 'content_block_delta', index, delta: d }];
+  const events: Array<[string, unknown]> = [];
+  if (block.type === 'text') {
+    events.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }]);
+    for (const text of pieces(String(block.text))) events.push(delta({ type: 'text_delta', text }));
+  } else if (block.type === 'thinking') {
+    events.push([
+      'content_block_start',
+      { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } },
+    ]);
+    for (const thinking of pieces(String(block.thinking))) events.push(delta({ type: 'thinking_delta', thinking }));
+    events.push(delta({ type: 'signature_delta', signature: block.signature }));
+  } else if (block.type === 'tool_use') {
+    events.push([
+      'content_block_start',
+      { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } },
+    ]);
+    for (const partial_json of pieces(JSON.stringify(block.input), 16)) events.push(delta({ type: 'input_json_delta', partial_json }));
+  }
+  events.push(['content_block_stop', { type: 'content_block_stop', index }]);
+  return events;
+}

@@ -1,0 +1,56 @@
+// The upstream HTTP client: undici's `request` (raw bytes, no automatic decompression,
+// abortable through an AbortSignal) over one keep-alive agent per process.
+import type { IncomingHttpHeaders } from 'node:http';
+import { Agent, request } from 'undici';
+
+export interface UpstreamRequest {
+  /** e.g. https://api.anthropic.com (may carry a path prefix). */
+  baseUrl: string;
+  /** Path and query string exactly as the client sent them, e.g. /v1/messages?beta=true. */
+  pathAndQuery: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: Buffer | string;
+  signal: AbortSignal;
+  /** Give up when no response headers arrive in time (ms). */
+  headersTimeoutMs?: number;
+  /** Give up when the body stalls this long between chunks (ms). */
+  bodyTimeoutMs?: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown; text(): Promise<string> };
+}
+
+/** Long generations stream slowly; these only bound a dead connection. */
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+
+export function upstreamUrl(baseUrl: string, pathAndQuery: string): string {
+  return baseUrl.replace(/\/+$/, '') + pathAndQuery;
+}
+
+export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
+  const res = await request(upstreamUrl(req.baseUrl, req.pathAndQuery), {
+    method: req.method as 'POST',
+    headers: req.headers,
+    body: req.body,
+    signal: req.signal,
+    dispatcher: agent,
+    headersTimeout: req.headersTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    bodyTimeout: req.bodyTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+  return { status: res.statusCode, headers: res.headers as IncomingHttpHeaders, body: res.body };
+}
+
+/** A short description of a failed call, for decision records (never includes headers). */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code;
+    return code ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,64 @@
+// Which headers cross the proxy, in each direction. Everything the client sends goes up
+// (keys as given, every anthropic-* header, user agent, …) except hop-by-hop and
+// connection-specific ones; everything the upstream answers comes back likewise.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** Request headers that describe the client's connection to the proxy, not the request. */
+const CLIENT_ONLY = new Set(['host', 'content-length', 'accept-encoding', 'origin', 'referer', 'cookie', 'expect']);
+
+/** Response headers recomputed by the proxy or meaningless to the client. */
+const UPSTREAM_ONLY = new Set(['content-length', 'content-encoding', 'set-cookie', 'date', 'server']);
+
+function connectionTokens(value: string | string[] | undefined): Set<string> {
+  const joined = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return new Set(joined.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+}
+
+/** True when the client authenticated itself (API key or OAuth bearer token). */
+export function hasClientKey(headers: IncomingHttpHeaders): boolean {
+  return Boolean(headers['x-api-key'] || headers.authorization);
+}
+
+/**
+ * Headers for the upstream call. The client's own `x-api-key`/`authorization` win; the
+ * fallback key is added only when the client sent neither.
+ */
+export function upstreamRequestHeaders(
+  incoming: IncomingHttpHeaders,
+  fallbackKey: string | null,
+): Record<string, string> {
+  const dropped = connectionTokens(incoming.connection);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || CLIENT_ONLY.has(name) || dropped.has(name)) continue;
+    if (name.startsWith('x-forwarded-')) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  if (!hasClientKey(incoming) && fallbackKey) out['x-api-key'] = fallbackKey;
+  // The proxy reads drafts and usage, so it asks for an uncompressed body.
+  out['accept-encoding'] = 'identity';
+  return out;
+}
+
+/** Upstream response headers to relay to the client. */
+export function clientResponseHeaders(upstream: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const dropped = connectionTokens(upstream.connection);
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || UPSTREAM_ONLY.has(name) || dropped.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+// Every /v1/* endpoint other than POST /v1/messages (count_tokens, models, batches, files…):
+// forwarded untouched, the answer relayed chunk by chunk as it arrives.
+import type { Request, Response } from 'express';
+import type { ProxyContext } from '../context';
+import { sendAnthropicError } from '../cascade/anthropic-error';
+import { ClientResponse } from '../cascade/client-response';
+import { describeError, sendUpstream } from './client';
+import { authorizedUpstreamHeaders } from './auth';
+import { clientResponseHeaders } from './headers';
+
+export function createPassthroughHandler(ctx: ProxyContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const headers = authorizedUpstreamHeaders(ctx, req, res);
+    if (!headers) return;
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && Buffer.isBuffer(req.body) && req.body.length > 0;
+    let upstream;
+    try {
+      upstream = await sendUpstream({
+        baseUrl: ctx.config.upstreamUrl,
+        pathAndQuery: req.originalUrl,
+        method: req.method,
+        headers,
+        body: hasBody ? (req.body as Buffer) : undefined,
+        signal: abort.signal,
+      });
+    } catch (err) {
+      if (!abort.signal.aborted) {
+        sendAnthropicError(res, 502, 'api_error', `Could not reach the upstream API (${ctx.config.upstreamUrl}): ${describeError(err)}`);
+      }
+      return;
+    }
+    const client = new ClientResponse(res, Date.now());
+    client.head(upstream.status, clientResponseHeaders(upstream.headers));
+    try {
+      for await (const chunk of upstream.body) await client.write(chunk);
+    } catch {
+      // Upstream broke or the client left: the connection ends without a clean close.
+      res.destroy();
+      return;
+    }
+    client.end();
+  };
+}
