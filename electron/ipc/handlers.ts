@@ -1,6 +1,7 @@
 // Registers one main-process handler per IPC channel. Each call is checked twice
 // before it reaches the control API: the sending frame must be the app's own
 // renderer, and the payload must match the channel's schema.
+import type { ControlApi, DesktopApi } from '../../proxy/control/api';
 import { invokeChannels, invokeMethods, type IpcHandlers, type InvokeMethod } from './contract';
 import { requestSchemas } from './schemas';
 
@@ -47,4 +48,23 @@ function dispatch<M extends InvokeMethod>(method: M, handlers: IpcHandlers, args
   }
   const handler = handlers[method] as (...a: unknown[]) => Promise<unknown>;
   return handler(...(parsed.data as unknown[]));
+}
+
+/** Every channel's handler: the control API (shared with HTTP) plus the desktop-only actions. */
+export function bridgeHandlers(control: ControlApi, desktop: DesktopApi): IpcHandlers {
+  return {
+    getStatus: () => control.getStatus(),
+    getStats: () => control.getStats(),
+    getDecisions: (query) => control.getDecisions(query),
+    getRules: () => control.getRules(),
+    saveRules: (rules) => control.saveRules(rules),
+    getSettings: () => control.getSettings(),
+    updateSettings: (patch) => control.updateSettings(patch),
+    setApiKey: (key) => control.setApiKey(key),
+    getClaudeCodeState: () => desktop.getClaudeCodeState(),
+    configureClaudeCode: () => desktop.configureClaudeCode(),
+    removeClaudeCode: () => desktop.removeClaudeCode(),
+    copyBaseUrl: () => desktop.copyBaseUrl(),
+    setStartAtLogin: (enabled) => desktop.setStartAtLogin(enabled),
+  };
 }

@@ -1,0 +1,55 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { autostartEntry, autostartPath, createLoginItem, type LoginItemApp } from './login-item';
+
+let home: string;
+beforeEach(async () => void (home = await mkdtemp(path.join(tmpdir(), 'cf-login-'))));
+afterEach(async () => rm(home, { recursive: true, force: true }));
+
+function fakeApp(): LoginItemApp & { openAtLogin: boolean } {
+  const app = {
+    openAtLogin: false,
+    getLoginItemSettings: () => ({ openAtLogin: app.openAtLogin }),
+    setLoginItemSettings: (s: { openAtLogin: boolean }) => void (app.openAtLogin = s.openAtLogin),
+  };
+  return app;
+}
+
+describe('start at login', () => {
+  it('uses Electron’s login item on macOS and Windows', async () => {
+    for (const platform of ['darwin', 'win32'] as const) {
+      const app = fakeApp();
+      const item = createLoginItem({ platform, app, homeDir: home, env: {}, command: ['/x'] });
+      await item.setEnabled(true);
+      expect(app.openAtLogin).toBe(true);
+      expect(await item.isEnabled()).toBe(true);
+      await item.setEnabled(false);
+      expect(await item.isEnabled()).toBe(false);
+    }
+  });
+
+  it('writes and removes an XDG autostart entry on Linux', async () => {
+    const app = fakeApp();
+    const command = ['/opt/CascadeFlow Tray/cascadeflow-tray'];
+    const item = createLoginItem({ platform: 'linux', app, homeDir: home, env: {}, command });
+    const file = autostartPath(home, {});
+    expect(file).toBe(path.join(home, '.config', 'autostart', 'cascadeflow-tray.desktop'));
+    expect(await item.isEnabled()).toBe(false);
+    await item.setEnabled(true);
+    expect(await readFile(file, 'utf8')).toContain('Exec="/opt/CascadeFlow Tray/cascadeflow-tray"\n');
+    expect(await item.isEnabled()).toBe(true);
+    expect(app.openAtLogin).toBe(false);
+    await item.setEnabled(false);
+    await expect(stat(file)).rejects.toThrow();
+    expect(await item.isEnabled()).toBe(false);
+  });
+
+  it('honours XDG_CONFIG_HOME and quotes Exec arguments per the spec', () => {
+    expect(autostartPath(home, { XDG_CONFIG_HOME: '/cfg' })).toBe(path.join('/cfg', 'autostart', 'cascadeflow-tray.desktop'));
+    expect(autostartEntry(['/usr/bin/electron', '/home/u/my app', 'a"$b'])).toContain(
+      'Exec=/usr/bin/electron "/home/u/my app" "a\\"\\$b"\n',
+    );
+  });
+});

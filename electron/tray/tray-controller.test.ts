@@ -1,0 +1,144 @@
+// The tray's actions end to end in Node: real control service, real Claude Code
+// settings file in a temporary HOME, fake clipboard, login item and notifications.
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ProxyContext } from '../../proxy/context';
+import { createProxyContext } from '../../proxy/state/context';
+import { createMemoryStore } from '../../proxy/state/stores';
+import { ClaudeCodeSettingsFile, claudeSettingsPath, type ClaudeCodeAddition } from '../claude-code/settings-file';
+import { createDesktopApi } from '../desktop-api';
+import type { TrayMenuItem, TrayState } from './menu-model';
+import { TrayController } from './tray-controller';
+
+const quiet = { info: () => undefined, warn: () => undefined };
+
+let home: string;
+let ctx: ProxyContext;
+let controller: TrayController;
+let clipboard: string[];
+let notes: Array<[string, string]>;
+let rendered: TrayState[];
+let loginEnabled: boolean;
+const openDashboard = vi.fn();
+const quit = vi.fn();
+const restartProxy = vi.fn(async () => undefined);
+
+beforeEach(async () => {
+  home = await mkdtemp(path.join(tmpdir(), 'cf-tray-'));
+  ctx = await createProxyContext({ env: {}, store: createMemoryStore(), dataDir: home, logger: quiet });
+  ctx.setStatus({ state: 'running', baseUrl: 'http://127.0.0.1:8123', error: null });
+  clipboard = [];
+  notes = [];
+  rendered = [];
+  loginEnabled = false;
+  let addition: ClaudeCodeAddition | null = null;
+  const desktop = createDesktopApi({
+    control: ctx.control,
+    claudeCode: new ClaudeCodeSettingsFile(claudeSettingsPath(home), {
+      get: () => addition,
+      set: (value) => void (addition = value),
+    }),
+    clipboard: { writeText: (text) => void clipboard.push(text) },
+    loginItem: {
+      isEnabled: async () => loginEnabled,
+      setEnabled: async (enabled) => void (loginEnabled = enabled),
+    },
+  });
+  controller = new TrayController({
+    control: ctx.control,
+    desktop,
+    openDashboard,
+    restartProxy,
+    quit,
+    notify: (title, body) => void notes.push([title, body]),
+    render: (state) => void rendered.push(state),
+  });
+  await controller.init();
+});
+
+afterEach(async () => {
+  controller.dispose();
+  await ctx.close();
+  await rm(home, { recursive: true, force: true });
+  vi.clearAllMocks();
+});
+
+const labels = (items: TrayMenuItem[]) => items.flatMap((i) => (i.kind === 'separator' ? [] : [i.label]));
+const settle = () => new Promise((r) => setTimeout(r, 600));
+
+describe('tray controller', () => {
+  it('starts from the control API and the Claude Code file', () => {
+    expect(labels(controller.menu()).slice(0, 2)).toEqual(['Proxy running on http://127.0.0.1:8123', 'Today: $0.00 saved · 0 requests']);
+    expect(controller.state.claudeCode).toMatchObject({ configured: false, error: null });
+    expect(rendered.length).toBeGreaterThan(0);
+  });
+
+  it('copies the base URL and confirms', async () => {
+    await controller.run('copy-base-url');
+    expect(clipboard).toEqual(['http://127.0.0.1:8123']);
+    expect(notes).toEqual([['Base URL copied', 'http://127.0.0.1:8123']]);
+  });
+
+  it('configures and removes Claude Code, with the check mark following the file', async () => {
+    await controller.run('configure-claude-code');
+    const file = claudeSettingsPath(home);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ env: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:8123' } });
+    expect(controller.menu()).toContainEqual(expect.objectContaining({ action: 'remove-claude-code', checked: true }));
+    expect(notes.at(-1)?.[0]).toBe('Claude Code configured');
+
+    await controller.run('remove-claude-code');
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({});
+    expect(controller.menu()).toContainEqual(expect.objectContaining({ action: 'configure-claude-code', checked: false }));
+
+    // A hand edit is picked up on the next refresh.
+    await writeFile(file, JSON.stringify({ env: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:8123' } }));
+    await controller.refreshClaudeCode();
+    expect(controller.state.claudeCode?.configured).toBe(true);
+  });
+
+  it('says so when the Claude Code file is not valid JSON', async () => {
+    const file = claudeSettingsPath(home);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, '{ nope');
+    await controller.run('configure-claude-code');
+    expect(notes.at(-1)?.[0]).toBe('Claude Code settings not changed');
+    expect(notes.at(-1)?.[1]).toMatch(/not valid JSON/);
+    expect(await readFile(file, 'utf8')).toBe('{ nope');
+  });
+
+  it('toggles pause through the settings, and the menu follows the live events', async () => {
+    await controller.run('toggle-pause');
+    expect((await ctx.control.getSettings()).paused).toBe(true);
+    await settle();
+    expect(controller.menu()).toContainEqual(expect.objectContaining({ action: 'toggle-pause', checked: true }));
+    await controller.run('toggle-pause');
+    expect((await ctx.control.getSettings()).paused).toBe(false);
+  });
+
+  it('toggles start at login in the OS and in the settings', async () => {
+    await controller.run('toggle-start-at-login');
+    expect(loginEnabled).toBe(true);
+    expect((await ctx.control.getSettings()).startAtLogin).toBe(true);
+    expect(controller.menu()).toContainEqual(expect.objectContaining({ action: 'toggle-start-at-login', checked: true }));
+  });
+
+  it('shows a proxy error from the live status, and retries', async () => {
+    ctx.setStatus({ state: 'error', error: 'Port 8123 on 127.0.0.1 is already in use' });
+    await settle();
+    expect(labels(controller.menu())[0]).toBe('Proxy error: Port 8123 on 127.0.0.1 is already in use');
+    await controller.run('retry-proxy');
+    expect(restartProxy).toHaveBeenCalledOnce();
+  });
+
+  it('opens the dashboard, quits, and reports failures instead of throwing', async () => {
+    await controller.run('open-dashboard');
+    await controller.run('quit');
+    expect(openDashboard).toHaveBeenCalledOnce();
+    expect(quit).toHaveBeenCalledOnce();
+    restartProxy.mockRejectedValueOnce(new Error('boom'));
+    await controller.run('retry-proxy');
+    expect(notes.at(-1)).toEqual(['CascadeFlow', 'boom']);
+  });
+});
