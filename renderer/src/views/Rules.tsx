@@ -155,14 +155,14 @@ function RuleCard({
       <dl className="rule-stats">
         <div>
           <dt>Accepted</dt>
-          <dd>
+          <dd data-testid="rule-acceptance">
             {totals ? formatPercent(acceptanceRate(totals)) : '—'}
             <small> of {formatCount(totals ? totals.accepted + totals.escalated + totals.draftErrors : 0)} drafts</small>
           </dd>
         </div>
         <div>
           <dt>Saved</dt>
-          <dd className={savings !== null && savings < 0 ? 'negative' : undefined}>
+          <dd className={savings !== null && savings < 0 ? 'negative' : undefined} data-testid="rule-savings">
             {formatMoney(savings)}
             <small> {formatPercent(savingsRatio(savings, totals ? totals.baselineCost : null))}</small>
           </dd>

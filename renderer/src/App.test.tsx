@@ -1,0 +1,87 @@
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ClaudeCodeState, DesktopApi } from '../../proxy/control/api';
+import { App } from './App';
+import type { Transport } from './client/transport';
+import { MemoryControlApi } from './testing/memoryApi';
+import { record, stats, totals } from './testing/fixtures';
+
+afterEach(cleanup);
+beforeEach(() => window.history.replaceState(null, '', '/'));
+
+// Connected from the start, like the IPC bridge; the HTTP transport has its own tests.
+async function renderApp(api: MemoryControlApi, desktop: DesktopApi | null = null) {
+  const transport: Transport = { kind: 'ipc', api, desktop, onConnection: () => () => undefined };
+  await act(async () => void render(<App transport={transport} />));
+}
+
+describe('overview', () => {
+  it('guides a new user to the first request, with the exact lines on the web', async () => {
+    await renderApp(new MemoryControlApi());
+    expect(screen.getByRole('heading', { name: 'Get started' })).toBeTruthy();
+    expect(screen.getByText('export ANTHROPIC_BASE_URL=http://127.0.0.1:8000')).toBeTruthy();
+    expect(screen.getByText(/"ANTHROPIC_BASE_URL": "http:\/\/127.0.0.1:8000"/)).toBeTruthy();
+  });
+
+  it('offers Configure in the app, from the state of settings.json', async () => {
+    let state: ClaudeCodeState = { settingsPath: '/home/u/.claude/settings.json', configured: false, baseUrl: null, error: null };
+    const desktop: DesktopApi = {
+      getClaudeCodeState: async () => state,
+      configureClaudeCode: async () => (state = { ...state, configured: true, baseUrl: 'http://127.0.0.1:8000' }),
+      removeClaudeCode: async () => (state = { ...state, configured: false, baseUrl: null }),
+      copyBaseUrl: async () => 'http://127.0.0.1:8000',
+      setStartAtLogin: async () => {
+        throw new Error('not used');
+      },
+    };
+    await renderApp(new MemoryControlApi(), desktop);
+    expect(screen.queryByText(/export ANTHROPIC_BASE_URL/)).toBeNull();
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Configure Claude Code' })));
+    expect(screen.getByTestId('claude-code-state').textContent).toContain('Configured');
+    expect((screen.getByRole('button', { name: 'Remove from Claude Code' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('updates live from stats events; negative savings and unknown costs are shown as such', async () => {
+    const api = new MemoryControlApi();
+    await renderApp(api);
+    const today = totals({ queries: 3, cost: 0.004, baselineCost: 0.003, savings: -0.001, accepted: 1, escalated: 2, unpricedQueries: 1 });
+    act(() => api.emit({ type: 'stats', stats: stats({ today, allTime: today }) }));
+    const panel = screen.getByTestId('totals-today');
+    expect(within(panel).getByTestId('Saved').textContent).toBe('-$0.001');
+    expect(within(panel).getByText('-33.3%')).toBeTruthy();
+    expect(within(panel).getByTestId('Drafts accepted').textContent).toBe('33.3%');
+    expect(panel.textContent).toContain('Savings are negative');
+    expect(panel.textContent).toContain('1 request used a model with no known price');
+    expect(screen.queryByRole('heading', { name: 'Get started' })).toBeNull();
+
+    const unpriced = totals({ queries: 2, unpricedQueries: 2, passthrough: 2 });
+    act(() => api.emit({ type: 'stats', stats: stats({ today: unpriced, allTime: unpriced }) }));
+    expect(within(screen.getByTestId('totals-today')).getByTestId('Actual cost').textContent).toBe('unknown');
+    expect(within(screen.getByTestId('totals-today')).getByTestId('Saved').textContent).toBe('unknown');
+  });
+});
+
+describe('navigation and live log', () => {
+  it('switches views through the URL fragment and adds decisions as they arrive', async () => {
+    const api = new MemoryControlApi(undefined, [record({ id: 'old', time: Date.now() - 5000 })]);
+    await renderApp(api);
+    fireEvent.click(screen.getByRole('link', { name: 'Log' }));
+    expect(window.location.hash).toBe('#log');
+    await screen.findByTestId('decision-log');
+    expect(screen.getAllByTestId('decision-row')).toHaveLength(1);
+    act(() => api.emit({ type: 'decision', record: record({ id: 'new', time: Date.now(), decision: 'escalated' }) }));
+    const rows = screen.getAllByTestId('decision-row');
+    expect(rows).toHaveLength(2);
+    expect(rows[0].textContent).toContain('Escalated');
+  });
+
+  it('pauses the cascade from settings', async () => {
+    const api = new MemoryControlApi();
+    await renderApp(api);
+    fireEvent.click(screen.getByRole('link', { name: 'Settings' }));
+    await act(async () => fireEvent.click(await screen.findByRole('checkbox', { name: /Pause cascade/ })));
+    expect(api.callsTo('updateSettings')).toEqual([[{ paused: true }]]);
+    expect(screen.getByTestId('api-key-state').textContent).toBe('Not set');
+    expect(screen.getByText(/only obfuscated on disk/)).toBeTruthy();
+  });
+});

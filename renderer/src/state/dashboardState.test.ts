@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { record, rule, settings, stats, status, totals } from '../testing/fixtures';
+import { type DashboardData, dashboardReducer } from './dashboardState';
+
+const base: DashboardData = { status: status(), stats: stats(), rules: [rule()], settings: settings(), decisions: [] };
+
+describe('dashboardReducer', () => {
+  it('ignores events until the snapshot is loaded', () => {
+    expect(dashboardReducer(null, { type: 'event', event: { type: 'rules', rules: [] } })).toBeNull();
+  });
+
+  it('keeps decisions that arrived live while the snapshot loaded', () => {
+    const live = { ...base, decisions: [record({ id: 'live', time: 20 })] };
+    const loaded = dashboardReducer(live, { type: 'loaded', data: { ...base, decisions: [record({ id: 'old', time: 10 })] } });
+    expect(loaded?.decisions.map((d) => d.id)).toEqual(['live', 'old']);
+  });
+
+  it('applies each kind of event', () => {
+    let state = dashboardReducer(base, { type: 'event', event: { type: 'decision', record: record({ id: 'a' }) } });
+    expect(state?.decisions.map((d) => d.id)).toEqual(['a']);
+    const next = stats({ today: totals({ queries: 9 }) });
+    state = dashboardReducer(state, { type: 'event', event: { type: 'stats', stats: next } });
+    expect(state?.stats).toBe(next);
+    state = dashboardReducer(state, { type: 'event', event: { type: 'status', status: status({ state: 'error', error: 'Port 8000 is already in use' }) } });
+    expect(state?.status.error).toBe('Port 8000 is already in use');
+    state = dashboardReducer(state, { type: 'event', event: { type: 'rules', rules: [] } });
+    expect(state?.rules).toEqual([]);
+    state = dashboardReducer(state, { type: 'event', event: { type: 'settings', settings: settings({ paused: true }) } });
+    expect(state?.settings.paused).toBe(true);
+    expect(state?.decisions).toHaveLength(1);
+  });
+});
