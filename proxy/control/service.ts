@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { ResolvedConfig, SecretStore } from '../context';
+import type { KeyValueStore, ResolvedConfig, SecretStore } from '../context';
 import type { Logger } from '../log/logger';
 import { formatDecisionLine } from '../log/decision-line';
 import { effectivePrices } from '../pricing/accounting';
@@ -8,7 +8,7 @@ import { findRule } from '../rules/match';
 import { rulesSchema } from '../rules/schema';
 import { StatsRecorder } from '../stats/recorder';
 import { SCHEMA_VERSION, STORE_KEYS, type StoreKey } from '../state/layout';
-import type { BatchedWriter, PersistedState } from '../state/persistence';
+import { BatchedWriter, type PersistedState } from '../state/persistence';
 import { ENV_OVERRIDES, settingsPatchSchema, settingsSchema, type EnvOverrides } from '../state/settings';
 import type { CascadeRule, DecisionRecord, ModelPrice, Settings, SettingsPatch } from '../types';
 import type { ControlApi, ControlEvent, DecisionQuery, ProxyStatus, PublicSettings, StatsSnapshot, Unsubscribe } from './api';
@@ -18,8 +18,9 @@ import { baseUrlFor, isLoopbackHost, pointsAt } from './hosts';
 
 export interface ControlServiceOptions {
   loaded: PersistedState;
-  /** Connected by the caller: the writer reads current values back from this service. */
-  writer: (valueOf: (key: StoreKey) => unknown) => BatchedWriter;
+  store: KeyValueStore;
+  /** Batched-write interval for stats and decisions (ms). */
+  writeIntervalMs?: number;
   env: EnvOverrides;
   /** ANTHROPIC_API_KEY: wins over a saved key, and makes the key read-only. */
   envApiKey: string | null;
@@ -77,7 +78,12 @@ export class ControlService implements ControlApi {
     this.statsEvents = throttle(options.statsIntervalMs ?? 250, () => {
       if (this.hub.size > 0) this.emit({ type: 'stats', stats: this.snapshot() });
     });
-    this.writer = options.writer((key) => this.persistedValue(key));
+    this.writer = new BatchedWriter(
+      options.store,
+      (key) => this.persistedValue(key),
+      (message) => this.warn(message),
+      options.writeIntervalMs,
+    );
     for (const warning of loaded.warnings) options.logger.warn(`⚠️  ${warning}`);
     const upstreamProblem = this.selfUpstreamProblem(this.effective());
     if (upstreamProblem && options.env.upstreamUrl === undefined) {

@@ -4,7 +4,7 @@ import { ControlService } from '../control/service';
 import { consoleLogger, type Logger } from '../log/logger';
 import { createAccounting } from '../pricing/accounting';
 import { defaultDataDir } from './paths';
-import { BatchedWriter, loadState } from './persistence';
+import { loadState } from './persistence';
 import { readEnvOverrides } from './settings';
 import { createMemorySecretStore, openConfStore } from './stores';
 
@@ -51,8 +51,8 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
 
   const service = new ControlService({
     loaded,
-    writer: (valueOf) =>
-      new BatchedWriter(opened.store, valueOf, (message) => service.warn(message), options.writeIntervalMs),
+    store: opened.store,
+    writeIntervalMs: options.writeIntervalMs,
     env: overrides,
     envApiKey: nonEmpty(env.ANTHROPIC_API_KEY),
     envAdminToken: nonEmpty(env.CASCADEFLOW_ADMIN_TOKEN),

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { DecisionRecord } from '../types';
+import { formatDecisionLine } from './decision-line';
+
+const base: DecisionRecord = {
+  id: 'x',
+  time: 0,
+  requestedModel: 'claude-3-5-sonnet-20241022',
+  answeringModel: 'claude-3-5-haiku-20241022',
+  decision: 'accepted',
+  ruleId: 'sonnet-3-5',
+  stream: false,
+  confidence: 0.9,
+  threshold: 0.7,
+  signals: [],
+  tokens: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
+  cost: 0.00008,
+  baselineCost: 0.0002,
+  savings: 0.00012,
+  latencyMs: 1,
+  ttfbMs: 1,
+  status: 200,
+};
+
+describe('formatDecisionLine', () => {
+  it('accepted, in the seed format', () => {
+    expect(formatDecisionLine(base)).toBe(
+      '✅ Draft accepted: claude-3-5-haiku-20241022, $0.000080 (~60% savings vs claude-3-5-sonnet-20241022)',
+    );
+  });
+
+  it('escalated, with the reasons that lowered confidence', () => {
+    const line = formatDecisionLine({
+      ...base,
+      decision: 'escalated',
+      answeringModel: 'claude-3-5-sonnet-20241022',
+      confidence: 0.3,
+      cost: 0.00028,
+      signals: [
+        { name: 'truncated', penalty: 0.5, reason: 'truncated at max_tokens' },
+        { name: 'length', penalty: 0, reason: 'length fine' },
+      ],
+    });
+    expect(line).toBe('❌ Escalated to verifier: claude-3-5-sonnet-20241022 (reason: truncated at max_tokens), $0.000280');
+  });
+
+  it('escalated without penalising signals names the threshold', () => {
+    const line = formatDecisionLine({ ...base, decision: 'escalated', confidence: 0.65, answeringModel: 'claude-3-5-sonnet-20241022' });
+    expect(line).toContain('(reason: confidence 0.65 < threshold 0.70)');
+  });
+
+  it('draft error and passthrough; unknown prices are said, not $0', () => {
+    expect(
+      formatDecisionLine({
+        ...base,
+        decision: 'draft_error',
+        answeringModel: 'claude-3-5-sonnet-20241022',
+        error: 'HTTP 400: thinking: unsupported',
+        draft: { model: 'claude-3-5-haiku-20241022', status: 400, usage: null, cost: 0, latencyMs: 1 },
+      }),
+    ).toBe(
+      '⚠️ Draft error (claude-3-5-haiku-20241022: HTTP 400: thinking: unsupported), answered by claude-3-5-sonnet-20241022, $0.000080',
+    );
+    expect(
+      formatDecisionLine({ ...base, decision: 'passthrough', answeringModel: 'mystery', cost: null, baselineCost: null, savings: null, unpricedModels: ['mystery'] }),
+    ).toBe('➡️  Passthrough: mystery, cost unknown [no price for mystery]');
+    expect(formatDecisionLine({ ...base, decision: 'passthrough', status: 429, error: 'rate limited' })).toBe(
+      '➡️  Passthrough: claude-3-5-haiku-20241022, $0.000080 (HTTP 429: rate limited)',
+    );
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import type { CallRecord, ModelPrice, Usage } from '../types';
+import { createAccounting, lookupPrice } from './accounting';
+import { BUILTIN_PRICES } from './table';
+
+const accounting = createAccounting(() => ({}));
+
+function call(model: string, usage: Usage | null, status = 200): CallRecord {
+  return { model, status, usage, cost: null, latencyMs: 1 };
+}
+
+describe('price table', () => {
+  it.each([
+    ['claude-opus-4-1-20250805', 15, 75],
+    ['claude-opus-4-20250514', 15, 75],
+    ['claude-opus-4-5-20251101', 5, 25],
+    ['claude-opus-4-7', 5, 25],
+    ['claude-sonnet-4-5-20250929', 3, 15],
+    ['claude-sonnet-4-20250514', 3, 15],
+    ['claude-3-7-sonnet-20250219', 3, 15],
+    ['claude-3-5-sonnet-20241022', 3, 15],
+    ['claude-3-5-sonnet-latest', 3, 15],
+    ['claude-haiku-4-5-20251001', 1, 5],
+    ['claude-3-5-haiku-20241022', 0.8, 4],
+    ['claude-3-haiku-20240307', 0.25, 1.25],
+    ['claude-3-opus-20240229', 15, 75],
+  ])('%s costs $%s / $%s per MTok', (model, input, output) => {
+    expect(lookupPrice(model, {})).toMatchObject({ input, output });
+  });
+
+  it('derives cache prices with the standard multipliers', () => {
+    expect(lookupPrice('claude-3-5-haiku-20241022', {})).toEqual({ input: 0.8, output: 4, cacheWrite5m: 1, cacheWrite1h: 1.6, cacheRead: 0.08 });
+    expect(lookupPrice('claude-opus-4-1', {})).toEqual({ input: 15, output: 75, cacheWrite5m: 18.75, cacheWrite1h: 30, cacheRead: 1.5 });
+  });
+
+  it('knows nothing about unknown models', () => {
+    expect(lookupPrice('gpt-4o', {})).toBeNull();
+    expect(lookupPrice('claude-unknown-9', {})).toBeNull();
+  });
+
+  it('lets overrides win, even a broader pattern over a narrower built-in', () => {
+    const cheap: ModelPrice = { input: 0.5, output: 1, cacheWrite5m: 0.6, cacheWrite1h: 1, cacheRead: 0.05 };
+    expect(lookupPrice('claude-sonnet-4-5', { 'claude-sonnet-*': cheap })).toEqual(cheap);
+    expect(lookupPrice('my-local-model', { 'my-local-model': cheap })).toEqual(cheap);
+    expect(lookupPrice('claude-haiku-4-5', { 'claude-sonnet-*': cheap })).toEqual(BUILTIN_PRICES['claude-haiku-4-5*']);
+  });
+});
+
+describe('callCost', () => {
+  it('prices input and output', () => {
+    // 1000 × $3 + 200 × $15 per MTok = $0.003 + $0.003
+    expect(accounting.callCost('claude-sonnet-4-5', { input_tokens: 1000, output_tokens: 200 })).toBeCloseTo(0.006, 12);
+  });
+
+  it('prices cache writes (as 5-minute writes without a split) and cache reads', () => {
+    const usage: Usage = { input_tokens: 100, output_tokens: 50, cache_creation_input_tokens: 2000, cache_read_input_tokens: 10_000 };
+    // haiku 4.5: 100×1 + 50×5 + 2000×1.25 + 10000×0.1 = 100 + 250 + 2500 + 1000 = 3850 µ$
+    expect(accounting.callCost('claude-haiku-4-5', usage)).toBeCloseTo(0.00385, 12);
+  });
+
+  it('splits cache writes by TTL when reported', () => {
+    const usage: Usage = {
+      input_tokens: 10,
+      output_tokens: 10,
+      cache_creation_input_tokens: 3000,
+      cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 },
+      cache_read_input_tokens: null,
+    };
+    // opus 4.1: 10×15 + 10×75 + 1000×18.75 + 2000×30 = 150 + 750 + 18750 + 60000 = 79650 µ$
+    expect(accounting.callCost('claude-opus-4-1', usage)).toBeCloseTo(0.07965, 12);
+  });
+
+  it('is null for an unknown model, and 0 for a call that reported no usage', () => {
+    expect(accounting.callCost('mystery-model', { input_tokens: 1, output_tokens: 1 })).toBeNull();
+    expect(accounting.callCost('mystery-model', null)).toBe(0);
+  });
+});
+
+describe('settle', () => {
+  const draftUsage: Usage = { input_tokens: 1000, output_tokens: 200 };
+  const verifierUsage: Usage = { input_tokens: 1000, output_tokens: 400 };
+
+  it('accepted: cost is the draft; baseline is the same tokens at the requested model', () => {
+    const result = accounting.settle({
+      decision: 'accepted',
+      requestedModel: 'claude-3-5-sonnet-20241022',
+      draft: call('claude-3-5-haiku-20241022', draftUsage),
+    });
+    // draft: 1000×0.8 + 200×4 = 1600 µ$; baseline: 1000×3 + 200×15 = 6000 µ$
+    expect(result.cost).toBeCloseTo(0.0016, 12);
+    expect(result.baselineCost).toBeCloseTo(0.006, 12);
+    expect(result.savings).toBeCloseTo(0.0044, 12);
+    expect(result.unpricedModels).toEqual([]);
+  });
+
+  it('escalated: cost is draft + verifier; baseline the verifier alone; savings negative', () => {
+    const result = accounting.settle({
+      decision: 'escalated',
+      requestedModel: 'claude-sonnet-4-5',
+      draft: call('claude-haiku-4-5', draftUsage),
+      verifier: call('claude-sonnet-4-5', verifierUsage),
+    });
+    // draft: 1000×1 + 200×5 = 2000 µ$; verifier: 1000×3 + 400×15 = 9000 µ$
+    expect(result.cost).toBeCloseTo(0.011, 12);
+    expect(result.baselineCost).toBeCloseTo(0.009, 12);
+    expect(result.savings).toBeCloseTo(-0.002, 12);
+  });
+
+  it('draft_error: a draft refused with no usage costs nothing on top', () => {
+    const result = accounting.settle({
+      decision: 'draft_error',
+      requestedModel: 'claude-sonnet-4-5',
+      draft: call('claude-haiku-4-5', null, 400),
+      verifier: call('claude-sonnet-4-5', verifierUsage),
+    });
+    expect(result.cost).toBeCloseTo(0.009, 12);
+    expect(result.baselineCost).toBeCloseTo(0.009, 12);
+    expect(result.savings).toBeCloseTo(0, 12);
+  });
+
+  it('draft_error: a stream that broke after message_start is still paid for', () => {
+    const result = accounting.settle({
+      decision: 'draft_error',
+      requestedModel: 'claude-sonnet-4-5',
+      draft: call('claude-haiku-4-5', { input_tokens: 1000, output_tokens: 1 }),
+      verifier: call('claude-sonnet-4-5', verifierUsage),
+    });
+    expect(result.cost).toBeCloseTo(0.009 + 0.001005, 12);
+    expect(result.savings).toBeCloseTo(-0.001005, 12);
+  });
+
+  it('passthrough: cost equals baseline', () => {
+    const result = accounting.settle({
+      decision: 'passthrough',
+      requestedModel: 'claude-haiku-4-5',
+      verifier: call('claude-haiku-4-5', { input_tokens: 500, output_tokens: 100, cache_read_input_tokens: 5000 }),
+    });
+    // 500×1 + 100×5 + 5000×0.1 = 1500 µ$
+    expect(result).toEqual({ cost: expect.closeTo(0.0015, 12), baselineCost: expect.closeTo(0.0015, 12), savings: 0, unpricedModels: [] });
+  });
+
+  it('unknown prices stay unknown and are flagged, never $0', () => {
+    const passthrough = accounting.settle({ decision: 'passthrough', requestedModel: 'mystery', verifier: call('mystery', verifierUsage) });
+    expect(passthrough).toEqual({ cost: null, baselineCost: null, savings: null, unpricedModels: ['mystery'] });
+
+    const accepted = accounting.settle({ decision: 'accepted', requestedModel: 'mystery-big', draft: call('claude-haiku-4-5', draftUsage) });
+    expect(accepted.cost).toBeCloseTo(0.002, 12);
+    expect(accepted.baselineCost).toBeNull();
+    expect(accepted.savings).toBeNull();
+    expect(accepted.unpricedModels).toEqual(['mystery-big']);
+  });
+
+  it('uses price overrides from settings at call time', () => {
+    let overrides: Record<string, ModelPrice> = {};
+    const live = createAccounting(() => overrides);
+    expect(live.callCost('local-llm', { input_tokens: 1_000_000, output_tokens: 0 })).toBeNull();
+    overrides = { 'local-*': { input: 2, output: 4, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.2 } };
+    expect(live.callCost('local-llm', { input_tokens: 1_000_000, output_tokens: 1_000_000 })).toBeCloseTo(6, 12);
+  });
+});

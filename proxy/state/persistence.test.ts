@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KeyValueStore } from '../context';
+import type { Logger } from '../log/logger';
+import { defaultRules } from '../rules/defaults';
+import { createProxyContext } from './context';
+import { SCHEMA_VERSION } from './layout';
+import { defaultDataDir } from './paths';
+import { loadState } from './persistence';
+import { DEFAULT_SETTINGS } from './settings';
+import { createMemoryStore, openConfStore } from './stores';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-persist-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const backups = (dir: string) => fs.readdirSync(dir).filter((f) => f.includes('.backup-'));
+
+function collecting() {
+  const warnings: string[] = [];
+  const logger: Logger = { info: () => {}, warn: (l) => warnings.push(l) };
+  return { logger, warnings };
+}
+
+describe('loading the store', () => {
+  it('starts a fresh store with defaults and writes the schema version', () => {
+    const store = createMemoryStore();
+    const state = loadState(store);
+    expect(state.settings).toEqual(DEFAULT_SETTINGS);
+    expect(state.rules).toEqual(defaultRules());
+    expect(state.warnings).toEqual([]);
+    expect(state.repaired).toContain('schemaVersion');
+  });
+
+  it('moves a file that is not JSON aside and starts fresh, with a visible warning', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'config.json'), '{"settings": {"port": 80');
+    const { logger, warnings } = collecting();
+    const ctx = await createProxyContext({ env: {}, dataDir: dir, logger });
+    const status = await ctx.control.getStatus();
+    expect(status.warnings).toHaveLength(1);
+    expect(status.warnings![0]).toMatch(/not valid JSON.*moved to .*config\.backup-.*\.json/);
+    expect(warnings[0]).toContain('not valid JSON');
+    expect(backups(dir)).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dir, backups(dir)[0]), 'utf8')).toBe('{"settings": {"port": 80');
+    expect(ctx.config.port).toBe(8000);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
+    await ctx.close();
+  });
+
+  it('resets only the key that fails its schema, after a backup', async () => {
+    const dir = tempDir();
+    const rules = defaultRules().slice(0, 1);
+    fs.writeFileSync(
+      path.join(dir, 'config.json'),
+      JSON.stringify({ schemaVersion: SCHEMA_VERSION, settings: { ...DEFAULT_SETTINGS, port: 'eighty' }, rules }),
+    );
+    const { logger } = collecting();
+    const ctx = await createProxyContext({ env: {}, dataDir: dir, logger });
+    const [warning] = (await ctx.control.getStatus()).warnings!;
+    expect(warning).toContain('settings reset (port:');
+    expect(warning).toContain('backed up to');
+    expect(await ctx.control.getRules()).toEqual(rules);
+    expect(ctx.config.port).toBe(8000);
+    expect(backups(dir)).toHaveLength(1);
+    await ctx.close();
+    // Repaired once: the next start is clean.
+    const again = await createProxyContext({ env: {}, dataDir: dir, logger });
+    expect((await again.control.getStatus()).warnings).toEqual([]);
+    await again.close();
+  });
+
+  it('migrates a file from another schema version by keeping what still validates', () => {
+    const store = createMemoryStore({
+      schemaVersion: 0,
+      settings: { ...DEFAULT_SETTINGS, paused: true },
+      rules: [{ id: 'old', pattern: 'claude-*', draft: 'claude-haiku-4-5' }],
+      decisions: [
+        { id: 'broken' },
+        {
+          id: 'ok',
+          time: 1,
+          requestedModel: 'a',
+          answeringModel: 'b',
+          decision: 'passthrough',
+          ruleId: null,
+          stream: false,
+          confidence: null,
+          threshold: null,
+          signals: [],
+          tokens: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 },
+          cost: null,
+          baselineCost: null,
+          savings: null,
+          latencyMs: 1,
+          ttfbMs: null,
+          status: 200,
+          addedLater: 'kept',
+        },
+      ],
+    });
+    const state = loadState(store);
+    expect(state.settings.paused).toBe(true);
+    expect(state.rules).toEqual(defaultRules());
+    expect(state.decisions.map((d) => d.id)).toEqual(['ok']);
+    expect((state.decisions[0] as unknown as Record<string, unknown>).addedLater).toBe('kept');
+    expect(state.warnings[0]).toContain('schema version 0');
+    expect(state.warnings[0]).toContain('rules reset');
+    expect(state.warnings[0]).toContain('1 invalid decision record(s) dropped');
+    expect(state.repaired).toEqual(expect.arrayContaining(['schemaVersion', 'rules', 'decisions']));
+  });
+
+  it('backs up a file written by a newer version before touching it', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'config.json');
+    fs.writeFileSync(file, JSON.stringify({ schemaVersion: SCHEMA_VERSION + 1, settings: { ...DEFAULT_SETTINGS, port: 8111 } }));
+    const { logger } = collecting();
+    const ctx = await createProxyContext({ env: {}, dataDir: dir, logger });
+    expect((await ctx.control.getStatus()).warnings![0]).toContain(`schema version ${SCHEMA_VERSION + 1}`);
+    expect(ctx.config.port).toBe(8111);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, backups(dir)[0]), 'utf8')).schemaVersion).toBe(SCHEMA_VERSION + 1);
+    await ctx.close();
+  });
+
+  it('repairs a stored upstream that points at the proxy itself instead of looping', async () => {
+    const store = createMemoryStore({ schemaVersion: SCHEMA_VERSION, settings: { ...DEFAULT_SETTINGS, upstreamUrl: 'http://127.0.0.1:8000' } });
+    const { logger } = collecting();
+    const ctx = await createProxyContext({ env: {}, store, logger });
+    expect(ctx.config.upstreamUrl).toBe('https://api.anthropic.com');
+    expect((await ctx.control.getStatus()).warnings![0]).toContain('points at this proxy');
+    expect((store.get('settings') as { upstreamUrl: string }).upstreamUrl).toBe('https://api.anthropic.com');
+    await ctx.close();
+  });
+
+  it('reports a failing write once and keeps the data for the next flush', async () => {
+    let failing = true;
+    const inner = createMemoryStore();
+    const store: KeyValueStore = {
+      get: (k) => inner.get(k),
+      set: (k, v) => {
+        if (failing && k === 'rules') throw new Error('disk full');
+        inner.set(k, v);
+      },
+      delete: (k) => inner.delete(k),
+      path: '/readonly/config.json',
+    };
+    const { logger, warnings } = collecting();
+    const ctx = await createProxyContext({ env: {}, store, logger });
+    expect(warnings.some((w) => w.includes('Could not save rules') && w.includes('disk full'))).toBe(true);
+    expect((await ctx.control.getStatus()).warnings).toHaveLength(1);
+    failing = false;
+    await ctx.flush();
+    expect(inner.get('rules')).toEqual(defaultRules());
+    await ctx.close();
+  });
+
+  it('never writes the API key to the store', async () => {
+    const dir = tempDir();
+    const { logger } = collecting();
+    const ctx = await createProxyContext({ env: {}, dataDir: dir, logger });
+    await ctx.control.setApiKey('sk-ant-never-on-disk');
+    await ctx.control.updateSettings({ paused: true });
+    await ctx.close();
+    expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).not.toContain('sk-ant-never-on-disk');
+  });
+
+  it('keeps conf files owner-only', () => {
+    const dir = tempDir();
+    const { store } = openConfStore(dir);
+    store.set('x', 1);
+    expect(fs.statSync(path.join(dir, 'config.json')).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('defaultDataDir', () => {
+  it('is Electron userData for "CascadeFlow Tray" on each platform', () => {
+    expect(defaultDataDir({}, 'linux', '/home/u')).toBe('/home/u/.config/CascadeFlow Tray');
+    expect(defaultDataDir({ XDG_CONFIG_HOME: '/xdg' }, 'linux', '/home/u')).toBe('/xdg/CascadeFlow Tray');
+    expect(defaultDataDir({}, 'darwin', '/Users/u')).toBe('/Users/u/Library/Application Support/CascadeFlow Tray');
+    expect(defaultDataDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u')).toBe(
+      'C:\\Users\\u\\AppData\\Roaming\\CascadeFlow Tray',
+    );
+  });
+});

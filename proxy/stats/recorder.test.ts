@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import type { DecisionRecord } from '../types';
+import { addToHistory, dayStart, emptyHistory, hourStart, pruneHistory } from './history';
+import { emptyStatsData, StatsRecorder } from './recorder';
+import { toStatsResponse } from './response';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+function record(time: number, overrides: Partial<DecisionRecord> = {}): DecisionRecord {
+  return {
+    id: `r${time}`,
+    time,
+    requestedModel: 'claude-sonnet-4-5',
+    answeringModel: 'claude-haiku-4-5',
+    decision: 'accepted',
+    ruleId: 'sonnet-4',
+    stream: true,
+    confidence: 0.9,
+    threshold: 0.7,
+    signals: [],
+    tokens: { input: 10, output: 5, cacheWrite: 2, cacheRead: 1 },
+    cost: 0.001,
+    baselineCost: 0.003,
+    savings: 0.002,
+    latencyMs: 5,
+    ttfbMs: 2,
+    status: 200,
+    draft: { model: 'claude-haiku-4-5', status: 200, usage: { input_tokens: 10, output_tokens: 5 }, cost: 0.001, latencyMs: 5 },
+    ...overrides,
+  };
+}
+
+describe('history', () => {
+  it('buckets by minute, local hour and local day', () => {
+    const history = emptyHistory();
+    const t0 = new Date(2026, 0, 5, 10, 30, 15).getTime();
+    addToHistory(history, record(t0));
+    addToHistory(history, record(t0 + 20_000));
+    addToHistory(history, record(t0 + 50_000, { decision: 'escalated', cost: 0.004, savings: -0.001 }));
+    expect(history.minute.map((b) => [b.start, b.queries])).toEqual([
+      [new Date(2026, 0, 5, 10, 30).getTime(), 2],
+      [new Date(2026, 0, 5, 10, 31).getTime(), 1],
+    ]);
+    expect(history.hour).toEqual([
+      {
+        start: new Date(2026, 0, 5, 10).getTime(),
+        queries: 3,
+        cost: expect.closeTo(0.006, 12),
+        baselineCost: expect.closeTo(0.009, 12),
+        savings: expect.closeTo(0.003, 12),
+        accepted: 2,
+        escalated: 1,
+        passthrough: 0,
+        draftErrors: 0,
+      },
+    ]);
+    expect(history.day[0].start).toBe(new Date(2026, 0, 5).getTime());
+  });
+
+  it('keeps buckets sorted when a record arrives late', () => {
+    const history = emptyHistory();
+    const t0 = new Date(2026, 0, 5, 10, 30).getTime();
+    addToHistory(history, record(t0 + 2 * MINUTE));
+    addToHistory(history, record(t0));
+    addToHistory(history, record(t0 + MINUTE));
+    expect(history.minute.map((b) => (b.start - t0) / MINUTE)).toEqual([0, 1, 2]);
+  });
+
+  it('bounds minute buckets to 24 h and hour buckets to 31 days; days stay', () => {
+    const history = emptyHistory();
+    const start = new Date(2026, 0, 1, 0, 0).getTime();
+    // One request every 10 minutes for 40 days.
+    for (let t = start; t < start + 40 * DAY; t += 10 * MINUTE) addToHistory(history, record(t));
+    const now = start + 40 * DAY;
+    pruneHistory(history, now);
+    // The last 24 h (excluding the minute exactly 24 h ago): 143 ten-minute samples.
+    expect(history.minute.length).toBe(143);
+    expect(history.minute[0].start).toBeGreaterThan(now - DAY);
+    expect(history.hour.length).toBeLessThanOrEqual(31 * 24);
+    expect(history.hour.length).toBeGreaterThanOrEqual(31 * 24 - 1);
+    expect(history.hour[0].start).toBeGreaterThan(now - 31 * DAY - HOUR);
+    expect(history.day.length).toBe(40);
+    expect(history.day.reduce((n, b) => n + b.queries, 0)).toBe(40 * 144);
+  });
+
+  it('computes local hour and day starts', () => {
+    const t = new Date(2026, 6, 9, 13, 47, 12, 5).getTime();
+    expect(hourStart(t)).toBe(new Date(2026, 6, 9, 13).getTime());
+    expect(dayStart(t)).toBe(new Date(2026, 6, 9).getTime());
+  });
+});
+
+describe('StatsRecorder', () => {
+  it('adds up totals, tokens, models and cost per model; unknown costs are counted apart', () => {
+    const now = Date.now();
+    const recorder = new StatsRecorder(emptyStatsData(now), []);
+    recorder.record(record(now));
+    recorder.record(
+      record(now, {
+        decision: 'escalated',
+        answeringModel: 'claude-sonnet-4-5',
+        cost: 0.004,
+        baselineCost: 0.003,
+        savings: -0.001,
+        verifier: { model: 'claude-sonnet-4-5', status: 200, usage: null, cost: 0.003, latencyMs: 1 },
+      }),
+    );
+    recorder.record(record(now, { decision: 'passthrough', ruleId: null, answeringModel: 'mystery', cost: null, baselineCost: null, savings: null, draft: undefined }));
+    const { allTime, today, byRule } = recorder.snapshot({}, now);
+    expect(allTime).toEqual({
+      queries: 3,
+      cost: 0.005,
+      baselineCost: 0.006,
+      savings: 0.001,
+      accepted: 1,
+      escalated: 1,
+      passthrough: 1,
+      draftErrors: 0,
+      unpricedQueries: 1,
+      tokens: { input: 30, output: 15, cacheWrite: 6, cacheRead: 3 },
+      modelsUsed: { 'claude-haiku-4-5': 1, 'claude-sonnet-4-5': 1, mystery: 1 },
+      costByModel: { 'claude-haiku-4-5': 0.002, 'claude-sonnet-4-5': 0.003 },
+    });
+    expect(today).toEqual(allTime);
+    expect(Object.keys(byRule)).toEqual(['sonnet-4']);
+    expect(byRule['sonnet-4'].queries).toBe(2);
+  });
+
+  it('restarts "today" at local midnight', () => {
+    const yesterday = new Date(2026, 2, 1, 23, 59).getTime();
+    const recorder = new StatsRecorder(emptyStatsData(yesterday), []);
+    recorder.record(record(yesterday));
+    const morning = new Date(2026, 2, 2, 0, 1).getTime();
+    expect(recorder.snapshot({}, morning).today.queries).toBe(0);
+    recorder.record(record(morning));
+    const snapshot = recorder.snapshot({}, morning);
+    expect(snapshot.today.queries).toBe(1);
+    expect(snapshot.allTime.queries).toBe(2);
+  });
+
+  it('keeps the last N decisions, newest first, with a filter', () => {
+    const recorder = new StatsRecorder(emptyStatsData(), [], 5);
+    const now = Date.now();
+    for (let i = 0; i < 12; i++) recorder.record(record(now + i, { id: `d${i}`, decision: i % 2 ? 'escalated' : 'accepted' }));
+    expect(recorder.getDecisions().map((r) => r.id)).toEqual(['d11', 'd10', 'd9', 'd8', 'd7']);
+    expect(recorder.getDecisions({ decision: 'escalated', limit: 2 }).map((r) => r.id)).toEqual(['d11', 'd9']);
+    expect(recorder.persisted().decisions).toHaveLength(5);
+  });
+
+  it('hands out copies, never its live state', () => {
+    const recorder = new StatsRecorder(emptyStatsData(), []);
+    recorder.record(record(Date.now()));
+    recorder.snapshot({}).allTime.queries = 99;
+    recorder.getDecisions()[0].decision = 'escalated';
+    expect(recorder.snapshot({}).allTime.queries).toBe(1);
+    expect(recorder.getDecisions()[0].decision).toBe('accepted');
+  });
+});
+
+describe('toStatsResponse', () => {
+  it('is all zeros before the first request', () => {
+    const response = toStatsResponse(emptyStatsData().allTime, 12.7);
+    expect(response).toMatchObject({ total_queries: 0, avg_cost_per_query: 0, cascade_usage_pct: 0, savings_pct: 0, uptime_seconds: 12 });
+  });
+});
