@@ -122,7 +122,7 @@ function streamEvents(ctx: ProxyContext, req: Request, res: Response, options: C
 
   // The current state first, so a fresh page needs no extra round trip.
   void Promise.all([ctx.control.getStatus(), ctx.control.getStats()]).then(([status, stats]) => {
-    if (res.writableEnded) return;
+    if (res.writableEnded || res.destroyed) return;
     send({ type: 'status', status });
     send({ type: 'stats', stats });
   });

@@ -12,6 +12,8 @@ export interface ProxyContextOptions {
   env?: NodeJS.ProcessEnv;
   /** Default: conf in the data dir (config.json, the file the desktop app's electron-store uses). */
   store?: KeyValueStore;
+  /** Problems met while opening `store` (e.g. openWithRecovery's), shown in status like the loader's own. */
+  storeWarnings?: string[];
   /** Default: in memory (a key set from the dashboard lasts until the proxy stops). */
   secrets?: SecretStore;
   /** Default: CASCADEFLOW_DATA_DIR, else Electron's userData folder for "CascadeFlow Tray". */
@@ -45,7 +47,7 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
   const logger = options.logger ?? consoleLogger;
   const overrides = readEnvOverrides(env);
   const dataDir = options.dataDir ?? nonEmpty(env.CASCADEFLOW_DATA_DIR) ?? defaultDataDir(env);
-  const opened = options.store ? { store: options.store, warnings: [] } : openConfStore(dataDir);
+  const opened = options.store ? { store: options.store, warnings: options.storeWarnings ?? [] } : openConfStore(dataDir);
   const loaded = loadState(opened.store);
   loaded.warnings.unshift(...opened.warnings);
 

@@ -1,7 +1,9 @@
 // The persisted store layout, shared by the headless proxy (conf) and the desktop app
 // (electron-store): one JSON file, `config.json` in the data dir, with these top-level keys.
 // Bump SCHEMA_VERSION when a key's shape changes incompatibly; loading a file of another
-// version backs it up and keeps whatever still validates (see persistence.ts).
+// version backs it up and keeps whatever still validates (see persistence.ts). The desktop
+// app keeps a few keys of its own beside these (encrypted API key, Claude Code setup);
+// the loader leaves keys it does not know alone.
 import { z } from 'zod';
 import { rulesSchema } from '../rules/schema';
 import { settingsSchema } from './settings';
@@ -45,17 +47,9 @@ export const totalsSchema = z.object({
   costByModel: z.record(z.string(), amount),
 });
 
-const bucketSchema = z.object({
-  start: z.number().int(),
-  queries: count,
-  cost: amount,
-  baselineCost: amount,
-  savings: amount,
-  accepted: count,
-  escalated: count,
-  passthrough: count,
-  draftErrors: count,
-});
+const bucketSchema = totalsSchema
+  .pick({ queries: true, cost: true, baselineCost: true, savings: true, accepted: true, escalated: true, passthrough: true, draftErrors: true })
+  .extend({ start: z.number().int() });
 
 export const statsDataSchema = z.object({
   allTime: totalsSchema,

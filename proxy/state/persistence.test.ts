@@ -57,6 +57,14 @@ describe('loading the store', () => {
     await ctx.close();
   });
 
+  it('shows warnings from opening a caller-supplied store in status', async () => {
+    const { logger, warnings } = collecting();
+    const ctx = await createProxyContext({ env: {}, store: createMemoryStore(), storeWarnings: ['moved aside'], logger });
+    expect((await ctx.control.getStatus()).warnings).toEqual(['moved aside']);
+    expect(warnings).toEqual(['⚠️  moved aside']);
+    await ctx.close();
+  });
+
   it('resets only the key that fails its schema, after a backup', async () => {
     const dir = tempDir();
     const rules = defaultRules().slice(0, 1);

@@ -89,6 +89,7 @@ export class BatchedWriter {
   private readonly dirty = new Set<StoreKey>();
   private timer: NodeJS.Timeout | null = null;
   private failing = false;
+  private stopped = false;
 
   constructor(
     private readonly store: KeyValueStore,
@@ -99,7 +100,7 @@ export class BatchedWriter {
 
   mark(...keys: StoreKey[]): void {
     for (const key of keys) this.dirty.add(key);
-    if (!this.timer) {
+    if (!this.timer && !this.stopped) {
       this.timer = setTimeout(() => this.flush(), this.intervalMs);
       this.timer.unref();
     }
@@ -124,7 +125,9 @@ export class BatchedWriter {
     }
   }
 
+  /** No more timed writes (after close); flush() still writes what is dirty. */
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }

@@ -1,4 +1,5 @@
 import type { DecisionRecord, History, HistoryBucket } from '../types';
+import { addCounts } from './totals';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -42,21 +43,10 @@ function bucketFor(buckets: HistoryBucket[], start: number): HistoryBucket {
   return bucket;
 }
 
-function add(bucket: HistoryBucket, record: DecisionRecord): void {
-  bucket.queries += 1;
-  bucket.cost += record.cost ?? 0;
-  bucket.baselineCost += record.baselineCost ?? 0;
-  bucket.savings += record.savings ?? 0;
-  if (record.decision === 'accepted') bucket.accepted += 1;
-  else if (record.decision === 'escalated') bucket.escalated += 1;
-  else if (record.decision === 'passthrough') bucket.passthrough += 1;
-  else bucket.draftErrors += 1;
-}
-
 export function addToHistory(history: History, record: DecisionRecord): void {
-  add(bucketFor(history.minute, minuteStart(record.time)), record);
-  add(bucketFor(history.hour, hourStart(record.time)), record);
-  add(bucketFor(history.day, dayStart(record.time)), record);
+  addCounts(bucketFor(history.minute, minuteStart(record.time)), record);
+  addCounts(bucketFor(history.hour, hourStart(record.time)), record);
+  addCounts(bucketFor(history.day, dayStart(record.time)), record);
 }
 
 /** Drops minute and hour buckets older than their retention window. */

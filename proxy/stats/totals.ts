@@ -1,4 +1,7 @@
-import type { DecisionRecord, Totals } from '../types';
+import type { DecisionRecord, HistoryBucket, Totals } from '../types';
+
+/** The counters a history bucket and a Totals share. */
+export type Counts = Omit<HistoryBucket, 'start'>;
 
 export function emptyTotals(): Totals {
   return {
@@ -17,27 +20,25 @@ export function emptyTotals(): Totals {
   };
 }
 
-/** Unknown amounts are left out of the sums and the query is counted in `unpricedQueries`. */
+const DECISION_COUNTER = {
+  accepted: 'accepted',
+  escalated: 'escalated',
+  passthrough: 'passthrough',
+  draft_error: 'draftErrors',
+} as const;
+
+/** Unknown amounts are left out of the sums (Totals count them in `unpricedQueries`). */
+export function addCounts(counts: Counts, record: DecisionRecord): void {
+  counts.queries += 1;
+  counts.cost += record.cost ?? 0;
+  counts.baselineCost += record.baselineCost ?? 0;
+  counts.savings += record.savings ?? 0;
+  counts[DECISION_COUNTER[record.decision]] += 1;
+}
+
 export function addToTotals(totals: Totals, record: DecisionRecord): void {
-  totals.queries += 1;
-  totals.cost += record.cost ?? 0;
-  totals.baselineCost += record.baselineCost ?? 0;
-  totals.savings += record.savings ?? 0;
+  addCounts(totals, record);
   if (record.cost === null || record.baselineCost === null) totals.unpricedQueries += 1;
-  switch (record.decision) {
-    case 'accepted':
-      totals.accepted += 1;
-      break;
-    case 'escalated':
-      totals.escalated += 1;
-      break;
-    case 'passthrough':
-      totals.passthrough += 1;
-      break;
-    case 'draft_error':
-      totals.draftErrors += 1;
-      break;
-  }
   totals.tokens.input += record.tokens.input;
   totals.tokens.output += record.tokens.output;
   totals.tokens.cacheWrite += record.tokens.cacheWrite;
