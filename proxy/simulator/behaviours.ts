@@ -40,10 +40,19 @@ export interface Answer {
   usage: Usage;
 }
 
-export const GOOD_TEXT =
-  'Here is a complete answer. The proxy forwarded your request to the simulated upstream, which ' +
-  'produced this reply deterministically so that tests can assert on it. It covers the question ' +
-  'directly, gives the relevant details in plain words, and ends with a short summary of the result.';
+/** Every default good answer starts with this. */
+export const GOOD_OPENING = 'Here is a complete answer';
+
+/** A good, on-topic answer: it restates the question, then answers in a few plain sentences. */
+export function goodText(request: MessagesRequest): string {
+  const user = lastUser(request);
+  const question = user ? textOf(user.content).replace(MARKER, '').replace(/\s+/g, ' ').trim().slice(0, 300) : '';
+  return (
+    `${GOOD_OPENING} to "${question}". The simulated upstream produced this reply deterministically so ` +
+    'that tests can assert on it. It covers the question directly, gives the relevant details in plain ' +
+    'words, and ends with a short summary of the result.'
+  );
+}
 
 const TEXTS: Partial<Record<BehaviourKind, string>> = {
   hedging:
@@ -147,7 +156,7 @@ export function planAnswer(request: MessagesRequest, behaviour: Behaviour): Answ
     case 'tool': {
       const tool = findTool(request, behaviour.tool);
       if (!tool) {
-        content = [{ type: 'text', text: GOOD_TEXT }];
+        content = [{ type: 'text', text: goodText(request) }];
         break;
       }
       content = [
@@ -168,11 +177,11 @@ export function planAnswer(request: MessagesRequest, behaviour: Behaviour): Answ
       stopReason = 'tool_use';
       break;
     case 'truncated':
-      content = [{ type: 'text', text: GOOD_TEXT.slice(0, 120) }];
+      content = [{ type: 'text', text: goodText(request).slice(0, 120) }];
       stopReason = 'max_tokens';
       break;
     default:
-      content = [{ type: 'text', text: behaviour.text ?? TEXTS[behaviour.kind] ?? toolResultSummary(request) ?? GOOD_TEXT }];
+      content = [{ type: 'text', text: behaviour.text ?? TEXTS[behaviour.kind] ?? toolResultSummary(request) ?? goodText(request) }];
   }
   const usage: Usage = {
     input_tokens: estimateTokens([request.system, request.messages, request.tools]),

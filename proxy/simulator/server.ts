@@ -23,6 +23,8 @@ export interface RecordedRequest {
   finished: boolean;
   /** The simulator cut the connection on purpose (behaviour `break`). */
   broken: boolean;
+  /** The response body bytes the simulator sent, for byte-fidelity assertions. */
+  responseBody: string;
 }
 
 export interface Simulator {
@@ -223,7 +225,19 @@ export async function createSimulator(options: { port?: number; host?: string } 
         aborted: false,
         finished: false,
         broken: false,
+        responseBody: '',
       };
+      // Keep a copy of every byte sent, so tests can compare what the client received.
+      const write = res.write.bind(res);
+      const end = res.end.bind(res);
+      res.write = ((chunk: string | Buffer, ...rest: never[]) => {
+        record.responseBody += chunk.toString();
+        return write(chunk, ...rest);
+      }) as typeof res.write;
+      res.end = ((chunk?: string | Buffer, ...rest: never[]) => {
+        if (chunk && typeof chunk !== 'function') record.responseBody += chunk.toString();
+        return end(chunk as string, ...rest);
+      }) as typeof res.end;
       requests.push(record);
       res.on('close', () => {
         record.finished = res.writableFinished;

@@ -1,0 +1,182 @@
+// The cascade through the real SDK: accepted drafts, escalation for every quality signal,
+// transparent fallback on draft failures, early stop, and client aborts.
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GOOD_OPENING, type Behaviour } from '../../proxy/simulator/behaviours';
+import { HAIKU_DRAFT, type Harness, SONNET, startHarness, waitFor } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ draftTimeoutMs: 400 });
+});
+afterAll(async () => h.close());
+beforeEach(async () => h.mark());
+
+const tools: Anthropic.Tool[] = [
+  {
+    name: 'Bash',
+    description: 'Run a shell command',
+    input_schema: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] },
+  },
+];
+const question = 'Explain how a TCP handshake works, step by step.';
+const ask = { model: SONNET, max_tokens: 1024, messages: [{ role: 'user' as const, content: question }], tools };
+
+describe('accepted drafts', () => {
+  it('returns the draft as JSON with the decision headers and costs', async () => {
+    const { data, response } = await h.client.messages.create(ask).withResponse();
+    expect(data.model).toBe(HAIKU_DRAFT);
+    expect(data.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining(GOOD_OPENING) });
+    expect(response.headers.get('x-cascadeflow-decision')).toBe('accepted');
+    expect(response.headers.get('x-cascadeflow-model')).toBe(HAIKU_DRAFT);
+    expect(Number(response.headers.get('x-cascadeflow-confidence'))).toBeGreaterThanOrEqual(0.7);
+    expect(Number(response.headers.get('x-cascadeflow-cost-usd'))).toBeGreaterThan(0);
+    expect(Number(response.headers.get('x-cascadeflow-savings-usd'))).toBeGreaterThan(0);
+    expect(h.sim.messagesFor(SONNET)).toHaveLength(0);
+    const [record] = await h.decisions(1);
+    expect(record).toMatchObject({ decision: 'accepted', answeringModel: HAIKU_DRAFT, ruleId: 'sonnet-4', threshold: 0.7 });
+    expect(h.logs.some((line) => line.includes('Draft accepted'))).toBe(true);
+  });
+
+  it('replays the buffered draft stream unchanged and finalMessage() works', async () => {
+    const final = await h.client.messages.stream(ask).finalMessage();
+    expect(final.model).toBe(HAIKU_DRAFT);
+    expect(final.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining(GOOD_OPENING) });
+    const res = await fetch(`${h.proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+      body: JSON.stringify({ ...ask, stream: true }),
+    });
+    const text = await res.text();
+    expect(res.headers.get('x-cascadeflow-decision')).toBe('accepted');
+    expect(text).toBe(h.sim.messagesFor(HAIKU_DRAFT)[1].responseBody);
+    const records = await h.decisions(2);
+    expect(records.every((r) => r.decision === 'accepted' && r.stream)).toBe(true);
+  });
+
+  it('accepts a valid tool call', async () => {
+    h.sim.script(HAIKU_DRAFT, { kind: 'tool', tool: 'Bash', input: { command: 'ls' } });
+    const final = await h.client.messages.stream(ask).finalMessage();
+    expect(final.stop_reason).toBe('tool_use');
+    expect(final.content.find((b) => b.type === 'tool_use')).toMatchObject({ name: 'Bash', input: { command: 'ls' } });
+    expect((await h.decisions(1))[0].decision).toBe('accepted');
+  });
+});
+
+describe('escalation for each quality signal', () => {
+  const cases: Array<[string, Behaviour, string]> = [
+    ['truncated', { kind: 'truncated' }, 'truncated'],
+    ['refusal', { kind: 'refusal' }, 'refusal'],
+    ['hedging', { kind: 'hedging' }, 'hedging'],
+    ['too short', { kind: 'short' }, 'too_short'],
+    ['unknown tool', { kind: 'tool_unknown', tool: 'Shell' }, 'unknown_tool'],
+    ['tool input failing its schema', { kind: 'tool_invalid' }, 'tool_schema'],
+    ['JSON code block that does not parse', { kind: 'json_bad' }, 'invalid_json'],
+  ];
+  for (const stream of [true, false]) {
+    for (const [label, behaviour, signal] of cases) {
+      it(`${stream ? 'stream' : 'JSON'}: ${label}`, async () => {
+        h.sim.script(HAIKU_DRAFT, behaviour);
+        const final = stream ? await h.client.messages.stream(ask).finalMessage() : await h.client.messages.create(ask);
+        expect(final.model).toBe(SONNET);
+        expect(final.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining(GOOD_OPENING) });
+        const [record] = await h.decisions(1);
+        expect(record).toMatchObject({ decision: 'escalated', answeringModel: SONNET, requestedModel: SONNET, stream });
+        expect(record.confidence).toBeLessThan(0.7);
+        expect(record.signals.map((s) => s.name)).toContain(signal);
+        expect(record.savings).toBeLessThan(0);
+        expect(h.logs.at(-1)).toContain('Escalated');
+      });
+    }
+  }
+
+  it('stops a streamed draft early on a decisive signal and escalates at once', async () => {
+    h.sim.script(HAIKU_DRAFT, { kind: 'refusal', delayMs: 40 });
+    const { data, response } = await h.client.messages.stream(ask).withResponse();
+    expect(response.headers.get('x-cascadeflow-decision')).toBe('escalated');
+    expect(response.headers.get('x-cascadeflow-cost-usd')).toBeNull(); // unknown when a stream's headers go out
+    const final = await data.finalMessage();
+    expect(final.model).toBe(SONNET);
+    const [draft] = h.sim.messagesFor(HAIKU_DRAFT);
+    await waitFor(() => draft.aborted, 'the draft call to be aborted');
+    const [record] = await h.decisions(1);
+    expect(record.signals.find((s) => s.name === 'refusal')?.decisive).toBe(true);
+  });
+
+  it('uses the rule’s verifier model when it names one', async () => {
+    const rules = await h.ctx.control.getRules();
+    await h.ctx.control.saveRules([{ ...rules.find((r) => r.id === 'sonnet-4')!, verifierModel: 'claude-opus-4-6' }, ...rules.filter((r) => r.id !== 'sonnet-4')]);
+    try {
+      h.sim.script(HAIKU_DRAFT, { kind: 'refusal' });
+      const final = await h.client.messages.stream(ask).finalMessage();
+      expect(final.model).toBe('claude-opus-4-6');
+      expect(h.sim.messagesFor('claude-opus-4-6')[0].body?.messages).toEqual(ask.messages);
+      expect((await h.decisions(1))[0].answeringModel).toBe('claude-opus-4-6');
+    } finally {
+      await h.ctx.control.saveRules(rules);
+    }
+  });
+});
+
+describe('draft failures fall back to the requested model', () => {
+  const failures: Array<[string, Behaviour, string]> = [
+    ['400 (unsupported parameter)', { kind: 'error', status: 400, message: 'thinking: not supported' }, 'thinking: not supported'],
+    ['500', { kind: 'error', status: 500, message: 'internal boom' }, 'internal boom'],
+    ['529 overloaded', { kind: 'error', status: 529, message: 'Overloaded' }, 'Overloaded'],
+    ['a timeout', { kind: 'good', delayMs: 1_000 }, 'Timeout'],
+    ['a stream that breaks midway', { kind: 'break' }, ''],
+  ];
+  for (const stream of [true, false]) {
+    for (const [label, behaviour, message] of failures) {
+      it(`${stream ? 'stream' : 'JSON'}: ${label}`, async () => {
+        h.sim.script(HAIKU_DRAFT, behaviour);
+        const { data, response } = stream
+          ? await h.client.messages.stream(ask).withResponse()
+          : await h.client.messages.create(ask).withResponse();
+        const final = stream ? await (data as ReturnType<typeof h.client.messages.stream>).finalMessage() : (data as Anthropic.Message);
+        expect(final.model).toBe(SONNET);
+        expect(final.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining(GOOD_OPENING) });
+        expect(response.headers.get('x-cascadeflow-decision')).toBe('draft_error');
+        const [record] = await h.decisions(1);
+        expect(record).toMatchObject({ decision: 'draft_error', answeringModel: SONNET, status: 200 });
+        expect(record.error).toContain(message);
+        expect(record.draft?.error).toBeTruthy();
+      });
+    }
+  }
+
+  it('relays the verifier’s own error when it fails too', async () => {
+    h.sim.script(HAIKU_DRAFT, { kind: 'error', status: 500 });
+    h.sim.script(SONNET, { kind: 'error', status: 529, message: 'Overloaded' });
+    const err = await h.client.messages.create(ask).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    expect((err as InstanceType<typeof Anthropic.APIError>).status).toBe(529);
+    expect((await h.decisions(1))[0]).toMatchObject({ decision: 'draft_error', status: 529 });
+  });
+});
+
+describe('client disconnects', () => {
+  it('aborts the draft call in flight', async () => {
+    h.sim.script(HAIKU_DRAFT, { kind: 'good', delayMs: 50 });
+    const stream = h.client.messages.stream(ask);
+    stream.finalMessage().catch(() => {});
+    await waitFor(() => h.sim.messagesFor(HAIKU_DRAFT).length === 1, 'the draft call');
+    stream.abort();
+    await waitFor(() => h.sim.messagesFor(HAIKU_DRAFT)[0].aborted, 'the draft call to be aborted');
+    expect(h.sim.messagesFor(SONNET)).toHaveLength(0);
+    const [record] = await h.decisions(1);
+    expect(record.status).toBe(499);
+  });
+
+  it('aborts the verifier stream in flight', async () => {
+    h.sim.script(HAIKU_DRAFT, { kind: 'refusal' });
+    h.sim.script(SONNET, { kind: 'good', delayMs: 50 });
+    const stream = h.client.messages.stream(ask);
+    stream.finalMessage().catch(() => {});
+    await new Promise<void>((resolve) => stream.on('text', () => resolve()));
+    stream.abort();
+    await waitFor(() => h.sim.messagesFor(SONNET)[0]?.aborted, 'the verifier call to be aborted');
+    const [record] = await h.decisions(1);
+    expect(record.decision).toBe('escalated');
+  });
+});

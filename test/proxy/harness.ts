@@ -1,0 +1,114 @@
+// A real proxy (state context, Express app, HTTP server) in front of the real simulator,
+// and the official SDK as the client. Shared by the request-path tests.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import type { ProxyContext } from '../../proxy/context';
+import { startProxyServer, type RunningProxy } from '../../proxy/server';
+import { createSimulator, type Simulator } from '../../proxy/simulator/server';
+import { createProxyContext } from '../../proxy/state/context';
+import { createMemorySecretStore, createMemoryStore } from '../../proxy/state/stores';
+import type { DecisionRecord } from '../../proxy/types';
+
+export interface Harness {
+  sim: Simulator;
+  ctx: ProxyContext;
+  proxy: RunningProxy;
+  client: Anthropic;
+  /** Log lines the proxy wrote (one per request). */
+  logs: string[];
+  /** Waits for `n` decision records made since the last `mark()`, oldest first. */
+  decisions(n: number): Promise<DecisionRecord[]>;
+  /** Starts a new window for `decisions()` and clears the simulator. */
+  mark(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const SONNET = 'claude-sonnet-4-6';
+/** The default rules draft Sonnet 4.x with this model. */
+export const HAIKU_DRAFT = 'claude-haiku-4-5';
+/** No rule matches Haiku: a pure passthrough. */
+export const HAIKU = 'claude-haiku-4-5-20251001';
+
+export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export async function startHarness(options: { env?: NodeJS.ProcessEnv; draftTimeoutMs?: number } = {}): Promise<Harness> {
+  const sim = await createSimulator();
+  const dataDir = await mkdtemp(join(tmpdir(), 'cascadeflow-test-'));
+  const logs: string[] = [];
+  const ctx = await createProxyContext({
+    env: { CASCADEFLOW_UPSTREAM_URL: sim.url, ...options.env },
+    store: createMemoryStore(),
+    secrets: createMemorySecretStore(),
+    dataDir,
+    logger: { info: (line) => logs.push(line), warn: (line) => logs.push(line) },
+  });
+  const proxy = await startProxyServer(ctx, { host: '127.0.0.1', port: 0, draftTimeoutMs: options.draftTimeoutMs });
+  const client = new Anthropic({ baseURL: proxy.url, apiKey: 'sk-test-client-key', maxRetries: 0 });
+  let seen = 0;
+  const total = async () => (await ctx.control.getStats()).allTime.queries;
+  return {
+    sim,
+    ctx,
+    proxy,
+    client,
+    logs,
+    async decisions(n) {
+      await waitFor(async () => (await total()) >= seen + n, `${n} decision record(s)`);
+      const recent = await ctx.control.getDecisions({ limit: (await total()) - seen });
+      return recent.reverse();
+    },
+    async mark() {
+      seen = await total();
+      sim.reset();
+    },
+    async close() {
+      await proxy.close();
+      await ctx.close();
+      await sim.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A request body the way Claude Code shapes it (fields the proxy must not drop). */
+export function claudeCodeLikeBody(model: string, text: string): Record<string, unknown> {
+  return {
+    model,
+    max_tokens: 32_000,
+    stream: true,
+    system: [
+      { type: 'text', text: "You are Claude Code, Anthropic's official CLI for Claude." },
+      { type: 'text', text: 'Project instructions.', cache_control: { type: 'ephemeral' } },
+    ],
+    messages: [
+      { role: 'system', content: 'Extra system guidance inside messages.' },
+      { role: 'user', content: [{ type: 'text', text }] },
+    ],
+    tools: [
+      {
+        name: 'Bash',
+        description: 'Run a shell command',
+        input_schema: {
+          type: 'object',
+          properties: { command: { type: 'string' }, timeout: { type: 'number' } },
+          required: ['command'],
+          additionalProperties: false,
+        },
+      },
+    ],
+    thinking: { type: 'adaptive' },
+    output_config: { effort: 'medium' },
+    context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+    metadata: { user_id: 'user_test_session' },
+  };
+}

@@ -1,0 +1,216 @@
+// Passthrough fidelity through the real SDK: bodies, headers, query strings and streams
+// reach the other side untouched; errors the proxy makes are Anthropic-shaped.
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GOOD_OPENING } from '../../proxy/simulator/behaviours';
+import { HAIKU, type Harness, startHarness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h.close());
+beforeEach(async () => h.mark());
+
+const ask = { model: HAIKU, max_tokens: 256, messages: [{ role: 'user' as const, content: 'Say hello.' }] };
+
+describe('passthrough (no rule matches the model)', () => {
+  it('relays a JSON answer byte for byte, with the headers that matter', async () => {
+    const { data, response } = await h.client.messages.create(ask).withResponse();
+    const upstream = h.sim.messagesFor(HAIKU);
+    expect(upstream).toHaveLength(1);
+    expect(data.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining(GOOD_OPENING) });
+    expect(data.model).toBe(HAIKU);
+    expect(JSON.stringify(data)).toBe(upstream[0].responseBody);
+    expect(response.headers.get('request-id')).toMatch(/^req_sim_/);
+    expect(response.headers.get('anthropic-ratelimit-requests-remaining')).toBe('999');
+    expect(response.headers.get('x-cascadeflow-decision')).toBe('passthrough');
+    expect(response.headers.get('x-cascadeflow-model')).toBe(HAIKU);
+    expect(Number(response.headers.get('x-cascadeflow-savings-usd'))).toBe(0);
+    const [record] = await h.decisions(1);
+    expect(record).toMatchObject({ decision: 'passthrough', requestedModel: HAIKU, answeringModel: HAIKU, status: 200, stream: false });
+    expect(record.verifier?.usage?.output_tokens).toBe(data.usage.output_tokens);
+  });
+
+  it('relays a stream byte for byte and finalMessage() works', async () => {
+    const res = await fetch(`${h.proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ ...ask, stream: true }),
+    });
+    const text = await res.text();
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    expect(text).toBe(h.sim.messagesFor(HAIKU)[0].responseBody);
+    expect(text).toContain('event: message_stop');
+
+    const final = await h.client.messages.stream(ask).finalMessage();
+    expect(final.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining(GOOD_OPENING) });
+    const records = await h.decisions(2);
+    expect(records.map((r) => [r.decision, r.stream])).toEqual([
+      ['passthrough', true],
+      ['passthrough', true],
+    ]);
+    expect(records[1].verifier?.usage?.output_tokens).toBe(final.usage.output_tokens);
+    expect(records[1].ttfbMs).not.toBeNull();
+  });
+
+  it('relays events as they arrive instead of buffering the stream', async () => {
+    h.sim.script(HAIKU, { kind: 'good', delayMs: 60 });
+    const started = Date.now();
+    const stream = h.client.messages.stream(ask);
+    let firstEventAt = 0;
+    stream.on('streamEvent', () => {
+      firstEventAt ||= Date.now() - started;
+    });
+    await stream.finalMessage();
+    const total = Date.now() - started;
+    // The simulator paces ~20 events 60 ms apart; the first must arrive long before the last.
+    expect(firstEventAt).toBeLessThan(total / 3);
+  });
+
+  it('forwards unknown fields, the query string and every anthropic-* header untouched', async () => {
+    const body = {
+      ...ask,
+      metadata: { user_id: 'u1' },
+      system: [{ type: 'text', text: 'sys', cache_control: { type: 'ephemeral' } }],
+      messages: [
+        { role: 'system', content: 'inline system' },
+        { role: 'user', content: 'Say hello.' },
+      ],
+      some_future_field: { nested: [1, 2.5, 'é'] },
+    };
+    const raw = JSON.stringify(body, null, 1); // odd spacing must survive too
+    const res = await fetch(`${h.proxy.url}/v1/messages?beta=true&x=1`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': 'sk-client',
+        'anthropic-version': '2023-06-01',
+        'anthropic-beta': 'claude-code-20250219,fine-grained-tool-streaming-2025-05-14',
+        'anthropic-dangerous-direct-browser-access': 'false',
+        'x-app': 'cli',
+        'user-agent': 'claude-cli/test',
+      },
+      body: raw,
+    });
+    expect(res.status).toBe(200);
+    const [seen] = h.sim.messagesFor(HAIKU);
+    expect(seen.rawBody).toBe(raw);
+    expect(seen.query).toBe('beta=true&x=1');
+    expect(seen.headers).toMatchObject({
+      'x-api-key': 'sk-client',
+      'anthropic-version': '2023-06-01',
+      'anthropic-beta': 'claude-code-20250219,fine-grained-tool-streaming-2025-05-14',
+      'anthropic-dangerous-direct-browser-access': 'false',
+      'x-app': 'cli',
+      'user-agent': 'claude-cli/test',
+    });
+    expect(seen.headers.host).not.toContain(String(h.proxy.port));
+  });
+
+  it('passes count_tokens and models through', async () => {
+    const count = await h.client.messages.countTokens({ model: HAIKU, messages: ask.messages });
+    expect(count.input_tokens).toBeGreaterThan(0);
+    const models = await h.client.models.list();
+    expect(models.data.map((m) => m.id)).toContain(HAIKU);
+    expect(h.sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/messages/count_tokens', 'GET /v1/models']);
+  });
+
+  it('relays upstream errors with their status, body and retry headers', async () => {
+    h.sim.script(HAIKU, { kind: 'error', status: 429, message: 'slow down' });
+    const err = await h.client.messages.create(ask).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.RateLimitError);
+    const rate = err as InstanceType<typeof Anthropic.RateLimitError>;
+    expect(rate.headers?.get('retry-after')).toBe('1');
+    expect(rate.error).toEqual({ type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } });
+    const [record] = await h.decisions(1);
+    expect(record).toMatchObject({ decision: 'passthrough', status: 429 });
+    expect(record.error).toContain('slow down');
+  });
+});
+
+describe('keys', () => {
+  it('answers 401 in Anthropic format when neither the client nor the proxy has a key', async () => {
+    const res = await fetch(`${h.proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ask),
+    });
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe('error');
+    expect(body.error.type).toBe('authentication_error');
+    expect(body.error.message).toContain('ANTHROPIC_API_KEY');
+    expect(h.sim.requests).toHaveLength(0);
+  });
+
+  it('uses the fallback key only when the client sent none, and forwards bearer tokens as given', async () => {
+    const withKey = await startHarness({ env: { ANTHROPIC_API_KEY: 'sk-proxy-fallback' } });
+    try {
+      const post = (headers: Record<string, string>) =>
+        fetch(`${withKey.proxy.url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(ask),
+        });
+      expect((await post({})).status).toBe(200);
+      expect((await post({ 'x-api-key': 'sk-own' })).status).toBe(200);
+      expect((await post({ authorization: 'Bearer sk-ant-oat-token' })).status).toBe(200);
+      const seen = withKey.sim.requests.map((r) => [r.headers['x-api-key'], r.headers.authorization]);
+      expect(seen).toEqual([
+        ['sk-proxy-fallback', undefined],
+        ['sk-own', undefined],
+        [undefined, 'Bearer sk-ant-oat-token'],
+      ]);
+    } finally {
+      await withKey.close();
+    }
+  });
+});
+
+describe('errors the proxy makes', () => {
+  it('answers invalid JSON with 400 invalid_request_error', async () => {
+    const res = await fetch(`${h.proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+      body: '{"model": ',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+  });
+
+  it('answers unknown routes with 404 not_found_error and the base URL with 200', async () => {
+    const missing = await fetch(`${h.proxy.url}/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+    expect((await fetch(h.proxy.url)).status).toBe(200);
+    expect((await fetch(h.proxy.url, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it('answers 502 api_error when the upstream is unreachable', async () => {
+    const dead = await startHarness();
+    await dead.sim.close();
+    try {
+      const err = await dead.client.messages.create(ask).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Anthropic.APIError);
+      expect((err as InstanceType<typeof Anthropic.APIError>).status).toBe(502);
+      expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { type: 'api_error' } });
+      const [record] = await dead.decisions(1);
+      expect(record).toMatchObject({ decision: 'passthrough', status: 502 });
+    } finally {
+      await dead.proxy.close();
+      await dead.ctx.close();
+    }
+  });
+
+  it('refuses browser-origin requests to /v1 so a web page cannot spend the key', async () => {
+    const res = await fetch(`${h.proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k', origin: 'https://evil.example' },
+      body: JSON.stringify(ask),
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(await res.json()).toMatchObject({ type: 'error' });
+    expect(h.sim.requests).toHaveLength(0);
+  });
+});
