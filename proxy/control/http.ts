@@ -8,6 +8,7 @@ import type { CascadeRule, SettingsPatch } from '../types';
 import type { ControlEvent } from './api';
 import { anthropicError, ControlError, validationError } from './errors';
 import { throttle } from './events';
+import { decisionQuerySchema } from './service';
 import { rejectBrowserOrigins, requireAdminToken, requireJsonBody, requireLocalHost } from './security';
 
 export interface ControlRouterOptions {
@@ -53,8 +54,9 @@ export function createControlRouter(ctx: ProxyContext, options: ControlRouterOpt
   api.get('/stats', async (_req, res) => void res.json(await control.getStats()));
   api.get('/decisions', async (req, res) => {
     const { limit, decision } = req.query;
-    const query = Object.fromEntries(Object.entries({ limit, decision }).filter(([, v]) => v !== undefined));
-    res.json(await control.getDecisions(query as never));
+    const query = decisionQuerySchema.safeParse({ limit, decision });
+    if (!query.success) throw validationError('decision query', query.error);
+    res.json(await control.getDecisions(query.data));
   });
   api.get('/rules', async (_req, res) => void res.json(await control.getRules()));
   api.put('/rules', async (req, res) => void res.json(await control.saveRules(req.body as CascadeRule[])));

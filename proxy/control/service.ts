@@ -36,7 +36,8 @@ export interface ControlServiceOptions {
   statsIntervalMs?: number;
 }
 
-const decisionQuerySchema = z
+/** Also parses HTTP query strings (numbers arrive as text). */
+export const decisionQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(10_000).optional(),
     decision: z.enum(['passthrough', 'accepted', 'escalated', 'draft_error']).optional(),
@@ -50,6 +51,8 @@ const apiKeySchema = z
   .max(1000)
   .regex(/^\S+$/, 'must not contain spaces')
   .nullable();
+
+const MAX_WARNINGS = 20;
 
 /**
  * The one ControlApi implementation, and the owner of the mutable state behind it:
@@ -149,6 +152,7 @@ export class ControlService implements ControlApi {
   /** A problem that should be visible in every UI (status warnings) and the log. */
   warn(message: string): void {
     this.warnings.push(message);
+    if (this.warnings.length > MAX_WARNINGS) this.warnings.splice(0, this.warnings.length - MAX_WARNINGS);
     this.options.logger.warn(`⚠️  ${message}`);
     this.emit({ type: 'status', status: this.currentStatus() });
   }

@@ -25,7 +25,12 @@ const httpUrl = z
   .transform((value) => value.replace(/\/+$/, ''));
 
 const fields = {
-  host: z.string().trim().min(1, 'must not be empty').max(255),
+  host: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(255)
+    .regex(/^[\w.:\-[\]%]+$/, 'must be a host name or IP address'),
   port: z.number().int().min(1).max(65535),
   upstreamUrl: httpUrl,
   paused: z.boolean(),
