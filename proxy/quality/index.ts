@@ -3,17 +3,32 @@
 // answer. Each signal family lives in its own module; this file only combines them.
 import type { AssistantMessage, MessagesRequest, QualityCheck, QualityOptions, QualityResult, QualitySignal } from '../types';
 import { buildContext, type SignalCheck } from './context';
+import { arithmetic } from './arithmetic';
 import { code } from './code';
+import { finalAnswer } from './final-answer';
 import { hedging } from './hedging';
 import { length } from './length';
 import { refusal } from './refusal';
+import { relevance } from './relevance';
+import { repetition } from './repetition';
 import { toolUse } from './tools';
 import { truncation } from './truncation';
 
 /** Confidence of a draft with no signal at all: clears even the conservative 0.8. */
 export const BASE_CONFIDENCE = 0.9;
 
-const CHECKS: SignalCheck[] = [truncation, refusal, hedging, length, toolUse, code];
+const CHECKS: SignalCheck[] = [
+  truncation,
+  refusal,
+  hedging,
+  length,
+  repetition,
+  relevance,
+  toolUse,
+  code,
+  arithmetic,
+  finalAnswer,
+];
 
 /** Independent pieces of evidence: each keeps (1 - penalty) of the confidence left. */
 function combine(signals: QualitySignal[]): number {

@@ -1,0 +1,89 @@
+// For a question that asks for a quantity: the draft must end on a clear number, that
+// number must be what its own working arrives at, and it must have the right shape
+// (a count is a whole number; an exact answer is not "approximately 93.33").
+import type { QualitySignal } from '../types';
+import { equationsOf } from './arithmetic';
+import type { DraftContext, SignalCheck } from './context';
+import { asksForNumber, NUMBER_SOURCE, numberValue, quantities } from './numbers';
+
+const NUMBER = new RegExp(NUMBER_SOURCE, 'g');
+const OVERLONG_CHARS = 700;
+const COMPLEX_CHARS = 250;
+/** "how many apples", not "how many hours" (a duration or measure may be fractional). */
+const COUNT_QUESTION =
+  /\bhow many (?!(?:more |fewer |less |total )?(?:hours?|minutes?|seconds?|days?|weeks?|months?|years?|miles?|kilometers?|km|meters?|metres?|feet|foot|inches?|yards?|pounds?|lbs?|kg|kilograms?|grams?|ounces?|liters?|litres?|gallons?|cups?|quarts?|pints?|dollars?|cents?|percent|times|square|cubic|degrees?|calories?|points?|units?|servings?)\b)/i;
+const ROUNDING_ASKED = /\b(?:round|rounded|nearest|approximate(?:ly)?|estimate|about how|roughly|decimal)\b/i;
+const APPROXIMATE = /\b(?:approximately|approx\.|roughly|about|around|nearly|almost|rounded)\b|≈/i;
+/** 13.333…, 0.6666: a division that did not come out even. */
+const REPEATING = /\d\.\d*(\d)\1\1/;
+
+/** The closing line that carries the answer: pleasantries after it are skipped. */
+function conclusion(text: string): string {
+  const lines = text.trimEnd().split('\n').filter((l) => l.trim());
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 3); i--) {
+    if (/\d/.test(lines[i])) return lines[i];
+    if (lines[i].length > 100) break;
+  }
+  return '';
+}
+
+function finalNumber(ctx: DraftContext): { text: string; value: number } | null {
+  const line = conclusion(ctx.text);
+  const numbers = line.match(NUMBER);
+  if (!numbers) return null;
+  const text = numbers[numbers.length - 1];
+  return { text, value: numberValue(text) };
+}
+
+export const finalAnswer: SignalCheck = (ctx) => {
+  if (ctx.partial || !ctx.text || !asksForNumber(ctx.question)) return [];
+  if (ctx.draft.content.some((b) => b.type === 'tool_use')) return [];
+  const final = finalNumber(ctx);
+  if (!final) return [{ name: 'no_final_number', penalty: 0.35, reason: 'the question asks for a number but the answer does not end on one' }];
+  const signals: QualitySignal[] = [];
+  const line = conclusion(ctx.text);
+  const roundingAsked = ROUNDING_ASKED.test(ctx.question);
+  const whole = Number.isInteger(final.value) || final.text.endsWith('%') || /^[$€£]\d+\.\d\d$/.test(final.text);
+  if (!Number.isInteger(final.value) && COUNT_QUESTION.test(ctx.question)) {
+    signals.push({ name: 'inexact_answer', penalty: 0.45, reason: `asks "how many" but the answer is ${final.text}` });
+  } else if (!roundingAsked && (REPEATING.test(line) || APPROXIMATE.test(line))) {
+    signals.push({ name: 'inexact_answer', penalty: 0.35, reason: `the final answer is approximate: "${line.trim().slice(0, 80)}"` });
+  } else if (!whole && !roundingAsked) {
+    signals.push({ name: 'inexact_answer', penalty: 0.25, reason: `the final answer ${final.text} is not a whole number` });
+  }
+  const equations = equationsOf(ctx);
+  const given = quantities(ctx.question).length;
+  if (equations.length === 0) {
+    signals.push({ name: 'unchecked_work', penalty: given >= 3 ? 0.35 : 0.15, reason: 'states no calculation that can be checked' });
+  } else if (equations.length === 1 && given >= 3) {
+    signals.push({ name: 'unchecked_work', penalty: 0.15, reason: `one checkable calculation for ${given} given quantities` });
+  }
+  // Long working for a word problem is a model going round in circles.
+  if (ctx.text.length > OVERLONG_CHARS) {
+    signals.push({
+      name: 'overlong',
+      penalty: Math.min(0.45, 0.1 + (ctx.text.length - OVERLONG_CHARS) / 1000),
+      reason: `${ctx.text.length} characters of working for a numeric question`,
+    });
+  }
+  // Long, many-step problems are where cheap models slip; the draft carries that risk.
+  if (ctx.question.length > COMPLEX_CHARS) {
+    signals.push({
+      name: 'complex_question',
+      penalty: Math.min(0.25, (ctx.question.length - COMPLEX_CHARS) / 1000),
+      reason: `a ${ctx.question.length}-character, ${given}-quantity problem`,
+    });
+  }
+  const last = equations[equations.length - 1];
+  if (last && last.result !== null) {
+    const derived = equations.some((e) => e.result !== null && Math.abs(e.result - final.value) <= 1e-9 * Math.abs(final.value) + 1e-9);
+    if (!derived) {
+      signals.push({
+        name: 'final_not_derived',
+        penalty: 0.25,
+        reason: `the final answer ${final.text} is not the result of any calculation in the answer`,
+      });
+    }
+  }
+  return signals;
+};

@@ -1,0 +1,69 @@
+// Does the draft answer this question? Off-topic drafts share none of the question's
+// key terms; a worked numeric answer should use the quantities the question gives.
+import type { QualitySignal } from '../types';
+import type { SignalCheck } from './context';
+import { asksForNumber, quantities } from './numbers';
+
+const STOPWORDS = new Set(
+  ('about above after again against also among because been before being below between both could does doing during each ' +
+    'every from further have having here how into itself just like make many more most much must only other over same ' +
+    'should some such than that their them then there these they this those through under until very what when where ' +
+    'which while whom whose will with would your yours please tell give want need know explain write using used use ' +
+    'help thanks thank')
+    .split(' '),
+);
+
+/** Content words, crudely stemmed to 5 letters so "configure" meets "configuration". */
+function keyTerms(text: string): Set<string> {
+  const terms = new Set<string>();
+  for (const word of text.toLowerCase().match(/[a-z][a-z0-9_]{3,}/g) ?? []) {
+    if (!STOPWORDS.has(word)) terms.add(word.slice(0, 5));
+  }
+  return terms;
+}
+
+function offTopic(question: string, answer: string): QualitySignal | null {
+  const asked = keyTerms(question);
+  if (asked.size < 3) return null;
+  const answered = keyTerms(answer);
+  if (answered.size < 8) return null; // too short to judge; the length check covers it
+  let shared = 0;
+  for (const term of asked) if (answered.has(term)) shared++;
+  const overlap = shared / asked.size;
+  if (overlap >= 0.1) return null;
+  return {
+    name: 'off_topic',
+    penalty: shared === 0 ? 0.6 : 0.3,
+    reason: `shares ${shared} of the question's ${asked.size} key terms`,
+  };
+}
+
+const key = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** Quantities given in a numeric question that the worked answer never mentions. */
+function unusedQuantities(question: string, answer: string): QualitySignal | null {
+  const given = new Set(quantities(question).map(key));
+  if (given.size < 2) return null;
+  const used = new Set(quantities(answer).map(key));
+  // A percentage may be used as a fraction (25% → 0.25) and a fraction as a percentage.
+  const missing = [...given].filter((q) => !used.has(q) && !used.has(key(q / 100)) && !used.has(key(q * 100)));
+  if (missing.length === 0) return null;
+  const share = missing.length / given.size;
+  return {
+    name: 'unused_quantities',
+    penalty: Math.min(0.4, 0.1 + 0.45 * share),
+    reason: `does not use ${missing.length} of the ${given.size} quantities the question gives (${missing.slice(0, 3).join(', ')})`,
+  };
+}
+
+export const relevance: SignalCheck = (ctx) => {
+  if (ctx.partial || !ctx.text || !ctx.question) return [];
+  const signals: QualitySignal[] = [];
+  const drift = offTopic(ctx.question, ctx.text);
+  if (drift) signals.push(drift);
+  if (asksForNumber(ctx.question)) {
+    const unused = unusedQuantities(ctx.question, ctx.text);
+    if (unused) signals.push(unused);
+  }
+  return signals;
+};
