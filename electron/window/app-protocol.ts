@@ -3,25 +3,15 @@
 // against, and lets every response carry a strict Content-Security-Policy header.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DASHBOARD_CSP } from '../../proxy/dashboard';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'dashboard';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-/** Inline styles are allowed because the chart library positions tooltips with style attributes. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+/** The same bundle gets the same policy in the app as under the proxy's /dashboard. */
+export const CONTENT_SECURITY_POLICY = DASHBOARD_CSP;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,0 +1,57 @@
+// The sandboxed preload: exposes `window.cascadeflow` (CascadeflowBridge), one method
+// per action over the typed IPC contract. ipcRenderer itself never reaches the page.
+import { contextBridge, ipcRenderer } from 'electron';
+import type { CascadeflowBridge, ControlEvent } from '../proxy/control/api';
+import { eventsChannel, invokeChannels, type EventsPayload, type InvokeMethod, type RequestOf, type ResponseOf } from './ipc/contract';
+
+/** Electron wraps handler errors as "Error invoking remote method '…': Error: msg"; the UI wants msg. */
+function cleanError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(message.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, ''));
+}
+
+function invoker<M extends InvokeMethod>(method: M) {
+  return async (...args: RequestOf<M>): Promise<ResponseOf<M>> => {
+    try {
+      return (await ipcRenderer.invoke(invokeChannels[method], ...args)) as ResponseOf<M>;
+    } catch (error) {
+      throw cleanError(error);
+    }
+  };
+}
+
+const listeners = new Set<(event: ControlEvent) => void>();
+
+ipcRenderer.on(eventsChannel, (_event, batch: EventsPayload) => {
+  for (const event of batch) {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('cascadeflow: live event listener failed', error);
+      }
+    }
+  }
+});
+
+const bridge: CascadeflowBridge = {
+  getStatus: invoker('getStatus'),
+  getStats: invoker('getStats'),
+  getDecisions: invoker('getDecisions'),
+  getRules: invoker('getRules'),
+  saveRules: invoker('saveRules'),
+  getSettings: invoker('getSettings'),
+  updateSettings: invoker('updateSettings'),
+  setApiKey: invoker('setApiKey'),
+  getClaudeCodeState: invoker('getClaudeCodeState'),
+  configureClaudeCode: invoker('configureClaudeCode'),
+  removeClaudeCode: invoker('removeClaudeCode'),
+  copyBaseUrl: invoker('copyBaseUrl'),
+  setStartAtLogin: invoker('setStartAtLogin'),
+  subscribe(listener) {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  },
+};
+
+contextBridge.exposeInMainWorld('cascadeflow', bridge);
