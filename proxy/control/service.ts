@@ -9,7 +9,7 @@ import { rulesSchema } from '../rules/schema';
 import { StatsRecorder } from '../stats/recorder';
 import { SCHEMA_VERSION, STORE_KEYS, type StoreKey } from '../state/layout';
 import { BatchedWriter, type PersistedState } from '../state/persistence';
-import { ENV_OVERRIDES, settingsPatchSchema, settingsSchema, type EnvOverrides } from '../state/settings';
+import { DEFAULT_SETTINGS, ENV_OVERRIDES, settingsPatchSchema, settingsSchema, type EnvOverrides } from '../state/settings';
 import type { CascadeRule, DecisionRecord, ModelPrice, Settings, SettingsPatch } from '../types';
 import type { ControlApi, ControlEvent, DecisionQuery, ProxyStatus, PublicSettings, StatsSnapshot, Unsubscribe } from './api';
 import { ControlError, validationError } from './errors';
@@ -91,8 +91,8 @@ export class ControlService implements ControlApi {
     const upstreamProblem = this.selfUpstreamProblem(this.effective());
     if (upstreamProblem && options.env.upstreamUrl === undefined) {
       // A stored upstream that loops back would hang every request: fall back, loudly.
-      this.warn(`${upstreamProblem}; using https://api.anthropic.com instead.`);
-      this.stored = { ...this.stored, upstreamUrl: 'https://api.anthropic.com' };
+      this.warn(`${upstreamProblem}; using ${DEFAULT_SETTINGS.upstreamUrl} instead.`);
+      this.stored = { ...this.stored, upstreamUrl: DEFAULT_SETTINGS.upstreamUrl };
       loaded.repaired.push(STORE_KEYS.settings);
     } else if (upstreamProblem) {
       throw new Error(`${upstreamProblem}. Point CASCADEFLOW_UPSTREAM_URL at the real API (never at this proxy).`);

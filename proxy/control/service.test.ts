@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProxyContext } from '../context';
+import type { Logger } from '../log/logger';
+import { createProxyContext } from '../state/context';
+import { createMemorySecretStore, createMemoryStore } from '../state/stores';
+import type { DecisionRecord } from '../types';
+import type { ControlEvent } from './api';
+
+const contexts: ProxyContext[] = [];
+afterEach(async () => {
+  for (const ctx of contexts.splice(0)) await ctx.close();
+});
+
+async function context(env: NodeJS.ProcessEnv = {}) {
+  const warnings: string[] = [];
+  const logger: Logger = { info: () => {}, warn: (l) => warnings.push(l) };
+  const ctx = await createProxyContext({ env, store: createMemoryStore(), secrets: createMemorySecretStore(), logger });
+  contexts.push(ctx);
+  return { ctx, warnings };
+}
+
+const record = (id: string): DecisionRecord => ({
+  id,
+  time: Date.now(),
+  requestedModel: 'claude-haiku-4-5',
+  answeringModel: 'claude-haiku-4-5',
+  decision: 'passthrough',
+  ruleId: null,
+  stream: false,
+  confidence: null,
+  threshold: null,
+  signals: [],
+  tokens: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 },
+  cost: 0.000006,
+  baselineCost: 0.000006,
+  savings: 0,
+  latencyMs: 1,
+  ttfbMs: 1,
+  status: 200,
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('ControlService events', () => {
+  it('delivers decisions at once and stats throttled, until unsubscribed', async () => {
+    const { ctx } = await context();
+    const events: ControlEvent[] = [];
+    const unsubscribe = ctx.control.subscribe((event) => events.push(event));
+    for (let i = 0; i < 50; i++) ctx.record(record(`d${i}`));
+    expect(events.filter((e) => e.type === 'decision')).toHaveLength(50);
+    expect(events.filter((e) => e.type === 'stats')).toHaveLength(0);
+    await sleep(400);
+    const stats = events.filter((e) => e.type === 'stats');
+    expect(stats).toHaveLength(1);
+    expect(stats[0].type === 'stats' && stats[0].stats.allTime.queries).toBe(50);
+
+    unsubscribe();
+    ctx.record(record('late'));
+    await sleep(400);
+    expect(events.filter((e) => e.type === 'decision')).toHaveLength(50);
+  });
+
+  it('reports status changes, keeping paused and upstream from settings', async () => {
+    const { ctx } = await context();
+    const events: ControlEvent[] = [];
+    ctx.control.subscribe((event) => events.push(event));
+    ctx.setStatus({ state: 'running', baseUrl: 'http://127.0.0.1:9999' });
+    await ctx.control.updateSettings({ paused: true });
+    const statuses = events.flatMap((e) => (e.type === 'status' ? [e.status] : []));
+    expect(statuses[0]).toMatchObject({ state: 'running', baseUrl: 'http://127.0.0.1:9999', paused: false, error: null });
+    expect(statuses[0].startedAt).toBeGreaterThan(0);
+    expect(statuses.at(-1)).toMatchObject({ state: 'running', paused: true });
+    expect(events.some((e) => e.type === 'settings' && e.settings.paused)).toBe(true);
+  });
+
+  it('keeps serving other listeners when one throws', async () => {
+    const { ctx, warnings } = await context();
+    const seen: string[] = [];
+    ctx.control.subscribe(() => {
+      throw new Error('broken window');
+    });
+    ctx.control.subscribe((event) => seen.push(event.type));
+    ctx.record(record('x'));
+    expect(seen).toEqual(['decision']);
+    expect(warnings.some((w) => w.includes('broken window'))).toBe(true);
+  });
+
+  it('makes rule edits effective on the next match and hands out copies', async () => {
+    const { ctx } = await context();
+    const rules = await ctx.control.getRules();
+    rules[0].threshold = 0.01; // a copy: not saved
+    expect(ctx.matchRule('claude-3-5-sonnet-20241022')?.threshold).toBe(0.7);
+    await ctx.control.saveRules([{ ...rules[0], threshold: 0.9 }]);
+    expect(ctx.matchRule('claude-3-5-sonnet-20241022')?.threshold).toBe(0.9);
+    await ctx.control.saveRules([{ ...rules[0], enabled: false }]);
+    expect(ctx.matchRule('claude-3-5-sonnet-20241022')).toBeNull();
+  });
+
+  it('reports every env-locked setting and the effective value', async () => {
+    const { ctx } = await context({ HOST: '127.0.0.2', PORT: '9100', CASCADEFLOW_UPSTREAM_URL: 'http://127.0.0.1:1234/' });
+    const settings = await ctx.control.getSettings();
+    expect(settings).toMatchObject({ host: '127.0.0.2', port: 9100, upstreamUrl: 'http://127.0.0.1:1234' });
+    expect(settings.lockedByEnv).toEqual(['host', 'port', 'upstreamUrl']);
+    await expect(ctx.control.updateSettings({ upstreamUrl: 'https://api.anthropic.com' })).rejects.toThrow(/CASCADEFLOW_UPSTREAM_URL/);
+  });
+});
