@@ -78,7 +78,7 @@ export function App({ transport }: { transport: Transport }) {
             <p className="muted">Loading…</p>
           )
         ) : view === 'overview' ? (
-          <Overview stats={data.stats} status={data.status} transport={transport} />
+          <Overview stats={data.stats} status={data.status} decisions={data.decisions} transport={transport} />
         ) : view === 'charts' ? (
           <Charts stats={data.stats} />
         ) : view === 'rules' ? (

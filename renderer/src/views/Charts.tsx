@@ -15,7 +15,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { StatsSnapshot } from '../../../proxy/control/api';
-import { formatBucketTime, modelRows, RANGES, type Range, shapeHistory } from '../lib/chartData';
+import { type ChartPoint, formatBucketTime, modelRows, RANGES, type Range, shapeHistory } from '../lib/chartData';
 import { formatMoney, formatPercent } from '../lib/format';
 
 const axisTick = { fill: 'var(--muted)', fontSize: 11 };
@@ -32,6 +32,24 @@ function ChartPanel({ title, children, testId }: { title: string; children: Reac
         </ResponsiveContainer>
       </div>
     </section>
+  );
+}
+
+/** The gap between the two lines is what the cascade saved over the range. */
+export function CumulativeCostChart({ points, range, title = 'Cumulative cost: actual vs without cascade' }: { points: ChartPoint[]; range: Range; title?: string }) {
+  const tick = (start: number) => formatBucketTime(start, range);
+  return (
+    <ChartPanel title={title} testId="chart-cumulative">
+      <ComposedChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        <CartesianGrid stroke="var(--grid)" vertical={false} />
+        <XAxis dataKey="start" tickFormatter={tick} tick={axisTick} minTickGap={24} />
+        <YAxis tickFormatter={money} tick={axisTick} width={64} />
+        <Tooltip labelFormatter={(v) => tick(Number(v))} formatter={money} contentStyle={tooltipStyle} />
+        <Legend />
+        <Area type="stepAfter" dataKey="cumulativeBaseline" name="Without cascade" stroke="var(--baseline)" fill="var(--baseline-fill)" isAnimationActive={false} />
+        <Line type="stepAfter" dataKey="cumulativeCost" name="Actual" stroke="var(--accent)" strokeWidth={2} dot={false} isAnimationActive={false} />
+      </ComposedChart>
+    </ChartPanel>
   );
 }
 
@@ -52,17 +70,7 @@ export function Charts({ stats }: { stats: StatsSnapshot }) {
         ))}
       </div>
 
-      <ChartPanel title="Cumulative cost: actual vs without cascade" testId="chart-cumulative">
-        <ComposedChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke="var(--grid)" vertical={false} />
-          <XAxis dataKey="start" tickFormatter={tick} tick={axisTick} minTickGap={24} />
-          <YAxis tickFormatter={money} tick={axisTick} width={64} />
-          <Tooltip labelFormatter={(v) => tick(Number(v))} formatter={money} contentStyle={tooltipStyle} />
-          <Legend />
-          <Area type="stepAfter" dataKey="cumulativeBaseline" name="Without cascade" stroke="var(--baseline)" fill="var(--baseline-fill)" isAnimationActive={false} />
-          <Line type="stepAfter" dataKey="cumulativeCost" name="Actual" stroke="var(--accent)" strokeWidth={2} dot={false} isAnimationActive={false} />
-        </ComposedChart>
-      </ChartPanel>
+      <CumulativeCostChart points={points} range={range} />
 
       <ChartPanel title="Savings and acceptance rate per bucket" testId="chart-savings">
         <ComposedChart data={points} margin={{ top: 8, right: 0, bottom: 0, left: 0 }}>
@@ -77,12 +85,12 @@ export function Charts({ stats }: { stats: StatsSnapshot }) {
           />
           <Legend />
           <ReferenceLine yAxisId="money" y={0} stroke="var(--muted)" />
-          <Bar yAxisId="money" dataKey="savings" name="Savings" isAnimationActive={false}>
+          <Bar yAxisId="money" dataKey="savings" name="Savings" fill="var(--good)" isAnimationActive={false}>
             {points.map((p) => (
               <Cell key={p.start} fill={p.savings < 0 ? 'var(--bad)' : 'var(--good)'} />
             ))}
           </Bar>
-          <Line yAxisId="rate" type="monotone" dataKey="acceptanceRate" name="Acceptance rate" stroke="var(--accent)" dot={false} connectNulls isAnimationActive={false} />
+          <Line yAxisId="rate" type="monotone" dataKey="acceptanceRate" name="Acceptance rate" stroke="var(--accent)" dot={{ r: 2 }} connectNulls isAnimationActive={false} />
         </ComposedChart>
       </ChartPanel>
       {anyNegative ? (
@@ -93,7 +101,7 @@ export function Charts({ stats }: { stats: StatsSnapshot }) {
         <ChartPanel title="Requests by answering model" testId="chart-requests-by-model">
           <BarChart data={models} layout="vertical" margin={{ top: 0, right: 12, bottom: 0, left: 0 }}>
             <XAxis type="number" allowDecimals={false} tick={axisTick} />
-            <YAxis type="category" dataKey="model" width={150} tick={axisTick} />
+            <YAxis type="category" dataKey="model" width={190} tick={axisTick} />
             <Tooltip contentStyle={tooltipStyle} />
             <Bar dataKey="requests" name="Requests" fill="var(--accent)" isAnimationActive={false} />
           </BarChart>
@@ -101,7 +109,7 @@ export function Charts({ stats }: { stats: StatsSnapshot }) {
         <ChartPanel title="Cost by model" testId="chart-cost-by-model">
           <BarChart data={models} layout="vertical" margin={{ top: 0, right: 12, bottom: 0, left: 0 }}>
             <XAxis type="number" tickFormatter={money} tick={axisTick} />
-            <YAxis type="category" dataKey="model" width={150} tick={axisTick} />
+            <YAxis type="category" dataKey="model" width={190} tick={axisTick} />
             <Tooltip formatter={money} contentStyle={tooltipStyle} />
             <Bar dataKey="cost" name="Cost" fill="var(--baseline)" isAnimationActive={false} />
           </BarChart>

@@ -212,8 +212,10 @@ export function DecisionLog({
                     <code>{r.requestedModel}</code>
                     {r.answeringModel !== r.requestedModel ? (
                       <>
-                        {' → '}
-                        <code>{r.answeringModel}</code>
+                        {' '}
+                        <span className="answered-by">
+                          → <code>{r.answeringModel}</code>
+                        </span>
                       </>
                     ) : null}
                   </td>

@@ -1,7 +1,9 @@
 import type { ProxyStatus, StatsSnapshot } from '../../../proxy/control/api';
-import type { Totals } from '../../../proxy/types';
+import type { DecisionRecord, Totals } from '../../../proxy/types';
+import { shapeHistory } from '../lib/chartData';
 import {
   acceptanceRate,
+  DECISION_LABELS,
   formatCount,
   formatMoney,
   formatPercent,
@@ -9,6 +11,8 @@ import {
   savingsRatio,
 } from '../lib/format';
 import type { Transport } from '../client/transport';
+import { summarizeDecision } from '../lib/logFilter';
+import { CumulativeCostChart } from './Charts';
 import { GettingStarted } from './GettingStarted';
 
 function Metric({ label, value, hint, tone }: { label: string; value: string; hint?: string; tone?: 'good' | 'bad' }) {
@@ -62,12 +66,51 @@ function TotalsPanel({ title, totals, id }: { title: string; totals: Totals; id:
   );
 }
 
-export function Overview({ stats, status, transport }: { stats: StatsSnapshot; status: ProxyStatus; transport: Transport }) {
+function RecentDecisions({ decisions }: { decisions: readonly DecisionRecord[] }) {
+  return (
+    <section className="panel recent" aria-labelledby="recent-title">
+      <h2 id="recent-title">Latest decisions</h2>
+      <ul>
+        {decisions.slice(0, 5).map((r) => (
+          <li key={r.id}>
+            <span className={`badge decision-${r.decision}`}>{DECISION_LABELS[r.decision]}</span>{' '}
+            <code>{r.answeringModel}</code> <span className="muted">{summarizeDecision(r)}</span>{' '}
+            <span className={r.savings !== null && r.savings < 0 ? 'negative' : 'muted'}>{formatMoney(r.savings)}</span>
+          </li>
+        ))}
+      </ul>
+      <a href="#log">Open the decision log</a>
+    </section>
+  );
+}
+
+export function Overview({
+  stats,
+  status,
+  decisions,
+  transport,
+}: {
+  stats: StatsSnapshot;
+  status: ProxyStatus;
+  decisions: readonly DecisionRecord[];
+  transport: Transport;
+}) {
+  const started = stats.allTime.queries > 0;
   return (
     <div className="view overview">
-      {stats.allTime.queries === 0 ? <GettingStarted status={status} transport={transport} /> : null}
+      {started ? null : <GettingStarted status={status} transport={transport} />}
       <TotalsPanel title="Today" totals={stats.today} id="today" />
       <TotalsPanel title="All time" totals={stats.allTime} id="all-time" />
+      {started ? (
+        <div className="overview-wide">
+          <CumulativeCostChart points={shapeHistory(stats.history, 'day')} range="day" title="Last 24 hours: actual vs without cascade" />
+        </div>
+      ) : null}
+      {decisions.length > 0 ? (
+        <div className="overview-wide">
+          <RecentDecisions decisions={decisions} />
+        </div>
+      ) : null}
     </div>
   );
 }

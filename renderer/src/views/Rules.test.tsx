@@ -42,7 +42,7 @@ describe('rule cards', () => {
     renderRules(api);
     const card = screen.getByTestId('rule-sonnet');
     const projected = within(card).getByTestId('projected-acceptance');
-    expect(projected.textContent).toContain('66.7% of the last 6 drafts would pass');
+    expect(projected.textContent).toBe('66.7% of the last 6 drafts would pass');
 
     const slider = within(card).getByRole('slider', { name: 'Threshold for claude-sonnet-4*' });
     fireEvent.change(slider, { target: { value: '0.8' } });
@@ -57,7 +57,7 @@ describe('rule cards', () => {
       ['sonnet', 0.84],
       ['opus', 0.75],
     ]);
-    expect(screen.getByTestId('rules-save-state').textContent).toBe('Saved');
+    await waitFor(() => expect(screen.getByTestId('rules-save-state').textContent).toBe('Saved'));
   });
 
   it('reorders, disables and deletes through saveRules', async () => {

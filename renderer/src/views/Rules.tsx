@@ -163,7 +163,7 @@ function RuleCard({
         <div>
           <dt>Saved</dt>
           <dd className={savings !== null && savings < 0 ? 'negative' : undefined} data-testid="rule-savings">
-            {formatMoney(savings)}
+            {totals ? formatMoney(savings) : '—'}
             <small> {formatPercent(savingsRatio(savings, totals ? totals.baselineCost : null))}</small>
           </dd>
         </div>
@@ -173,7 +173,9 @@ function RuleCard({
             {formatPercent(projected.rate)}
             <small>
               {projected.attempts > 0
-                ? ` of the last ${projected.attempts} drafts would pass (${formatPercent(now.rate)} at ${rule.threshold.toFixed(2)})`
+                ? ` of the last ${projected.attempts} drafts would pass${
+                    threshold === rule.threshold ? '' : ` (${formatPercent(now.rate)} at ${rule.threshold.toFixed(2)})`
+                  }`
                 : ' no recent drafts to project from'}
             </small>
           </dd>

@@ -206,6 +206,9 @@ function PricesSection({ settings, stats, api }: { settings: PublicSettings; sta
     new Set(names).size !== names.length ||
     rows.some(([, price]) => PRICE_FIELDS.some(({ key }) => !Number.isFinite(price[key]) || price[key] < 0));
 
+  const edited = Object.fromEntries(rows.map(([n, p]) => [n.trim(), p]));
+  const changed = JSON.stringify(edited) !== JSON.stringify(settings.priceOverrides);
+
   function update(index: number, name: string, price: ModelPrice) {
     setRows(rows.map((row, i) => (i === index ? [name, price] : row)));
   }
@@ -254,8 +257,8 @@ function PricesSection({ settings, stats, api }: { settings: PublicSettings; sta
         </button>
         <button
           type="button"
-          disabled={busy || invalid || locked}
-          onClick={() => run(() => api.updateSettings({ priceOverrides: Object.fromEntries(rows.map(([n, p]) => [n.trim(), p])) }))}
+          disabled={busy || invalid || locked || !changed}
+          onClick={() => run(() => api.updateSettings({ priceOverrides: edited }))}
         >
           Save prices
         </button>
