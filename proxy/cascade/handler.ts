@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Request, Response } from 'express';
 import type { ProxyContext } from '../context';
-import { buildDraftRequest } from '../models/draft-request';
+import { buildDraftRequest, buildVerifierRequest } from '../models/adapt-request';
 import type { SignatureRegistry } from '../models/signatures';
 import type { CallRecord, CascadeRule, Decision, DecisionRecord, MessagesRequest, QualitySignal, TokenCounts } from '../types';
 import { describeError, sendUpstream } from '../upstream/client';
@@ -150,8 +150,9 @@ async function cascade(ex: Exchange, rule: CascadeRule, outcome: Outcome): Promi
 /** Sends the request to `model` (the requested or verifier model) and relays the answer. */
 async function answerWith(ex: Exchange, model: string, outcome: Outcome, draftCall: CallRecord | null): Promise<CallRecord> {
   const { ctx, request } = ex;
-  // The client's bytes go up untouched unless a rule names a different verifier model.
-  const body = model === request.model ? ex.raw : JSON.stringify({ ...request, model });
+  // The client's bytes go up untouched unless the verifier needs another model or history.
+  const adapted = draftCall ? buildVerifierRequest(request, model, ex.options.signatures) : null;
+  const body = adapted ? JSON.stringify(adapted) : ex.raw;
   const sentAt = Date.now();
   let upstream;
   try {

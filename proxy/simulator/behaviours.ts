@@ -46,7 +46,10 @@ export const GOOD_OPENING = 'Here is a complete answer';
 /** A good, on-topic answer: it restates the question, then answers in a few plain sentences. */
 export function goodText(request: MessagesRequest): string {
   const user = lastUser(request);
-  const question = user ? textOf(user.content).replace(MARKER, '').replace(/\s+/g, ' ').trim().slice(0, 300) : '';
+  // Claude Code puts <system-reminder> blocks before the prompt: skip them.
+  const blocks = typeof user?.content === 'string' ? [user.content] : (user?.content ?? []).map((b) => (b.type === 'text' ? String(b.text) : ''));
+  const prompt = blocks.filter((t) => !t.trimStart().startsWith('<system-reminder>')).join(' ');
+  const question = prompt.replace(MARKER, '').replace(/\s+/g, ' ').trim().slice(0, 300);
   return (
     `${GOOD_OPENING} to "${question}". The simulated upstream produced this reply deterministically so ` +
     'that tests can assert on it. It covers the question directly, gives the relevant details in plain ' +

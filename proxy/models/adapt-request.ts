@@ -1,5 +1,6 @@
-// Builds the draft request: the client's request with the draft model, minus what the
-// draft model would reject. Everything not named here is forwarded as the client sent it.
+// Adapts the client's request to the model that will answer it: the draft model (minus
+// what it would reject) or a verifier whose history holds thinking blocks another model
+// signed. Everything not named here is forwarded as the client sent it.
 import type { ContentBlock, JsonObject, MessagesRequest } from '../types';
 import { acceptsBeta, capabilitiesOf, type ModelCapabilities } from './capabilities';
 import type { SignatureRegistry } from './signatures';
@@ -38,6 +39,22 @@ export function buildDraftRequest(
     .filter((b) => b && acceptsBeta(caps, b))
     .join(',');
   return { body, beta: beta || undefined };
+}
+
+/**
+ * The verifier's request: unchanged (null) unless the rule names another model or the
+ * history holds thinking blocks the proxy saw another model sign (a cascaded conversation
+ * whose earlier turns a draft answered); those are removed, with thinking, as for a draft.
+ */
+export function buildVerifierRequest(
+  request: MessagesRequest,
+  verifierModel: string,
+  signatures: SignatureRegistry,
+): MessagesRequest | null {
+  const body: MessagesRequest = { ...request, model: verifierModel };
+  const stripped = stripForeignThinking(body, verifierModel, signatures, true);
+  if (stripped) delete body.thinking;
+  return stripped || verifierModel !== request.model ? body : null;
 }
 
 /** Drops `output_config.effort` when unsupported; returns the requested effort either way. */
@@ -86,16 +103,25 @@ function adaptThinking(
   }
 }
 
-/** Removes thinking blocks not produced by the draft model; true when any was removed. */
-function stripForeignThinking(body: MessagesRequest, draftModel: string, signatures: SignatureRegistry): boolean {
-  const draftFamily = capabilitiesOf(draftModel)?.family;
-  const ownedByDraft = (block: ContentBlock): boolean => {
+/**
+ * Removes thinking blocks another model signed; true when any was removed. Blocks the
+ * proxy never saw count as foreign for a draft (the client's model wrote them) and as
+ * the model's own for the verifier (`trustUnknown`).
+ */
+function stripForeignThinking(
+  body: MessagesRequest,
+  model: string,
+  signatures: SignatureRegistry,
+  trustUnknown = false,
+): boolean {
+  const family = capabilitiesOf(model)?.family;
+  const isForeignThinking = (block: ContentBlock): boolean => {
+    if (block.type !== 'thinking' && block.type !== 'redacted_thinking') return false;
     const key = typeof block.signature === 'string' ? block.signature : typeof block.data === 'string' ? block.data : '';
     const owner = signatures.ownerOf(key);
-    return owner !== undefined && (owner === draftModel || capabilitiesOf(owner)?.family === draftFamily);
+    if (owner === undefined) return !trustUnknown;
+    return owner !== model && (family === undefined || capabilitiesOf(owner)?.family !== family);
   };
-  const isForeignThinking = (block: ContentBlock): boolean =>
-    (block.type === 'thinking' || block.type === 'redacted_thinking') && !ownedByDraft(block);
 
   let stripped = false;
   const messages = body.messages.map((message) => {

@@ -1,0 +1,103 @@
+// Real Claude Code (`claude -p`) through the proxy against the simulator: a plain answer,
+// an escalation, and a tool round trip (the simulator asks Claude Code to Read a file,
+// Claude Code runs the tool and sends the result back, the final answer quotes it).
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GOOD_OPENING } from '../../proxy/simulator/behaviours';
+import { HAIKU_DRAFT, type Harness, SONNET, startHarness } from '../proxy/harness';
+
+const CLAUDE = join(process.cwd(), 'node_modules', '.bin', 'claude');
+const RUN_TIMEOUT_MS = 90_000;
+
+let h: Harness;
+let home: string;
+beforeAll(async () => {
+  h = await startHarness();
+  home = await mkdtemp(join(tmpdir(), 'cascadeflow-claude-home-'));
+});
+afterAll(async () => {
+  await h?.close();
+  await rm(home, { recursive: true, force: true });
+});
+beforeEach(async () => h.mark());
+
+/** Runs `claude -p prompt` in a throwaway HOME (also its working directory). */
+function claude(prompt: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      CLAUDE,
+      ['-p', prompt, '--model', SONNET],
+      {
+        cwd: home,
+        timeout: RUN_TIMEOUT_MS,
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          ANTHROPIC_BASE_URL: h.proxy.url,
+          ANTHROPIC_API_KEY: 'sk-test-claude-code',
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end();
+  });
+}
+
+describe('Claude Code through the proxy', { timeout: RUN_TIMEOUT_MS * 2 }, () => {
+  it('prints the accepted draft, sent as Claude Code shaped it and adapted for the draft model', async () => {
+    const run = await claude('Explain what a TCP handshake is, in two sentences.');
+    expect(run.stderr).not.toMatch(/API Error/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(GOOD_OPENING);
+    expect(run.stdout).toContain('TCP handshake');
+
+    const records = await h.decisions(1);
+    expect(records.at(-1)).toMatchObject({ decision: 'accepted', requestedModel: SONNET, answeringModel: HAIKU_DRAFT, stream: true });
+
+    const [draft] = h.sim.messagesFor(HAIKU_DRAFT);
+    expect(draft.query).toBe('beta=true');
+    expect(draft.headers['x-api-key']).toBe('sk-test-claude-code');
+    expect(String(draft.headers['anthropic-beta'])).toContain('claude-code-20250219');
+    expect(String(draft.headers['anthropic-beta'])).not.toContain('effort-2025-11-24');
+    // Adaptive thinking became a budget the draft model accepts; effort was dropped.
+    expect(draft.body?.thinking).toMatchObject({ type: 'enabled' });
+    expect((draft.body?.output_config as { effort?: string } | undefined)?.effort).toBeUndefined();
+    expect(draft.body?.tools?.length).toBeGreaterThan(5);
+  });
+
+  it('escalates a refusing draft and prints the requested model’s answer, its request untouched', async () => {
+    const run = await claude('Summarize the purpose of DNS in two sentences. [sim:haiku=refusal]');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(GOOD_OPENING);
+    expect(run.stdout).not.toContain("I can't help");
+    const [record] = await h.decisions(1);
+    expect(record).toMatchObject({ decision: 'escalated', answeringModel: SONNET });
+    expect(record.signals.map((s) => s.name)).toContain('refusal');
+    const [verifier] = h.sim.messagesFor(SONNET);
+    expect(verifier.body?.thinking).toMatchObject({ type: 'adaptive' });
+    expect(String(verifier.headers['anthropic-beta'])).toContain('effort-2025-11-24');
+  });
+
+  it('completes a tool round trip: tool call, tool result, final answer', async () => {
+    const note = join(home, 'note.txt');
+    await writeFile(note, 'the launch code is cascade-e2e-4217\n');
+    const input = JSON.stringify({ file_path: note });
+    const run = await claude(`Read the note file and tell me what it says. [sim:tool:Read:${input}]`);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('cascade-e2e-4217');
+
+    const records = await h.decisions(2);
+    expect(records[0]).toMatchObject({ decision: 'accepted', answeringModel: HAIKU_DRAFT });
+    const calls = h.sim.requests.filter((r) => r.path === '/v1/messages');
+    const toolResultTurn = calls.find((r) =>
+      r.body?.messages.some((m) => Array.isArray(m.content) && m.content.some((b) => b.type === 'tool_result')),
+    );
+    expect(toolResultTurn).toBeDefined();
+    expect(JSON.stringify(toolResultTurn?.body?.messages)).toContain('cascade-e2e-4217');
+    expect(['accepted', 'escalated']).toContain(records[1].decision);
+  });
+});

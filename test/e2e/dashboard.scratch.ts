@@ -1,0 +1,303 @@
+// The web dashboard end to end, in real Chromium: the headless proxy (temp data dir)
+// in front of the upstream simulator, requests sent with the official SDK, the page
+// watched for live updates; a threshold dragged on the page, then the next request and
+// a proxy restart; a cross-origin page trying to change the admin API.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProxyContext } from '../../proxy/context';
+import type { Logger } from '../../proxy/log/logger';
+import { type RunningProxy, createApp } from '../../proxy/server';
+import { mountDashboard } from '../../proxy/dashboard';
+import express from 'express';
+import { createSimulator, type Simulator } from '../../proxy/simulator/server';
+import { createProxyContext } from '../../proxy/state/context';
+import { formatMoney } from '../../renderer/src/lib/format';
+
+const ARTIFACTS = path.resolve('test-artifacts');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+/** Live means within a second of the answer; the stream batches stats every 250 ms. */
+const LIVE_MS = 1000;
+const SONNET = 'claude-sonnet-4-6';
+const RULE = 'sonnet-4';
+
+const quiet: Logger = { info: () => undefined, warn: () => undefined };
+
+let dataDir: string;
+let simulator: Simulator;
+let ctx: ProxyContext;
+let proxy: RunningProxy;
+let browser: Browser;
+let page: Page;
+let client: Anthropic;
+
+async function startProxy(port = 0): Promise<void> {
+  ctx = await createProxyContext({
+    dataDir,
+    env: { CASCADEFLOW_UPSTREAM_URL: simulator.url },
+    logger: quiet,
+    writeIntervalMs: 50,
+  });
+  const outer = express();
+  mountDashboard(outer);
+  outer.use(createApp(ctx));
+  const server = createServer(outer);
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  const actual = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${actual}`;
+  ctx.setStatus({ state: 'running', baseUrl: url, error: null, startedAt: Date.now() });
+  proxy = { url, port: actual, close: () => new Promise<void>((r) => { server.close(() => r()); for (const s of sockets) s.destroy(); }) };
+}
+
+async function stopProxy(): Promise<void> {
+  await proxy.close();
+  await ctx.flush();
+  await ctx.close();
+}
+
+function ask(prompt: string, model = SONNET) {
+  return client.messages.create({ model, max_tokens: 512, messages: [{ role: 'user', content: prompt }] });
+}
+
+/** Polls until `read` returns something `accept` likes; fails with the last value seen. */
+async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms (last seen: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 25));
+    last = await read();
+  }
+  return last;
+}
+
+const text = (testId: string, scope = page.getByTestId('totals-today')) => () => scope.getByTestId(testId).innerText();
+
+async function show(view: string): Promise<void> {
+  await page.getByRole('link', { name: view, exact: true }).click();
+}
+
+async function screenshot(name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: path.join(ARTIFACTS, `dashboard-${name}-${colorScheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dataDir = mkdtempSync(path.join(tmpdir(), 'cascadeflow-dashboard-'));
+  simulator = await createSimulator({ host: '127.0.0.1', port: 0 });
+  await startProxy();
+  client = new Anthropic({ baseURL: proxy.url, apiKey: 'sk-ant-test', maxRetries: 0 });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  // Anything the strict CSP blocks (an inline style, an eval) would break the page silently.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.close();
+  await ctx?.close();
+  await simulator?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('dashboard in Chromium against the headless proxy', () => {
+  it('serves the bundle at /dashboard/ under a strict CSP, starting with the setup guide', async () => {
+    const response = await page.goto(`${proxy.url}/dashboard`);
+    expect(response?.status()).toBe(200);
+    expect(page.url()).toBe(`${proxy.url}/dashboard/`);
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
+    await page.getByRole('heading', { name: 'Get started' }).waitFor();
+    expect(await page.getByText(`export ANTHROPIC_BASE_URL=${proxy.url}`).count()).toBe(1);
+    await page.getByTestId('connection').filter({ hasText: 'Running' }).waitFor();
+    await screenshot('empty');
+  });
+
+  it('updates the overview, a chart and the log live as requests flow', async () => {
+    // Accepted: the simulator's default is a good answer from the draft model.
+    const accepted = await ask('Explain in two sentences what a reverse proxy does.');
+    expect(accepted.model).toMatch(/haiku/);
+    await eventually(text('Requests'), (v) => v === '1', LIVE_MS, 'today’s request count');
+    expect(await text('Drafts accepted')()).toBe('100.0%');
+    const saved = await text('Saved')();
+    expect(saved).toMatch(/^\$0\.\d+$/);
+    const stats = await ctx.control.getStats();
+    expect(await text('Actual cost')()).toBe(formatMoney(stats.today.cost));
+
+    // Escalated: a hedging draft costs the draft and the requested model, so savings drop.
+    const escalated = await ask('[sim:haiku=hedging] What is the capital of Australia?');
+    expect(escalated.model).toBe(SONNET);
+    await eventually(text('Escalations'), (v) => v === '1', LIVE_MS, 'the escalation count');
+    expect(await text('Requests')()).toBe('2');
+    expect(await text('Drafts accepted')()).toBe('50.0%');
+
+    // The cumulative chart redraws when the next request lands.
+    await show('Charts');
+    const actualLine = page.getByTestId('chart-cumulative').locator('.recharts-line-curve');
+    await actualLine.waitFor();
+    const before = await actualLine.getAttribute('d');
+    await ask('Summarise the benefits of unit tests in one paragraph.');
+    await eventually(() => actualLine.getAttribute('d'), (d) => d !== before, LIVE_MS, 'the cumulative cost line');
+    const bars = page.getByTestId('chart-requests-by-model').locator('.recharts-bar-rectangle');
+    expect(await bars.count()).toBe(2);
+
+    // The log shows each decision with its reason, and a new row arrives without reload.
+    await show('Log');
+    const rows = page.getByTestId('decision-row');
+    await eventually(() => rows.count(), (n) => n === 3, LIVE_MS, 'three log rows');
+    const escalatedRow = rows.filter({ hasText: 'Escalated' });
+    expect(await escalatedRow.count()).toBe(1);
+    expect((await escalatedRow.innerText()).length).toBeGreaterThan(20);
+    await ask('[sim:haiku=truncated] Write a long essay about rivers.');
+    await eventually(() => rows.count(), (n) => n === 4, LIVE_MS, 'the fourth log row');
+    expect(await rows.first().innerText()).toContain('Escalated');
+
+    await rows.first().click();
+    const detail = page.getByTestId('decision-detail');
+    await detail.waitFor();
+    expect(await detail.innerText()).toMatch(/Quality signals/);
+    await page.getByRole('radio', { name: 'Escalated' }).click();
+    expect(await rows.count()).toBe(2);
+    await page.getByRole('radio', { name: 'All' }).click();
+    await screenshot('log');
+    await page.keyboard.press('Escape');
+
+    await show('Charts');
+    await actualLine.waitFor();
+    await screenshot('charts');
+    await show('Overview');
+    await page.getByTestId('chart-cumulative').locator('.recharts-line-curve').waitFor();
+    await screenshot('overview');
+    await show('Settings');
+    await page.getByTestId('proxy-status').waitFor();
+    await screenshot('settings');
+  });
+
+  it('saves a dragged threshold: the next request uses it and it survives a restart', async () => {
+    await show('Rules');
+    const card = page.getByTestId(`rule-${RULE}`);
+    const slider = card.getByRole('slider');
+    expect(await slider.inputValue()).toBe('0.7');
+
+    // Drag the thumb with the mouse from its position to near the right end.
+    const box = (await slider.boundingBox())!;
+    const at = (value: number) => box.x + 8 + ((value - 0.5) / 0.45) * (box.width - 16);
+    await page.mouse.move(at(0.7), box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(at(0.8), box.y + box.height / 2, { steps: 5 });
+    await page.mouse.move(at(0.9), box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const dragged = Number(await slider.inputValue());
+    expect(dragged).toBeGreaterThan(0.85);
+    expect(dragged).toBeLessThanOrEqual(0.95);
+    await page.getByTestId('rules-save-state').filter({ hasText: 'Saved' }).waitFor();
+    expect(await card.innerText()).toContain(`At ${dragged.toFixed(2)}`);
+    await screenshot('rules');
+
+    // The next request is decided against the dragged threshold.
+    await ask('Give one tip for writing readable code.');
+    const [latest] = await ctx.control.getDecisions({ limit: 1 });
+    expect(latest.ruleId).toBe(RULE);
+    expect(latest.threshold).toBe(dragged);
+    await show('Log');
+    await page.getByTestId('decision-row').first().click();
+    expect(await page.getByTestId('decision-detail').innerText()).toContain(`threshold ${dragged.toFixed(2)}`);
+    await page.keyboard.press('Escape');
+
+    // Restart on the same port and data dir: the open page reconnects by itself.
+    const port = proxy.port;
+    await stopProxy();
+    await page.getByTestId('connection').filter({ hasText: /Reconnecting/ }).waitFor();
+    await startProxy(port);
+    expect((await ctx.control.getRules()).find((r) => r.id === RULE)?.threshold).toBe(dragged);
+    await page.getByTestId('connection').filter({ hasText: 'Running' }).waitFor({ timeout: 10_000 });
+    await show('Rules');
+    expect(await page.getByTestId(`rule-${RULE}`).getByRole('slider').inputValue()).toBe(String(dragged));
+    // Totals persisted too, and the reconnected page is live again.
+    await show('Overview');
+    await eventually(text('Requests'), (v) => v === '5', LIVE_MS, 'the persisted request count');
+    await ask('One more question after the restart.');
+    await eventually(text('Requests'), (v) => v === '6', LIVE_MS, 'the count after the restart');
+  });
+
+  it('refuses cross-origin writes to the admin API', async () => {
+    const rulesBefore = await ctx.control.getRules();
+    const evil: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><form id="f" method="POST" action="${proxy.url}/api/settings">
+        <input name="paused" value="true"></form>`);
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    const evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}/`;
+    const attacker = await browser.newPage();
+    try {
+      await attacker.goto(evilUrl);
+      // A scripted PUT needs a CORS preflight, which the proxy refuses: the browser never sends it.
+      const scripted = await attacker.evaluate(async (url) => {
+        try {
+          const response = await fetch(`${url}/api/rules`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify([]),
+          });
+          return `status ${response.status}`;
+        } catch (error) {
+          return (error as Error).name;
+        }
+      }, proxy.url);
+      expect(scripted).toBe('TypeError');
+
+      // A form POST needs no preflight: the proxy itself refuses it by its Origin.
+      const [response] = await Promise.all([
+        attacker.waitForResponse((r) => r.url() === `${proxy.url}/api/settings`),
+        attacker.evaluate(() => (document.getElementById('f') as HTMLFormElement).submit()),
+      ]);
+      expect(response.status()).toBe(403);
+      expect(await response.text()).toContain('Cross-origin request');
+    } finally {
+      await attacker.close();
+      await new Promise((resolve) => evil.close(resolve));
+    }
+    expect(await ctx.control.getRules()).toEqual(rulesBefore);
+    expect((await ctx.control.getSettings()).paused).toBe(false);
+  });
+
+  it('is usable at the tray window size, and the page broke no CSP rule', async () => {
+    await page.setViewportSize({ width: 400, height: 600 });
+    await show('Overview');
+    await page.getByTestId('totals-today').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot('tray-overview');
+    await show('Log');
+    await page.getByTestId('decision-row').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await screenshot('tray-log');
+    await show('Rules');
+    await screenshot('tray-rules');
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+  });
+});
