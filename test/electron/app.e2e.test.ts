@@ -1,0 +1,143 @@
+// The tray app end to end in the real Electron runtime, driven by Playwright: launch,
+// tray menu (through the test hook), dashboard over the preload bridge, a threshold
+// change, quit, relaunch, and the threshold still there. Electron's binary cannot be
+// downloaded on every machine (ELECTRON_SKIP_BINARY_DOWNLOAD=1 in CI): there the test
+// is reported as skipped, with the reason in its title.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { _electron, type ElectronApplication } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CascadeRule } from '../../proxy/types';
+import type { TrayMenuItem } from '../../electron/tray/menu-model';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The electron package exports the binary's path, and throws when it was never downloaded. */
+function electronBinary(): string | null {
+  try {
+    const binary = createRequire(import.meta.url)('electron') as unknown;
+    return typeof binary === 'string' && existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+const binary = electronBinary();
+const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+const skipReason = !binary
+  ? 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD); run `npx install-electron` or `npm install` with internet'
+  : noDisplay
+    ? 'no display (set DISPLAY, e.g. run under xvfb-run)'
+    : null;
+if (skipReason) console.warn(`test/electron/app.e2e.test.ts skipped: ${skipReason}`);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+type Hooks = { trayMenu(): TrayMenuItem[]; openDashboard(): void };
+
+describe('tray app (Electron)', () => {
+  let dataDir: string;
+  let home: string;
+  let port: number;
+
+  beforeAll(async () => {
+    if (skipReason) return;
+    const run = promisify(execFile);
+    await run('npm', ['run', 'build:renderer'], { cwd: ROOT });
+    await run('npm', ['run', 'build:electron'], { cwd: ROOT });
+    dataDir = await mkdtemp(path.join(tmpdir(), 'cf-e2e-data-'));
+    home = await mkdtemp(path.join(tmpdir(), 'cf-e2e-home-'));
+    port = await freePort();
+  }, 180_000);
+
+  afterAll(async () => {
+    if (skipReason) return;
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(home, { recursive: true, force: true });
+  });
+
+  async function launch(): Promise<ElectronApplication> {
+    const app = await _electron.launch({
+      executablePath: binary!,
+      args: [ROOT],
+      env: {
+        ...process.env,
+        HOME: home,
+        CASCADEFLOW_DATA_DIR: dataDir,
+        CASCADEFLOW_TEST_HOOKS: '1',
+        PORT: String(port),
+        CASCADEFLOW_UPSTREAM_URL: 'http://127.0.0.1:9',
+      },
+    });
+    await expect
+      .poll(() => app.evaluate(() => Boolean((globalThis as { __cascadeflow?: unknown }).__cascadeflow)), { timeout: 20_000 })
+      .toBe(true);
+    return app;
+  }
+
+  async function quit(app: ElectronApplication): Promise<void> {
+    const closed = app.waitForEvent('close');
+    await app.evaluate(({ app: electronApp }) => electronApp.quit());
+    await closed;
+  }
+
+  const trayMenu = (app: ElectronApplication) =>
+    app.evaluate(() => (globalThis as { __cascadeflow?: Hooks }).__cascadeflow!.trayMenu());
+
+  it.skipIf(skipReason !== null)(
+    `launches, serves the tray menu and dashboard, and keeps a threshold across a relaunch${skipReason ? ` (skipped: ${skipReason})` : ''}`,
+    async () => {
+      let app = await launch();
+      // First run: the dashboard opens by itself.
+      const page = await app.firstWindow();
+      await page.waitForLoadState('domcontentloaded');
+      expect(page.url()).toBe('app://dashboard/index.html');
+
+      const menu = await trayMenu(app);
+      const labels = menu.flatMap((item) => (item.kind === 'separator' ? [] : [item.label]));
+      expect(labels[0]).toBe(`Proxy running on http://127.0.0.1:${port}`);
+      expect(labels).toEqual(expect.arrayContaining(['Copy base URL', 'Configure Claude Code…', 'Pause cascade', 'Open dashboard', 'Start at login', 'Quit']));
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+
+      // The renderer has the bridge and nothing of Node or raw IPC.
+      expect(
+        await page.evaluate(() => ({
+          bridge: typeof window.cascadeflow?.saveRules,
+          process: typeof (window as { process?: unknown }).process,
+          require: typeof (window as { require?: unknown }).require,
+        })),
+      ).toEqual({ bridge: 'function', process: 'undefined', require: 'undefined' });
+
+      const saved = await page.evaluate(async () => {
+        const rules = await window.cascadeflow!.getRules();
+        return window.cascadeflow!.saveRules(rules.map((rule, i) => (i === 0 ? { ...rule, threshold: 0.9 } : rule)));
+      });
+      expect(saved[0].threshold).toBe(0.9);
+      await quit(app);
+
+      app = await launch();
+      // Not the first run any more: no window until asked for.
+      expect(app.windows()).toHaveLength(0);
+      await app.evaluate(() => (globalThis as { __cascadeflow?: Hooks }).__cascadeflow!.openDashboard());
+      const again = await app.firstWindow();
+      await again.waitForLoadState('domcontentloaded');
+      const rules: CascadeRule[] = await again.evaluate(() => window.cascadeflow!.getRules());
+      expect(rules[0].threshold).toBe(0.9);
+      await quit(app);
+    },
+    120_000,
+  );
+});
