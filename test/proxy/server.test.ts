@@ -1,0 +1,123 @@
+// Server lifecycle (status, port in use, upstream loop, closing open streams) and the
+// `npm run serve` CLI as a real child process.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pointsAtSelf, PortInUseError, startProxyServer, UpstreamLoopError } from '../../proxy/server';
+import { HAIKU, type Harness, startHarness, waitFor } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h.close());
+
+describe('startProxyServer', () => {
+  it('reports running with its base URL', async () => {
+    const status = await h.ctx.control.getStatus();
+    expect(status).toMatchObject({ state: 'running', baseUrl: h.proxy.url, error: null });
+    expect(h.proxy.url).toBe(`http://127.0.0.1:${h.proxy.port}`);
+  });
+
+  it('throws PortInUseError and reports the error when the port is taken', async () => {
+    const err = await startProxyServer(h.ctx, { host: '127.0.0.1', port: h.proxy.port }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PortInUseError);
+    expect((await h.ctx.control.getStatus()).error).toContain(String(h.proxy.port));
+    h.ctx.setStatus({ state: 'running', error: null });
+  });
+
+  it('refuses an upstream that is the proxy itself', async () => {
+    expect(pointsAtSelf('http://127.0.0.1:8000', '127.0.0.1', 8000)).toBe(true);
+    expect(pointsAtSelf('http://localhost:8000/', '127.0.0.1', 8000)).toBe(true);
+    expect(pointsAtSelf('http://[::1]:8000', '0.0.0.0', 8000)).toBe(true);
+    expect(pointsAtSelf('http://127.0.0.1:8001', '127.0.0.1', 8000)).toBe(false);
+    expect(pointsAtSelf('https://api.anthropic.com', '127.0.0.1', 443)).toBe(false);
+    const port = Number(new URL(h.sim.url).port);
+    const err = await startProxyServer(h.ctx, { host: '127.0.0.1', port }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamLoopError);
+    h.ctx.setStatus({ state: 'running', error: null });
+  });
+
+  it('close() ends streams in flight and reports stopped', async () => {
+    const other = await startHarness();
+    other.sim.script(HAIKU, { kind: 'good', delayMs: 200 });
+    const stream = other.client.messages.stream({ model: HAIKU, max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
+    const outcome = stream.finalMessage().then(
+      () => 'finished',
+      () => 'cut',
+    );
+    await waitFor(() => other.sim.requests.length === 1, 'the upstream call');
+    const closedAt = Date.now();
+    await other.proxy.close();
+    expect(Date.now() - closedAt).toBeLessThan(1_000);
+    expect(await outcome).toBe('cut');
+    expect((await other.ctx.control.getStatus()).state).toBe('stopped');
+    await waitFor(() => other.sim.requests[0].aborted, 'the upstream call to be aborted');
+    await other.ctx.close();
+    await other.sim.close();
+  });
+});
+
+/** Runs the CLI until `until` matches its output (then SIGTERM) or it exits. */
+function runCli(env: NodeJS.ProcessEnv, until: RegExp | null): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/cli.ts'], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      if (until?.test(stdout)) child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('exit', (code) => {
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('npm run serve (proxy/cli.ts)', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'cascadeflow-cli-'));
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  async function freePort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise((resolve) => probe.close(resolve));
+    return port;
+  }
+
+  it('prints the base URL and the line to paste for Claude Code, and exits cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const run = await runCli({ PORT: String(port), CASCADEFLOW_UPSTREAM_URL: h.sim.url, CASCADEFLOW_DATA_DIR: dataDir }, /ANTHROPIC_BASE_URL/);
+    expect(run.stdout).toContain(`http://127.0.0.1:${port}`);
+    expect(run.stdout).toContain(`export ANTHROPIC_BASE_URL=http://127.0.0.1:${port}`);
+    expect(run.code).toBe(0);
+  });
+
+  it('prints one clear line and exits 1 when the port is taken', async () => {
+    const run = await runCli({ PORT: String(h.proxy.port), CASCADEFLOW_UPSTREAM_URL: h.sim.url, CASCADEFLOW_DATA_DIR: dataDir }, null);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(`port ${h.proxy.port}`);
+    expect(run.stderr).toContain('already in use');
+  });
+
+  it('refuses to start when the upstream is the proxy itself', async () => {
+    const port = await freePort();
+    const run = await runCli({ PORT: String(port), CASCADEFLOW_UPSTREAM_URL: `http://localhost:${port}`, CASCADEFLOW_DATA_DIR: dataDir }, null);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
