@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -248,19 +249,34 @@ describe('GET /api/events', () => {
   });
 });
 
-describe('security', () => {
-  it('refuses a foreign Host (DNS rebinding)', async () => {
-    const { base } = await start();
-    const http = await import('node:http');
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`${base}/api/status`, { headers: { host: 'attacker.example:8000' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.end();
+/** fetch() cannot set Host; node:http can. */
+function statusWithHost(url: string, host: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { headers: { ...headers, host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
     });
-    expect(status).toBe(403);
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('security', () => {
+  it('refuses a foreign Host (DNS rebinding), accepts loopback names', async () => {
+    const { base } = await start();
+    expect(await statusWithHost(`${base}/api/status`, 'attacker.example:8000')).toBe(403);
+    expect(await statusWithHost(`${base}/health`, 'attacker.example')).toBe(403);
+    expect(await statusWithHost(`${base}/api/status`, '192.168.1.20:8000')).toBe(403);
+    expect(await statusWithHost(`${base}/api/status`, 'localhost:8000')).toBe(200);
+    expect(await statusWithHost(`${base}/api/status`, '[::1]:8000')).toBe(200);
+  });
+
+  it('listening everywhere: accepts IP literals and CASCADEFLOW_ALLOWED_HOSTS, still refuses foreign names', async () => {
+    const { ctx, base } = await start({ HOST: '0.0.0.0', CASCADEFLOW_ALLOWED_HOSTS: 'proxy.example.lan' });
+    const auth = { authorization: `Bearer ${ctx.config.adminToken}` };
+    expect(await statusWithHost(`${base}/api/status`, '192.168.1.20:8000', auth)).toBe(200);
+    expect(await statusWithHost(`${base}/api/status`, 'Proxy.Example.LAN:8000', auth)).toBe(200);
+    expect(await statusWithHost(`${base}/api/status`, 'attacker.example:8000', auth)).toBe(403);
   });
 
   it('refuses cross-origin and cross-site browser requests, allows same-origin', async () => {
@@ -298,6 +314,9 @@ describe('security', () => {
     expect((await fetch(`${base}/api/status`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     expect((await fetch(`${base}/api/status`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     expect((await fetch(`${base}/api/status?token=${token}`)).status).toBe(200);
+    const events = await fetch(`${base}/api/events?token=${token}`);
+    expect(events.status).toBe(200);
+    await events.body!.cancel();
     // The seed's endpoints stay open for monitoring.
     expect((await fetch(`${base}/health`)).status).toBe(200);
     // Same token on the next start.
