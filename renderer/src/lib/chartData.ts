@@ -21,6 +21,10 @@ export const RANGES: Record<Range, RangeSpec> = {
   month: { label: 'Last month', source: 'day', stepMs: DAY, slots: 30 },
 };
 
+const COUNTERS = ['queries', 'cost', 'baselineCost', 'savings', 'accepted', 'escalated', 'passthrough', 'draftErrors'] as const satisfies ReadonlyArray<
+  Exclude<keyof HistoryBucket, 'start'>
+>;
+
 export interface ChartPoint {
   start: number;
   queries: number;
@@ -55,29 +59,15 @@ function currentSlotStart(range: Range, now: number): number {
 export function shapeHistory(history: History, range: Range, now: number = Date.now()): ChartPoint[] {
   const { source, stepMs, slots } = RANGES[range];
   const first = currentSlotStart(range, now) - (slots - 1) * stepMs;
-  const sums: HistoryBucket[] = Array.from({ length: slots }, (_, i) => ({
-    start: first + i * stepMs,
-    queries: 0,
-    cost: 0,
-    baselineCost: 0,
-    savings: 0,
-    accepted: 0,
-    escalated: 0,
-    passthrough: 0,
-    draftErrors: 0,
-  }));
+  const sums: HistoryBucket[] = Array.from({ length: slots }, (_, i) => {
+    const slot = { start: first + i * stepMs } as HistoryBucket;
+    for (const counter of COUNTERS) slot[counter] = 0;
+    return slot;
+  });
   for (const bucket of history[source]) {
-    const index = Math.floor((bucket.start - first) / stepMs);
-    const slot = sums[index];
+    const slot = sums[Math.floor((bucket.start - first) / stepMs)];
     if (!slot) continue;
-    slot.queries += bucket.queries;
-    slot.cost += bucket.cost;
-    slot.baselineCost += bucket.baselineCost;
-    slot.savings += bucket.savings;
-    slot.accepted += bucket.accepted;
-    slot.escalated += bucket.escalated;
-    slot.passthrough += bucket.passthrough;
-    slot.draftErrors += bucket.draftErrors;
+    for (const counter of COUNTERS) slot[counter] += bucket[counter];
   }
   let cumulativeCost = 0;
   let cumulativeBaseline = 0;

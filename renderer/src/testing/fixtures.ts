@@ -1,23 +1,11 @@
-// Builders for contract-shaped test data.
+// Builders for contract-shaped test data, starting from the proxy's own empty values.
 import type { ProxyStatus, PublicSettings, StatsSnapshot } from '../../../proxy/control/api';
+import { DEFAULT_SETTINGS } from '../../../proxy/state/settings';
+import { emptyTotals } from '../../../proxy/stats/totals';
 import type { CascadeRule, DecisionRecord, Totals } from '../../../proxy/types';
 
 export function totals(over: Partial<Totals> = {}): Totals {
-  return {
-    queries: 0,
-    cost: 0,
-    baselineCost: 0,
-    savings: 0,
-    accepted: 0,
-    escalated: 0,
-    passthrough: 0,
-    draftErrors: 0,
-    unpricedQueries: 0,
-    tokens: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
-    modelsUsed: {},
-    costByModel: {},
-    ...over,
-  };
+  return { ...emptyTotals(), ...over };
 }
 
 export function stats(over: Partial<StatsSnapshot> = {}): StatsSnapshot {
@@ -83,17 +71,5 @@ export function status(over: Partial<ProxyStatus> = {}): ProxyStatus {
 }
 
 export function settings(over: Partial<PublicSettings> = {}): PublicSettings {
-  return {
-    host: '127.0.0.1',
-    port: 8000,
-    upstreamUrl: 'https://api.anthropic.com',
-    paused: false,
-    startAtLogin: false,
-    priceOverrides: {},
-    logPrompts: false,
-    apiKeySet: false,
-    apiKeyStorage: 'basic_text',
-    lockedByEnv: [],
-    ...over,
-  };
+  return { ...DEFAULT_SETTINGS, apiKeySet: false, apiKeyStorage: 'basic_text', lockedByEnv: [], ...over };
 }

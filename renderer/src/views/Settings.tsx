@@ -48,6 +48,20 @@ function ErrorNote({ error }: { error: string | null }) {
   ) : null;
 }
 
+function Switch(props: { checked: boolean; disabled: boolean; onChange: (checked: boolean) => void; label: string }) {
+  return (
+    <label className="switch">
+      <input
+        type="checkbox"
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.currentTarget.checked)}
+      />
+      {props.label}
+    </label>
+  );
+}
+
 function ProxySection({ status, settings, transport }: { status: ProxyStatus; settings: PublicSettings; transport: Transport }) {
   const locked = (key: keyof SettingsShape) => settings.lockedByEnv.includes(key);
   const [port, setPort] = useState(String(settings.port));
@@ -78,18 +92,12 @@ function ProxySection({ status, settings, transport }: { status: ProxyStatus; se
         Version {status.version}
         {status.startedAt ? `, up since ${new Date(status.startedAt).toLocaleString()}` : ''}.
       </p>
-      <label className="switch">
-        <input
-          type="checkbox"
-          checked={settings.paused}
-          disabled={busy}
-          onChange={(e) => {
-            const paused = e.currentTarget.checked;
-            void run(() => transport.api.updateSettings({ paused }));
-          }}
-        />
-        Pause cascade (every request passes through to the model it asked for)
-      </label>
+      <Switch
+        checked={settings.paused}
+        disabled={busy || locked('paused')}
+        onChange={(paused) => run(() => transport.api.updateSettings({ paused }))}
+        label="Pause cascade (every request passes through to the model it asked for)"
+      />
       <form
         className="fields"
         onSubmit={(e) => {
@@ -112,31 +120,19 @@ function ProxySection({ status, settings, transport }: { status: ProxyStatus; se
           Save
         </button>
       </form>
-      <label className="switch">
-        <input
-          type="checkbox"
-          checked={settings.logPrompts}
-          disabled={busy || locked('logPrompts')}
-          onChange={(e) => {
-            const logPrompts = e.currentTarget.checked;
-            void run(() => transport.api.updateSettings({ logPrompts }));
-          }}
-        />
-        Log prompt text (off by default)
-      </label>
+      <Switch
+        checked={settings.logPrompts}
+        disabled={busy || locked('logPrompts')}
+        onChange={(logPrompts) => run(() => transport.api.updateSettings({ logPrompts }))}
+        label="Log prompt text (off by default)"
+      />
       {transport.desktop ? (
-        <label className="switch">
-          <input
-            type="checkbox"
-            checked={settings.startAtLogin}
-            disabled={busy}
-            onChange={(e) => {
-              const enabled = e.currentTarget.checked;
-              void run(() => transport.desktop!.setStartAtLogin(enabled));
-            }}
-          />
-          Start at login
-        </label>
+        <Switch
+          checked={settings.startAtLogin}
+          disabled={busy}
+          onChange={(enabled) => run(() => transport.desktop!.setStartAtLogin(enabled))}
+          label="Start at login"
+        />
       ) : null}
       <ErrorNote error={error} />
     </section>
