@@ -41,7 +41,9 @@ export function ThresholdSlider({
             style={{ left: `${((p.value - THRESHOLD_MIN) / (THRESHOLD_MAX - THRESHOLD_MIN)) * 100}%` }}
             onClick={() => onChange(p.value)}
           >
-            {p.label} {p.value}
+            {p.label}
+            <br />
+            {p.value}
           </button>
         ))}
       </div>
