@@ -8,6 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { createMessagesHandler } from './cascade/handler';
 import { sendAnthropicError } from './cascade/anthropic-error';
 import type { ProxyContext } from './context';
+import { baseUrlFor, isWildcardHost, pointsAt } from './control/hosts';
 import { createControlRouter } from './control/http';
 import { rejectBrowserOrigins, requireLocalHost } from './control/security';
 import { SignatureRegistry } from './models/signatures';
@@ -87,36 +88,13 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
   return app;
 }
 
-/** Addresses that reach this machine (0.0.0.0 and :: listen on all of them). */
-function isLocal(host: string): boolean {
-  return ['localhost', '::1', '0.0.0.0', '::'].includes(host) || host.startsWith('127.');
-}
-
-/** True when `upstreamUrl` would send requests back to a proxy listening on host:port. */
-export function pointsAtSelf(upstreamUrl: string, host: string, port: number): boolean {
-  let url: URL;
-  try {
-    url = new URL(upstreamUrl);
-  } catch {
-    return false;
-  }
-  const upstreamHost = url.hostname.replace(/^\[|\]$/g, '');
-  const upstreamPort = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  return upstreamPort === port && (upstreamHost === host || (isLocal(upstreamHost) && isLocal(host)));
-}
-
-function urlHost(host: string): string {
-  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return shown.includes(':') ? `[${shown}]` : shown;
-}
-
 export async function startProxyServer(
   ctx: ProxyContext,
   opts: { host?: string; port?: number } & AppOptions = {},
 ): Promise<RunningProxy> {
   const host = opts.host ?? ctx.config.host;
   const port = opts.port ?? ctx.config.port;
-  if (port !== 0 && pointsAtSelf(ctx.config.upstreamUrl, host, port)) {
+  if (pointsAt(ctx.config.upstreamUrl, host, port)) {
     const error = new UpstreamLoopError(ctx.config.upstreamUrl);
     ctx.setStatus({ state: 'error', error: error.message });
     throw error;
@@ -142,7 +120,8 @@ export async function startProxyServer(
     throw failure;
   }
   const actualPort = (server.address() as AddressInfo).port;
-  const url = `http://${urlHost(host)}:${actualPort}`;
+  // A wildcard listener is reached through loopback by local clients.
+  const url = baseUrlFor(isWildcardHost(host) ? '127.0.0.1' : host, actualPort);
   ctx.setStatus({ state: 'running', baseUrl: url, error: null, startedAt: Date.now() });
   let closing: Promise<void> | null = null;
   return {

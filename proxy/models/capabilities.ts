@@ -42,151 +42,47 @@ interface FamilyEntry extends ModelCapabilities {
   prefixes: readonly string[];
 }
 
+type Traits = Omit<ModelCapabilities, 'family' | 'betas'>;
+
+/** Claude 4.x: extended thinking and context management; newer families add to it. */
+const CLAUDE_4: Traits = {
+  extendedThinking: true,
+  adaptiveThinking: false,
+  effort: false,
+  contextManagement: true,
+  contextWindow: 200_000,
+  maxOutputTokens: 64_000,
+};
+/** Claude 3.x before 3.7: none of the newer request features. */
+const CLAUDE_3: Traits = {
+  extendedThinking: false,
+  adaptiveThinking: false,
+  effort: false,
+  contextManagement: false,
+  contextWindow: 200_000,
+  maxOutputTokens: 8_192,
+};
+
+function family(name: string, prefixes: string[], traits: Traits, betas: string[]): FamilyEntry {
+  return { family: name, prefixes, ...traits, betas };
+}
+
 /** Most specific prefixes first: lookup takes the first entry whose prefix matches. */
 const FAMILIES: readonly FamilyEntry[] = [
-  {
-    family: 'opus-4.7',
-    prefixes: ['claude-opus-4-7'],
-    extendedThinking: false,
-    adaptiveThinking: true,
-    effort: true,
-    contextManagement: true,
-    contextWindow: 1_000_000,
-    maxOutputTokens: 128_000,
-    betas: [...CLAUDE_4_BETAS, 'effort-2025-11-24'],
-  },
-  {
-    family: 'opus-4.6',
-    prefixes: ['claude-opus-4-6'],
-    extendedThinking: true,
-    adaptiveThinking: true,
-    effort: true,
-    contextManagement: true,
-    contextWindow: 200_000,
-    maxOutputTokens: 128_000,
-    betas: [...CLAUDE_4_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07'],
-  },
-  {
-    family: 'sonnet-4.6',
-    prefixes: ['claude-sonnet-4-6'],
-    extendedThinking: true,
-    adaptiveThinking: true,
-    effort: true,
-    contextManagement: true,
-    contextWindow: 200_000,
-    maxOutputTokens: 64_000,
-    betas: [...CLAUDE_4_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07'],
-  },
-  {
-    family: 'opus-4.5',
-    prefixes: ['claude-opus-4-5'],
-    extendedThinking: true,
-    adaptiveThinking: false,
-    effort: true,
-    contextManagement: true,
-    contextWindow: 200_000,
-    maxOutputTokens: 64_000,
-    betas: [...CLAUDE_4_BETAS, 'effort-2025-11-24'],
-  },
-  {
-    family: 'sonnet-4.5',
-    prefixes: ['claude-sonnet-4-5'],
-    extendedThinking: true,
-    adaptiveThinking: false,
-    effort: false,
-    contextManagement: true,
-    contextWindow: 200_000,
-    maxOutputTokens: 64_000,
-    betas: [...CLAUDE_4_BETAS, 'context-1m-2025-08-07'],
-  },
-  {
-    family: 'haiku-4.5',
-    prefixes: ['claude-haiku-4-5'],
-    extendedThinking: true,
-    adaptiveThinking: false,
-    effort: false,
-    contextManagement: true,
-    contextWindow: 200_000,
-    maxOutputTokens: 64_000,
-    betas: [...CLAUDE_4_BETAS],
-  },
-  {
-    family: 'opus-4.1',
-    prefixes: ['claude-opus-4-1'],
-    extendedThinking: true,
-    adaptiveThinking: false,
-    effort: false,
-    contextManagement: true,
-    contextWindow: 200_000,
-    maxOutputTokens: 32_000,
-    betas: [...CLAUDE_4_BETAS],
-  },
-  {
-    family: 'opus-4',
-    prefixes: ['claude-opus-4'],
-    extendedThinking: true,
-    adaptiveThinking: false,
-    effort: false,
-    contextManagement: true,
-    contextWindow: 200_000,
-    maxOutputTokens: 32_000,
-    betas: [...CLAUDE_4_BETAS],
-  },
-  {
-    family: 'sonnet-4',
-    prefixes: ['claude-sonnet-4'],
-    extendedThinking: true,
-    adaptiveThinking: false,
-    effort: false,
-    contextManagement: true,
-    contextWindow: 200_000,
-    maxOutputTokens: 64_000,
-    betas: [...CLAUDE_4_BETAS, 'context-1m-2025-08-07'],
-  },
-  {
-    family: 'sonnet-3.7',
-    prefixes: ['claude-3-7-sonnet'],
-    extendedThinking: true,
-    adaptiveThinking: false,
-    effort: false,
-    contextManagement: false,
-    contextWindow: 200_000,
-    maxOutputTokens: 64_000,
-    betas: ['token-efficient-tools-2025-02-19', 'output-128k-2025-02-19'],
-  },
-  {
-    family: 'haiku-3.5',
-    prefixes: ['claude-3-5-haiku'],
-    extendedThinking: false,
-    adaptiveThinking: false,
-    effort: false,
-    contextManagement: false,
-    contextWindow: 200_000,
-    maxOutputTokens: 8_192,
-    betas: [],
-  },
-  {
-    family: 'sonnet-3.5',
-    prefixes: ['claude-3-5-sonnet'],
-    extendedThinking: false,
-    adaptiveThinking: false,
-    effort: false,
-    contextManagement: false,
-    contextWindow: 200_000,
-    maxOutputTokens: 8_192,
-    betas: [],
-  },
-  {
-    family: 'claude-3',
-    prefixes: ['claude-3-opus', 'claude-3-sonnet', 'claude-3-haiku'],
-    extendedThinking: false,
-    adaptiveThinking: false,
-    effort: false,
-    contextManagement: false,
-    contextWindow: 200_000,
-    maxOutputTokens: 4_096,
-    betas: [],
-  },
+  // Opus 4.7 only takes adaptive thinking; a budget is a 400.
+  family('opus-4.7', ['claude-opus-4-7'], { ...CLAUDE_4, extendedThinking: false, adaptiveThinking: true, effort: true, contextWindow: 1_000_000, maxOutputTokens: 128_000 }, [...CLAUDE_4_BETAS, 'effort-2025-11-24']),
+  family('opus-4.6', ['claude-opus-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effort: true, maxOutputTokens: 128_000 }, [...CLAUDE_4_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),
+  family('sonnet-4.6', ['claude-sonnet-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effort: true }, [...CLAUDE_4_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),
+  family('opus-4.5', ['claude-opus-4-5'], { ...CLAUDE_4, effort: true }, [...CLAUDE_4_BETAS, 'effort-2025-11-24']),
+  family('sonnet-4.5', ['claude-sonnet-4-5'], CLAUDE_4, [...CLAUDE_4_BETAS, 'context-1m-2025-08-07']),
+  family('haiku-4.5', ['claude-haiku-4-5'], CLAUDE_4, CLAUDE_4_BETAS),
+  family('opus-4.1', ['claude-opus-4-1'], { ...CLAUDE_4, maxOutputTokens: 32_000 }, CLAUDE_4_BETAS),
+  family('opus-4', ['claude-opus-4'], { ...CLAUDE_4, maxOutputTokens: 32_000 }, CLAUDE_4_BETAS),
+  family('sonnet-4', ['claude-sonnet-4'], CLAUDE_4, [...CLAUDE_4_BETAS, 'context-1m-2025-08-07']),
+  family('sonnet-3.7', ['claude-3-7-sonnet'], { ...CLAUDE_3, extendedThinking: true, maxOutputTokens: 64_000 }, ['token-efficient-tools-2025-02-19', 'output-128k-2025-02-19']),
+  family('haiku-3.5', ['claude-3-5-haiku'], CLAUDE_3, []),
+  family('sonnet-3.5', ['claude-3-5-sonnet'], CLAUDE_3, []),
+  family('claude-3', ['claude-3-opus', 'claude-3-sonnet', 'claude-3-haiku'], { ...CLAUDE_3, maxOutputTokens: 4_096 }, []),
 ];
 
 /**
@@ -199,11 +95,6 @@ export function capabilitiesOf(model: string): ModelCapabilities | null {
   if (!entry) return null;
   const { prefixes: _prefixes, ...caps } = entry;
   return caps;
-}
-
-/** Every model family the table knows, with one representative id prefix each. */
-export function knownFamilies(): Array<{ family: string; prefix: string }> {
-  return FAMILIES.flatMap((f) => f.prefixes.map((prefix) => ({ family: f.family, prefix })));
 }
 
 /** Whether `beta` may be sent to a model with these capabilities. */

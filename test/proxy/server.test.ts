@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pointsAtSelf, PortInUseError, startProxyServer, UpstreamLoopError } from '../../proxy/server';
+import { PortInUseError, startProxyServer, UpstreamLoopError } from '../../proxy/server';
 import { HAIKU, type Harness, startHarness, waitFor } from './harness';
 
 let h: Harness;
@@ -30,11 +30,6 @@ describe('startProxyServer', () => {
   });
 
   it('refuses an upstream that is the proxy itself', async () => {
-    expect(pointsAtSelf('http://127.0.0.1:8000', '127.0.0.1', 8000)).toBe(true);
-    expect(pointsAtSelf('http://localhost:8000/', '127.0.0.1', 8000)).toBe(true);
-    expect(pointsAtSelf('http://[::1]:8000', '0.0.0.0', 8000)).toBe(true);
-    expect(pointsAtSelf('http://127.0.0.1:8001', '127.0.0.1', 8000)).toBe(false);
-    expect(pointsAtSelf('https://api.anthropic.com', '127.0.0.1', 443)).toBe(false);
     const port = Number(new URL(h.sim.url).port);
     const err = await startProxyServer(h.ctx, { host: '127.0.0.1', port }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamLoopError);
