@@ -33,7 +33,15 @@ describe('price table', () => {
     expect(lookupPrice('claude-opus-4-1', {})).toEqual({ input: 15, output: 75, cacheWrite5m: 18.75, cacheWrite1h: 30, cacheRead: 1.5 });
   });
 
+  it('has the non-standard cache-hit prices of the 5.x models', () => {
+    expect(lookupPrice('claude-opus-5-5', {})).toEqual({ input: 4, output: 20, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.2 });
+    expect(lookupPrice('claude-opus-5', {})).toEqual({ input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5 });
+    expect(lookupPrice('claude-fable-5-1', {})?.cacheRead).toBe(0.25);
+    expect(lookupPrice('claude-fable-5', {})?.cacheRead).toBe(1);
+  });
+
   it('knows nothing about unknown models', () => {
+    expect(lookupPrice('claude-haiku-5-5', {})).toBeNull();
     expect(lookupPrice('gpt-4o', {})).toBeNull();
     expect(lookupPrice('claude-unknown-9', {})).toBeNull();
   });

@@ -30,6 +30,8 @@ function round(value: number): number {
  * Built-in list prices, US$ per million tokens (platform.claude.com/docs/en/about-claude/pricing).
  * Keys are model ids or `*` family patterns; dated ids and aliases (`-latest`) fall back to
  * their family, the most specific pattern wins. Anything else is unknown: cost null, never $0.
+ * Left out on purpose: Haiku 5.5 (priced by prompt length, which one row cannot express) and
+ * Sonnet 5.5 (sources disagree on its cache-hit price); set them in settings.priceOverrides.
  */
 export const BUILTIN_PRICES: Readonly<Record<string, ModelPrice>> = Object.freeze({
   // Opus 4.5 and later cut Opus to $5/$25; Opus 4 and 4.1 stay at $15/$75.
@@ -39,6 +41,12 @@ export const BUILTIN_PRICES: Readonly<Record<string, ModelPrice>> = Object.freez
   'claude-opus-4-7*': standard(5, 25),
   'claude-opus-4-8*': standard(5, 25),
   'claude-opus-5': standard(5, 25),
+  // Opus 5.5 and Fable/Mythos 5.1 bill cache hits below the standard 0.1×.
+  'claude-opus-5-5*': { input: 4, output: 20, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.2 },
+  'claude-fable-5': { ...standard(10, 50), cacheRead: 1 },
+  'claude-mythos-5': { ...standard(10, 50), cacheRead: 1 },
+  'claude-fable-5-1*': { ...standard(10, 50), cacheRead: 0.25 },
+  'claude-mythos-5-1*': { ...standard(10, 50), cacheRead: 0.25 },
   'claude-sonnet-5': standard(2, 10),
   'claude-sonnet-4*': standard(3, 15),
   'claude-haiku-4-5*': standard(1, 5),
