@@ -14,7 +14,8 @@ export type BehaviourKind =
   | 'tool_unknown'
   | 'json_bad'
   | 'error'
-  | 'break';
+  | 'break'
+  | 'invalid_json';
 
 export interface Behaviour {
   kind: BehaviourKind;
@@ -102,7 +103,7 @@ function parseMarker(spec: string): Behaviour | null {
     return input.length ? { kind: 'tool', tool, input: JSON.parse(input.join(':')) } : { kind: 'tool', tool };
   }
   if (kind === 'error') return { kind: 'error', status: Number(rest[0] ?? 500) };
-  const known: BehaviourKind[] = ['good', 'hedging', 'refusal', 'truncated', 'short', 'tool', 'tool_invalid', 'tool_unknown', 'json_bad', 'break'];
+  const known: BehaviourKind[] = ['good', 'hedging', 'refusal', 'truncated', 'short', 'tool', 'tool_invalid', 'tool_unknown', 'json_bad', 'break', 'invalid_json'];
   return known.includes(kind as BehaviourKind) ? { kind: kind as BehaviourKind } : null;
 }
 

@@ -185,6 +185,11 @@ export async function createSimulator(options: { port?: number; host?: string } 
         res.socket?.destroy();
         return;
       }
+      if (behaviour.kind === 'invalid_json') {
+        res.writeHead(200, { 'content-type': 'application/json', ...headers });
+        res.end('{"id": "msg_broken", "type": "message", "content": [');
+        return;
+      }
       sendJson(
         res,
         200,
@@ -333,12 +338,14 @@ async function streamAnswer(
       {
         type: 'message_delta',
         delta: { stop_reason: answer.stopReason, stop_sequence: null },
-        usage: { output_tokens: answer.usage.output_tokens },
+        // Cumulative usage, cache tokens included, as the API reports it at the end.
+        usage: answer.usage,
       },
     ],
     ['message_stop', { type: 'message_stop' }],
   );
   const breakAt = behaviour.kind === 'break' ? Math.max(3, Math.floor(events.length / 2)) : -1;
+  const garbleAt = behaviour.kind === 'invalid_json' ? Math.max(3, Math.floor(events.length / 2)) : -1;
   for (let i = 0; i < events.length; i++) {
     if (res.destroyed) return;
     if (i === breakAt) {
@@ -347,7 +354,7 @@ async function streamAnswer(
       return;
     }
     if (behaviour.delayMs) await sleep(behaviour.delayMs);
-    res.write(formatSse(events[i][0], events[i][1]));
+    res.write(i === garbleAt ? 'event: content_block_delta\ndata: {"type": "content_block_delta", "index"\n\n' : formatSse(events[i][0], events[i][1]));
   }
   res.end();
 }
