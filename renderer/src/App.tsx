@@ -52,7 +52,7 @@ export function App({ transport }: { transport: Transport }) {
     <div className="app">
       <header className="app-header">
         <h1>CascadeFlow</h1>
-        <span className={`status-pill status-${pill.tone}`} role="status" data-testid="connection">
+        <span className={`status-pill status-${pill.tone}`} role="status" title={pill.text} data-testid="connection">
           {pill.text}
         </span>
         <nav aria-label="Views">
