@@ -210,6 +210,7 @@ describe('dashboard in Chromium against the headless proxy', () => {
     const [latest] = await ctx.control.getDecisions({ limit: 1 });
     expect(latest.ruleId).toBe(RULE);
     expect(latest.threshold).toBe(dragged);
+    expect(latest.decision).toBe(latest.confidence !== null && latest.confidence >= dragged ? 'accepted' : 'escalated');
     await show('Log');
     await page.getByTestId('decision-row').first().click();
     expect(await page.getByTestId('decision-detail').innerText()).toContain(`threshold ${dragged.toFixed(2)}`);
