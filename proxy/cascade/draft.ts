@@ -1,7 +1,7 @@
 // The draft call: ask the cheap model, keep its answer back from the client, and judge
-// it. A streamed draft is checked while it arrives (at block boundaries and on a
-// doubling schedule inside long text, so the work per chunk stays bounded) and cut off
-// as soon as a decisive signal rules it out.
+// it. A streamed draft is checked while it arrives (when a tool call starts, at block
+// boundaries, and on a doubling schedule inside long text, so the total checking work
+// stays linear in the draft's length) and cut off as soon as a decisive signal rules it out.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Accounting } from '../context';
 import { checkQuality } from '../quality';
@@ -134,6 +134,8 @@ async function judgeStream(
       if (finished !== null) {
         completeBlocks = Math.max(completeBlocks, finished + 1);
         due = true;
+      } else if (event.type === 'content_block_start' && (event.data.content_block as { type?: string })?.type === 'tool_use') {
+        due = true; // an unknown tool name rules the draft out before its input arrives
       } else if (event.type === 'content_block_delta') {
         const delta = event.data.delta as { text?: string; partial_json?: string } | undefined;
         streamedChars += (delta?.text ?? delta?.partial_json ?? '').length;

@@ -90,18 +90,24 @@ describe('escalation for each quality signal', () => {
     }
   }
 
-  it('stops a streamed draft early on a decisive signal and escalates at once', async () => {
-    h.sim.script(HAIKU_DRAFT, { kind: 'refusal', delayMs: 40 });
-    const { data, response } = await h.client.messages.stream(ask).withResponse();
-    expect(response.headers.get('x-cascadeflow-decision')).toBe('escalated');
-    expect(response.headers.get('x-cascadeflow-cost-usd')).toBeNull(); // unknown when a stream's headers go out
-    const final = await data.finalMessage();
-    expect(final.model).toBe(SONNET);
-    const [draft] = h.sim.messagesFor(HAIKU_DRAFT);
-    await waitFor(() => draft.aborted, 'the draft call to be aborted');
-    const [record] = await h.decisions(1);
-    expect(record.signals.find((s) => s.name === 'refusal')?.decisive).toBe(true);
-  });
+  for (const [label, behaviour, signal] of [
+    ['a refusal opening', { kind: 'refusal', delayMs: 40 }, 'refusal'],
+    ['an unknown tool', { kind: 'tool_unknown', tool: 'Shell', delayMs: 40 }, 'unknown_tool'],
+  ] as Array<[string, Behaviour, string]>) {
+    it(`stops a streamed draft early on ${label} and escalates at once`, async () => {
+      h.sim.script(HAIKU_DRAFT, behaviour);
+      const { data, response } = await h.client.messages.stream(ask).withResponse();
+      expect(response.headers.get('x-cascadeflow-decision')).toBe('escalated');
+      expect(response.headers.get('x-cascadeflow-cost-usd')).toBeNull(); // unknown when a stream's headers go out
+      const final = await data.finalMessage();
+      expect(final.model).toBe(SONNET);
+      const [draft] = h.sim.messagesFor(HAIKU_DRAFT);
+      await waitFor(() => draft.aborted, 'the draft call to be aborted');
+      expect(draft.finished).toBe(false);
+      const [record] = await h.decisions(1);
+      expect(record.signals.find((s) => s.name === signal)?.decisive).toBe(true);
+    });
+  }
 
   it('uses the rule’s verifier model when it names one', async () => {
     const rules = await h.ctx.control.getRules();
