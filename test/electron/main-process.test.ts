@@ -1,0 +1,261 @@
+// The bundled main process (dist/electron/main.js) running in Node against a fake of
+// the Electron runtime (test/electron/fake-electron): everything else is real — the
+// proxy server on loopback, electron-store on disk, the Claude Code settings file in
+// a temporary HOME. Checks the wiring the unit tests cannot see.
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventsChannel, invokeChannels } from '../../electron/ipc/contract';
+import { buildElectron } from '../../electron/tools/build';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const APP_URL = 'app://dashboard/index.html';
+
+interface Snapshot {
+  schemes: Array<{ scheme: string; privileges: Record<string, boolean> }>;
+  channels: string[];
+  windows: Array<{ options: any; url: string; visible: boolean; sent: Array<{ channel: string; payload: any[] }> }>;
+  tray: { image: string; imageExists: boolean; tooltip: string; menu: Array<{ label?: string; type?: string; checked?: boolean }> } | null;
+  notifications: Array<{ title: string; body: string }>;
+  dialogs: string[];
+  opened: string[];
+  clipboard: string;
+  dockHidden: boolean;
+  permissionHandler: boolean;
+  userData: string;
+}
+
+class MainProcess {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  readonly exited: Promise<number | null>;
+  output = '';
+
+  constructor(readonly child: ChildProcess) {
+    child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
+      const waiter = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.error !== undefined) waiter?.reject(new Error(message.error));
+      else waiter?.resolve(message.result);
+    });
+    child.stdout?.on('data', (d) => (this.output += d));
+    child.stderr?.on('data', (d) => (this.output += d));
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
+  send<T>(command: Record<string, unknown>): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.child.send({ id, ...command });
+    });
+  }
+
+  state = () => this.send<Snapshot>({ cmd: 'state' });
+  invoke = <T>(channel: string, args: unknown[] = [], url: string | null = APP_URL) =>
+    this.send<T>({ cmd: 'invoke', channel, args, url });
+  click = (label: string) => this.send({ cmd: 'click', label });
+
+  async until(predicate: (s: Snapshot) => boolean, what: string): Promise<Snapshot> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const snapshot = await this.state();
+      if (predicate(snapshot)) return snapshot;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(snapshot.tray)}\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async quit(): Promise<number | null> {
+    await this.send({ cmd: 'quit' });
+    return this.exited;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let home: string;
+let dataDir: string;
+let port: number;
+const running: MainProcess[] = [];
+
+function launch(env: Record<string, string> = {}): MainProcess {
+  const child = fork(path.join(ROOT, 'dist/electron/main.js'), [], {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx', '--import', path.join(ROOT, 'test/electron/fake-electron/register.ts')],
+    env: {
+      PATH: process.env.PATH,
+      HOME: home,
+      CASCADEFLOW_DATA_DIR: dataDir,
+      PORT: String(port),
+      CASCADEFLOW_UPSTREAM_URL: 'http://127.0.0.1:9',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const main = new MainProcess(child);
+  running.push(main);
+  return main;
+}
+
+const labels = (s: Snapshot) => (s.tray?.menu ?? []).map((i) => i.label ?? '---');
+const isRunning = (s: Snapshot) => labels(s)[0] === `Proxy running on http://127.0.0.1:${port}`;
+
+beforeAll(async () => {
+  await buildElectron();
+  home = await mkdtemp(path.join(tmpdir(), 'cf-main-home-'));
+  dataDir = await mkdtemp(path.join(tmpdir(), 'cf-main-data-'));
+  port = await freePort();
+}, 60_000);
+
+afterEach(async () => {
+  for (const main of running.splice(0)) {
+    if (main.child.exitCode === null) main.child.kill();
+  }
+});
+
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('main process (bundled, on a fake Electron runtime)', () => {
+  it('first run: starts the proxy, shows the tray and a locked-down dashboard window, wires IPC', async () => {
+    const main = launch();
+    const state = await main.until(isRunning, 'the proxy to run');
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+
+    expect(state.userData).toBe(dataDir);
+    expect(state.dockHidden).toBe(true);
+    expect(state.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(state.channels.sort()).toEqual(Object.values(invokeChannels).sort());
+
+    expect(state.tray).toMatchObject({ imageExists: true, tooltip: `CascadeFlow: Proxy running on http://127.0.0.1:${port}` });
+    expect(path.basename(state.tray!.image)).toBe(process.platform === 'darwin' ? 'tray-runningTemplate.png' : 'tray-running.png');
+    expect(labels(state)).toEqual([
+      `Proxy running on http://127.0.0.1:${port}`,
+      'Today: $0.00 saved · 0 requests',
+      '---',
+      'Copy base URL',
+      'Configure Claude Code…',
+      'Pause cascade',
+      '---',
+      'Open dashboard',
+      'Start at login',
+      '---',
+      'Quit',
+    ]);
+
+    // First run only: the dashboard opens by itself.
+    expect(state.windows).toHaveLength(1);
+    const [window] = state.windows;
+    expect(window.url).toBe(APP_URL);
+    expect(window.visible).toBe(true);
+    expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(existsSync(window.options.webPreferences.preload)).toBe(true);
+    expect(window.options.webPreferences.preload).toBe(path.join(ROOT, 'dist/electron/preload.cjs'));
+
+    // Security: navigation, new windows, permissions, untrusted senders.
+    expect(await main.send({ cmd: 'navigate', url: 'https://evil.example/' })).toEqual({ prevented: true });
+    expect(await main.send({ cmd: 'windowOpen', url: 'https://evil.example/' })).toEqual([{ action: 'deny' }]);
+    expect(await main.send({ cmd: 'windowOpen', url: 'https://docs.anthropic.com/en/docs/claude-code' })).toEqual([{ action: 'deny' }]);
+    expect(await main.send({ cmd: 'permission' })).toBe(false);
+    expect((await main.state()).opened).toEqual(['https://docs.anthropic.com/en/docs/claude-code']);
+    await expect(main.invoke(invokeChannels.getSettings, [], 'https://evil.example/')).rejects.toThrow(/untrusted frame/);
+
+    // The dashboard bundle is served with the CSP.
+    const served = await main.send<{ status: number; headers: Record<string, string> }>({ cmd: 'fetch', url: APP_URL });
+    expect(served.status).toBe(existsSync(path.join(ROOT, 'dist/renderer/index.html')) ? 200 : 404);
+    expect(served.headers['content-security-policy']).toContain("script-src 'self'");
+
+    // Pause from the tray: settings, icon and live events to the window follow.
+    await main.click('Pause cascade');
+    const paused = await main.until((s) => s.tray?.image.includes('tray-paused') ?? false, 'the paused icon');
+    expect(paused.tray!.menu.find((i) => i.label === 'Pause cascade')?.checked).toBe(true);
+    expect(await main.invoke(invokeChannels.getSettings)).toMatchObject({ paused: true, apiKeyStorage: 'basic_text' });
+    const pushed = paused.windows[0].sent.filter((m) => m.channel === eventsChannel).flatMap((m) => m.payload);
+    expect(pushed.some((e) => e.type === 'settings' && e.settings.paused === true)).toBe(true);
+
+    // Claude Code from the tray: file written in HOME, check mark follows.
+    await main.click('Configure Claude Code…');
+    const configured = await main.until((s) => labels(s).includes('Remove from Claude Code'), 'the Claude Code check mark');
+    expect(configured.tray!.menu.find((i) => i.label === 'Remove from Claude Code')?.checked).toBe(true);
+    const claude = JSON.parse(await readFile(path.join(home, '.claude', 'settings.json'), 'utf8'));
+    expect(claude).toEqual({ env: { ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` } });
+
+    // Copy base URL confirms.
+    await main.click('Copy base URL');
+    const copied = await main.until((s) => s.clipboard !== '', 'the clipboard');
+    expect(copied.clipboard).toBe(`http://127.0.0.1:${port}`);
+    expect(copied.notifications).toContainEqual({ title: 'Base URL copied', body: `http://127.0.0.1:${port}` });
+
+    // The API key is stored encrypted and never sent back.
+    const key = 'sk-ant-api03-e2e-secret';
+    const afterKey = await main.invoke<Record<string, unknown>>(invokeChannels.setApiKey, [key]);
+    expect(afterKey.apiKeySet).toBe(true);
+    expect(JSON.stringify(afterKey)).not.toContain('e2e-secret');
+
+    // Persist the port too (same value as PORT, so allowed): the last test runs without PORT.
+    await main.invoke(invokeChannels.updateSettings, [{ port }]);
+
+    // A rule edit over IPC.
+    const rules = await main.invoke<Array<{ threshold: number }>>(invokeChannels.getRules);
+    await main.invoke(invokeChannels.saveRules, [rules.map((r, i) => (i === 0 ? { ...r, threshold: 0.91 } : r))]);
+
+    expect(await main.quit()).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+
+    const stored = await readFile(path.join(dataDir, 'config.json'), 'utf8');
+    expect(stored).not.toContain('e2e-secret');
+    const data = JSON.parse(stored);
+    expect(typeof data.encryptedApiKey).toBe('string');
+    expect(data.firstRunCompleted).toBe(true);
+    expect(data.claudeCodeAddition).toMatchObject({ addedBaseUrl: `http://127.0.0.1:${port}` });
+  });
+
+  it('later runs: no window until asked, state persisted, second launch shows the dashboard', async () => {
+    const main = launch();
+    const state = await main.until((s) => s.tray?.image.includes('tray-paused') ?? false, 'the persisted pause');
+    expect(state.windows).toHaveLength(0);
+    expect(labels(state)).toContain('Remove from Claude Code');
+    expect((await main.invoke<Array<{ threshold: number }>>(invokeChannels.getRules))[0].threshold).toBe(0.91);
+    expect(await main.invoke(invokeChannels.getSettings)).toMatchObject({ apiKeySet: true, paused: true });
+
+    await main.send({ cmd: 'secondInstance' });
+    const shown = await main.until((s) => s.windows.length === 1 && s.windows[0].visible, 'the window');
+    expect(shown.windows[0].url).toBe(APP_URL);
+    expect(await main.quit()).toBe(0);
+  });
+
+  it('shows the error when the port is taken, and moves Claude Code along with a port change', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const main = launch({ PORT: '' });
+      const state = await main.until((s) => labels(s)[0]?.startsWith('Proxy error') ?? false, 'the port error');
+      expect(labels(state).slice(0, 2)).toEqual([`Proxy error: Port ${port} on 127.0.0.1 is already in use`, 'Retry starting proxy']);
+      expect(path.basename(state.tray!.image)).toMatch(/^tray-error/);
+      expect(state.notifications.some((n) => n.body.includes('already in use'))).toBe(true);
+
+      const newPort = await freePort();
+      await main.invoke(invokeChannels.updateSettings, [{ port: newPort }]);
+      await main.until((s) => labels(s)[0] === `Proxy running on http://127.0.0.1:${newPort}`, 'the restart');
+      const claude = JSON.parse(await readFile(path.join(home, '.claude', 'settings.json'), 'utf8'));
+      expect(claude.env.ANTHROPIC_BASE_URL).toBe(`http://127.0.0.1:${newPort}`);
+      expect(await main.quit()).toBe(0);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
