@@ -138,4 +138,36 @@ describe('through the proxy', () => {
     expect(verifier.query).toBe('beta=true');
     expect(verifier.headers['anthropic-beta']).toBe(BETAS);
   });
+
+  it('keeps a multi-turn thinking conversation working across draft and verifier', async () => {
+    const thinking = { type: 'enabled' as const, budget_tokens: 2_048 };
+    const first = await h.client.messages.create({
+      model: SONNET,
+      max_tokens: 4_096,
+      thinking,
+      messages: [{ role: 'user', content: 'Explain how a TCP handshake works.' }],
+    });
+    expect(first.model).toBe(HAIKU_DRAFT);
+    expect(first.content[0]).toMatchObject({ type: 'thinking', signature: expect.stringContaining(HAIKU_DRAFT) });
+    // Second turn: the draft hedges, the verifier must not see the draft's signed thinking.
+    const second = await h.client.messages.create({
+      model: SONNET,
+      max_tokens: 4_096,
+      thinking,
+      messages: [
+        { role: 'user', content: 'Explain how a TCP handshake works.' },
+        { role: 'assistant', content: first.content as never },
+        { role: 'user', content: 'And how does it close? [sim:haiku=hedging]' },
+      ],
+    });
+    expect(second.model).toBe(SONNET);
+    const drafts = h.sim.messagesFor(HAIKU_DRAFT);
+    const signature = (first.content[0] as { signature: string }).signature;
+    expect(JSON.stringify(drafts[1].body?.messages)).toContain(signature); // the draft keeps its own block
+    const [verifier] = h.sim.messagesFor(SONNET);
+    expect(JSON.stringify(verifier.body?.messages)).not.toContain('"thinking"');
+    expect(verifier.body?.thinking).toBeUndefined();
+    const records = await h.decisions(2);
+    expect(records.map((r) => r.decision)).toEqual(['accepted', 'escalated']);
+  });
 });

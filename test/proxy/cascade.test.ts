@@ -124,6 +124,21 @@ describe('escalation for each quality signal', () => {
   });
 });
 
+describe('pause', () => {
+  it('turns every request into a passthrough while paused', async () => {
+    await h.ctx.control.updateSettings({ paused: true });
+    try {
+      const { data, response } = await h.client.messages.create(ask).withResponse();
+      expect(data.model).toBe(SONNET);
+      expect(response.headers.get('x-cascadeflow-decision')).toBe('passthrough');
+      expect(h.sim.messagesFor(HAIKU_DRAFT)).toHaveLength(0);
+      expect((await h.decisions(1))[0]).toMatchObject({ decision: 'passthrough', ruleId: null });
+    } finally {
+      await h.ctx.control.updateSettings({ paused: false });
+    }
+  });
+});
+
 describe('draft failures fall back to the requested model', () => {
   const failures: Array<[string, Behaviour, string]> = [
     ['400 (unsupported parameter)', { kind: 'error', status: 400, message: 'thinking: not supported' }, 'thinking: not supported'],
