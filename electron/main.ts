@@ -190,6 +190,8 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.dock?.hide();
+  // Windows shows notifications only for an app with a user model id (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('dev.cascadeflow.tray');
   app.on('second-instance', () => showDashboard?.());
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => undefined);

@@ -6,7 +6,8 @@ import { eventsChannel, invokeChannels, type EventsPayload, type InvokeMethod, t
 
 /** Electron wraps handler errors as "Error invoking remote method '…': Error: msg"; the UI wants msg. */
 function cleanError(error: unknown): Error {
-  const message = error instanceof Error ? error.message : String(error);
+  const message =
+    typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
   return new Error(message.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, ''));
 }
 

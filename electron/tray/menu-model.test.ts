@@ -56,6 +56,15 @@ describe('tray menu model', () => {
     expect(action(menu, 'Retry starting proxy').action).toBe('retry-proxy');
   });
 
+  it('keeps warnings visible, shortened', () => {
+    const long = `Stored data in /x/config.json was not valid JSON; moved to /x/config.backup.json and started fresh. ${'x'.repeat(80)}`;
+    const menu = buildTrayMenu(state({ status: { ...running, warnings: [long, 'second'] } }));
+    const line = labels(menu)[1];
+    expect(line.startsWith('⚠ Stored data in /x/config.json was not valid JSON')).toBe(true);
+    expect(line).toMatch(/… \(\+1 more in the dashboard\)$/);
+    expect(labels(buildTrayMenu(state({ status: { ...running, warnings: [] } })))[1]).toMatch(/^Today/);
+  });
+
   it('checks the Claude Code item when configured and offers removal', () => {
     const menu = buildTrayMenu(state({ claudeCode: { ...notConfigured, configured: true, baseUrl: running.baseUrl } }));
     expect(action(menu, 'Remove from Claude Code')).toMatchObject({ action: 'remove-claude-code', checked: true });

@@ -56,6 +56,17 @@ export function todayLine(today: Totals | null): string {
   return `Today: ${formatUsd(today.savings)} saved · ${requests}`;
 }
 
+const MAX_LABEL = 90;
+
+/** Store resets and similar problems stay visible in the tray until the app restarts. */
+function warningLines(status: ProxyStatus): TrayMenuItem[] {
+  const warnings = status.warnings ?? [];
+  if (warnings.length === 0) return [];
+  const first = warnings[0].length > MAX_LABEL ? `${warnings[0].slice(0, MAX_LABEL - 1)}…` : warnings[0];
+  const more = warnings.length > 1 ? ` (+${warnings.length - 1} more in the dashboard)` : '';
+  return [{ kind: 'info', label: `⚠ ${first}${more}` }];
+}
+
 export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   const { status, claudeCode } = state;
   const configured = claudeCode?.configured ?? false;
@@ -64,6 +75,7 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   return [
     { kind: 'info', label: statusLine(status) },
     ...retry,
+    ...warningLines(status),
     { kind: 'info', label: todayLine(state.today) },
     { kind: 'separator' },
     { kind: 'action', action: 'copy-base-url', label: 'Copy base URL', enabled: status.baseUrl !== '' },
