@@ -1,6 +1,6 @@
 // The lifecycle against the real proxy context and server on loopback.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,23 +9,10 @@ import type { ProxyContext } from '../../proxy/context';
 import { startProxyServer } from '../../proxy/server';
 import { createProxyContext } from '../../proxy/state/context';
 import { createMemoryStore } from '../../proxy/state/stores';
+import { freePort, occupyPort } from '../../test/electron/ports';
 import { ProxyLifecycle, type StartServer } from './proxy-lifecycle';
 
 const quiet = { info: () => undefined, warn: () => undefined };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function occupy(port: number): Promise<Server> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return server;
-}
 
 async function waitForStatus(ctx: ProxyContext, predicate: (s: ProxyStatus) => boolean): Promise<ProxyStatus> {
   const deadline = Date.now() + 5000;
@@ -72,7 +59,7 @@ describe('proxy lifecycle', () => {
 
   it('shows the error when the port is in use, and starts on retry once it is free', async () => {
     const port = await freePort();
-    blockers.push(await occupy(port));
+    blockers.push(await occupyPort(port));
     await ctx.control.updateSettings({ port });
     const errors: string[] = [];
     lifecycle = new ProxyLifecycle({ ctx, startServer: startProxyServer, onError: (m) => void errors.push(m) });

@@ -7,13 +7,13 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './ports';
 import type { CascadeRule } from '../../proxy/types';
 import type { TrayMenuItem } from '../../electron/tray/menu-model';
 
@@ -37,14 +37,6 @@ const skipReason = !binary
     ? 'no display (set DISPLAY, e.g. run under xvfb-run)'
     : null;
 if (skipReason) console.warn(`test/electron/app.e2e.test.ts skipped: ${skipReason}`);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 type Hooks = { trayMenu(): TrayMenuItem[]; openDashboard(): void };
 

@@ -5,10 +5,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, occupyPort } from './ports';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventsChannel, invokeChannels } from '../../electron/ipc/contract';
 import { buildElectron } from '../../electron/tools/build';
@@ -75,14 +76,6 @@ class MainProcess {
     await this.send({ cmd: 'quit' });
     return this.exited;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 let home: string;
@@ -239,8 +232,7 @@ describe('main process (bundled, on a fake Electron runtime)', () => {
   });
 
   it('shows the error when the port is taken, and moves Claude Code along with a port change', async () => {
-    const blocker: Server = createServer();
-    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    const blocker: Server = await occupyPort(port);
     try {
       const main = launch({ PORT: '' });
       const state = await main.until((s) => labels(s)[0]?.startsWith('Proxy error') ?? false, 'the port error');
