@@ -27,6 +27,8 @@ export interface RunningProxy {
 }
 
 export const DEFAULT_DRAFT_TIMEOUT_MS = 30_000;
+/** One per process: a server restarted on another port still knows who signed what. */
+const signatures = new SignatureRegistry();
 /** Claude Code sends long histories, 20+ tools and images: allow large bodies. */
 const MAX_BODY = '64mb';
 
@@ -58,7 +60,7 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
   api.post(
     '/messages',
     createMessagesHandler(ctx, {
-      signatures: new SignatureRegistry(),
+      signatures,
       draftTimeoutMs: options.draftTimeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS,
     }),
   );

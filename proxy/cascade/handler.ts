@@ -4,18 +4,19 @@
 // record per request leaves through ctx.record().
 import { randomUUID } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import type { ProxyContext } from '../context';
-import { buildDraftRequest, buildVerifierRequest } from '../models/adapt-request';
+import { buildAnswerRequest, buildDraftRequest, withoutThinking } from '../models/adapt-request';
 import type { SignatureRegistry } from '../models/signatures';
 import type { CallRecord, CascadeRule, Decision, DecisionRecord, MessagesRequest, QualitySignal, TokenCounts } from '../types';
-import { describeError, sendUpstream } from '../upstream/client';
+import { describeError, sendUpstream, type UpstreamResponse } from '../upstream/client';
 import { authorizedUpstreamHeaders } from '../upstream/auth';
 import { clientResponseHeaders } from '../upstream/headers';
 import { sendAnthropicError } from './anthropic-error';
 import { ClientResponse } from './client-response';
 import { runDraft, type DraftOutcome } from './draft';
-import { relayResponse, rememberSignatures } from './relay';
+import { relayResponse, rememberSignatures, type UpstreamAnswer } from './relay';
 
 export interface CascadeOptions {
   signatures: SignatureRegistry;
@@ -150,13 +151,10 @@ async function cascade(ex: Exchange, rule: CascadeRule, outcome: Outcome): Promi
 /** Sends the request to `model` (the requested or verifier model) and relays the answer. */
 async function answerWith(ex: Exchange, model: string, outcome: Outcome, draftCall: CallRecord | null): Promise<CallRecord> {
   const { ctx, request } = ex;
-  // The client's bytes go up untouched unless the verifier needs another model or history.
-  const adapted = draftCall ? buildVerifierRequest(request, model, ex.options.signatures) : null;
-  const body = adapted ? JSON.stringify(adapted) : ex.raw;
-  const sentAt = Date.now();
-  let upstream;
-  try {
-    upstream = await sendUpstream({
+  // The client's bytes go up untouched unless another model or a cleaned history is needed.
+  const adapted = buildAnswerRequest(request, model, ex.options.signatures);
+  const send = (body: Buffer | string) =>
+    sendUpstream({
       baseUrl: ctx.config.upstreamUrl,
       pathAndQuery: ex.pathAndQuery,
       method: 'POST',
@@ -164,6 +162,11 @@ async function answerWith(ex: Exchange, model: string, outcome: Outcome, draftCa
       body,
       signal: ex.signal,
     });
+  const sentAt = Date.now();
+  let upstream: UpstreamAnswer;
+  try {
+    const first = await send(adapted ? JSON.stringify(adapted) : ex.raw);
+    upstream = first.status === 400 ? await retryWithoutForeignThinking(first, adapted ?? request, send) : first;
   } catch (err) {
     const error = describeError(err);
     outcome.error = outcome.error ? `${outcome.error}; ${model}: ${error}` : error;
@@ -192,6 +195,22 @@ async function answerWith(ex: Exchange, model: string, outcome: Outcome, draftCa
   });
   if (call.error && outcome.decision === 'passthrough') outcome.error = call.error;
   return call;
+}
+
+/**
+ * A 400 over a thinking signature means the history holds blocks another model signed
+ * that the proxy could not attribute (they predate a restart): retry once without thinking.
+ * Any other 400 is relayed as it came.
+ */
+async function retryWithoutForeignThinking(
+  rejected: UpstreamResponse,
+  sent: MessagesRequest,
+  send: (body: string) => Promise<UpstreamResponse>,
+): Promise<UpstreamAnswer> {
+  const text = await rejected.body.text();
+  const retry = /signature/i.test(text) ? withoutThinking(sent) : null;
+  if (retry) return send(JSON.stringify(retry));
+  return { status: rejected.status, headers: rejected.headers, body: Readable.from([Buffer.from(text)]) };
 }
 
 /** Cost and savings go out only when known before the headers (not for streamed verifier answers). */

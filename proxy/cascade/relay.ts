@@ -12,9 +12,12 @@ import { describeError, type UpstreamResponse } from '../upstream/client';
 import { anthropicErrorBody, upstreamErrorMessage } from './anthropic-error';
 import type { ClientResponse } from './client-response';
 
+/** An upstream answer whose body may already have been read (replayed from memory). */
+export type UpstreamAnswer = Pick<UpstreamResponse, 'status' | 'headers'> & { body: AsyncIterable<Buffer> };
+
 export interface RelayOptions {
   client: ClientResponse;
-  upstream: UpstreamResponse;
+  upstream: UpstreamAnswer;
   /** The model the call was made for (priced and reported). */
   model: string;
   /** When the upstream call was sent. */
@@ -25,7 +28,7 @@ export interface RelayOptions {
   cascadeHeaders(call: CallRecord | null): OutgoingHttpHeaders;
 }
 
-export function isEventStream(upstream: UpstreamResponse): boolean {
+export function isEventStream(upstream: UpstreamAnswer): boolean {
   return String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
 }
 

@@ -3,7 +3,7 @@
 // signed. Everything not named here is forwarded as the client sent it.
 import type { ContentBlock, JsonObject, MessagesRequest } from '../types';
 import { acceptsBeta, capabilitiesOf, type ModelCapabilities } from './capabilities';
-import type { SignatureRegistry } from './signatures';
+import { SignatureRegistry } from './signatures';
 
 export interface DraftRequest {
   body: MessagesRequest;
@@ -42,19 +42,33 @@ export function buildDraftRequest(
 }
 
 /**
- * The verifier's request: unchanged (null) unless the rule names another model or the
- * history holds thinking blocks the proxy saw another model sign (a cascaded conversation
- * whose earlier turns a draft answered); those are removed, with thinking, as for a draft.
+ * The request for the model that answers in the client's place (verifier or passthrough):
+ * unchanged (null) unless it is another model than requested, or the history holds
+ * thinking blocks the proxy saw another model sign (earlier turns a draft answered).
+ * Those are removed, with thinking, since signatures only verify on their own model.
  */
-export function buildVerifierRequest(
+export function buildAnswerRequest(
   request: MessagesRequest,
-  verifierModel: string,
+  model: string,
   signatures: SignatureRegistry,
 ): MessagesRequest | null {
-  const body: MessagesRequest = { ...request, model: verifierModel };
-  const stripped = stripForeignThinking(body, verifierModel, signatures, true);
+  const body: MessagesRequest = { ...request, model };
+  const stripped = stripForeignThinking(body, model, signatures, true);
   if (stripped) delete body.thinking;
-  return stripped || verifierModel !== request.model ? body : null;
+  return stripped || model !== request.model ? body : null;
+}
+
+/**
+ * The request without any thinking block and without thinking, for a retry after the
+ * upstream rejected a signature the proxy could not attribute (signed before a restart).
+ * Null when the history holds no thinking block.
+ */
+export function withoutThinking(request: MessagesRequest): MessagesRequest | null {
+  const body: MessagesRequest = { ...request };
+  // With an empty registry every block counts as foreign.
+  if (!stripForeignThinking(body, request.model, new SignatureRegistry())) return null;
+  delete body.thinking;
+  return body;
 }
 
 /** Drops `output_config.effort` when unsupported; returns the requested effort either way. */

@@ -1,7 +1,7 @@
 // Draft- and verifier-request adaptation from the capability table, unit and end to end
 // (the simulator refuses what the real API refuses, so a wrong adaptation shows as draft_error).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildDraftRequest, buildVerifierRequest } from '../../proxy/models/adapt-request';
+import { buildDraftRequest, buildAnswerRequest } from '../../proxy/models/adapt-request';
 import { capabilitiesOf } from '../../proxy/models/capabilities';
 import { SignatureRegistry } from '../../proxy/models/signatures';
 import type { MessagesRequest } from '../../proxy/types';
@@ -101,11 +101,11 @@ describe('buildDraftRequest', () => {
     expect(body.thinking).toBeUndefined();
 
     // The verifier keeps blocks it may have signed itself and loses the draft's.
-    const verifier = buildVerifierRequest(history, 'claude-sonnet-4-6', registry);
+    const verifier = buildAnswerRequest(history, 'claude-sonnet-4-6', registry);
     expect(verifier?.messages[1].content).toEqual([{ type: 'text', text: 'a1' }]);
     expect(verifier?.messages[3].content).toEqual(history.messages[3].content);
     expect(verifier?.thinking).toBeUndefined();
-    expect(buildVerifierRequest(request(), 'claude-sonnet-4-6', registry)).toBeNull();
+    expect(buildAnswerRequest(request(), 'claude-sonnet-4-6', registry)).toBeNull();
   });
 });
 
@@ -169,5 +169,32 @@ describe('through the proxy', () => {
     expect(verifier.body?.thinking).toBeUndefined();
     const records = await h.decisions(2);
     expect(records.map((r) => r.decision)).toEqual(['accepted', 'escalated']);
+  });
+
+  it('retries the verifier once without thinking when it rejects a signature the proxy never saw', async () => {
+    const foreign = 'sim-sig:claude-haiku-4-5:signed-before-a-restart';
+    const response = await h.client.messages.create({
+      model: SONNET,
+      max_tokens: 4_096,
+      thinking: { type: 'enabled', budget_tokens: 2_048 },
+      messages: [
+        { role: 'user', content: 'Explain how a TCP handshake works.' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'earlier', signature: foreign },
+            { type: 'text', text: 'SYN, SYN-ACK, ACK.' },
+          ],
+        },
+        { role: 'user', content: 'And how does it close? [sim:haiku=hedging]' },
+      ],
+    });
+    expect(response.model).toBe(SONNET);
+    const verifierCalls = h.sim.messagesFor(SONNET);
+    expect(verifierCalls).toHaveLength(2);
+    expect(verifierCalls[0].rawBody).toContain(foreign); // first as the client sent it
+    expect(verifierCalls[1].rawBody).not.toContain(foreign);
+    expect(verifierCalls[1].body?.thinking).toBeUndefined();
+    expect((await h.decisions(1))[0]).toMatchObject({ decision: 'escalated', status: 200 });
   });
 });

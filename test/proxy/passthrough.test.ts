@@ -129,6 +129,19 @@ describe('passthrough (no rule matches the model)', () => {
   });
 });
 
+describe('upstream 400s', () => {
+  it('relays a 400 unchanged (read once to rule out a signature problem)', async () => {
+    const err = await h.client.messages
+      .create({ ...ask, thinking: { type: 'adaptive' } } as never)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+    const bad = err as InstanceType<typeof Anthropic.BadRequestError>;
+    expect(bad.error).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('adaptive') } });
+    expect(bad.headers?.get('request-id')).toBe('req_sim_err_400');
+    expect(h.sim.messagesFor(HAIKU)).toHaveLength(1);
+  });
+});
+
 describe('keys', () => {
   it('answers 401 in Anthropic format when neither the client nor the proxy has a key', async () => {
     const res = await fetch(`${h.proxy.url}/v1/messages`, {
