@@ -23,6 +23,7 @@ export function createDesktopApi({ control, claudeCode, clipboard, loginItem }: 
       return url;
     },
     async setStartAtLogin(enabled) {
+      // The OS first: if it refuses, the setting stays as it was and the caller sees why.
       await loginItem.setEnabled(enabled);
       return control.updateSettings({ startAtLogin: enabled });
     },

@@ -28,7 +28,7 @@ import { createDesktopApi } from './desktop-api';
 import { bridgeHandlers, registerIpcHandlers } from './ipc/handlers';
 import { ProxyLifecycle } from './lifecycle/proxy-lifecycle';
 import { createSafeStorageSecretStore } from './storage/safe-storage-secrets';
-import { createLoginItem } from './system/login-item';
+import { createLoginItem, followStartAtLogin } from './system/login-item';
 import { TrayController } from './tray/tray-controller';
 import type { TrayAction, TrayMenuItem } from './tray/menu-model';
 import { APP_SCHEME, createAppProtocolHandler, isTrustedAppUrl } from './window/app-protocol';
@@ -147,8 +147,7 @@ async function startApp(): Promise<void> {
   // The file is the source of truth: pick up hand edits while the app runs.
   watchFile(claudeCode.settingsPath, { interval: 2000 }, () => void controller.refreshClaudeCode());
 
-  const settings = await ctx.control.getSettings();
-  if ((await loginItem.isEnabled()) !== settings.startAtLogin) await loginItem.setEnabled(settings.startAtLogin);
+  await followStartAtLogin(ctx.control, loginItem, (message) => notify('CascadeFlow', message));
 
   if (store.get(DESKTOP_KEYS.firstRunCompleted) !== true) {
     store.set(DESKTOP_KEYS.firstRunCompleted, true);

@@ -1,8 +1,10 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autostartEntry, autostartPath, createLoginItem, type LoginItemApp } from './login-item';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createProxyContext } from '../../proxy/state/context';
+import { createMemoryStore } from '../../proxy/state/stores';
+import { autostartEntry, autostartPath, createLoginItem, followStartAtLogin, type LoginItemApp } from './login-item';
 
 let home: string;
 beforeEach(async () => void (home = await mkdtemp(path.join(tmpdir(), 'cf-login-'))));
@@ -51,5 +53,34 @@ describe('start at login', () => {
     expect(autostartEntry(['/usr/bin/electron', '/home/u/my app', 'a"$b'])).toContain(
       'Exec=/usr/bin/electron "/home/u/my app" "a\\"\\$b"\n',
     );
+  });
+});
+
+describe('start at login follows the setting', () => {
+  it('applies the setting at start and on every change, from any UI', async () => {
+    const ctx = await createProxyContext({
+      env: {},
+      store: createMemoryStore({}),
+      dataDir: home,
+      logger: { info: () => undefined, warn: () => undefined },
+    });
+    await ctx.control.updateSettings({ startAtLogin: true });
+    const app = fakeApp();
+    const item = createLoginItem({ platform: 'darwin', app, homeDir: home, env: {}, command: ['/x'] });
+    const errors: string[] = [];
+    const stop = await followStartAtLogin(ctx.control, item, (m) => void errors.push(m));
+    expect(app.openAtLogin).toBe(true);
+
+    // e.g. the web dashboard turning it off over HTTP.
+    await ctx.control.updateSettings({ startAtLogin: false });
+    await vi.waitFor(() => expect(app.openAtLogin).toBe(false));
+
+    app.setLoginItemSettings = () => {
+      throw new Error('not allowed');
+    };
+    await ctx.control.updateSettings({ startAtLogin: true });
+    await vi.waitFor(() => expect(errors).toEqual(['Could not enable start at login: not allowed']));
+    stop();
+    await ctx.close();
   });
 });

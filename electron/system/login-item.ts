@@ -2,6 +2,7 @@
 // Electron has none, so the app writes an XDG autostart entry instead.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ControlApi, Unsubscribe } from '../../proxy/control/api';
 
 export interface LoginItem {
   isEnabled(): Promise<boolean>;
@@ -71,4 +72,30 @@ export function createLoginItem({ platform, app, homeDir, env, command }: LoginI
       await writeFile(file, autostartEntry(command));
     },
   };
+}
+
+/**
+ * Keeps the OS login item in line with the `startAtLogin` setting, whichever UI changed
+ * it (tray, app window, or the web dashboard over HTTP); applies it once at start.
+ */
+export async function followStartAtLogin(
+  control: Pick<ControlApi, 'getSettings' | 'subscribe'>,
+  loginItem: LoginItem,
+  onError: (message: string) => void,
+): Promise<Unsubscribe> {
+  let applied = await loginItem.isEnabled();
+  const apply = async (wanted: boolean) => {
+    if (wanted === applied) return;
+    try {
+      await loginItem.setEnabled(wanted);
+      applied = wanted;
+    } catch (error) {
+      onError(`Could not ${wanted ? 'enable' : 'disable'} start at login: ${(error as Error).message}`);
+    }
+  };
+  const unsubscribe = control.subscribe((event) => {
+    if (event.type === 'settings') void apply(event.settings.startAtLogin);
+  });
+  await apply((await control.getSettings()).startAtLogin);
+  return unsubscribe;
 }
