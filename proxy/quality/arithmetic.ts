@@ -2,8 +2,8 @@
 // recomputed, whatever the notation ("3 x $5", "12 times 4", "40% of 30", "1,350 / 3 ≈ 450").
 // A model that gets its own arithmetic wrong rarely gets the answer right.
 import type { QualitySignal } from '../types';
-import type { DraftContext, SignalCheck } from './context';
-import { decimals, NUMBER_SOURCE, numberValue } from './numbers';
+import { memo, type DraftContext, type SignalCheck } from './context';
+import { decimals, isDigit, numberEnd, numberValue } from './numbers';
 
 type Token =
   | { kind: 'num'; text: string; value: number; percent: boolean }
@@ -11,108 +11,145 @@ type Token =
   | { kind: '(' | ')' | 'var' | 'break' | 'word' }
   | { kind: 'eq'; loose: boolean };
 
-const TOKEN = new RegExp(
-  [
-    `(${NUMBER_SOURCE})([A-Za-z]\\w*)?`, // 1: number, 2: letters glued to it ("1.5x", "3rd")
-    String.raw`(\\times|\\cdot|\\div|[-+*/×÷·⋅−])`, // 3: operator symbol
-    String.raw`(multiplied by|divided by|times|plus|minus|equals|makes|is|of)\b`, // 4: operator or equality word
-    '(=|≈|~)', // 5: equals
-    String.raw`([()])`, // 6: parenthesis
-    String.raw`([A-Za-z]+(?:/[A-Za-z]+)*)`, // 7: word (unit or prose)
-    String.raw`(\S)`, // 8: anything else ends an expression
-  ].join('|'),
-  'g',
-);
-
 const OPS: Record<string, '+' | '-' | '*' | '/'> = {
-  '+': '+', plus: '+', '-': '-', '−': '-', minus: '-', '*': '*', '×': '*', '·': '*', '⋅': '*', '\\times': '*', '\\cdot': '*',
-  times: '*', 'multiplied by': '*', of: '*', '/': '/', '÷': '/', '\\div': '/', 'divided by': '/',
+  '+': '+', plus: '+', '-': '-', '−': '-', minus: '-', '*': '*', '×': '*', '·': '*', '⋅': '*', times: '*',
+  multiplied: '*', of: '*', x: '*', X: '*', '/': '/', '÷': '/', divided: '/', '\\times': '*', '\\cdot': '*', '\\div': '/',
 };
 
 /** Words a quantity may carry between a number and the next operator ("60 meters/sprint *"). */
 const MAX_UNIT_WORDS = 3;
 
+// Tokens without data are shared: tokenizing runs on every line that states a result.
+const WORD: Token = { kind: 'word' };
+const VAR: Token = { kind: 'var' };
+const BREAK: Token = { kind: 'break' };
+const OPEN: Token = { kind: '(' };
+const CLOSE: Token = { kind: ')' };
+const EQUALS: Token = { kind: 'eq', loose: false };
+const ABOUT: Token = { kind: 'eq', loose: true };
+const OP_TOKENS = new Map(Object.entries(OPS).map(([text, op]) => [text, { kind: 'op', op } as Token]));
+const MULTIPLY = OP_TOKENS.get('*') as Token;
+
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** A hand-written lexer: this runs on every line that states a result, so no regex match objects. */
 function tokenize(line: string): Token[] {
   const tokens: Token[] = [];
-  for (const m of line.matchAll(TOKEN)) {
+  let i = 0;
+  while (i < line.length) {
+    const c = line.charCodeAt(i);
+    if (c <= 32) {
+      i++;
+      continue;
+    }
     const prev = tokens[tokens.length - 1];
-    if (m[1] !== undefined) {
-      if (m[2] !== undefined) tokens.push({ kind: 'var' });
-      else tokens.push({ kind: 'num', text: m[1], value: numberValue(m[1]), percent: m[1].endsWith('%') });
-    } else if (m[3] !== undefined) {
-      tokens.push({ kind: 'op', op: OPS[m[3]] });
-    } else if (m[4] !== undefined) {
-      const word = m[4].toLowerCase();
+    const end = isDigit(c) || c === 46 || c === 36 || c === 8364 || c === 163 ? numberEnd(line, i) : -1;
+    if (end > 0) {
+      if (isLetter(line.charCodeAt(end))) {
+        // Letters glued to a number make it a variable or an ordinal: "1.5x", "3rd".
+        i = end;
+        while (i < line.length && (isLetter(line.charCodeAt(i)) || isDigit(line.charCodeAt(i)))) i++;
+        tokens.push(VAR);
+        continue;
+      }
+      const text = line.slice(i, end);
+      tokens.push({ kind: 'num', text, value: numberValue(text), percent: text.endsWith('%') });
+      i = end;
+    } else if (isLetter(c)) {
+      let j = i + 1;
+      while (j < line.length && (isLetter(line.charCodeAt(j)) || (line[j] === '/' && isLetter(line.charCodeAt(j + 1))))) j++;
+      // Only short words can be operators: skip building strings for the rest.
+      const word = j - i <= 10 ? line.slice(i, j) : '';
+      i = j;
       if (word === 'equals' || word === 'makes' || word === 'is') {
         // "12 times 3 is 36": an equality only right after a quantity.
-        tokens.push(prev?.kind === 'num' || prev?.kind === ')' ? { kind: 'eq', loose: false } : { kind: 'word' });
+        tokens.push(prev?.kind === 'num' || prev?.kind === ')' ? EQUALS : WORD);
+      } else if (word === 'multiplied' || word === 'divided') {
+        if (line.startsWith(' by', i)) i += 3;
+        tokens.push(OP_TOKENS.get(word) as Token);
+      } else if (word === 'of') {
+        // "of" multiplies only after a percentage: "40% of 30".
+        tokens.push(prev?.kind === 'num' && prev.percent ? MULTIPLY : WORD);
+      } else {
+        tokens.push(OP_TOKENS.get(word) ?? WORD);
       }
-      // "of" multiplies only after a percentage or fraction: "40% of 30", "1/2 of 12".
-      else if (word !== 'of' || (prev?.kind === 'num' && prev.percent)) tokens.push({ kind: 'op', op: OPS[word] });
-      else tokens.push({ kind: 'word' });
-    } else if (m[5] !== undefined) {
-      tokens.push({ kind: 'eq', loose: m[5] !== '=' });
-    } else if (m[6] !== undefined) {
-      tokens.push({ kind: m[6] as '(' | ')' });
-    } else if (m[7] !== undefined) {
-      // "x" between quantities is multiplication; elsewhere it is a variable.
-      tokens.push(m[7] === 'x' || m[7] === 'X' ? { kind: 'op', op: '*' } : { kind: 'word' });
+    } else if (c === 92 /* \ */) {
+      const command = /^\\(?:times|cdot|div)/.exec(line.slice(i, i + 6));
+      // \times is an operator; \( \) \[ \] and other commands delimit the maths.
+      tokens.push(command ? (OP_TOKENS.get(command[0]) as Token) : BREAK);
+      i += command ? command[0].length : 2;
     } else {
-      tokens.push({ kind: 'break' });
+      const ch = line[i];
+      i++;
+      if (ch === '=') tokens.push(EQUALS);
+      else if (ch === '≈' || ch === '~') tokens.push(ABOUT);
+      else if (ch === '(') tokens.push(OPEN);
+      else if (ch === ')') tokens.push(CLOSE);
+      else tokens.push(OP_TOKENS.get(ch) ?? BREAK);
     }
   }
   return tokens;
 }
 
+/** Recursive-descent state. Module-level functions, not closures: this runs per line per request. */
+interface Cursor {
+  tokens: Token[];
+  pos: number;
+  percentAsFraction: boolean;
+}
+
+function nextOp(c: Cursor, ops: string): string | null {
+  const t = c.tokens[c.pos];
+  return t?.kind === 'op' && ops.includes(t.op) ? t.op : null;
+}
+
+function parseSum(c: Cursor): number | null {
+  let value = parseProduct(c);
+  for (let op = nextOp(c, '+-'); value !== null && op; op = nextOp(c, '+-')) {
+    c.pos++;
+    const right = parseProduct(c);
+    value = right === null ? null : op === '+' ? value + right : value - right;
+  }
+  return value;
+}
+
+function parseProduct(c: Cursor): number | null {
+  let value = parseFactor(c);
+  for (let op = nextOp(c, '*/'); value !== null && op; op = nextOp(c, '*/')) {
+    c.pos++;
+    const right = parseFactor(c);
+    value = right === null ? null : op === '*' ? value * right : right === 0 ? null : value / right;
+  }
+  return value;
+}
+
+function parseFactor(c: Cursor): number | null {
+  const t = c.tokens[c.pos];
+  if (!t) return null;
+  if (t.kind === 'op' && t.op === '-') {
+    c.pos++;
+    const value = parseFactor(c);
+    return value === null ? null : -value;
+  }
+  if (t.kind === '(') {
+    c.pos++;
+    const value = parseSum(c);
+    if (c.tokens[c.pos]?.kind !== ')') return null;
+    c.pos++;
+    return value;
+  }
+  if (t.kind === 'num') {
+    c.pos++;
+    return c.percentAsFraction && t.percent ? t.value / 100 : t.value;
+  }
+  return null;
+}
+
 /** Value of an expression, with percent signs read as /100 or ignored; null if not arithmetic. */
 function evaluate(tokens: Token[], percentAsFraction: boolean): number | null {
-  let pos = 0;
-  const peek = () => tokens[pos];
-  const isOp = (ops: string) => {
-    const t = peek();
-    return t?.kind === 'op' && ops.includes(t.op);
-  };
-  function expression(): number | null {
-    let value = term();
-    while (value !== null && isOp('+-')) {
-      const op = (tokens[pos++] as { op: string }).op;
-      const right = term();
-      value = right === null ? null : op === '+' ? value + right : value - right;
-    }
-    return value;
-  }
-  function term(): number | null {
-    let value = factor();
-    while (value !== null && isOp('*/')) {
-      const op = (tokens[pos++] as { op: string }).op;
-      const right = factor();
-      value = right === null ? null : op === '*' ? value * right : right === 0 ? null : value / right;
-    }
-    return value;
-  }
-  function factor(): number | null {
-    const t = peek();
-    if (!t) return null;
-    if (t.kind === 'op' && t.op === '-') {
-      pos++;
-      const value = factor();
-      return value === null ? null : -value;
-    }
-    if (t.kind === '(') {
-      pos++;
-      const value = expression();
-      if (peek()?.kind !== ')') return null;
-      pos++;
-      return value;
-    }
-    if (t.kind === 'num') {
-      pos++;
-      return percentAsFraction && t.percent ? t.value / 100 : t.value;
-    }
-    return null;
-  }
-  const value = expression();
-  return value !== null && pos === tokens.length && Number.isFinite(value) ? value : null;
+  const cursor: Cursor = { tokens, pos: 0, percentAsFraction };
+  const value = parseSum(cursor);
+  return value !== null && cursor.pos === tokens.length && Number.isFinite(value) ? value : null;
 }
 
 interface Side {
@@ -121,11 +158,17 @@ interface Side {
   single: (Token & { kind: 'num' }) | null;
 }
 
+/** The side's value, and its value with percent signs ignored when that differs. */
+function readings(side: Side): number[] {
+  const asFraction = evaluate(side.tokens, true);
+  if (!side.tokens.some((t) => t.kind === 'num' && t.percent)) return asFraction === null ? [] : [asFraction];
+  const raw = evaluate(side.tokens, false);
+  return [asFraction, raw].filter((v): v is number => v !== null);
+}
+
 function agrees(left: Side, right: Side, loose: boolean): boolean | null {
-  const candidates = (side: Side) =>
-    [evaluate(side.tokens, true), evaluate(side.tokens, false)].filter((v): v is number => v !== null);
-  const lefts = candidates(left);
-  const rights = candidates(right);
+  const lefts = readings(left);
+  const rights = readings(right);
   if (lefts.length === 0 || rights.length === 0) return null;
   const stated = right.single ?? left.single;
   for (const a of lefts) {
@@ -147,7 +190,8 @@ function agrees(left: Side, right: Side, loose: boolean): boolean | null {
 
 /** One stated equality between two sides, at least one of them computed. */
 export interface Equation {
-  text: string;
+  left: Token[];
+  right: Token[];
   correct: boolean;
   /** What the computed side really is. */
   actual: number | null;
@@ -157,56 +201,66 @@ export interface Equation {
   result: number | null;
 }
 
-function checkLine(line: string, found: Equation[]): void {
-  const tokens = tokenize(line.replace(LIST_MARKER, ''));
-  let sides: Side[] = [];
-  let current: Token[] = [];
-  let looseChain = false;
-  let unitWords = 0;
-  const finish = () => {
-    if (sides.length > 0) {
-      sides.push(side(current));
-      for (let i = 1; i < sides.length; i++) {
-        const [a, b] = [sides[i - 1], sides[i]];
-        if (a.single && b.single) continue; // "1 foot = 12 inches"
-        const correct = agrees(a, b, looseChain);
-        if (correct === null) continue;
-        const computed = a.single ? b : a;
-        const stated = a.single ?? b.single;
-        found.push({
-          text: `${show(a.tokens)} = ${show(b.tokens)}`,
-          correct,
-          actual: evaluate(computed.tokens, true),
-          operands: computed.tokens.flatMap((t) => (t.kind === 'num' ? [t.value] : [])),
-          result: stated ? stated.value : null,
-        });
-      }
+/** The equality chain being read on a line: "a = b = c". */
+interface Chain {
+  sides: Side[];
+  current: Token[];
+  loose: boolean;
+}
+
+function closeChain(chain: Chain, found: Equation[]): void {
+  const { sides } = chain;
+  if (sides.length > 0) {
+    sides.push(side(chain.current));
+    for (let i = 1; i < sides.length; i++) {
+      const a = sides[i - 1];
+      const b = sides[i];
+      if (a.single && b.single) continue; // "1 foot = 12 inches"
+      const correct = agrees(a, b, chain.loose);
+      if (correct === null) continue;
+      const computed = a.single ? b : a;
+      const stated = a.single ?? b.single;
+      found.push({
+        left: a.tokens,
+        right: b.tokens,
+        correct,
+        actual: evaluate(computed.tokens, true),
+        operands: computed.tokens.flatMap((t) => (t.kind === 'num' ? [t.value] : [])),
+        result: stated ? stated.value : null,
+      });
     }
-    sides = [];
-    current = [];
-    looseChain = false;
-  };
-  for (const token of tokens) {
+  }
+  chain.sides = [];
+  chain.current = [];
+  chain.loose = false;
+}
+
+function checkLine(line: string, found: Equation[]): void {
+  const chain: Chain = { sides: [], current: [], loose: false };
+  let unitWords = 0;
+  for (const token of tokenize(line.replace(LIST_MARKER, ''))) {
     if (token.kind === 'word') {
-      const prev = current[current.length - 1];
-      if (prev && (prev.kind === 'num' || prev.kind === ')') && unitWords < MAX_UNIT_WORDS) {
-        unitWords++;
-        continue;
-      }
-      finish();
+      const prev = chain.current[chain.current.length - 1];
+      if (prev && (prev.kind === 'num' || prev.kind === ')') && unitWords < MAX_UNIT_WORDS) unitWords++;
+      else closeChain(chain, found);
       continue;
     }
     unitWords = 0;
-    if (token.kind === 'break') finish();
+    if (token.kind === 'break') closeChain(chain, found);
     else if (token.kind === 'eq') {
-      sides.push(side(current));
-      current = [];
-      looseChain ||= token.loose;
+      chain.sides.push(side(chain.current));
+      chain.current = [];
+      chain.loose ||= token.loose;
     } else {
-      current.push(token);
+      const last = chain.current[chain.current.length - 1];
+      // Two quantities in a row ("3 apples 4 + 4 = 8"): the expression starts at the second.
+      if (token.kind === 'num' && (last?.kind === 'num' || last?.kind === ')')) {
+        closeChain(chain, found);
+      }
+      chain.current.push(token);
     }
   }
-  finish();
+  closeChain(chain, found);
 }
 
 /** Markdown list markers, not minus signs or numbers: "- 5 - 3 = 2", "2. 5 * 3 = 15". */
@@ -224,28 +278,30 @@ function show(tokens: Token[]): string {
     .replace(/ \)/g, ')');
 }
 
+/** A line worth tokenizing states a result and operates on numbers. */
+const STATES_RESULT = /[=≈~]|\b(?:equals|makes|is)\b/;
+const OPERATES = /\d\S*\s*(?:[-+*/×÷·⋅−x]|\\times|\\cdot|\\div|[a-z/]+\s+(?:[a-z/]+\s+)?[-+*/×÷·⋅−x]|times|plus|minus|divided|multiplied|of)/;
+
 /** Fenced code is program text, not stated arithmetic. */
 function proseLines(text: string): string[] {
   const lines: string[] = [];
   let inCode = false;
   for (const line of text.split('\n')) {
     if (/^\s*(?:```|~~~)/.test(line)) inCode = !inCode;
-    else if (!inCode && /\d/.test(line) && /[=≈~]|\b(?:equals|makes|is)\b/.test(line)) lines.push(line);
+    else if (!inCode && STATES_RESULT.test(line) && OPERATES.test(line)) lines.push(line);
   }
   return lines;
 }
 
-const parsed = new WeakMap<DraftContext, Equation[]>();
-
 /** Every checkable equation the draft states, parsed once per check. */
 export function equationsOf(ctx: DraftContext): Equation[] {
-  let found = parsed.get(ctx);
-  if (!found) {
-    found = [];
-    for (const line of proseLines(ctx.text)) checkLine(line, found);
-    parsed.set(ctx, found);
-  }
-  return found;
+  return memo(ctx, 'equations', ({ text, partial }) => {
+    const found: Equation[] = [];
+    // While streaming, the last line may stop mid-number ("15 + 25 = 4…").
+    const complete = partial ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
+    for (const line of proseLines(complete)) checkLine(line, found);
+    return found;
+  });
 }
 
 export const arithmetic: SignalCheck = (ctx) => {
@@ -258,7 +314,7 @@ export const arithmetic: SignalCheck = (ctx) => {
     penalty: 1 - 0.45 ** wrong.length,
     reason:
       `${wrong.length} of ${equations.length} stated calculation${equations.length === 1 ? '' : 's'} wrong: ` +
-      `${first.text}${first.actual !== null ? ` (is ${+first.actual.toFixed(4)})` : ''}`,
+      `${show(first.left)} = ${show(first.right)}${first.actual !== null ? ` (is ${+first.actual.toFixed(4)})` : ''}`,
   };
   return [signal];
 };

@@ -13,6 +13,16 @@ export interface DraftContext {
   text: string;
   /** The text of the last user turn (tool results excluded). */
   question: string;
+  /** Values several signal families derive from the same text, computed once per check. */
+  cache: Map<string, unknown>;
+}
+
+/** A value derived once per check and shared between signal families. */
+export function memo<T>(ctx: DraftContext, key: string, compute: (ctx: DraftContext) => T): T {
+  if (ctx.cache.has(key)) return ctx.cache.get(key) as T;
+  const value = compute(ctx);
+  ctx.cache.set(key, value);
+  return value;
 }
 
 /** One family of signals: a pure function of the context. */
@@ -52,5 +62,6 @@ export function buildContext(
     completeBlocks: partial ? (completeBlocks ?? Math.max(0, content.length - 1)) : content.length,
     text: blockText(content),
     question: lastQuestion(Array.isArray(request.messages) ? request.messages : []),
+    cache: new Map(),
   };
 }

@@ -4,7 +4,7 @@
 import type { QualitySignal } from '../types';
 import { equationsOf } from './arithmetic';
 import type { DraftContext, SignalCheck } from './context';
-import { asksForNumber, NUMBER_SOURCE, numberValue, quantities } from './numbers';
+import { NUMBER_SOURCE, numberValue, numericQuestion } from './numbers';
 
 const NUMBER = new RegExp(NUMBER_SOURCE, 'g');
 const OVERLONG_CHARS = 700;
@@ -36,7 +36,8 @@ function finalNumber(ctx: DraftContext): { text: string; value: number } | null 
 }
 
 export const finalAnswer: SignalCheck = (ctx) => {
-  if (ctx.partial || !ctx.text || !asksForNumber(ctx.question)) return [];
+  const givenQuantities = numericQuestion(ctx);
+  if (ctx.partial || !ctx.text || !givenQuantities) return [];
   if (ctx.draft.content.some((b) => b.type === 'tool_use')) return [];
   const final = finalNumber(ctx);
   if (!final) return [{ name: 'no_final_number', penalty: 0.35, reason: 'the question asks for a number but the answer does not end on one' }];
@@ -52,7 +53,7 @@ export const finalAnswer: SignalCheck = (ctx) => {
     signals.push({ name: 'inexact_answer', penalty: 0.25, reason: `the final answer ${final.text} is not a whole number` });
   }
   const equations = equationsOf(ctx);
-  const given = quantities(ctx.question).length;
+  const given = givenQuantities.length;
   if (equations.length === 0) {
     signals.push({ name: 'unchecked_work', penalty: given >= 3 ? 0.35 : 0.15, reason: 'states no calculation that can be checked' });
   } else if (equations.length === 1 && given >= 3) {

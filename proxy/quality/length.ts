@@ -9,8 +9,14 @@ const ELABORATE =
 const BRIEF = /\b(?:one word|single word|yes or no|true or false|only (?:the|a) (?:number|answer|name)|just (?:the|a) (?:number|answer|name)|briefly|in one sentence)\b/i;
 
 function wordCount(text: string): number {
-  const words = text.match(/\S+/g);
-  return words ? words.length : 0;
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = text.charCodeAt(i) <= 32;
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words;
 }
 
 export const length: SignalCheck = (ctx) => {

@@ -1,5 +1,6 @@
 // Reading numbers the way answers write them: thousands separators, currency, percent,
 // and small number words, shared by the arithmetic and final-answer checks.
+import { memo, type DraftContext } from './context';
 
 /** A number with optional currency sign, thousands separators, decimals and percent sign. */
 export const NUMBER_SOURCE = String.raw`[$€£]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?|[$€£]?\.\d+%?`;
@@ -16,16 +17,55 @@ export function numberValue(token: string): number {
   return Number(token.replace(/[$€£,%]/g, ''));
 }
 
-const NUMBER_OR_WORD = new RegExp(`${NUMBER_SOURCE}|\\b(?:${Object.keys(NUMBER_WORDS).join('|')})\\b`, 'gi');
+export const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** End of the number starting at `i` ("$1,350.50%"), or -1 when none starts there. */
+export function numberEnd(line: string, i: number): number {
+  let j = i;
+  const first = line.charCodeAt(j);
+  if (first === 36 || first === 8364 || first === 163) j++; // $ € £
+  const digitsFrom = j;
+  while (j < line.length) {
+    const c = line.charCodeAt(j);
+    // A comma is a thousands separator only before exactly three digits: "1,350" but not "3,4".
+    if (c === 44 && isDigit(line.charCodeAt(j + 1)) && isDigit(line.charCodeAt(j + 2)) && isDigit(line.charCodeAt(j + 3)) && !isDigit(line.charCodeAt(j + 4)) && j > digitsFrom) j += 4;
+    else if (isDigit(c)) j++;
+    else break;
+  }
+  if (line[j] === '.' && isDigit(line.charCodeAt(j + 1))) {
+    j++;
+    while (isDigit(line.charCodeAt(j))) j++;
+  }
+  if (j === digitsFrom || (j === digitsFrom + 1 && line[digitsFrom] === '.')) return -1;
+  if (line[j] === '%') j++;
+  return j;
+}
+
+/** Every number written in digits, by a scan without regex match objects (answers are long). */
+export function writtenNumbers(text: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isDigit(c) && c !== 36 && c !== 8364 && c !== 163 && c !== 46) continue;
+    if (i > 0 && isDigit(text.charCodeAt(i - 1))) continue;
+    const end = numberEnd(text, i);
+    if (end < 0) continue;
+    out.push(numberValue(text.slice(i, end)));
+    i = end - 1;
+  }
+  return out;
+}
+
+const NUMBER_WORD = new RegExp(`\\b(?:${Object.keys(NUMBER_WORDS).join('|')})\\b`, 'gi');
+
+/** Quantities written as words: "two inches", "twice", "a dozen". */
+export function wordNumbers(text: string): number[] {
+  return Array.from(text.matchAll(NUMBER_WORD), (m) => NUMBER_WORDS[m[0].toLowerCase()]);
+}
 
 /** Every quantity mentioned, digits and number words alike. */
 export function quantities(text: string): number[] {
-  const out: number[] = [];
-  for (const match of text.matchAll(NUMBER_OR_WORD)) {
-    const word = NUMBER_WORDS[match[0].toLowerCase()];
-    out.push(word ?? numberValue(match[0]));
-  }
-  return out;
+  return [...writtenNumbers(text), ...wordNumbers(text)];
 }
 
 /** Decimal places written, e.g. 2 for "13.33". */
@@ -41,7 +81,10 @@ const ASKS_QUANTITY =
 /** A closing "what…?" / "how…?" question, e.g. "What's the total amount of money he will spend?" */
 const CLOSING_QUESTION = /(?:^|[.!?,]\s+)(?:what|how)\b(?! (?:do|does|can|could|should|would|is it|are)\b)[^.!?]*\?\s*$/i;
 
-export function asksForNumber(question: string): boolean {
-  if (quantities(question).length < 2) return false;
-  return ASKS_QUANTITY.test(question) || CLOSING_QUESTION.test(question);
+/** The quantities a question gives when it asks for a number; null for any other question. */
+export function numericQuestion(ctx: DraftContext): number[] | null {
+  return memo(ctx, 'numericQuestion', ({ question }) => {
+    const given = quantities(question);
+    return given.length >= 2 && (ASKS_QUANTITY.test(question) || CLOSING_QUESTION.test(question)) ? given : null;
+  });
 }

@@ -2,7 +2,7 @@
 // key terms; a worked numeric answer should use the quantities the question gives.
 import type { QualitySignal } from '../types';
 import type { SignalCheck } from './context';
-import { asksForNumber, quantities } from './numbers';
+import { numericQuestion, wordNumbers, writtenNumbers } from './numbers';
 
 const STOPWORDS = new Set(
   ('about above after again against also among because been before being below between both could does doing during each ' +
@@ -13,7 +13,7 @@ const STOPWORDS = new Set(
     .split(' '),
 );
 
-/** Content words, crudely stemmed to 5 letters so "configure" meets "configuration". */
+/** Content words of the question, crudely stemmed to 5 letters so "configure" meets "configuration". */
 function keyTerms(text: string): Set<string> {
   const terms = new Set<string>();
   for (const word of text.toLowerCase().match(/[a-z][a-z0-9_]{3,}/g) ?? []) {
@@ -23,12 +23,13 @@ function keyTerms(text: string): Set<string> {
 }
 
 function offTopic(question: string, answer: string): QualitySignal | null {
+  if (answer.length < 120) return null; // too short to judge; the length check covers it
   const asked = keyTerms(question);
   if (asked.size < 3) return null;
-  const answered = keyTerms(answer);
-  if (answered.size < 8) return null; // too short to judge; the length check covers it
+  // Substring search per question term: linear in the answer, no per-word strings.
+  const lower = answer.toLowerCase();
   let shared = 0;
-  for (const term of asked) if (answered.has(term)) shared++;
+  for (const term of asked) if (lower.includes(term)) shared++;
   const overlap = shared / asked.size;
   if (overlap >= 0.1) return null;
   return {
@@ -40,13 +41,22 @@ function offTopic(question: string, answer: string): QualitySignal | null {
 
 const key = (x: number) => Math.round(x * 1e6) / 1e6;
 
+/** A percentage may be used as a fraction (25% → 0.25) and a fraction as a percentage. */
+function notIn(given: Set<number>, used: Set<number>): number[] {
+  return [...given].filter((q) => !used.has(q) && !used.has(key(q / 100)) && !used.has(key(q * 100)));
+}
+
 /** Quantities given in a numeric question that the worked answer never mentions. */
-function unusedQuantities(question: string, answer: string): QualitySignal | null {
-  const given = new Set(quantities(question).map(key));
+function unusedQuantities(questionQuantities: number[], answer: string): QualitySignal | null {
+  const given = new Set(questionQuantities.map(key));
   if (given.size < 2) return null;
-  const used = new Set(quantities(answer).map(key));
-  // A percentage may be used as a fraction (25% → 0.25) and a fraction as a percentage.
-  const missing = [...given].filter((q) => !used.has(q) && !used.has(key(q / 100)) && !used.has(key(q * 100)));
+  const used = new Set(writtenNumbers(answer).map(key));
+  let missing = notIn(given, used);
+  // Number words ("twice", "two inches") are looked for only when digits leave a gap.
+  if (missing.length > 0) {
+    for (const n of wordNumbers(answer)) used.add(key(n));
+    missing = notIn(given, used);
+  }
   if (missing.length === 0) return null;
   const share = missing.length / given.size;
   return {
@@ -61,8 +71,9 @@ export const relevance: SignalCheck = (ctx) => {
   const signals: QualitySignal[] = [];
   const drift = offTopic(ctx.question, ctx.text);
   if (drift) signals.push(drift);
-  if (asksForNumber(ctx.question)) {
-    const unused = unusedQuantities(ctx.question, ctx.text);
+  const given = numericQuestion(ctx);
+  if (given) {
+    const unused = unusedQuantities(given, ctx.text);
     if (unused) signals.push(unused);
   }
   return signals;

@@ -5,17 +5,52 @@ import type { SignalCheck } from './context';
 const NGRAM = 6;
 const MIN_WORDS = 40;
 
+/** Hashes of the prose's words, lower-cased: letters, digits and apostrophes make a word. */
+function wordHashes(text: string): number[] {
+  const hashes: number[] = [];
+  let hash = 0;
+  let inWord = false;
+  let inCode = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    // Fenced code may repeat legitimately (similar lines, boilerplate): skip it.
+    if (c === 96 && text.startsWith('```', i) && (i === 0 || text[i - 1] === '\n')) {
+      inCode = !inCode;
+      i += 2;
+      continue;
+    }
+    if (inCode) continue;
+    const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 39 || c > 127;
+    if (word) {
+      if (c >= 65 && c <= 90) c += 32;
+      hash = inWord ? Math.imul(hash ^ c, 0x01000193) : Math.imul(0x811c9dc5 ^ c, 0x01000193);
+      inWord = true;
+    } else if (inWord) {
+      hashes.push(hash >>> 0);
+      inWord = false;
+    }
+  }
+  if (inWord) hashes.push(hash >>> 0);
+  return hashes;
+}
+
 export const repetition: SignalCheck = (ctx) => {
   if (ctx.partial && ctx.text.length < 2000) return [];
-  const prose = ctx.text.replace(/(^|\n)(```|~~~)[^\n]*\n[\s\S]*?(\n\2|$)/g, '$1'); // code may repeat legitimately
-  const words = prose.toLowerCase().match(/[\p{L}\p{N}']+/gu);
-  if (!words || words.length < MIN_WORDS) return [];
-  const seen = new Set<string>();
+  const words = wordHashes(ctx.text);
+  if (words.length < MIN_WORDS) return [];
+  // Each n-gram as a hash of its word hashes, in an open-addressing table of int32s:
+  // no string and no boxed number per position, linear in length.
+  const size = 1 << Math.ceil(Math.log2(words.length * 2));
+  const table = new Int32Array(size);
   let repeated = 0;
   for (let i = 0; i + NGRAM <= words.length; i++) {
-    const gram = words.slice(i, i + NGRAM).join(' ');
-    if (seen.has(gram)) repeated++;
-    else seen.add(gram);
+    let gram = 0x811c9dc5;
+    for (let k = i; k < i + NGRAM; k++) gram = Math.imul(gram ^ words[k], 0x01000193);
+    gram |= 1; // 0 marks an empty slot
+    let slot = gram & (size - 1);
+    while (table[slot] !== 0 && table[slot] !== gram) slot = (slot + 1) & (size - 1);
+    if (table[slot] === gram) repeated++;
+    else table[slot] = gram;
   }
   const share = repeated / (words.length - NGRAM + 1);
   if (share < 0.2) return [];

@@ -1,0 +1,63 @@
+// npm run bench: how long checkQuality takes per answer, on the replay dataset's real
+// answers and on synthetic ones of growing size (the cost must grow linearly).
+// Target: <= 50 µs for a typical 1–2 KB answer.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { checkQuality } from '../proxy/quality';
+import { draftMessage, requestFor } from '../proxy/quality/messages';
+import type { AssistantMessage, MessagesRequest, TextBlock } from '../proxy/types';
+
+const DATASET = process.argv[2] ?? fileURLToPath(new URL('../../shared/eval/gsm8k-mixtral-gpt4.jsonl', import.meta.url));
+
+type Case = { request: MessagesRequest; draft: AssistantMessage };
+
+/** Mean µs per check over enough repetitions to last about half a second. */
+function measure(cases: Case[]): number {
+  for (const c of cases.slice(0, 200)) checkQuality(c.request, c.draft); // warm up the JIT
+  let runs = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0n;
+  while (elapsed < 500_000_000n) {
+    for (const c of cases) checkQuality(c.request, c.draft);
+    runs += cases.length;
+    elapsed = process.hrtime.bigint() - start;
+  }
+  return Number(elapsed) / 1000 / runs;
+}
+
+function loadCases(): Case[] {
+  const rows = readFileSync(DATASET, 'utf8').split('\n').filter((l) => l.trim());
+  return rows.flatMap((line) => {
+    const row = JSON.parse(line) as { messages: MessagesRequest['messages']; draft: { text: string }; verifier: { text: string } };
+    // Both answers of each row: short drafts and the verifier's longer ones.
+    return [row.draft.text, row.verifier.text].map((text) => ({ request: requestFor(row.messages), draft: draftMessage(text) }));
+  });
+}
+
+/** A mixed answer of about `bytes` characters: prose, stated arithmetic, a JSON and a JS block. */
+function synthetic(bytes: number): Case {
+  const unit =
+    'First, the farmer sells 12 crates at $4.50 each, so he earns 12 x $4.50 = $54. Then he buys 3 bags of feed for ' +
+    '$7 each: 3 * 7 = 21. That leaves 54 - 21 = 33 dollars, which is what he keeps this week.\n\n' +
+    '```json\n{"crates": 12, "price": 4.5, "feed": [7, 7, 7]}\n```\n\n' +
+    '```js\nconst total = crates.reduce((sum, c) => sum + c.price, 0);\n```\n\n';
+  const text = unit.repeat(Math.max(1, Math.round(bytes / unit.length))) + 'So the answer is 33.';
+  return {
+    request: requestFor('A farmer sells 12 crates at $4.50 each and buys 3 bags of feed for $7 each. How much does he keep?'),
+    draft: draftMessage(text),
+  };
+}
+
+const real = loadCases();
+const sizes = real.map((c) => (c.draft.content[0] as TextBlock).text.length);
+const typical = real.filter((_, i) => sizes[i] >= 1000 && sizes[i] <= 2000);
+const fmt = (n: number) => n.toFixed(1).padStart(8);
+console.log(`checkQuality speed (Node ${process.version})`);
+console.log(`${'answers'.padEnd(36)}${'count'.padStart(7)}${'avg KB'.padStart(8)}  µs/answer`);
+const line = (name: string, cases: Case[]) => {
+  const kb = cases.reduce((s, c) => s + (c.draft.content[0] as TextBlock).text.length, 0) / cases.length / 1024;
+  console.log(`${name.padEnd(36)}${String(cases.length).padStart(7)}${kb.toFixed(2).padStart(8)}${fmt(measure(cases))}`);
+};
+line('dataset answers (all)', real);
+line('dataset answers of 1–2 KB (typical)', typical);
+for (const kb of [1, 2, 8, 32, 128]) line(`synthetic ${kb} KB`, [synthetic(kb * 1024)]);
