@@ -349,6 +349,8 @@ async function streamAnswer(
   for (let i = 0; i < events.length; i++) {
     if (res.destroyed) return;
     if (i === breakAt) {
+      // Let the events so far reach the client first: the break is midway, not before the start.
+      await new Promise<void>((resolve) => res.write('', () => resolve()));
       record.broken = true;
       res.socket?.destroy();
       return;

@@ -129,6 +129,18 @@ describe('passthrough (no rule matches the model)', () => {
   });
 });
 
+describe('upstream failures mid-stream', () => {
+  it('ends a broken passthrough stream with an Anthropic error event', async () => {
+    h.sim.script(HAIKU, { kind: 'break' });
+    const err = await h.client.messages.stream(ask).finalMessage().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    expect(String((err as Error).message)).toContain('api_error');
+    const [record] = await h.decisions(1);
+    expect(record).toMatchObject({ decision: 'passthrough', status: 200 });
+    expect(record.error).toContain('stream');
+  });
+});
+
 describe('upstream 400s', () => {
   it('relays a 400 unchanged (read once to rule out a signature problem)', async () => {
     const err = await h.client.messages
