@@ -192,6 +192,8 @@ if (!app.requestSingleInstanceLock()) {
   // Windows shows notifications only for an app with a user model id (the installer's appId).
   if (process.platform === 'win32') app.setAppUserModelId('dev.cascadeflow.tray');
   app.on('second-instance', () => showDashboard?.());
+  // Ctrl+C on `npm start` or a service manager's stop: quit properly so state is flushed.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => undefined);
   app

@@ -13,6 +13,7 @@ import { freePort, occupyPort } from './ports';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventsChannel, invokeChannels } from '../../electron/ipc/contract';
 import { buildElectron } from '../../electron/tools/build';
+import { STORE_KEYS } from '../../proxy/state/layout';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP_URL = 'app://dashboard/index.html';
@@ -228,7 +229,21 @@ describe('main process (bundled, on a fake Electron runtime)', () => {
     await main.send({ cmd: 'secondInstance' });
     const shown = await main.until((s) => s.windows.length === 1 && s.windows[0].visible, 'the window');
     expect(shown.windows[0].url).toBe(APP_URL);
-    expect(await main.quit()).toBe(0);
+
+    // A request (its upstream is unreachable) is recorded; batched writes are flushed when
+    // SIGTERM quits through the same path as the tray's Quit.
+    const response = await fetch(`http://127.0.0.1:${port}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBeGreaterThanOrEqual(500);
+    const before = await main.invoke<Array<{ id: string }>>(invokeChannels.getDecisions);
+    expect(before).toHaveLength(1);
+    main.child.kill('SIGTERM');
+    expect(await main.exited).toBe(0);
+    const stored = JSON.parse(await readFile(path.join(dataDir, 'config.json'), 'utf8'));
+    expect(stored[STORE_KEYS.decisions].map((d: { id: string }) => d.id)).toContain(before[0].id);
   });
 
   it('shows the error when the port is taken, and moves Claude Code along with a port change', async () => {
