@@ -160,7 +160,6 @@ async function startApp(): Promise<void> {
     // Read by the Playwright end-to-end test through electronApp.evaluate().
     (globalThis as { __cascadeflow?: unknown }).__cascadeflow = {
       trayMenu: (): TrayMenuItem[] => controller.menu(),
-      runTrayAction: (action: TrayAction) => controller.run(action),
       openDashboard: () => window.show(trayOf()),
     };
   }
