@@ -1,7 +1,8 @@
 // The upstream HTTP client: undici's `request` (raw bytes, no automatic decompression,
-// abortable through an AbortSignal) over one keep-alive agent per process.
+// abortable through an AbortSignal) over one keep-alive agent per process, which honours
+// HTTPS_PROXY / HTTP_PROXY / NO_PROXY for users behind a corporate proxy.
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, request } from 'undici';
+import { EnvHttpProxyAgent, request } from 'undici';
 
 export interface UpstreamRequest {
   /** e.g. https://api.anthropic.com (may carry a path prefix). */
@@ -27,7 +28,7 @@ export interface UpstreamResponse {
 /** Long generations stream slowly; these only bound a dead connection. */
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
-const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+const agent = new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 64 });
 
 export function upstreamUrl(baseUrl: string, pathAndQuery: string): string {
   return baseUrl.replace(/\/+$/, '') + pathAndQuery;

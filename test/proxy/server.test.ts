@@ -2,7 +2,8 @@
 // `npm run serve` CLI as a real child process.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,5 +115,46 @@ describe('npm run serve (proxy/cli.ts)', () => {
     const run = await runCli({ PORT: String(port), CASCADEFLOW_UPSTREAM_URL: `http://localhost:${port}`, CASCADEFLOW_DATA_DIR: dataDir }, null);
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reaches the upstream through HTTPS_PROXY / HTTP_PROXY when set', async () => {
+    // A minimal CONNECT proxy that notes where it tunnels to.
+    const tunnels: string[] = [];
+    const corporate = createHttpServer();
+    corporate.on('connect', (req, socket, head) => {
+      tunnels.push(String(req.url));
+      const [host, port] = String(req.url).split(':');
+      const target = connect(Number(port), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        target.write(head);
+        target.pipe(socket);
+        socket.pipe(target);
+      });
+      target.on('error', () => socket.destroy());
+      socket.on('error', () => target.destroy());
+    });
+    await new Promise<void>((resolve) => corporate.listen(0, '127.0.0.1', resolve));
+    const proxyPort = (corporate.address() as { port: number }).port;
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/cli.ts'], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        CASCADEFLOW_UPSTREAM_URL: h.sim.url,
+        CASCADEFLOW_DATA_DIR: dataDir,
+        HTTP_PROXY: `http://127.0.0.1:${proxyPort}`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => String(d).includes('ANTHROPIC_BASE_URL') && resolve()));
+      const res = await fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { 'x-api-key': 'k' } });
+      expect(res.status).toBe(200);
+      expect(tunnels).toEqual([new URL(h.sim.url).host]);
+    } finally {
+      child.kill('SIGTERM');
+      corporate.closeAllConnections();
+      await new Promise((resolve) => corporate.close(resolve));
+    }
   });
 });
