@@ -2,7 +2,7 @@
 // what it would reject) or a verifier whose history holds thinking blocks another model
 // signed. Everything not named here is forwarded as the client sent it.
 import type { ContentBlock, JsonObject, MessagesRequest } from '../types';
-import { acceptsBeta, capabilitiesOf, type ModelCapabilities } from './capabilities';
+import { acceptsBeta, capabilitiesOf, TOOL_SEARCH_BETA, type ModelCapabilities } from './capabilities';
 import { SignatureRegistry } from './signatures';
 
 export interface DraftRequest {
@@ -32,6 +32,10 @@ export function buildDraftRequest(
   const strippedThinking = stripForeignThinking(body, draftModel, signatures);
   adaptThinking(body, caps, effort, strippedThinking);
   if (!caps.contextManagement) delete body.context_management;
+  // Without tool search, deferred tools are invisible to the model anyway: leave them out.
+  if (!acceptsBeta(caps, TOOL_SEARCH_BETA) && body.tools?.some((t) => t.defer_loading)) {
+    body.tools = body.tools.filter((t) => !t.defer_loading);
+  }
 
   const beta = betaHeader
     ?.split(',')

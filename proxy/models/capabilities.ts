@@ -27,6 +27,7 @@ export interface ModelCapabilities {
  * streaming, prompt caching, …) are model-independent and always forwarded.
  */
 export const RESTRICTED_BETAS = [
+  'advanced-tool-use-2025-11-20',
   'context-1m-2025-08-07',
   'effort-2025-11-24',
   'interleaved-thinking-2025-05-14',
@@ -35,7 +36,12 @@ export const RESTRICTED_BETAS = [
   'output-128k-2025-02-19',
 ] as const;
 
+/** Tool search: tools with `defer_loading`, found through `tool_reference` blocks. */
+export const TOOL_SEARCH_BETA = 'advanced-tool-use-2025-11-20';
+
 const CLAUDE_4_BETAS = ['interleaved-thinking-2025-05-14', 'context-management-2025-06-27'];
+/** Haiku 4.5, Sonnet 4.5 and Opus 4.5 onwards. */
+const CLAUDE_45_BETAS = [...CLAUDE_4_BETAS, TOOL_SEARCH_BETA];
 
 interface FamilyEntry extends ModelCapabilities {
   /** Model id prefixes (dated ids and aliases both start with one of these). */
@@ -70,12 +76,12 @@ function family(name: string, prefixes: string[], traits: Traits, betas: string[
 /** Most specific prefixes first: lookup takes the first entry whose prefix matches. */
 const FAMILIES: readonly FamilyEntry[] = [
   // Opus 4.7 only takes adaptive thinking; a budget is a 400.
-  family('opus-4.7', ['claude-opus-4-7'], { ...CLAUDE_4, extendedThinking: false, adaptiveThinking: true, effort: true, contextWindow: 1_000_000, maxOutputTokens: 128_000 }, [...CLAUDE_4_BETAS, 'effort-2025-11-24']),
-  family('opus-4.6', ['claude-opus-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effort: true, maxOutputTokens: 128_000 }, [...CLAUDE_4_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),
-  family('sonnet-4.6', ['claude-sonnet-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effort: true }, [...CLAUDE_4_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),
-  family('opus-4.5', ['claude-opus-4-5'], { ...CLAUDE_4, effort: true }, [...CLAUDE_4_BETAS, 'effort-2025-11-24']),
-  family('sonnet-4.5', ['claude-sonnet-4-5'], CLAUDE_4, [...CLAUDE_4_BETAS, 'context-1m-2025-08-07']),
-  family('haiku-4.5', ['claude-haiku-4-5'], CLAUDE_4, CLAUDE_4_BETAS),
+  family('opus-4.7', ['claude-opus-4-7'], { ...CLAUDE_4, extendedThinking: false, adaptiveThinking: true, effort: true, contextWindow: 1_000_000, maxOutputTokens: 128_000 }, [...CLAUDE_45_BETAS, 'effort-2025-11-24']),
+  family('opus-4.6', ['claude-opus-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effort: true, maxOutputTokens: 128_000 }, [...CLAUDE_45_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),
+  family('sonnet-4.6', ['claude-sonnet-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effort: true }, [...CLAUDE_45_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),
+  family('opus-4.5', ['claude-opus-4-5'], { ...CLAUDE_4, effort: true }, [...CLAUDE_45_BETAS, 'effort-2025-11-24']),
+  family('sonnet-4.5', ['claude-sonnet-4-5'], CLAUDE_4, [...CLAUDE_45_BETAS, 'context-1m-2025-08-07']),
+  family('haiku-4.5', ['claude-haiku-4-5'], CLAUDE_4, CLAUDE_45_BETAS),
   family('opus-4.1', ['claude-opus-4-1'], { ...CLAUDE_4, maxOutputTokens: 32_000 }, CLAUDE_4_BETAS),
   family('opus-4', ['claude-opus-4'], { ...CLAUDE_4, maxOutputTokens: 32_000 }, CLAUDE_4_BETAS),
   family('sonnet-4', ['claude-sonnet-4'], CLAUDE_4, [...CLAUDE_4_BETAS, 'context-1m-2025-08-07']),

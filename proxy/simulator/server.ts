@@ -3,7 +3,7 @@
 // the capability table), answers as scripted, and records every request it received.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { acceptsBeta, capabilitiesOf } from '../models/capabilities';
+import { acceptsBeta, capabilitiesOf, TOOL_SEARCH_BETA } from '../models/capabilities';
 import { formatSse } from '../sse/events';
 import type { ContentBlock, JsonObject, MessagesRequest } from '../types';
 import { estimateTokens, markerBehaviour, planAnswer, type Answer, type Behaviour } from './behaviours';
@@ -108,6 +108,9 @@ export function unsupported(request: MessagesRequest, betaHeader: string | undef
   }
   if (typeof request.max_tokens === 'number' && request.max_tokens > caps.maxOutputTokens) {
     return { status: 400, message: `max_tokens: ${request.max_tokens} > ${caps.maxOutputTokens}, the maximum for ${request.model}` };
+  }
+  if (request.tools?.some((t) => t.defer_loading) && !acceptsBeta(caps, TOOL_SEARCH_BETA)) {
+    return { status: 400, message: `tools: defer_loading is not supported on ${request.model}` };
   }
   for (const beta of (betaHeader ?? '').split(',').map((b) => b.trim()).filter(Boolean)) {
     if (!acceptsBeta(caps, beta)) return { status: 400, message: `anthropic-beta: ${beta} is not supported on ${request.model}` };

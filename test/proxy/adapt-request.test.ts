@@ -56,6 +56,19 @@ describe('buildDraftRequest', () => {
     expect(beta).toBeUndefined();
   });
 
+  it('leaves deferred tools out for a model without tool search', () => {
+    const tools = [
+      { name: 'Read', input_schema: { type: 'object' } },
+      { name: 'Later', input_schema: { type: 'object' }, defer_loading: true },
+    ];
+    const old = buildDraftRequest(request({ tools }), 'advanced-tool-use-2025-11-20', 'claude-sonnet-4-20250514', signatures);
+    expect(old.body.tools?.map((t) => t.name)).toEqual(['Read']);
+    expect(old.beta).toBeUndefined();
+    const haiku = buildDraftRequest(request({ tools }), 'advanced-tool-use-2025-11-20', 'claude-haiku-4-5', signatures);
+    expect(haiku.body.tools).toEqual(tools);
+    expect(haiku.beta).toBe('advanced-tool-use-2025-11-20');
+  });
+
   it('drops thinking when max_tokens leaves no room for the minimum budget', () => {
     const { body } = buildDraftRequest(request({ max_tokens: 1000, thinking: { type: 'adaptive' } }), undefined, 'claude-haiku-4-5', signatures);
     expect(body.thinking).toBeUndefined();
