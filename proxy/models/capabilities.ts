@@ -26,7 +26,7 @@ export interface ModelCapabilities {
  * Betas not listed here (claude-code-20250219, oauth-2025-04-20, fine-grained tool
  * streaming, prompt caching, …) are model-independent and always forwarded.
  */
-export const RESTRICTED_BETAS = [
+const RESTRICTED_BETAS = [
   'advanced-tool-use-2025-11-20',
   'context-1m-2025-08-07',
   'effort-2025-11-24',

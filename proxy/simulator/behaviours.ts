@@ -45,7 +45,7 @@ export interface Answer {
 export const GOOD_OPENING = 'Here is a complete answer';
 
 /** A good, on-topic answer: it restates the question, then answers in a few plain sentences. */
-export function goodText(request: MessagesRequest): string {
+function goodText(request: MessagesRequest): string {
   const user = lastUser(request);
   // Claude Code puts <system-reminder> blocks before the prompt: skip them.
   const blocks = typeof user?.content === 'string' ? [user.content] : (user?.content ?? []).map((b) => (b.type === 'text' ? String(b.text) : ''));
@@ -108,7 +108,7 @@ function parseMarker(spec: string): Behaviour | null {
 }
 
 /** The last user turn carries tool results: answer them (the end of a tool round trip). */
-export function toolResultSummary(request: MessagesRequest): string | null {
+function toolResultSummary(request: MessagesRequest): string | null {
   const user = lastUser(request);
   if (!user || typeof user.content === 'string') return null;
   const results = user.content.filter((b) => b.type === 'tool_result');

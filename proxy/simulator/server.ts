@@ -88,7 +88,7 @@ const ERROR_TYPES: Record<number, string> = {
 };
 
 /** What the real API would refuse in this request for its model, or null. */
-export function unsupported(request: MessagesRequest, betaHeader: string | undefined): { status: number; message: string } | null {
+function unsupported(request: MessagesRequest, betaHeader: string | undefined): { status: number; message: string } | null {
   const caps = capabilitiesOf(request.model);
   if (!caps) return { status: 404, message: `model: ${request.model}` };
   const thinking = request.thinking as JsonObject | undefined;

@@ -103,7 +103,7 @@ export class MessageAssembler {
 }
 
 /** `message_delta` usage is cumulative; fields it omits or reports as null keep their start value. */
-export function mergeUsage(base: Usage, update: Usage | undefined): Usage {
+function mergeUsage(base: Usage, update: Usage | undefined): Usage {
   if (!update) return base;
   const merged: Usage = { ...base };
   for (const [key, value] of Object.entries(update)) {

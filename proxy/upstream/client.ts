@@ -30,7 +30,7 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
 const agent = new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 64 });
 
-export function upstreamUrl(baseUrl: string, pathAndQuery: string): string {
+function upstreamUrl(baseUrl: string, pathAndQuery: string): string {
   return baseUrl.replace(/\/+$/, '') + pathAndQuery;
 }
 
