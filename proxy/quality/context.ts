@@ -11,8 +11,13 @@ export interface DraftContext {
   completeBlocks: number;
   /** The draft's text blocks, joined. */
   text: string;
-  /** The text of the last user turn (tool results excluded). */
+  /** The text of the last user turn (tool results excluded), at most its last QUESTION_CHARS. */
   question: string;
+  /**
+   * The conversation's last turn hands back tool results: the draft reacts to tool output
+   * in an agent loop, so checks of fit to the question do not apply.
+   */
+  afterToolResults: boolean;
   /** Values several signal families derive from the same text, computed once per check. */
   cache: Map<string, unknown>;
 }
@@ -37,15 +42,23 @@ function blockText(content: string | ContentBlock[]): string {
   return out;
 }
 
+/** Claude Code's turns carry long reminders; the ask itself sits at the end. */
+const QUESTION_CHARS = 4000;
+
 /** The last user turn that carries text: tool results alone are not a question. */
 function lastQuestion(messages: Message[]): string {
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i];
     if (message.role !== 'user') continue;
     const text = blockText(message.content);
-    if (text.trim()) return text;
+    if (text.trim()) return text.length > QUESTION_CHARS ? text.slice(-QUESTION_CHARS) : text;
   }
   return '';
+}
+
+function endsWithToolResults(messages: Message[]): boolean {
+  const last = messages[messages.length - 1];
+  return last?.role === 'user' && Array.isArray(last.content) && last.content.some((b) => b.type === 'tool_result');
 }
 
 export function buildContext(
@@ -55,13 +68,15 @@ export function buildContext(
   completeBlocks: number | undefined,
 ): DraftContext {
   const content = Array.isArray(draft.content) ? draft.content : [];
+  const messages = Array.isArray(request.messages) ? request.messages : [];
   return {
     request,
     draft,
     partial,
     completeBlocks: partial ? (completeBlocks ?? Math.max(0, content.length - 1)) : content.length,
     text: blockText(content),
-    question: lastQuestion(Array.isArray(request.messages) ? request.messages : []),
+    question: lastQuestion(messages),
+    afterToolResults: endsWithToolResults(messages),
     cache: new Map(),
   };
 }

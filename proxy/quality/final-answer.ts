@@ -37,7 +37,7 @@ function finalNumber(ctx: DraftContext): { text: string; value: number } | null 
 
 export const finalAnswer: SignalCheck = (ctx) => {
   const givenQuantities = numericQuestion(ctx);
-  if (ctx.partial || !ctx.text || !givenQuantities) return [];
+  if (ctx.partial || ctx.afterToolResults || !ctx.text || !givenQuantities) return [];
   if (ctx.draft.content.some((b) => b.type === 'tool_use')) return [];
   const final = finalNumber(ctx);
   if (!final) return [{ name: 'no_final_number', penalty: 0.35, reason: 'the question asks for a number but the answer does not end on one' }];

@@ -5,6 +5,7 @@ import type { SignalCheck } from './context';
 /** Questions that ask for an explanation, a piece of writing or code. */
 const ELABORATE =
   /\b(?:explain|describe|why|compare|contrast|discuss|elaborate|write|implement|design|refactor|summari[sz]e|outline|step[- ]by[- ]step|in detail|detailed|essay|pros and cons|how (?:do|does|can|should|would|to))\b/i;
+const ELABORATE_MIN_WORDS = 20;
 /** Questions that ask for a short answer on purpose. */
 const BRIEF = /\b(?:one word|single word|yes or no|true or false|only (?:the|a) (?:number|answer|name)|just (?:the|a) (?:number|answer|name)|briefly|in one sentence)\b/i;
 
@@ -24,9 +25,11 @@ export const length: SignalCheck = (ctx) => {
   if (ctx.draft.content.some((block) => block.type === 'tool_use')) return [];
   const words = wordCount(ctx.text);
   if (words === 0) return [{ name: 'empty', penalty: 1, reason: 'the draft has no text and no tool call' }];
-  if (BRIEF.test(ctx.question)) return [];
-  const questionWords = wordCount(ctx.question);
-  const expected = ELABORATE.test(ctx.question) ? 20 : Math.min(12, 3 + questionWords / 10);
+  if (ctx.afterToolResults || BRIEF.test(ctx.question)) return [];
+  // Only questions that ask for an explanation or a piece of work have a floor: "Bonjour."
+  // is a full answer to a translation, and numeric answers are judged by the final-answer check.
+  if (!ELABORATE.test(ctx.question)) return [];
+  const expected = ELABORATE_MIN_WORDS;
   if (words >= expected) return [];
   const penalty = 0.6 * (1 - words / expected);
   if (penalty < 0.05) return [];
@@ -34,7 +37,7 @@ export const length: SignalCheck = (ctx) => {
     {
       name: 'too_short',
       penalty,
-      reason: `${words} word${words === 1 ? '' : 's'} for a question that calls for about ${Math.round(expected)}+`,
+      reason: `${words} word${words === 1 ? '' : 's'} for a question that asks for an explanation or a piece of work`,
     },
   ];
 };

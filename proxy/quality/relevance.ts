@@ -1,6 +1,7 @@
 // Does the draft answer this question? Off-topic drafts share none of the question's
 // key terms; a worked numeric answer should use the quantities the question gives.
 import type { QualitySignal } from '../types';
+import { equationsOf } from './arithmetic';
 import type { SignalCheck } from './context';
 import { numericQuestion, wordNumbers, writtenNumbers } from './numbers';
 
@@ -30,8 +31,8 @@ function offTopic(question: string, answer: string): QualitySignal | null {
   const lower = answer.toLowerCase();
   let shared = 0;
   for (const term of asked) if (lower.includes(term)) shared++;
-  const overlap = shared / asked.size;
-  if (overlap >= 0.1) return null;
+  // A long prompt (pasted code, reminders) has many terms: then only no overlap at all counts.
+  if (shared > 0 && (shared / asked.size >= 0.1 || asked.size > 40)) return null;
   return {
     name: 'off_topic',
     penalty: shared === 0 ? 0.6 : 0.3,
@@ -67,12 +68,13 @@ function unusedQuantities(questionQuantities: number[], answer: string): Quality
 }
 
 export const relevance: SignalCheck = (ctx) => {
-  if (ctx.partial || !ctx.text || !ctx.question) return [];
+  if (ctx.partial || ctx.afterToolResults || !ctx.text || !ctx.question) return [];
   const signals: QualitySignal[] = [];
   const drift = offTopic(ctx.question, ctx.text);
   if (drift) signals.push(drift);
   const given = numericQuestion(ctx);
-  if (given) {
+  // Without stated working, the final-answer check already judges a numeric answer.
+  if (given && equationsOf(ctx).length > 0) {
     const unused = unusedQuantities(given, ctx.text);
     if (unused) signals.push(unused);
   }
