@@ -12,6 +12,7 @@ import { baseUrlFor, isWildcardHost, pointsAt } from './control/hosts';
 import { createControlRouter } from './control/http';
 import { rejectBrowserOrigins, requireLocalHost } from './control/security';
 import { SignatureRegistry } from './models/signatures';
+import { isLoopedBack } from './upstream/headers';
 import { createPassthroughHandler } from './upstream/passthrough';
 
 export interface AppOptions {
@@ -56,6 +57,10 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
 
   const api = express.Router();
   api.use(rejectBrowserOrigins(ctx));
+  api.use((req, res, next) => {
+    if (!isLoopedBack(req.headers)) return next();
+    sendAnthropicError(res, 508, 'api_error', `Request loop: the upstream URL ${ctx.config.upstreamUrl} leads back to this proxy`);
+  });
   api.use(express.raw({ type: () => true, limit: MAX_BODY }));
   api.post(
     '/messages',

@@ -1,7 +1,18 @@
 // Which headers cross the proxy, in each direction. Everything the client sends goes up
 // (keys as given, every anthropic-* header, user agent, …) except hop-by-hop and
 // connection-specific ones; everything the upstream answers comes back likewise.
+import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+/**
+ * This process's `Via` entry (RFC 9110 §7.6.3). A request that comes back carrying it went
+ * round in a loop (the upstream URL leads back here under another name or port).
+ */
+const VIA = `1.1 cascadeflow-${randomBytes(6).toString('hex')}`;
+
+export function isLoopedBack(incoming: IncomingHttpHeaders): boolean {
+  return String(incoming.via ?? '').includes(VIA);
+}
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -47,6 +58,7 @@ export function upstreamRequestHeaders(
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   if (!hasClientKey(incoming) && fallbackKey) out['x-api-key'] = fallbackKey;
+  out.via = out.via ? `${out.via}, ${VIA}` : VIA;
   // The proxy reads drafts and usage, so it asks for an uncompressed body.
   out['accept-encoding'] = 'identity';
   return out;

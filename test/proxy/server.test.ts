@@ -37,6 +37,23 @@ describe('startProxyServer', () => {
     h.ctx.setStatus({ state: 'running', error: null });
   });
 
+  it('answers 508 instead of looping when the upstream leads back to the proxy under another name', async () => {
+    const looped = await startHarness({ env: { CASCADEFLOW_UPSTREAM_URL: undefined } }); // editable in settings
+    try {
+      // The settings check compares host and port; "localhost" vs 127.0.0.1 on a port 0 server slips past it.
+      await looped.ctx.control.updateSettings({ upstreamUrl: looped.proxy.url.replace('127.0.0.1', 'localhost') }).catch(() => null);
+      const upstream = looped.ctx.config.upstreamUrl;
+      expect(upstream).toContain(String(looped.proxy.port));
+      const err = await looped.client.messages
+        .create({ model: HAIKU, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })
+        .catch((e: unknown) => e);
+      expect((err as { status?: number }).status).toBe(508);
+      expect(looped.sim.requests).toHaveLength(0);
+    } finally {
+      await looped.close();
+    }
+  });
+
   it('close() ends streams in flight and reports stopped', async () => {
     const other = await startHarness();
     other.sim.script(HAIKU, { kind: 'good', delayMs: 200 });
