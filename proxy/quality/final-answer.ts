@@ -17,12 +17,15 @@ const APPROXIMATE = /\b(?:approximately|approx\.|roughly|about|around|nearly|alm
 /** 13.333…, 0.6666: a division that did not come out even. */
 const REPEATING = /\d\.\d*(\d)\1\1/;
 
-/** The closing line that carries the answer: pleasantries after it are skipped. */
+/** Closing pleasantries after the answer: "I hope this helps!" */
+const CLOSER = /^\W*(?:I hope|hope this|let me know|feel free|good luck|happy|thanks|thank you|if you have|any other questions)/i;
+
+/** The closing line that carries the answer: blank lines, rules and pleasantries after it are skipped. */
 function conclusion(text: string): string {
-  const lines = text.trimEnd().split('\n').filter((l) => l.trim());
-  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 3); i--) {
-    if (/\d/.test(lines[i])) return lines[i];
-    if (lines[i].length > 100) break;
+  const lines = text.trimEnd().split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i].trim();
+    if (line && !/^[-=*_#\s]+$/.test(line) && !CLOSER.test(line)) return line;
   }
   return '';
 }
@@ -50,6 +53,7 @@ export const finalAnswer: SignalCheck = (ctx) => {
   } else if (!roundingAsked && (REPEATING.test(line) || APPROXIMATE.test(line))) {
     signals.push({ name: 'inexact_answer', penalty: 0.35, reason: `the final answer is approximate: "${line.trim().slice(0, 80)}"` });
   } else if (!whole && !roundingAsked) {
+    // Word problems are usually built to come out even.
     signals.push({ name: 'inexact_answer', penalty: 0.25, reason: `the final answer ${final.text} is not a whole number` });
   }
   const equations = equationsOf(ctx);
