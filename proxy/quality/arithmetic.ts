@@ -3,13 +3,24 @@
 // A model that gets its own arithmetic wrong rarely gets the answer right.
 import type { QualitySignal } from '../types';
 import { memo, type DraftContext, type SignalCheck } from './context';
-import { decimals, isDigit, numberEnd, numberValue } from './numbers';
+import { decimals, numberEnd, numberValue } from './numbers';
 
-type Token =
-  | { kind: 'num'; text: string; value: number; percent: boolean }
-  | { kind: 'op'; op: '+' | '-' | '*' | '/' }
-  | { kind: '(' | ')' | 'var' | 'break' | 'word' }
-  | { kind: 'eq'; loose: boolean };
+/**
+ * Every token has every field, so property reads stay monomorphic (one object shape):
+ * `op` for operators, `text`/`value`/`percent` for numbers, `loose` for ≈.
+ */
+interface Token {
+  kind: 'num' | 'op' | '(' | ')' | 'var' | 'break' | 'word' | 'eq';
+  op: '+' | '-' | '*' | '/' | '';
+  text: string;
+  value: number;
+  percent: boolean;
+  loose: boolean;
+}
+
+function token(kind: Token['kind'], fields: Partial<Token> = {}): Token {
+  return { kind, op: fields.op ?? '', text: fields.text ?? '', value: fields.value ?? 0, percent: fields.percent ?? false, loose: fields.loose ?? false };
+}
 
 const OPS: Record<string, '+' | '-' | '*' | '/'> = {
   '+': '+', plus: '+', '-': '-', '−': '-', minus: '-', '*': '*', '×': '*', '·': '*', '⋅': '*', times: '*',
@@ -20,17 +31,23 @@ const OPS: Record<string, '+' | '-' | '*' | '/'> = {
 const MAX_UNIT_WORDS = 3;
 
 // Tokens without data are shared: tokenizing runs on every line that states a result.
-const WORD: Token = { kind: 'word' };
-const VAR: Token = { kind: 'var' };
-const BREAK: Token = { kind: 'break' };
-const OPEN: Token = { kind: '(' };
-const CLOSE: Token = { kind: ')' };
-const EQUALS: Token = { kind: 'eq', loose: false };
-const ABOUT: Token = { kind: 'eq', loose: true };
-const OP_TOKENS = new Map(Object.entries(OPS).map(([text, op]) => [text, { kind: 'op', op } as Token]));
+const WORD = token('word');
+const VAR = token('var');
+const BREAK = token('break');
+const OPEN = token('(');
+const CLOSE = token(')');
+const EQUALS = token('eq');
+const ABOUT = token('eq', { loose: true });
+const OP_TOKENS = new Map(Object.entries(OPS).map(([text, op]) => [text, token('op', { op })]));
 const MULTIPLY = OP_TOKENS.get('*') as Token;
 
+const OPERATOR_WORDS = ['equals', 'makes', 'is', 'multiplied', 'divided', 'of', 'plus', 'minus', 'times', 'x', 'X'];
+const OPERATOR_LENGTHS = new Set(OPERATOR_WORDS.map((w) => w.length));
+const OPERATOR_INITIALS = new Set(OPERATOR_WORDS.map((w) => w.charCodeAt(0)));
+
+// Character classes by code, inline: these run per character.
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isLetterOrDigit = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
 
 /** A hand-written lexer: this runs on every line that states a result, so no regex match objects. */
 function tokenize(line: string): Token[] {
@@ -43,23 +60,23 @@ function tokenize(line: string): Token[] {
       continue;
     }
     const prev = tokens[tokens.length - 1];
-    const end = isDigit(c) || c === 46 || c === 36 || c === 8364 || c === 163 ? numberEnd(line, i) : -1;
+    const end = (c >= 48 && c <= 57) || c === 46 || c === 36 || c === 8364 || c === 163 ? numberEnd(line, i) : -1;
     if (end > 0) {
       if (isLetter(line.charCodeAt(end))) {
         // Letters glued to a number make it a variable or an ordinal: "1.5x", "3rd".
         i = end;
-        while (i < line.length && (isLetter(line.charCodeAt(i)) || isDigit(line.charCodeAt(i)))) i++;
+        while (i < line.length && isLetterOrDigit(line.charCodeAt(i))) i++;
         tokens.push(VAR);
         continue;
       }
       const text = line.slice(i, end);
-      tokens.push({ kind: 'num', text, value: numberValue(text), percent: text.endsWith('%') });
+      tokens.push({ kind: 'num', op: '', text, value: numberValue(text), percent: text.endsWith('%'), loose: false });
       i = end;
     } else if (isLetter(c)) {
       let j = i + 1;
       while (j < line.length && (isLetter(line.charCodeAt(j)) || (line[j] === '/' && isLetter(line.charCodeAt(j + 1))))) j++;
-      // Only short words can be operators: skip building strings for the rest.
-      const word = j - i <= 10 ? line.slice(i, j) : '';
+      // Build a string only for words that can be operators (by length and first letter).
+      const word = OPERATOR_LENGTHS.has(j - i) && OPERATOR_INITIALS.has(c) ? line.slice(i, j) : '';
       i = j;
       if (word === 'equals' || word === 'makes' || word === 'is') {
         // "12 times 3 is 36": an equality only right after a quantity.
@@ -155,7 +172,7 @@ function evaluate(tokens: Token[], percentAsFraction: boolean): number | null {
 interface Side {
   tokens: Token[];
   /** The side is one written number: its precision sets the tolerance. */
-  single: (Token & { kind: 'num' }) | null;
+  single: Token | null;
 }
 
 /** The side's value, and its value with percent signs ignored when that differs. */

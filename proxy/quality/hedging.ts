@@ -11,6 +11,7 @@ const SELF_DOUBT =
 /** Softeners: weak evidence alone, meaningful when dense. */
 const WEAK = /\b(?:I think|I believe|I guess|I assume|probably|possibly|perhaps|maybe|might be|may be|it seems|seems to|appears to|presumably|roughly speaking|not sure)\b/gi;
 
+const HEDGE = new RegExp(`(${STRONG.source})|(${SELF_DOUBT.source})|(${WEAK.source})`, 'gi');
 const STRONG_WEIGHT = 1;
 const WEAK_WEIGHT = 0.25;
 
@@ -25,16 +26,12 @@ export const hedging: SignalCheck = (ctx) => {
   if (!text) return [];
   let score = 0;
   const found: string[] = [];
-  for (const [pattern, weight] of [
-    [STRONG, STRONG_WEIGHT],
-    [SELF_DOUBT, STRONG_WEIGHT],
-    [WEAK, WEAK_WEIGHT],
-  ] as const) {
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      score += weight * positionWeight(match.index, text.length);
-      if (found.length < 3) found.push(match[0]);
-    }
+  // One pass for all three families: the groups say which one matched.
+  HEDGE.lastIndex = 0;
+  for (let match = HEDGE.exec(text); match; match = HEDGE.exec(text)) {
+    const weight = match[3] !== undefined ? WEAK_WEIGHT : STRONG_WEIGHT;
+    score += weight * positionWeight(match.index, text.length);
+    if (found.length < 3) found.push(match[0]);
   }
   // One softener's worth is free: a lone "probably" says nothing about the answer.
   score -= WEAK_WEIGHT;

@@ -14,7 +14,8 @@ const NUMBER_WORDS: Record<string, number> = {
 
 /** The value of a numeric token such as "$1,350.50" or "40%" (percent kept as written: 40). */
 export function numberValue(token: string): number {
-  return Number(token.replace(/[$€£,%]/g, ''));
+  const plain = Number(token);
+  return Number.isNaN(plain) ? Number(token.replace(/[$€£,%]/g, '')) : plain;
 }
 
 export const isDigit = (c: number) => c >= 48 && c <= 57;

@@ -3,6 +3,8 @@
 import type { SignalCheck } from './context';
 
 const NGRAM = 6;
+/** Reused between checks (they run one at a time): no allocation per answer. */
+let table = new Int32Array(1024);
 const MIN_WORDS = 40;
 
 /** Hashes of the prose's words, lower-cased: letters, digits and apostrophes make a word. */
@@ -41,7 +43,8 @@ export const repetition: SignalCheck = (ctx) => {
   // Each n-gram as a hash of its word hashes, in an open-addressing table of int32s:
   // no string and no boxed number per position, linear in length.
   const size = 1 << Math.ceil(Math.log2(words.length * 2));
-  const table = new Int32Array(size);
+  if (table.length < size) table = new Int32Array(size);
+  table.fill(0, 0, size);
   let repeated = 0;
   for (let i = 0; i + NGRAM <= words.length; i++) {
     let gram = 0x811c9dc5;
