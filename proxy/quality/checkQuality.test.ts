@@ -163,3 +163,19 @@ describe('checkQuality', () => {
     });
   });
 });
+
+describe('answer length against the question', () => {
+  it('flags an essay where a one-word or yes/no answer was asked for', () => {
+    const ask = requestFor('Answer yes or no: is TCP connection-oriented?');
+    expect(checkQuality(ask, draftMessage('Yes.')).signals).toEqual([]);
+    const essay = draftMessage(
+      'Yes. TCP sets up a connection with a three-way handshake before any data flows: the client sends SYN, the server ' +
+        'answers SYN-ACK and the client confirms with ACK. Both ends then keep state for the connection, such as sequence ' +
+        'numbers, window sizes and timers, which is what makes retransmission, ordering and flow control possible. When ' +
+        'the exchange is over, each side closes its half with FIN and ACK, and the socket lingers in TIME_WAIT so that ' +
+        'stray segments of the old connection cannot be mistaken for a new one. UDP, by contrast, keeps no such state and ' +
+        'sends each datagram on its own, which is why it is called connectionless.',
+    );
+    expect(checkQuality(ask, essay).signals.map((s) => s.name)).toEqual(['too_long']);
+  });
+});

@@ -1,4 +1,4 @@
-// Empty drafts and drafts too short for what the question asks. A tool call is an
+// Empty drafts, and drafts too short or too long for what the question asks. A tool call is an
 // answer in itself, so drafts with tool_use blocks are judged by the tool checks.
 import type { SignalCheck } from './context';
 
@@ -6,6 +6,7 @@ import type { SignalCheck } from './context';
 const ELABORATE =
   /\b(?:explain|describe|why|compare|contrast|discuss|elaborate|write|implement|design|refactor|summari[sz]e|outline|step[- ]by[- ]step|in detail|detailed|essay|pros and cons|how (?:do|does|can|should|would|to))\b/i;
 const ELABORATE_MIN_WORDS = 20;
+const BRIEF_MAX_WORDS = 80;
 /** Questions that ask for a short answer on purpose. */
 const BRIEF = /\b(?:one word|single word|yes or no|true or false|only (?:the|a) (?:number|answer|name)|just (?:the|a) (?:number|answer|name)|briefly|in one sentence)\b/i;
 
@@ -25,7 +26,13 @@ export const length: SignalCheck = (ctx) => {
   if (ctx.draft.content.some((block) => block.type === 'tool_use')) return [];
   const words = wordCount(ctx.text);
   if (words === 0) return [{ name: 'empty', penalty: 1, reason: 'the draft has no text and no tool call' }];
-  if (ctx.afterToolResults || BRIEF.test(ctx.question)) return [];
+  if (ctx.afterToolResults) return [];
+  if (BRIEF.test(ctx.question)) {
+    // Asked for a word, a yes/no or one sentence, and given an essay.
+    return words > BRIEF_MAX_WORDS
+      ? [{ name: 'too_long', penalty: 0.25, reason: `${words} words for a question that asks for a brief answer` }]
+      : [];
+  }
   // Only questions that ask for an explanation or a piece of work have a floor: "Bonjour."
   // is a full answer to a translation, and numeric answers are judged by the final-answer check.
   if (!ELABORATE.test(ctx.question)) return [];
