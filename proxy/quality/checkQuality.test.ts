@@ -52,6 +52,14 @@ describe('checkQuality', () => {
     expect(partial.signals).toContainEqual(expect.objectContaining({ name: 'refusal', decisive: true }));
   });
 
+  it('takes the API stop reasons at their word', () => {
+    expect(checkQuality(question, draftMessage('', 'refusal')).signals[0]).toMatchObject({ name: 'refusal', reason: 'stop_reason is refusal' });
+    expect(checkQuality(question, draftMessage('Paris', 'model_context_window_exceeded')).signals[0]).toMatchObject({
+      name: 'truncated',
+      reason: 'truncated at the context window',
+    });
+  });
+
   it('does not take a late "I cannot" in a helpful answer for a refusal', () => {
     const result = checkQuality(
       requestFor('Why does my build fail with ENOENT?'),

@@ -11,6 +11,10 @@ const AI_DISCLAIMER = /\bas an AI(?: language model| assistant)?\b/i;
 const APOLOGY = /^(?:I['’]m sorry|I am sorry|I apologi[sz]e|Sorry|My apologies|Unfortunately)\b/i;
 
 export const refusal: SignalCheck = (ctx) => {
+  // The API's own verdict: the model stopped because it declined.
+  if (ctx.draft.stop_reason === 'refusal') {
+    return [{ name: 'refusal', penalty: 0.95, reason: 'stop_reason is refusal', decisive: true }];
+  }
   const opening = ctx.text.trimStart().slice(0, OPENING_CHARS);
   if (!opening) return [];
   const signals: QualitySignal[] = [];

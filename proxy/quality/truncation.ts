@@ -9,8 +9,9 @@ const DANGLING_END = /(?:[-+*/×=<({[,:&|^]|\b(?:and|or|the|a|an|of|to|is|are|wa
 export const truncation: SignalCheck = (ctx) => {
   if (ctx.partial) return [];
   const signals: QualitySignal[] = [];
-  if (ctx.draft.stop_reason === 'max_tokens') {
-    signals.push({ name: 'truncated', penalty: 0.9, reason: 'truncated at max_tokens' });
+  if (ctx.draft.stop_reason === 'max_tokens' || ctx.draft.stop_reason === 'model_context_window_exceeded') {
+    const limit = ctx.draft.stop_reason === 'max_tokens' ? 'max_tokens' : 'the context window';
+    signals.push({ name: 'truncated', penalty: 0.9, reason: `truncated at ${limit}` });
     return signals;
   }
   const hasToolUse = ctx.draft.content.some((block) => block.type === 'tool_use');
