@@ -191,12 +191,14 @@ function meanPoint(points: (CurvePoint | null)[]): CurvePoint | null {
   };
 }
 
-/** A checker with uniform random confidence, averaged over `seeds` runs (no curve). */
-export function randomSummary(rows: ScoredRow[], seeds = 20, thresholds = DEFAULT_THRESHOLDS): Summary {
-  const runs = Array.from({ length: seeds }, (_, seed) => {
-    const next = seededRandom(seed + 1);
-    return summarize(rows.map((r) => ({ ...r, confidence: next() })), thresholds);
-  });
+/** Mean of a summary over `seeds` seeded runs of a randomised checker (no curve). */
+function averaged(
+  rows: ScoredRow[],
+  seeds: number,
+  thresholds: number[],
+  confidences: (next: () => number) => ScoredRow[],
+): Summary {
+  const runs = Array.from({ length: seeds }, (_, seed) => summarize(confidences(seededRandom(seed + 1)), thresholds));
   return {
     auroc: mean(runs.map((r) => r.auroc)),
     at95: meanPoint(runs.map((r) => r.at95)),
@@ -206,14 +208,20 @@ export function randomSummary(rows: ScoredRow[], seeds = 20, thresholds = DEFAUL
   };
 }
 
+/** A checker with uniform random confidence, averaged over `seeds` runs. */
+export function randomSummary(rows: ScoredRow[], seeds = 20, thresholds = DEFAULT_THRESHOLDS): Summary {
+  return averaged(rows, seeds, thresholds, (next) => rows.map((r) => ({ ...r, confidence: next() })));
+}
+
 /**
- * The oracle knows every row's quality: it accepts drafts in order of how much quality
- * they keep (draft - verifier), and among equals the ones whose escalation costs most.
+ * The oracle knows every row's quality (not what its calls cost): it accepts drafts in
+ * order of how much quality they keep (draft - verifier), equals in random order, and
+ * is averaged over `seeds` runs like the random checker.
  */
-export function oracleSummary(rows: ScoredRow[], thresholds = DEFAULT_THRESHOLDS): Summary {
-  const order = [...rows].sort(
-    (a, b) => b.draftQuality - b.verifierQuality - (a.draftQuality - a.verifierQuality) || b.verifierCost - a.verifierCost,
-  );
-  const ranked = order.map((r, i) => ({ ...r, confidence: goodEnough(r) ? 1 - i / (2 * rows.length) : 0.5 - i / (2 * rows.length) }));
-  return summarize(ranked, thresholds);
+export function oracleSummary(rows: ScoredRow[], seeds = 20, thresholds = DEFAULT_THRESHOLDS): Summary {
+  return averaged(rows, seeds, thresholds, (next) => {
+    const shuffled = rows.map((r) => ({ r, tie: next() })).sort((a, b) => a.tie - b.tie);
+    const order = shuffled.sort((a, b) => b.r.draftQuality - b.r.verifierQuality - (a.r.draftQuality - a.r.verifierQuality));
+    return order.map(({ r }, rank) => ({ ...r, confidence: 1 - rank / rows.length }));
+  });
 }
