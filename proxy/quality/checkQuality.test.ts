@@ -138,6 +138,8 @@ describe('checkQuality', () => {
       expect(names(checkQuality(forced, draftMessage('Here are the files: a.ts, b.ts.')))).toEqual(['tool_missing']);
       const announced = checkQuality(agent, draftMessage("I'll list the files in the repository root."));
       expect(names(announced)).toContain('tool_missing');
+      const done = checkQuality(agent, draftMessage('The repository has a src/ and a test/ folder. Let me know if you want more detail.'));
+      expect(names(done)).not.toContain('tool_missing');
     });
   });
 
@@ -185,5 +187,20 @@ describe('answer length against the question', () => {
         'sends each datagram on its own, which is why it is called connectionless.',
     );
     expect(checkQuality(ask, essay).signals.map((s) => s.name)).toEqual(['too_long']);
+  });
+});
+
+describe('Claude Code conversations', () => {
+  it('reads the question without the system reminders Claude Code injects', () => {
+    const request = requestFor([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: '<system-reminder>\nExplain and write detailed, step-by-step answers; describe every design choice.\n</system-reminder>' },
+          { type: 'text', text: 'hello' },
+        ],
+      },
+    ]);
+    expect(checkQuality(request, draftMessage('Hi! What would you like to work on?')).signals).toEqual([]);
   });
 });

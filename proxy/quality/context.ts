@@ -42,15 +42,17 @@ function blockText(content: string | ContentBlock[]): string {
   return out;
 }
 
-/** Claude Code's turns carry long reminders; the ask itself sits at the end. */
+/** Long turns (pasted files, logs): the ask itself sits at the end. */
 const QUESTION_CHARS = 4000;
+/** Claude Code wraps context it injects into user turns; it is not the user's question. */
+const REMINDER = /<system-reminder>[\s\S]*?<\/system-reminder>/g;
 
 /** The last user turn that carries text: tool results alone are not a question. */
 function lastQuestion(messages: Message[]): string {
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i];
     if (message.role !== 'user') continue;
-    const text = blockText(message.content);
+    const text = blockText(message.content).replace(REMINDER, '');
     if (text.trim()) return text.length > QUESTION_CHARS ? text.slice(-QUESTION_CHARS) : text;
   }
   return '';

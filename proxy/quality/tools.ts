@@ -8,8 +8,9 @@ import { describeError, validatorFor } from './schema';
 /** Values a model writes when it does not know what to put: `TODO`, `<path>`, `...`. */
 const PLACEHOLDER =
   /^\s*(?:TODO|TBD|FIXME|XXX|\.{3}|…|<[^<>\n]{1,40}>|\[[A-Z][A-Z _-]{2,40}\]|\{\{[^{}]{1,40}\}\}|(?:\/)?path\/to\/\S*|your[-_ ][a-z_-]+(?:[-_ ]here)?|placeholder)\s*$/i;
-/** Text that announces an action and then stops: "Let me read the file." */
-const ANNOUNCES_ACTION = /(?:\b(?:let me|I['’]ll|I will|I['’]m going to|now I(?:['’]ll| will)|next,? I(?:['’]ll| will))\b[^.\n]{0,120}[.:…]?\s*)$/i;
+/** Text that announces a tool action and then stops: "Let me read the file." (not "Let me know…"). */
+const ANNOUNCES_ACTION =
+  /\b(?:let me|let['’]s|I['’]ll|I will|I['’]m going to|now I(?:['’]ll| will)|next,? I(?:['’]ll| will))\s+(?:now\s+|first\s+|also\s+)?(?:check|look|read|run|open|search|inspect|examine|create|write|edit|update|fix|list|find|explore|try|start|use|call|fetch|install|test|verify|investigate|grep|view|modify|add|remove|delete|implement|change|apply|execute|build|compile|rerun|re-run)\b[^.\n]{0,120}[.:…]?\s*$/i;
 
 function isToolUse(block: { type: string }): block is ToolUseBlock {
   return block.type === 'tool_use';
