@@ -2,7 +2,7 @@
 // what it would reject) or a verifier whose history holds thinking blocks another model
 // signed. Everything not named here is forwarded as the client sent it.
 import type { ContentBlock, JsonObject, MessagesRequest } from '../types';
-import { acceptsBeta, capabilitiesOf, TOOL_SEARCH_BETA, type ModelCapabilities } from './capabilities';
+import { acceptsBeta, capabilitiesOf, effortFor, TOOL_SEARCH_BETA, type ModelCapabilities } from './capabilities';
 import { SignatureRegistry } from './signatures';
 
 export interface DraftRequest {
@@ -12,7 +12,9 @@ export interface DraftRequest {
 }
 
 /** Thinking budget standing in for adaptive thinking, by requested effort. */
-const BUDGET_BY_EFFORT: Record<string, number> = { low: 1_024, medium: 4_096, high: 8_192, max: 16_000 };
+const BUDGET_BY_EFFORT: Record<string, number> = { low: 1_024, medium: 4_096, high: 8_192, xhigh: 12_000, max: 16_000 };
+/** Sampling parameters newer models refuse (any non-default value is a 400). */
+const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
 const MIN_THINKING_BUDGET = 1_024;
 
 export function buildDraftRequest(
@@ -32,6 +34,7 @@ export function buildDraftRequest(
   const strippedThinking = stripForeignThinking(body, draftModel, signatures);
   adaptThinking(body, caps, effort, strippedThinking);
   if (!caps.contextManagement) delete body.context_management;
+  if (!caps.samplingParams) for (const param of SAMPLING_PARAMS) delete body[param];
   // Without tool search, deferred tools are invisible to the model anyway: leave them out.
   if (!acceptsBeta(caps, TOOL_SEARCH_BETA) && body.tools?.some((t) => t.defer_loading)) {
     body.tools = body.tools.filter((t) => !t.defer_loading);
@@ -75,16 +78,21 @@ export function withoutThinking(request: MessagesRequest): MessagesRequest | nul
   return body;
 }
 
-/** Drops `output_config.effort` when unsupported; returns the requested effort either way. */
+/**
+ * Lowers `output_config.effort` to a level the model accepts, or drops it when the model
+ * takes none; returns the requested effort either way (it sizes a thinking budget).
+ */
 function adaptOutputConfig(body: MessagesRequest, caps: ModelCapabilities): string | undefined {
   const config = body.output_config as JsonObject | undefined;
   if (!config || typeof config !== 'object') return undefined;
   const effort = typeof config.effort === 'string' ? config.effort : undefined;
-  if (effort !== undefined && !caps.effort) {
-    const { effort: _dropped, ...rest } = config;
-    if (Object.keys(rest).length) body.output_config = rest;
-    else delete body.output_config;
-  }
+  if (effort === undefined) return undefined;
+  const level = effortFor(caps, effort);
+  if (level === effort) return effort;
+  const { effort: _dropped, ...rest } = config;
+  if (level) body.output_config = { ...rest, effort: level };
+  else if (Object.keys(rest).length) body.output_config = rest;
+  else delete body.output_config;
   return effort;
 }
 

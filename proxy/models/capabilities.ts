@@ -9,8 +9,10 @@ export interface ModelCapabilities {
   extendedThinking: boolean;
   /** `thinking: {type: "adaptive"}`. */
   adaptiveThinking: boolean;
-  /** `output_config.effort`. */
-  effort: boolean;
+  /** Accepted `output_config.effort` levels, lowest first; empty when effort is unsupported. */
+  effortLevels: readonly EffortLevel[];
+  /** `temperature`, `top_p`, `top_k` (Opus 4.7 and later answer a non-default value with a 400). */
+  samplingParams: boolean;
   /** `context_management` (server-side context editing). */
   contextManagement: boolean;
   /** Context window in tokens (without the 1M beta). */
@@ -20,6 +22,17 @@ export interface ModelCapabilities {
   /** Model-specific `anthropic-beta` values this family accepts (see RESTRICTED_BETAS). */
   betas: readonly string[];
 }
+
+/** Every effort level the API knows, lowest first. */
+export const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+export type EffortLevel = (typeof EFFORT_LEVELS)[number];
+
+/** Opus 4.5: the first effort levels. */
+const EFFORT_45: readonly EffortLevel[] = ['low', 'medium', 'high'];
+/** Opus 4.6 and Sonnet 4.6 add `max`. */
+const EFFORT_46: readonly EffortLevel[] = [...EFFORT_45, 'max'];
+/** Opus 4.7 and every 5.x model add `xhigh`. */
+const EFFORT_ALL: readonly EffortLevel[] = EFFORT_LEVELS;
 
 /**
  * Betas that only some models accept; sending one to another model is a 400.
@@ -42,6 +55,8 @@ export const TOOL_SEARCH_BETA = 'advanced-tool-use-2025-11-20';
 const CLAUDE_4_BETAS = ['interleaved-thinking-2025-05-14', 'context-management-2025-06-27'];
 /** Haiku 4.5, Sonnet 4.5 and Opus 4.5 onwards. */
 const CLAUDE_45_BETAS = [...CLAUDE_4_BETAS, TOOL_SEARCH_BETA];
+/** Models with a native 1M window take effort and tool search but not the 1M-context beta. */
+const NATIVE_1M_BETAS = [...CLAUDE_45_BETAS, 'effort-2025-11-24'];
 
 interface FamilyEntry extends ModelCapabilities {
   /** Model id prefixes (dated ids and aliases both start with one of these). */
@@ -54,7 +69,8 @@ type Traits = Omit<ModelCapabilities, 'family' | 'betas'>;
 const CLAUDE_4: Traits = {
   extendedThinking: true,
   adaptiveThinking: false,
-  effort: false,
+  effortLevels: [],
+  samplingParams: true,
   contextManagement: true,
   contextWindow: 200_000,
   maxOutputTokens: 64_000,
@@ -63,10 +79,26 @@ const CLAUDE_4: Traits = {
 const CLAUDE_3: Traits = {
   extendedThinking: false,
   adaptiveThinking: false,
-  effort: false,
+  effortLevels: [],
+  samplingParams: true,
   contextManagement: false,
   contextWindow: 200_000,
   maxOutputTokens: 8_192,
+};
+
+/**
+ * Opus 4.7 onwards and every 5.x family (platform.claude.com model overviews and migration
+ * guides): adaptive thinking only (a `budget_tokens` is a 400), every effort level, no
+ * sampling parameters, a native 1M window and 128K output.
+ */
+const ADAPTIVE_ONLY: Traits = {
+  ...CLAUDE_4,
+  extendedThinking: false,
+  adaptiveThinking: true,
+  effortLevels: EFFORT_ALL,
+  samplingParams: false,
+  contextWindow: 1_000_000,
+  maxOutputTokens: 128_000,
 };
 
 function family(name: string, prefixes: string[], traits: Traits, betas: string[]): FamilyEntry {
@@ -75,11 +107,22 @@ function family(name: string, prefixes: string[], traits: Traits, betas: string[
 
 /** Most specific prefixes first: lookup takes the first entry whose prefix matches. */
 const FAMILIES: readonly FamilyEntry[] = [
-  // Opus 4.7 only takes adaptive thinking; a budget is a 400.
-  family('opus-4.7', ['claude-opus-4-7'], { ...CLAUDE_4, extendedThinking: false, adaptiveThinking: true, effort: true, contextWindow: 1_000_000, maxOutputTokens: 128_000 }, [...CLAUDE_45_BETAS, 'effort-2025-11-24']),
-  family('opus-4.6', ['claude-opus-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effort: true, maxOutputTokens: 128_000 }, [...CLAUDE_45_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),
-  family('sonnet-4.6', ['claude-sonnet-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effort: true }, [...CLAUDE_45_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),
-  family('opus-4.5', ['claude-opus-4-5'], { ...CLAUDE_4, effort: true }, [...CLAUDE_45_BETAS, 'effort-2025-11-24']),
+  // Fable and Mythos (5, 5.1, and later 5.x until the table learns them) think adaptively, always.
+  family('fable-5.1', ['claude-fable-5-1'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('fable-5', ['claude-fable-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('mythos-5.1', ['claude-mythos-5-1'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('mythos-5', ['claude-mythos-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('opus-5.5', ['claude-opus-5-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('opus-5', ['claude-opus-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('sonnet-5.5', ['claude-sonnet-5-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('sonnet-5', ['claude-sonnet-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  // The first Haiku with adaptive thinking and effort; it also refuses a budget and sampling parameters.
+  family('haiku-5.5', ['claude-haiku-5-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('opus-4.8', ['claude-opus-4-8'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('opus-4.7', ['claude-opus-4-7'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('opus-4.6', ['claude-opus-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effortLevels: EFFORT_46, maxOutputTokens: 128_000 }, [...CLAUDE_45_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),
+  family('sonnet-4.6', ['claude-sonnet-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effortLevels: EFFORT_46 }, [...CLAUDE_45_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),
+  family('opus-4.5', ['claude-opus-4-5'], { ...CLAUDE_4, effortLevels: EFFORT_45 }, [...CLAUDE_45_BETAS, 'effort-2025-11-24']),
   family('sonnet-4.5', ['claude-sonnet-4-5'], CLAUDE_4, [...CLAUDE_45_BETAS, 'context-1m-2025-08-07']),
   family('haiku-4.5', ['claude-haiku-4-5'], CLAUDE_4, CLAUDE_45_BETAS),
   family('opus-4.1', ['claude-opus-4-1'], { ...CLAUDE_4, maxOutputTokens: 32_000 }, CLAUDE_4_BETAS),
@@ -101,6 +144,18 @@ export function capabilitiesOf(model: string): ModelCapabilities | null {
   if (!entry) return null;
   const { prefixes: _prefixes, ...caps } = entry;
   return caps;
+}
+
+/**
+ * The effort level to send a model for a requested one: the level itself when accepted,
+ * else the highest accepted level below it (xhigh → high on Sonnet 4.6), else null (drop it).
+ */
+export function effortFor(caps: ModelCapabilities, requested: string): EffortLevel | null {
+  if ((caps.effortLevels as readonly string[]).includes(requested)) return requested as EffortLevel;
+  const rank = (EFFORT_LEVELS as readonly string[]).indexOf(requested);
+  if (rank < 0) return null;
+  const below = caps.effortLevels.filter((level) => EFFORT_LEVELS.indexOf(level) < rank);
+  return below.at(-1) ?? null;
 }
 
 /** Whether `beta` may be sent to a model with these capabilities. */

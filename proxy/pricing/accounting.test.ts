@@ -15,6 +15,14 @@ describe('price table', () => {
     ['claude-opus-4-20250514', 15, 75],
     ['claude-opus-4-5-20251101', 5, 25],
     ['claude-opus-4-7', 5, 25],
+    ['claude-opus-4-8', 5, 25],
+    ['claude-opus-5', 5, 25],
+    ['claude-opus-5-5', 4, 20],
+    ['claude-sonnet-5-5', 2, 10],
+    ['claude-sonnet-5', 2, 10],
+    ['claude-haiku-5-5', 0.1, 0.5],
+    ['claude-fable-5-1', 10, 50],
+    ['claude-mythos-5', 10, 50],
     ['claude-sonnet-4-5-20250929', 3, 15],
     ['claude-sonnet-4-20250514', 3, 15],
     ['claude-3-7-sonnet-20250219', 3, 15],
@@ -38,10 +46,29 @@ describe('price table', () => {
     expect(lookupPrice('claude-opus-5', {})).toEqual({ input: 5, output: 25, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5 });
     expect(lookupPrice('claude-fable-5-1', {})?.cacheRead).toBe(0.25);
     expect(lookupPrice('claude-fable-5', {})?.cacheRead).toBe(1);
+    // Sonnet 5.5's cache hits went from $0.20 to $0.10 on 2026-10-07 (release notes); Sonnet 5 kept 0.1×.
+    expect(lookupPrice('claude-sonnet-5-5', {})).toEqual({ input: 2, output: 10, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.1 });
+    expect(lookupPrice('claude-sonnet-5', {})?.cacheRead).toBe(0.2);
+  });
+
+  it('prices Haiku 5.5 by prompt length: every token of a prompt over 100,000 tokens at the higher tier', () => {
+    // 100,000 prompt tokens (input + cache) is still the low tier: 60k × $0.10 + 30k × $0.01 + 10k × $0.125 + 2k × $0.50.
+    const atThreshold = { input_tokens: 60_000, cache_read_input_tokens: 30_000, cache_creation_input_tokens: 10_000, output_tokens: 2_000 };
+    expect(accounting.callCost('claude-haiku-5-5', atThreshold)).toBeCloseTo(0.006 + 0.0003 + 0.00125 + 0.001, 12);
+    // One more token: 60,001 × $0.50 + 30k × $0.05 + 10k × $0.625 + 2k × $2.50, output included.
+    const over = { ...atThreshold, input_tokens: 60_001 };
+    expect(accounting.callCost('claude-haiku-5-5', over)).toBeCloseTo(0.0300005 + 0.0015 + 0.00625 + 0.005, 12);
+    // A Sonnet 5.x request drafted by Haiku 5.5 and accepted: savings against Sonnet 5.5's rates.
+    const settled = accounting.settle({ decision: 'accepted', requestedModel: 'claude-sonnet-5-5', draft: call('claude-haiku-5-5', over) });
+    const sonnet = 0.120002 + 0.003 + 0.025 + 0.02;
+    expect(settled.baselineCost).toBeCloseTo(sonnet, 12);
+    expect(settled.savings).toBeCloseTo(sonnet - 0.0427505, 12);
+    // A user's price for the model is one flat price, whatever the prompt length.
+    const flat: ModelPrice = { input: 1, output: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1 };
+    expect(createAccounting(() => ({ 'claude-haiku-5-5': flat })).callCost('claude-haiku-5-5', over)).toBeCloseTo(0.102001, 12);
   });
 
   it('knows nothing about unknown models', () => {
-    expect(lookupPrice('claude-haiku-5-5', {})).toBeNull();
     expect(lookupPrice('gpt-4o', {})).toBeNull();
     expect(lookupPrice('claude-unknown-9', {})).toBeNull();
   });

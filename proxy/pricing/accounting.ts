@@ -1,18 +1,21 @@
 import type { Accounting, CostBreakdown, SettleInput } from '../context';
 import type { CallRecord, ModelPrice, Usage } from '../types';
 import { mostSpecificMatch } from '../rules/pattern';
-import { BUILTIN_PRICES } from './table';
+import { BUILTIN_PRICES, LONG_PROMPT_PRICES } from './table';
 
 /**
  * Price of a model: the user's overrides first (so a broad override beats a narrower
  * built-in), then the built-in table; within each, the most specific pattern wins.
  */
 export function lookupPrice(model: string, overrides: Record<string, ModelPrice>): ModelPrice | null {
-  for (const table of [overrides, BUILTIN_PRICES]) {
-    const key = mostSpecificMatch(Object.keys(table), model);
-    if (key !== null) return table[key];
-  }
-  return null;
+  return lookup(model, overrides)?.price ?? null;
+}
+
+function lookup(model: string, overrides: Record<string, ModelPrice>): { price: ModelPrice; builtinKey: string | null } | null {
+  const own = mostSpecificMatch(Object.keys(overrides), model);
+  if (own !== null) return { price: overrides[own], builtinKey: null };
+  const key = mostSpecificMatch(Object.keys(BUILTIN_PRICES), model);
+  return key === null ? null : { price: BUILTIN_PRICES[key], builtinKey: key };
 }
 
 /** Built-ins merged with overrides, as the dashboard lists them. */
@@ -27,6 +30,11 @@ export function cacheWriteSplit(usage: Usage): { write5m: number; write1h: numbe
   const reported5m = usage.cache_creation?.ephemeral_5m_input_tokens;
   const write5m = reported5m ?? Math.max(0, total - write1h);
   return { write5m, write1h };
+}
+
+/** The prompt length that picks a price tier: input plus cache writes and reads. */
+function promptTokens(usage: Usage): number {
+  return (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
 }
 
 export function priceUsage(price: ModelPrice, usage: Usage): number {
@@ -44,8 +52,10 @@ export function createAccounting(overrides: () => Record<string, ModelPrice>): A
   function callCost(model: string, usage: Usage | null): number | null {
     // A call that reported no usage (refused, failed before any token) was not billed.
     if (!usage) return 0;
-    const price = lookupPrice(model, overrides());
-    return price ? priceUsage(price, usage) : null;
+    const found = lookup(model, overrides());
+    if (!found) return null;
+    const tier = found.builtinKey === null ? undefined : LONG_PROMPT_PRICES[found.builtinKey];
+    return priceUsage(tier && promptTokens(usage) > tier.aboveTokens ? tier.price : found.price, usage);
   }
 
   function settle(input: SettleInput): CostBreakdown {

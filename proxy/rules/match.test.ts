@@ -32,14 +32,22 @@ describe('default rules', () => {
     ['claude-3-opus-20240229', 'opus-3', 'claude-3-5-sonnet-20241022', 0.75],
     ['claude-sonnet-4-5-20250929', 'sonnet-4', 'claude-haiku-4-5', 0.7],
     ['claude-sonnet-4-6', 'sonnet-4', 'claude-haiku-4-5', 0.7],
-    ['claude-opus-4-1-20250805', 'opus-4', 'claude-sonnet-4-5', 0.75],
-    ['claude-opus-4-7', 'opus-4', 'claude-sonnet-4-5', 0.75],
+    ['claude-opus-4-1-20250805', 'opus-4', 'claude-sonnet-5-5', 0.75],
+    ['claude-opus-4-7', 'opus-4', 'claude-sonnet-5-5', 0.75],
+    ['claude-opus-4-8', 'opus-4', 'claude-sonnet-5-5', 0.75],
+    // Claude Code's default model, and the rest of the current families.
+    ['claude-opus-5-5', 'opus-5', 'claude-sonnet-5-5', 0.75],
+    ['claude-opus-5', 'opus-5', 'claude-sonnet-5-5', 0.75],
+    ['claude-sonnet-5-5', 'sonnet-5', 'claude-haiku-5-5', 0.7],
+    ['claude-sonnet-5', 'sonnet-5', 'claude-haiku-5-5', 0.7],
+    ['claude-fable-5-1', 'fable-5', 'claude-opus-5-5', 0.8],
+    ['claude-fable-5', 'fable-5', 'claude-opus-5-5', 0.8],
   ])('%s → rule %s drafting with %s at %s', (model, id, draft, threshold) => {
     const rule = findRule(rules, model, false);
     expect(rule).toMatchObject({ id, draftModel: draft, threshold, verifierModel: null });
   });
 
-  it.each(['claude-haiku-4-5', 'claude-3-5-haiku-20241022', 'claude-3-haiku-20240307', 'claude-3-7-sonnet-20250219', 'some-other-model'])(
+  it.each(['claude-haiku-5-5', 'claude-haiku-4-5', 'claude-3-5-haiku-20241022', 'claude-3-haiku-20240307', 'claude-3-7-sonnet-20250219', 'claude-mythos-5-1', 'some-other-model'])(
     '%s passes through',
     (model) => {
       expect(findRule(rules, model, false)).toBeNull();

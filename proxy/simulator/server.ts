@@ -42,6 +42,14 @@ export interface Simulator {
 
 /** The models GET /v1/models lists; any id the capability table knows is accepted. */
 export const SIMULATED_MODELS = [
+  'claude-fable-5-1',
+  'claude-opus-5-5',
+  'claude-sonnet-5-5',
+  'claude-haiku-5-5',
+  'claude-opus-5',
+  'claude-sonnet-5',
+  'claude-opus-4-8',
+  'claude-opus-4-7',
   'claude-opus-4-6',
   'claude-sonnet-4-6',
   'claude-opus-4-5-20251101',
@@ -87,6 +95,13 @@ const ERROR_TYPES: Record<number, string> = {
   529: 'overloaded_error',
 };
 
+/** Sampling parameters and the value that counts as "not set" (top_k has none). */
+const SAMPLING_DEFAULTS: Array<[string, unknown]> = [
+  ['temperature', 1],
+  ['top_p', 1],
+  ['top_k', undefined],
+];
+
 /** What the real API would refuse in this request for its model, or null. */
 function unsupported(request: MessagesRequest, betaHeader: string | undefined): { status: number; message: string } | null {
   const caps = capabilitiesOf(request.model);
@@ -102,7 +117,13 @@ function unsupported(request: MessagesRequest, betaHeader: string | undefined): 
     return { status: 400, message: '`max_tokens` must be greater than `thinking.budget_tokens`' };
   }
   const effort = (request.output_config as JsonObject | undefined)?.effort;
-  if (effort !== undefined && !caps.effort) return { status: 400, message: `output_config.effort: not supported on ${request.model}` };
+  if (effort !== undefined && !(caps.effortLevels as readonly unknown[]).includes(effort)) {
+    return { status: 400, message: `output_config.effort: ${JSON.stringify(effort)} is not supported on ${request.model}` };
+  }
+  if (!caps.samplingParams) {
+    const sampled = SAMPLING_DEFAULTS.find(([name, neutral]) => request[name] !== undefined && request[name] !== neutral);
+    if (sampled) return { status: 400, message: `${sampled[0]}: sampling parameters are not supported on ${request.model}` };
+  }
   if (request.context_management !== undefined && !caps.contextManagement) {
     return { status: 400, message: `context_management: not supported on ${request.model}` };
   }

@@ -1,5 +1,5 @@
-// Real Claude Code (`claude -p`) through the proxy against the simulator: a plain answer,
-// an escalation, and a tool round trip (the simulator asks Claude Code to Read a file,
+// Real Claude Code (`claude -p`) through the proxy against the simulator: its default model
+// cascaded, a plain answer, an escalation, and a tool round trip (the simulator asks Claude Code to Read a file,
 // Claude Code runs the tool and sends the result back, the final answer quotes it).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -24,12 +24,15 @@ afterAll(async () => {
 });
 beforeEach(async () => h.mark());
 
-/** Runs `claude -p prompt` in a throwaway HOME (also its working directory). */
-function claude(prompt: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs `claude -p prompt` in a throwaway HOME (also its working directory), with `--model`
+ * unless `model` is null (then Claude Code picks its default model).
+ */
+function claude(prompt: string, model: string | null = SONNET): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(
       CLAUDE,
-      ['-p', prompt, '--model', SONNET],
+      ['-p', prompt, ...(model ? ['--model', model] : [])],
       {
         cwd: home,
         timeout: RUN_TIMEOUT_MS,
@@ -48,6 +51,25 @@ function claude(prompt: string): Promise<{ code: number | null; stdout: string; 
 }
 
 describe('Claude Code through the proxy', { timeout: RUN_TIMEOUT_MS * 2 }, () => {
+  it('cascades Claude Code’s default model (no --model) with the default rules', async () => {
+    const run = await claude('Explain what a TCP handshake is, in two sentences.', null);
+    expect(run.stderr).not.toMatch(/API Error/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(GOOD_OPENING);
+
+    const [record] = await h.decisions(1);
+    // Claude Code 2.1.332 asks for claude-opus-5-5; the opus-5 rule drafts it with Sonnet 5.5.
+    expect(record).toMatchObject({ decision: 'accepted', requestedModel: 'claude-opus-5-5', answeringModel: 'claude-sonnet-5-5', ruleId: 'opus-5' });
+    expect(record.cost).toBeGreaterThan(0);
+    expect(record.savings).toBeGreaterThan(0);
+    const [draft] = h.sim.messagesFor('claude-sonnet-5-5');
+    // Sonnet 5.5 takes what Claude Code sends Opus 5.5: adaptive thinking, effort, the same betas.
+    expect(draft.body?.thinking).toMatchObject({ type: 'adaptive' });
+    expect((draft.body?.output_config as { effort?: string } | undefined)?.effort).toBeDefined();
+    expect(String(draft.headers['anthropic-beta'])).toContain('effort-2025-11-24');
+    expect(h.sim.messagesFor('claude-opus-5-5')).toHaveLength(0);
+  });
+
   it('prints the accepted draft, sent as Claude Code shaped it and adapted for the draft model', async () => {
     const run = await claude('Explain what a TCP handshake is, in two sentences.');
     expect(run.stderr).not.toMatch(/API Error/);

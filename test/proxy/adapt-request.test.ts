@@ -27,6 +27,30 @@ describe('capability table', () => {
     expect(capabilitiesOf('claude-3-5-haiku-20241022')?.adaptiveThinking).toBe(false);
     expect(capabilitiesOf('my-fine-tune')).toBeNull();
   });
+
+  it('knows the 5.x families, each by its most specific id prefix', () => {
+    expect(capabilitiesOf('claude-opus-5-5')?.family).toBe('opus-5.5');
+    expect(capabilitiesOf('claude-opus-5')?.family).toBe('opus-5');
+    expect(capabilitiesOf('claude-sonnet-5-5')?.family).toBe('sonnet-5.5');
+    expect(capabilitiesOf('claude-sonnet-5')?.family).toBe('sonnet-5');
+    expect(capabilitiesOf('claude-haiku-5-5')?.family).toBe('haiku-5.5');
+    expect(capabilitiesOf('claude-fable-5-1')?.family).toBe('fable-5.1');
+    expect(capabilitiesOf('claude-fable-5-2')?.family).toBe('fable-5');
+    expect(capabilitiesOf('claude-mythos-5-1')?.family).toBe('mythos-5.1');
+    expect(capabilitiesOf('claude-opus-4-8')?.family).toBe('opus-4.8');
+    // What the docs say about Haiku 5.5: adaptive thinking only, every effort level, no sampling parameters.
+    expect(capabilitiesOf('claude-haiku-5-5')).toMatchObject({
+      extendedThinking: false,
+      adaptiveThinking: true,
+      effortLevels: ['low', 'medium', 'high', 'xhigh', 'max'],
+      samplingParams: false,
+      contextManagement: true,
+      contextWindow: 1_000_000,
+      maxOutputTokens: 128_000,
+    });
+    expect(capabilitiesOf('claude-sonnet-4-6')?.effortLevels).toEqual(['low', 'medium', 'high', 'max']);
+    expect(capabilitiesOf('claude-haiku-4-5')).toMatchObject({ effortLevels: [], samplingParams: true, maxOutputTokens: 64_000 });
+  });
 });
 
 describe('buildDraftRequest', () => {
@@ -54,6 +78,41 @@ describe('buildDraftRequest', () => {
     expect(body.context_management).toBeUndefined();
     expect(body.max_tokens).toBe(8_192);
     expect(beta).toBeUndefined();
+  });
+
+  it('sends what Claude Code asks of Opus 5.5 to the Sonnet 5.5 draft unchanged but for the model', () => {
+    const original = {
+      ...claudeCodeLikeBody('claude-opus-5-5', 'hello'),
+      max_tokens: 128_000,
+      thinking: { type: 'adaptive', display: 'omitted' },
+    } as unknown as MessagesRequest;
+    const betas =
+      'claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27,per-turn-control-2026-07-01,' +
+      'mid-conversation-tool-changes-2026-07-01,thinking-token-count-2026-05-13,advanced-tool-use-2025-11-20,effort-2025-11-24';
+    const { body, beta } = buildDraftRequest(original, betas, 'claude-sonnet-5-5', signatures);
+    expect(body).toEqual({ ...original, model: 'claude-sonnet-5-5' });
+    expect(beta).toBe(betas);
+  });
+
+  it('lowers an effort level the draft model lacks to the next one it has', () => {
+    const xhigh = request({ model: 'claude-opus-5-5', output_config: { effort: 'xhigh', format: { type: 'json' } } });
+    expect(buildDraftRequest(xhigh, undefined, 'claude-sonnet-4-6', signatures).body.output_config).toEqual({ effort: 'high', format: { type: 'json' } });
+    expect(buildDraftRequest(xhigh, undefined, 'claude-sonnet-5-5', signatures).body.output_config).toEqual(xhigh.output_config);
+    const max = request({ model: 'claude-opus-4-6', output_config: { effort: 'max' } });
+    expect(buildDraftRequest(max, undefined, 'claude-opus-4-5', signatures).body.output_config).toEqual({ effort: 'high' });
+    expect(buildDraftRequest(max, undefined, 'claude-haiku-4-5', signatures).body.output_config).toBeUndefined();
+  });
+
+  it('turns a thinking budget into adaptive thinking and drops sampling parameters for Haiku 5.5', () => {
+    const original = request({ thinking: { type: 'enabled', budget_tokens: 8_000 }, temperature: 0.2, top_p: 0.9, top_k: 40 });
+    const { body } = buildDraftRequest(original, undefined, 'claude-haiku-5-5', signatures);
+    expect(body.thinking).toEqual({ type: 'adaptive' });
+    expect(body).not.toHaveProperty('temperature');
+    expect(body).not.toHaveProperty('top_p');
+    expect(body).not.toHaveProperty('top_k');
+    // Haiku 4.5 takes both as sent.
+    const old = buildDraftRequest(original, undefined, 'claude-haiku-4-5', signatures).body;
+    expect(old).toMatchObject({ thinking: original.thinking, temperature: 0.2, top_p: 0.9, top_k: 40 });
   });
 
   it('leaves deferred tools out for a model without tool search', () => {
@@ -150,6 +209,45 @@ describe('through the proxy', () => {
     expect(verifier.rawBody).toBe(raw);
     expect(verifier.query).toBe('beta=true');
     expect(verifier.headers['anthropic-beta']).toBe(BETAS);
+  });
+
+  it('cascades Claude Code’s default model, Opus 5.5, to a Sonnet 5.5 draft and prices both from the table', async () => {
+    const body = { ...claudeCodeLikeBody('claude-opus-5-5', 'Explain how a TCP handshake works.'), stream: false, max_tokens: 128_000 };
+    const res = await fetch(`${h.proxy.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-beta': 'claude-code-20250219,effort-2025-11-24' },
+      body: JSON.stringify(body),
+    });
+    const message = (await res.json()) as { model: string; usage: { input_tokens: number; output_tokens: number } };
+    expect(res.headers.get('x-cascadeflow-decision')).toBe('accepted');
+    expect(message.model).toBe('claude-sonnet-5-5');
+    const [draft] = h.sim.messagesFor('claude-sonnet-5-5');
+    expect(draft.body).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'medium' }, max_tokens: 128_000 });
+    const [record] = await h.decisions(1);
+    const { input_tokens: input, output_tokens: output } = message.usage;
+    expect(record).toMatchObject({ decision: 'accepted', ruleId: 'opus-5', answeringModel: 'claude-sonnet-5-5' });
+    expect(record.cost).toBeCloseTo((input * 2 + output * 10) / 1e6, 12);
+    expect(record.baselineCost).toBeCloseTo((input * 4 + output * 20) / 1e6, 12);
+  });
+
+  it('drafts Sonnet 5.5 with Haiku 5.5, leaving out the sampling parameters Haiku 5.5 refuses', async () => {
+    const res = await fetch(`${h.proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+      body: JSON.stringify({
+        model: 'claude-sonnet-5-5',
+        max_tokens: 4_096,
+        temperature: 0.3,
+        messages: [{ role: 'user', content: 'Explain how a TCP handshake works.' }],
+      }),
+    });
+    expect(((await res.json()) as { model: string }).model).toBe('claude-haiku-5-5');
+    const [draft] = h.sim.messagesFor('claude-haiku-5-5');
+    expect(draft.body).not.toHaveProperty('temperature');
+    const [record] = await h.decisions(1);
+    expect(record).toMatchObject({ decision: 'accepted', ruleId: 'sonnet-5' });
+    expect(record.cost).toBeGreaterThan(0);
+    expect(record.unpricedModels).toBeUndefined();
   });
 
   it('keeps a multi-turn thinking conversation working across draft and verifier', async () => {
