@@ -30,7 +30,15 @@ const running = await startProxyServer(ctx, { draftTimeoutMs: timeoutMs }).catch
 console.log(`CascadeFlow proxy listening on ${running.url} (upstream ${upstreamUrl})`);
 console.log('For Claude Code, paste this in the shell that runs `claude`:');
 console.log(`  export ANTHROPIC_BASE_URL=${running.url}`);
-console.log(`Dashboard: ${running.url}/dashboard   Stats: ${running.url}/stats`);
+const { adminToken } = ctx.config;
+if (adminToken) {
+  // Beyond loopback the admin API needs the token; the dashboard reads it from the URL fragment,
+  // which browsers never send to the server.
+  console.log(`Dashboard: ${running.url}/dashboard#token=${adminToken}   Stats: ${running.url}/stats`);
+  console.log(`Admin token (Authorization: Bearer <token> on /api, or x-cascadeflow-admin-token to use the fallback API key): ${adminToken}`);
+} else {
+  console.log(`Dashboard: ${running.url}/dashboard   Stats: ${running.url}/stats`);
+}
 
 let stopping = false;
 async function shutdown(): Promise<void> {

@@ -1,20 +1,40 @@
 // Whose key pays: the client's own `x-api-key` / `Authorization` (API keys and Claude
 // subscription tokens alike), else the proxy's fallback key, else a 401 that says how to set one.
+// Beyond loopback anyone on the network could spend the fallback key, so there it is used only
+// for requests that carry the admin token in a header of its own: `Authorization` always stays
+// the client's credential for the upstream and is never read as the admin token.
 import type { Request, Response } from 'express';
 import type { ProxyContext } from '../context';
 import { sendAnthropicError } from '../cascade/anthropic-error';
-import { hasClientKey, upstreamRequestHeaders } from './headers';
+import { isLoopbackHost } from '../control/hosts';
+import { tokenMatches } from '../control/security';
+import { ADMIN_TOKEN_HEADER, hasClientKey, upstreamRequestHeaders } from './headers';
 
 export const NO_KEY_MESSAGE =
   'No API key: send x-api-key or Authorization with the request, or give the proxy a fallback key ' +
   '(ANTHROPIC_API_KEY in the environment of `npm run serve`, or Settings in the tray app).';
 
-/** The upstream request headers, or null after answering 401 when no key is available. */
+export const LAN_FALLBACK_MESSAGE =
+  `No API key: this proxy listens beyond localhost, so its fallback key is used only for requests that carry ` +
+  `its admin token (printed at startup) in the ${ADMIN_TOKEN_HEADER} header. Send your own x-api-key or ` +
+  `Authorization, or add the header (Claude Code: ANTHROPIC_CUSTOM_HEADERS="${ADMIN_TOKEN_HEADER}: <token>").`;
+
+/** The upstream request headers, or null after answering 401 when no key may be used. */
 export function authorizedUpstreamHeaders(ctx: ProxyContext, req: Request, res: Response): Record<string, string> | null {
-  const fallbackKey = hasClientKey(req.headers) ? null : ctx.fallbackApiKey();
-  if (!hasClientKey(req.headers) && !fallbackKey) {
+  if (hasClientKey(req.headers)) return upstreamRequestHeaders(req.headers, null);
+  const fallbackKey = ctx.fallbackApiKey();
+  if (!fallbackKey) {
     sendAnthropicError(res, 401, 'authentication_error', NO_KEY_MESSAGE);
     return null;
+  }
+  const { host, adminToken } = ctx.config;
+  if (!isLoopbackHost(host)) {
+    const given = req.headers[ADMIN_TOKEN_HEADER];
+    if (typeof given !== 'string' || !adminToken || !tokenMatches(given, adminToken)) {
+      const message = given === undefined ? LAN_FALLBACK_MESSAGE : `Invalid admin token in ${ADMIN_TOKEN_HEADER}.`;
+      sendAnthropicError(res, 401, 'authentication_error', message);
+      return null;
+    }
   }
   return upstreamRequestHeaders(req.headers, fallbackKey);
 }

@@ -26,8 +26,11 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
+/** Proves a LAN client may spend the proxy's fallback key (see auth.ts); never leaves the proxy. */
+export const ADMIN_TOKEN_HEADER = 'x-cascadeflow-admin-token';
+
 /** Request headers that describe the client's connection to the proxy, not the request. */
-const CLIENT_ONLY = new Set(['host', 'content-length', 'accept-encoding', 'origin', 'referer', 'cookie', 'expect']);
+const CLIENT_ONLY = new Set(['host', 'content-length', 'accept-encoding', 'origin', 'referer', 'cookie', 'expect', ADMIN_TOKEN_HEADER]);
 
 /** Response headers recomputed by the proxy or meaningless to the client. */
 const UPSTREAM_ONLY = new Set(['content-length', 'content-encoding', 'set-cookie', 'date', 'server']);

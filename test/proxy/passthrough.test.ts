@@ -193,6 +193,47 @@ describe('keys', () => {
   });
 });
 
+describe('the fallback key beyond loopback', () => {
+  it('is spent only for requests with the admin token header, which never goes upstream', async () => {
+    // Configured for the LAN (HOST=0.0.0.0), reached here through loopback.
+    const lan = await startHarness({ env: { HOST: '0.0.0.0', ANTHROPIC_API_KEY: 'sk-proxy-fallback' } });
+    try {
+      const token = lan.ctx.config.adminToken as string;
+      expect(token).toBeTruthy();
+      const post = (headers: Record<string, string>) =>
+        fetch(`${lan.proxy.url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(ask),
+        });
+
+      const anonymous = await post({});
+      expect(anonymous.status).toBe(401);
+      const refused = (await anonymous.json()) as { error: { type: string; message: string } };
+      expect(refused.error.type).toBe('authentication_error');
+      expect(refused.error.message).toContain('x-cascadeflow-admin-token');
+      expect((await post({ 'x-cascadeflow-admin-token': 'wrong' })).status).toBe(401);
+      // The passthrough endpoints are guarded the same way.
+      expect((await fetch(`${lan.proxy.url}/v1/models`)).status).toBe(401);
+      expect(lan.sim.requests).toHaveLength(0);
+
+      expect((await post({ 'x-cascadeflow-admin-token': token })).status).toBe(200);
+      // A bearer token is the client's own credential (a Claude subscription), even if it equals
+      // the admin token: forwarded as given, never swapped for the fallback key.
+      expect((await post({ authorization: `Bearer ${token}` })).status).toBe(200);
+      expect((await post({ 'x-api-key': 'sk-own', 'x-cascadeflow-admin-token': token })).status).toBe(200);
+      const seen = lan.sim.requests.map((r) => [r.headers['x-api-key'], r.headers.authorization, r.headers['x-cascadeflow-admin-token']]);
+      expect(seen).toEqual([
+        ['sk-proxy-fallback', undefined, undefined],
+        [undefined, `Bearer ${token}`, undefined],
+        ['sk-own', undefined, undefined],
+      ]);
+    } finally {
+      await lan.close();
+    }
+  });
+});
+
 describe('errors the proxy makes', () => {
   it('answers invalid JSON with 400 invalid_request_error', async () => {
     const res = await fetch(`${h.proxy.url}/v1/messages`, {

@@ -116,6 +116,17 @@ describe('npm run serve (proxy/cli.ts)', () => {
     const run = await runCli({ PORT: String(port), CASCADEFLOW_UPSTREAM_URL: h.sim.url, CASCADEFLOW_DATA_DIR: dataDir }, /ANTHROPIC_BASE_URL/);
     expect(run.stdout).toContain(`http://127.0.0.1:${port}`);
     expect(run.stdout).toContain(`export ANTHROPIC_BASE_URL=http://127.0.0.1:${port}`);
+    expect(run.stdout).not.toContain('token');
+    expect(run.code).toBe(0);
+  });
+
+  it('prints the admin token and the dashboard URL that carries it when one is set', async () => {
+    const port = await freePort();
+    const token = 'cli-admin-token-0123456789';
+    const env = { PORT: String(port), CASCADEFLOW_UPSTREAM_URL: h.sim.url, CASCADEFLOW_DATA_DIR: dataDir, CASCADEFLOW_ADMIN_TOKEN: token };
+    const run = await runCli(env, /Admin token.*\n/);
+    expect(run.stdout).toContain(`Dashboard: http://127.0.0.1:${port}/dashboard#token=${token}`);
+    expect(run.stdout).toMatch(new RegExp(`Admin token .*: ${token}\n`));
     expect(run.code).toBe(0);
   });
 
