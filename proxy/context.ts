@@ -3,7 +3,7 @@
 // ProxyContext; proxy/state/context.ts builds one; the Electron shell builds one
 // with electron-store and safeStorage behind the same two small interfaces.
 import type { ControlApi, ProxyStatus } from './control/api';
-import type { CallRecord, CascadeRule, Decision, DecisionRecord, Usage } from './types';
+import type { CallRecord, CascadeRule, Decision, DecisionRecord, MessagesRequest, Usage } from './types';
 
 /** Effective configuration: persisted settings overridden by environment variables. */
 export interface ResolvedConfig {
@@ -69,8 +69,12 @@ export interface ProxyContext {
   /** The first enabled rule matching the model; null when paused or none matches. */
   matchRule(model: string): CascadeRule | null;
   readonly accounting: Accounting;
-  /** One call per request: totals, history, log line, live event, batched persistence. */
-  record(record: DecisionRecord): void;
+  /**
+   * One call per request: totals, history, log line, live event, batched persistence.
+   * `request` only feeds the log line's prompt excerpt when settings.logPrompts is on; it is
+   * never stored.
+   */
+  record(record: DecisionRecord, request?: MessagesRequest): void;
   /** The proxy's own key, used only when the client sent none. */
   fallbackApiKey(): string | null;
   readonly control: ControlApi;

@@ -83,7 +83,7 @@ export function createMessagesHandler(ctx: ProxyContext, options: CascadeOptions
       if (!client.headersSent) sendAnthropicError(res, 502, 'api_error', `Upstream request failed: ${outcome.error}`);
       else client.end();
     } finally {
-      ctx.record(decisionRecord(ctx, exchange, rule, outcome, startedAt));
+      ctx.record(decisionRecord(ctx, exchange, rule, outcome, startedAt), request);
     }
   };
 }

@@ -13,10 +13,11 @@ afterEach(async () => {
 
 async function context(env: NodeJS.ProcessEnv = {}) {
   const warnings: string[] = [];
-  const logger: Logger = { info: () => {}, warn: (l) => warnings.push(l) };
+  const lines: string[] = [];
+  const logger: Logger = { info: (l) => lines.push(l), warn: (l) => warnings.push(l) };
   const ctx = await createProxyContext({ env, store: createMemoryStore(), secrets: createMemorySecretStore(), logger });
   contexts.push(ctx);
-  return { ctx, warnings };
+  return { ctx, warnings, lines };
 }
 
 const record = (id: string): DecisionRecord => ({
@@ -83,6 +84,19 @@ describe('ControlService events', () => {
     ctx.record(record('x'));
     expect(seen).toEqual(['decision']);
     expect(warnings.some((w) => w.includes('broken window'))).toBe(true);
+  });
+
+  it('logs a prompt excerpt only after logPrompts is turned on', async () => {
+    const { ctx, lines } = await context();
+    const request = { model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'What is the capital of France?' }] };
+    expect((await ctx.control.getSettings()).logPrompts).toBe(false);
+    ctx.record(record('a'), request);
+    expect(lines.at(-1)).not.toContain('France');
+    await ctx.control.updateSettings({ logPrompts: true });
+    ctx.record(record('b'), request);
+    expect(lines.at(-1)).toMatch(/^➡️ {2}Passthrough: claude-haiku-4-5, .* \| prompt: "What is the capital of France\?"$/);
+    // Never stored: the decision record has no prompt text.
+    expect(JSON.stringify(await ctx.control.getDecisions())).not.toContain('France');
   });
 
   it('makes rule edits effective on the next match and hands out copies', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { KeyValueStore, ResolvedConfig, SecretStore } from '../context';
 import type { Logger } from '../log/logger';
 import { formatDecisionLine } from '../log/decision-line';
+import { promptExcerpt } from '../log/prompt-excerpt';
 import { effectivePrices } from '../pricing/accounting';
 import { findRule } from '../rules/match';
 import { rulesSchema } from '../rules/schema';
@@ -10,7 +11,7 @@ import { StatsRecorder } from '../stats/recorder';
 import { SCHEMA_VERSION, STORE_KEYS, type StoreKey } from '../state/layout';
 import { BatchedWriter, type PersistedState } from '../state/persistence';
 import { DEFAULT_SETTINGS, ENV_OVERRIDES, settingsPatchSchema, settingsSchema, type EnvOverrides } from '../state/settings';
-import type { CascadeRule, DecisionRecord, ModelPrice, Settings, SettingsPatch } from '../types';
+import type { CascadeRule, DecisionRecord, MessagesRequest, ModelPrice, Settings, SettingsPatch } from '../types';
 import type { ControlApi, ControlEvent, DecisionQuery, ProxyStatus, PublicSettings, StatsSnapshot, Unsubscribe } from './api';
 import { ControlError, validationError } from './errors';
 import { EventHub, throttle } from './events';
@@ -133,10 +134,11 @@ export class ControlService implements ControlApi {
     return this.options.envApiKey ?? this.options.secrets.get();
   }
 
-  record(record: DecisionRecord): void {
+  record(record: DecisionRecord, request?: MessagesRequest): void {
     this.stats.record(record);
     this.writer.mark(STORE_KEYS.stats, STORE_KEYS.decisions);
-    this.options.logger.info(formatDecisionLine(record));
+    const prompt = request && this.effective().logPrompts ? promptExcerpt(request) : null;
+    this.options.logger.info(formatDecisionLine(record, prompt));
     this.emit({ type: 'decision', record });
     this.statsEvents.schedule();
   }

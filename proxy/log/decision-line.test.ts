@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DecisionRecord } from '../types';
+import type { DecisionRecord, MessagesRequest } from '../types';
 import { formatDecisionLine } from './decision-line';
+import { EXCERPT_CHARS, promptExcerpt } from './prompt-excerpt';
 
 const base: DecisionRecord = {
   id: 'x',
@@ -67,5 +68,35 @@ describe('formatDecisionLine', () => {
     expect(formatDecisionLine({ ...base, decision: 'passthrough', status: 429, error: 'rate limited' })).toBe(
       '➡️  Passthrough: claude-3-5-haiku-20241022, $0.000080 (HTTP 429: rate limited)',
     );
+  });
+});
+
+describe('prompt excerpts (settings.logPrompts)', () => {
+  const ask = (content: MessagesRequest['messages'][number]['content']): MessagesRequest => ({
+    model: 'claude-opus-5-5',
+    messages: [
+      { role: 'user', content: 'an earlier question' },
+      { role: 'assistant', content: 'an answer' },
+      { role: 'user', content },
+    ],
+  });
+
+  it('takes the last user message on one short line, without Claude Code’s system reminders', () => {
+    const excerpt = promptExcerpt(
+      ask([
+        { type: 'text', text: '<system-reminder>\nContext the user did not type.\n</system-reminder>' },
+        { type: 'text', text: 'Fix the failing test\nin\tsrc/app.ts \u001b[31mnow\u001b[0m' },
+      ]),
+    );
+    expect(excerpt).toBe('Fix the failing test in src/app.ts [31mnow [0m');
+    const long = promptExcerpt(ask('word '.repeat(100)));
+    expect(long).toHaveLength(EXCERPT_CHARS);
+    expect(long?.endsWith('…')).toBe(true);
+    expect(promptExcerpt(ask([{ type: 'tool_result', tool_use_id: 't1', content: 'secret output' }]))).toBe('(tool results)');
+    expect(promptExcerpt({ model: 'm', messages: [] })).toBeNull();
+  });
+
+  it('is appended to the decision line only when given, quoted so it stays one line', () => {
+    expect(formatDecisionLine(base, 'say "hi"')).toBe(`${formatDecisionLine(base)} | prompt: "say \\"hi\\""`);
   });
 });

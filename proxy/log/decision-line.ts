@@ -19,10 +19,16 @@ function escalationReason(record: DecisionRecord): string {
 }
 
 /**
- * The one log line per request, in the seed's format. It never contains keys or prompt
- * text: only model ids, amounts, signal reasons and upstream error messages.
+ * The one log line per request, in the seed's format. It never contains keys, and prompt
+ * text only as the excerpt the caller passes when the user turned settings.logPrompts on:
+ * otherwise only model ids, amounts, signal reasons and upstream error messages.
  */
-export function formatDecisionLine(record: DecisionRecord): string {
+export function formatDecisionLine(record: DecisionRecord, prompt: string | null = null): string {
+  const line = decisionLine(record);
+  return prompt === null ? line : `${line} | prompt: ${JSON.stringify(prompt)}`;
+}
+
+function decisionLine(record: DecisionRecord): string {
   const { decision, answeringModel, requestedModel } = record;
   if (decision === 'accepted') {
     const savings =

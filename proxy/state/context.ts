@@ -75,7 +75,7 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     },
     matchRule: (model) => service.matchRule(model),
     accounting,
-    record: (record) => service.record(record),
+    record: (record, request) => service.record(record, request),
     fallbackApiKey: () => service.fallbackApiKey(),
     control: service,
     setStatus: (status) => service.setStatus(status),

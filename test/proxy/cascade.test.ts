@@ -36,6 +36,18 @@ describe('accepted drafts', () => {
     const [record] = await h.decisions(1);
     expect(record).toMatchObject({ decision: 'accepted', answeringModel: HAIKU_DRAFT, ruleId: 'sonnet-4', threshold: 0.7 });
     expect(h.logs.some((line) => line.includes('Draft accepted'))).toBe(true);
+    expect(h.logs.some((line) => line.includes('TCP handshake'))).toBe(false); // no prompt text by default
+  });
+
+  it('adds the prompt excerpt to the log line when logPrompts is on', async () => {
+    await h.ctx.control.updateSettings({ logPrompts: true });
+    try {
+      await h.client.messages.create(ask);
+      await h.decisions(1);
+      expect(h.logs.at(-1)).toMatch(/^✅ Draft accepted: .* \| prompt: "Explain how a TCP handshake works, step by step\."$/);
+    } finally {
+      await h.ctx.control.updateSettings({ logPrompts: false });
+    }
   });
 
   it('replays the buffered draft stream unchanged and finalMessage() works', async () => {
