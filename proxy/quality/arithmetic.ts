@@ -49,10 +49,13 @@ const OPERATOR_INITIALS = new Set(OPERATOR_WORDS.map((w) => w.charCodeAt(0)));
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isLetterOrDigit = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
 
+const EXPRESSION_START = /[\d$€£(.\\−-]/;
+
 /** A hand-written lexer: this runs on every line that states a result, so no regex match objects. */
 function tokenize(line: string): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
+  // Prose before the first number, bracket or sign cannot belong to an expression.
+  let i = Math.max(0, line.search(EXPRESSION_START));
   while (i < line.length) {
     const c = line.charCodeAt(i);
     if (c <= 32) {
@@ -173,36 +176,43 @@ interface Side {
   tokens: Token[];
   /** The side is one written number: its precision sets the tolerance. */
   single: Token | null;
+  /** Its value with percent signs read as /100, and read as written ("20%" = 20); NaN if not arithmetic. */
+  value: number;
+  raw: number;
 }
 
-/** The side's value, and its value with percent signs ignored when that differs. */
-function readings(side: Side): number[] {
-  const asFraction = evaluate(side.tokens, true);
-  if (!side.tokens.some((t) => t.kind === 'num' && t.percent)) return asFraction === null ? [] : [asFraction];
-  const raw = evaluate(side.tokens, false);
-  return [asFraction, raw].filter((v): v is number => v !== null);
+function side(tokens: Token[]): Side {
+  const value = evaluate(tokens, true) ?? NaN;
+  const hasPercent = tokens.some((t) => t.kind === 'num' && t.percent);
+  return {
+    tokens,
+    single: tokens.length === 1 && tokens[0].kind === 'num' ? tokens[0] : null,
+    value,
+    raw: hasPercent ? (evaluate(tokens, false) ?? NaN) : value,
+  };
 }
 
+function close(a: number, b: number, loose: boolean, stated: Token | null): boolean {
+  const diff = Math.abs(a - b);
+  const scale = Math.max(Math.abs(a), Math.abs(b));
+  if (diff <= 1e-9 * scale + 1e-12 || (loose && diff <= 0.02 * scale)) return true;
+  if (!stated) return diff <= 0.01 * scale; // both sides computed from rounded intermediates
+  const places = decimals(stated.text);
+  // Rounded to the places written; a whole number may be rounded up or down ("73 / 8 = 9 buses").
+  return diff <= 0.5 * 10 ** -places + 0.002 * scale || (places === 0 && diff < 1 && !Number.isInteger(a === stated.value ? b : a));
+}
+
+/** Whether two sides are equal under any reading of their percent signs; null if either is not arithmetic. */
 function agrees(left: Side, right: Side, loose: boolean): boolean | null {
-  const lefts = readings(left);
-  const rights = readings(right);
-  if (lefts.length === 0 || rights.length === 0) return null;
+  if (Number.isNaN(left.value) && Number.isNaN(left.raw)) return null;
+  if (Number.isNaN(right.value) && Number.isNaN(right.raw)) return null;
   const stated = right.single ?? left.single;
-  for (const a of lefts) {
-    for (const b of rights) {
-      const diff = Math.abs(a - b);
-      const scale = Math.max(Math.abs(a), Math.abs(b));
-      if (diff <= 1e-9 * scale + 1e-12 || (loose && diff <= 0.02 * scale)) return true;
-      if (stated) {
-        const places = decimals(stated.text);
-        // Rounded to the places written; a whole number may be rounded up or down ("73 / 8 = 9 buses").
-        if (diff <= 0.5 * 10 ** -places + 0.002 * scale || (places === 0 && diff < 1 && !Number.isInteger(a === stated.value ? b : a))) return true;
-      } else if (diff <= 0.01 * scale) {
-        return true; // both sides computed from rounded intermediates
-      }
-    }
-  }
-  return false;
+  return (
+    close(left.value, right.value, loose, stated) ||
+    close(left.value, right.raw, loose, stated) ||
+    close(left.raw, right.value, loose, stated) ||
+    close(left.raw, right.raw, loose, stated)
+  );
 }
 
 /** One stated equality between two sides, at least one of them computed. */
@@ -211,9 +221,7 @@ export interface Equation {
   right: Token[];
   correct: boolean;
   /** What the computed side really is. */
-  actual: number | null;
-  /** Numbers the computation starts from. */
-  operands: number[];
+  actual: number;
   /** The number it states as the result, when one side is a single number. */
   result: number | null;
 }
@@ -237,14 +245,7 @@ function closeChain(chain: Chain, found: Equation[]): void {
       if (correct === null) continue;
       const computed = a.single ? b : a;
       const stated = a.single ?? b.single;
-      found.push({
-        left: a.tokens,
-        right: b.tokens,
-        correct,
-        actual: evaluate(computed.tokens, true),
-        operands: computed.tokens.flatMap((t) => (t.kind === 'num' ? [t.value] : [])),
-        result: stated ? stated.value : null,
-      });
+      found.push({ left: a.tokens, right: b.tokens, correct, actual: computed.value, result: stated ? stated.value : null });
     }
   }
   chain.sides = [];
@@ -282,10 +283,6 @@ function checkLine(line: string, found: Equation[]): void {
 
 /** Markdown list markers, not minus signs or numbers: "- 5 - 3 = 2", "2. 5 * 3 = 15". */
 const LIST_MARKER = /^\s*(?:[-*+•]|\d{1,2}[.)])\s+/;
-
-function side(tokens: Token[]): Side {
-  return { tokens, single: tokens.length === 1 && tokens[0].kind === 'num' ? tokens[0] : null };
-}
 
 function show(tokens: Token[]): string {
   return tokens
@@ -331,7 +328,7 @@ export const arithmetic: SignalCheck = (ctx) => {
     penalty: 1 - 0.45 ** wrong.length,
     reason:
       `${wrong.length} of ${equations.length} stated calculation${equations.length === 1 ? '' : 's'} wrong: ` +
-      `${show(first.left)} = ${show(first.right)}${first.actual !== null ? ` (is ${+first.actual.toFixed(4)})` : ''}`,
+      `${show(first.left)} = ${show(first.right)}${Number.isNaN(first.actual) ? '' : ` (is ${+first.actual.toFixed(4)})`}`,
   };
   return [signal];
 };

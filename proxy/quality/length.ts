@@ -10,10 +10,11 @@ const BRIEF_MAX_WORDS = 80;
 /** Questions that ask for a short answer on purpose. */
 const BRIEF = /\b(?:one word|single word|yes or no|true or false|only (?:the|a) (?:number|answer|name)|just (?:the|a) (?:number|answer|name)|briefly|in one sentence)\b/i;
 
-function wordCount(text: string): number {
+/** Words in the text, counted up to `limit` (the checks only compare against small bounds). */
+function wordCount(text: string, limit: number): number {
   let words = 0;
   let inWord = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < text.length && words <= limit; i++) {
     const space = text.charCodeAt(i) <= 32;
     if (!space && !inWord) words++;
     inWord = !space;
@@ -24,19 +25,19 @@ function wordCount(text: string): number {
 export const length: SignalCheck = (ctx) => {
   if (ctx.partial) return [];
   if (ctx.draft.content.some((block) => block.type === 'tool_use')) return [];
-  const words = wordCount(ctx.text);
-  if (words === 0) return [{ name: 'empty', penalty: 1, reason: 'the draft has no text and no tool call' }];
+  if (!ctx.text.trim()) return [{ name: 'empty', penalty: 1, reason: 'the draft has no text and no tool call' }];
   if (ctx.afterToolResults) return [];
   if (BRIEF.test(ctx.question)) {
     // Asked for a word, a yes/no or one sentence, and given an essay.
-    return words > BRIEF_MAX_WORDS
-      ? [{ name: 'too_long', penalty: 0.25, reason: `${words} words for a question that asks for a brief answer` }]
+    return wordCount(ctx.text, BRIEF_MAX_WORDS) > BRIEF_MAX_WORDS
+      ? [{ name: 'too_long', penalty: 0.25, reason: `more than ${BRIEF_MAX_WORDS} words for a question that asks for a brief answer` }]
       : [];
   }
   // Only questions that ask for an explanation or a piece of work have a floor: "Bonjour."
   // is a full answer to a translation, and numeric answers are judged by the final-answer check.
   if (!ELABORATE.test(ctx.question)) return [];
   const expected = ELABORATE_MIN_WORDS;
+  const words = wordCount(ctx.text, expected);
   if (words >= expected) return [];
   const penalty = 0.6 * (1 - words / expected);
   if (penalty < 0.05) return [];

@@ -69,14 +69,13 @@ function unusedQuantities(questionQuantities: number[], answer: string): Quality
 
 export const relevance: SignalCheck = (ctx) => {
   if (ctx.partial || ctx.afterToolResults || !ctx.text || !ctx.question) return [];
-  const signals: QualitySignal[] = [];
-  const drift = offTopic(ctx.question, ctx.text);
-  if (drift) signals.push(drift);
   const given = numericQuestion(ctx);
-  // Without stated working, the final-answer check already judges a numeric answer.
+  // A worked numeric answer's fit shows in the quantities it uses; without working, the
+  // final-answer check judges it.
   if (given && equationsOf(ctx).length > 0) {
     const unused = unusedQuantities(given, ctx.text);
-    if (unused) signals.push(unused);
+    return unused ? [unused] : [];
   }
-  return signals;
+  const drift = offTopic(ctx.question, ctx.text);
+  return drift ? [drift] : [];
 };

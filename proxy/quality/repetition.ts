@@ -3,59 +3,67 @@
 import type { SignalCheck } from './context';
 
 const NGRAM = 6;
+const MIN_WORDS = 40;
 /** Reused between checks (they run one at a time): no allocation per answer. */
 let table = new Int32Array(1024);
-const MIN_WORDS = 40;
+const recent = new Int32Array(NGRAM);
 
-/** Hashes of the prose's words, lower-cased: letters, digits and apostrophes make a word. */
-function wordHashes(text: string): number[] {
-  const hashes: number[] = [];
-  let hash = 0;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * One pass over the prose: each word is hashed as it is read (lower-cased; letters, digits,
+ * apostrophes and non-ASCII make a word), each run of NGRAM words is hashed from the last
+ * NGRAM word hashes and looked up in an open-addressing table of int32s. No strings, no
+ * boxed numbers, linear in length. Fenced code may repeat legitimately and is skipped.
+ */
+function repeatedShare(text: string): number {
+  // At most one word per two characters: size the table for that, at most half full.
+  const size = 1 << Math.ceil(Math.log2(Math.max(64, text.length)));
+  if (table.length < size) table = new Int32Array(size);
+  table.fill(0, 0, size);
+  let words = 0;
+  let grams = 0;
+  let repeated = 0;
+  let hash = FNV_OFFSET;
   let inWord = false;
   let inCode = false;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    // Fenced code may repeat legitimately (similar lines, boilerplate): skip it.
-    if (c === 96 && text.startsWith('```', i) && (i === 0 || text[i - 1] === '\n')) {
+  for (let i = 0; i <= text.length; i++) {
+    let c = i < text.length ? text.charCodeAt(i) : 32;
+    if (c === 96 && text.startsWith('```', i) && (i === 0 || text.charCodeAt(i - 1) === 10)) {
       inCode = !inCode;
       i += 2;
       continue;
     }
     if (inCode) continue;
-    const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 39 || c > 127;
-    if (word) {
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 39 || c > 127) {
       if (c >= 65 && c <= 90) c += 32;
-      hash = inWord ? Math.imul(hash ^ c, 0x01000193) : Math.imul(0x811c9dc5 ^ c, 0x01000193);
+      hash = Math.imul(hash ^ c, FNV_PRIME);
       inWord = true;
-    } else if (inWord) {
-      hashes.push(hash >>> 0);
-      inWord = false;
+      continue;
     }
-  }
-  if (inWord) hashes.push(hash >>> 0);
-  return hashes;
-}
-
-export const repetition: SignalCheck = (ctx) => {
-  if (ctx.partial && ctx.text.length < 2000) return [];
-  const words = wordHashes(ctx.text);
-  if (words.length < MIN_WORDS) return [];
-  // Each n-gram as a hash of its word hashes, in an open-addressing table of int32s:
-  // no string and no boxed number per position, linear in length.
-  const size = 1 << Math.ceil(Math.log2(words.length * 2));
-  if (table.length < size) table = new Int32Array(size);
-  table.fill(0, 0, size);
-  let repeated = 0;
-  for (let i = 0; i + NGRAM <= words.length; i++) {
-    let gram = 0x811c9dc5;
-    for (let k = i; k < i + NGRAM; k++) gram = Math.imul(gram ^ words[k], 0x01000193);
+    if (!inWord) continue;
+    recent[words % NGRAM] = hash;
+    words++;
+    hash = FNV_OFFSET;
+    inWord = false;
+    if (words < NGRAM) continue;
+    let gram = FNV_OFFSET;
+    for (let k = words - NGRAM; k < words; k++) gram = Math.imul(gram ^ recent[k % NGRAM], FNV_PRIME);
     gram |= 1; // 0 marks an empty slot
     let slot = gram & (size - 1);
     while (table[slot] !== 0 && table[slot] !== gram) slot = (slot + 1) & (size - 1);
     if (table[slot] === gram) repeated++;
     else table[slot] = gram;
+    grams++;
   }
-  const share = repeated / (words.length - NGRAM + 1);
+  return words < MIN_WORDS ? 0 : repeated / grams;
+}
+
+export const repetition: SignalCheck = (ctx) => {
+  if (ctx.partial && ctx.text.length < 2000) return [];
+  if (ctx.text.length < MIN_WORDS * 2) return [];
+  const share = repeatedShare(ctx.text);
   if (share < 0.2) return [];
   return [
     {
