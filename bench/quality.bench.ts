@@ -75,3 +75,6 @@ const line = (name: string, cases: Case[]) => {
 line('dataset answers (all)', real);
 line('dataset answers of 1–2 KB (typical)', typical);
 for (const kb of [1, 2, 8, 32, 128]) line(`synthetic ${kb} KB`, [synthetic(kb * 1024)]);
+// Pathological shapes must stay linear too: one 32 KB line of digits and operators, no spaces.
+const oneLine = { ...synthetic(0), draft: draftMessage('1.' + '2'.repeat(16 * 1024) + '+3'.repeat(8 * 1024) + '=5') };
+line('synthetic 32 KB on one line', [oneLine]);

@@ -59,4 +59,9 @@ describe('arithmetic consistency', () => {
     expect(check('15 + 25 = 4', true)).toEqual([]);
     expect(check('15 + 25 = 45\nthen', true)).toHaveLength(1);
   });
+
+  it('survives pathological input without deep recursion', () => {
+    expect(check('−'.repeat(100_000) + '5 = 5')).toEqual([]);
+    expect(check('('.repeat(100_000) + '5' + ')'.repeat(100_000) + ' = 5')).toEqual([]);
+  });
 });

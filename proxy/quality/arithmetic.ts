@@ -181,14 +181,17 @@ interface Side {
   raw: number;
 }
 
+/** Longer "expressions" are not calculations a reader checks (and must not recurse deeply). */
+const MAX_SIDE_TOKENS = 64;
+
 function side(tokens: Token[]): Side {
-  const value = evaluate(tokens, true) ?? NaN;
+  const value = tokens.length <= MAX_SIDE_TOKENS ? (evaluate(tokens, true) ?? NaN) : NaN;
   const hasPercent = tokens.some((t) => t.kind === 'num' && t.percent);
   return {
     tokens,
     single: tokens.length === 1 && tokens[0].kind === 'num' ? tokens[0] : null,
     value,
-    raw: hasPercent ? (evaluate(tokens, false) ?? NaN) : value,
+    raw: hasPercent && tokens.length <= MAX_SIDE_TOKENS ? (evaluate(tokens, false) ?? NaN) : value,
   };
 }
 
@@ -294,7 +297,8 @@ function show(tokens: Token[]): string {
 
 /** A line worth tokenizing states a result and operates on numbers. */
 const STATES_RESULT = /[=≈~]|\b(?:equals|makes|is)\b/;
-const OPERATES = /\d\S*\s*(?:[-+*/×÷·⋅−x]|\\times|\\cdot|\\div|[a-z/]+\s+(?:[a-z/]+\s+)?[-+*/×÷·⋅−x]|times|plus|minus|divided|multiplied|of)/;
+// Bounded repeats: a pathological line (thousands of characters without a space) stays linear.
+const OPERATES = /\d\S{0,12}\s*(?:[-+*/×÷·⋅−x]|\\times|\\cdot|\\div|[a-z/]{1,24}\s+(?:[a-z/]{1,24}\s+)?[-+*/×÷·⋅−x]|times|plus|minus|divided|multiplied|of)/;
 
 /** Fenced code is program text, not stated arithmetic. */
 function proseLines(text: string): string[] {

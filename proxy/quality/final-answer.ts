@@ -15,7 +15,7 @@ const COUNT_QUESTION =
 const ROUNDING_ASKED = /\b(?:round|rounded|nearest|approximate(?:ly)?|estimate|about how|roughly|decimal)\b/i;
 const APPROXIMATE = /\b(?:approximately|approx\.|roughly|about|around|nearly|almost|rounded)\b|≈/i;
 /** 13.333…, 0.6666: a division that did not come out even. */
-const REPEATING = /\d\.\d*(\d)\1\1/;
+const REPEATING = /\.\d{0,6}(\d)\1\1/;
 
 /** Closing pleasantries after the answer: "I hope this helps!" */
 const CLOSER = /^\W*(?:I hope|hope this|let me know|feel free|good luck|happy|thanks|thank you|if you have|any other questions)/i;
@@ -30,8 +30,7 @@ function conclusion(text: string): string {
   return '';
 }
 
-function finalNumber(ctx: DraftContext): { text: string; value: number } | null {
-  const line = conclusion(ctx.text);
+function finalNumber(line: string): { text: string; value: number } | null {
   const numbers = line.match(NUMBER);
   if (!numbers) return null;
   const text = numbers[numbers.length - 1];
@@ -42,10 +41,11 @@ export const finalAnswer: SignalCheck = (ctx) => {
   const givenQuantities = numericQuestion(ctx);
   if (ctx.partial || ctx.afterToolResults || !ctx.text || !givenQuantities) return [];
   if (ctx.draft.content.some((b) => b.type === 'tool_use')) return [];
-  const final = finalNumber(ctx);
+  // The end of the closing line carries the answer; bounding it keeps the regexes linear.
+  const line = conclusion(ctx.text).slice(-300);
+  const final = finalNumber(line);
   if (!final) return [{ name: 'no_final_number', penalty: 0.35, reason: 'the question asks for a number but the answer does not end on one' }];
   const signals: QualitySignal[] = [];
-  const line = conclusion(ctx.text);
   const roundingAsked = ROUNDING_ASKED.test(ctx.question);
   const whole = Number.isInteger(final.value) || final.text.endsWith('%') || /^[$€£]\d+\.\d\d$/.test(final.text);
   if (!Number.isInteger(final.value) && COUNT_QUESTION.test(ctx.question)) {
