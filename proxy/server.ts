@@ -6,9 +6,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createMessagesHandler } from './cascade/handler';
-import { sendAnthropicError } from './cascade/anthropic-error';
 import type { ProxyContext } from './context';
 import { baseUrlFor, isWildcardHost, pointsAt } from './control/hosts';
+import { sendAnthropicError } from './control/errors';
 import { createControlRouter } from './control/http';
 import { rejectBrowserOrigins, requireLocalHost } from './control/security';
 import { SignatureRegistry } from './models/signatures';
@@ -59,7 +59,7 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
   api.use(rejectBrowserOrigins(ctx));
   api.use((req, res, next) => {
     if (!isLoopedBack(req.headers)) return next();
-    sendAnthropicError(res, 508, 'api_error', `Request loop: the upstream URL ${ctx.config.upstreamUrl} leads back to this proxy`);
+    sendAnthropicError(res, 508, `Request loop: the upstream URL ${ctx.config.upstreamUrl} leads back to this proxy`);
   });
   api.use(express.raw({ type: () => true, limit: MAX_BODY }));
   api.post(
@@ -79,17 +79,17 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
   app.use(createControlRouter(ctx));
 
   app.use((req, res) => {
-    sendAnthropicError(res, 404, 'not_found_error', `No route for ${req.method} ${req.path}`);
+    sendAnthropicError(res, 404, `No route for ${req.method} ${req.path}`);
   });
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.too.large') {
-      sendAnthropicError(res, 413, 'request_too_large', `Request body exceeds ${MAX_BODY}`);
+      sendAnthropicError(res, 413, `Request body exceeds ${MAX_BODY}`);
     } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      sendAnthropicError(res, e.status, 'invalid_request_error', e.message ?? 'Invalid request');
+      sendAnthropicError(res, e.status, e.message ?? 'Invalid request');
     } else {
-      sendAnthropicError(res, 500, 'api_error', `Internal proxy error: ${e.message ?? String(err)}`);
+      sendAnthropicError(res, 500, `Internal proxy error: ${e.message ?? String(err)}`);
     }
   });
   return app;

@@ -9,7 +9,7 @@ import { MessageAssembler } from '../sse/assemble';
 import { SseDecoder } from '../sse/events';
 import type { AssistantMessage, CallRecord, MessagesRequest, QualityResult, Usage } from '../types';
 import { describeError, sendUpstream, type UpstreamResponse } from '../upstream/client';
-import { upstreamErrorMessage } from './anthropic-error';
+import { upstreamErrorMessage } from '../control/errors';
 import { isEventStream } from './relay';
 
 export interface DraftCall {

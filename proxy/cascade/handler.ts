@@ -11,9 +11,9 @@ import { buildAnswerRequest, buildDraftRequest, withoutThinking } from '../model
 import type { SignatureRegistry } from '../models/signatures';
 import type { CallRecord, CascadeRule, Decision, DecisionRecord, MessagesRequest, QualitySignal, TokenCounts } from '../types';
 import { describeError, sendUpstream, type UpstreamResponse } from '../upstream/client';
+import { sendAnthropicError } from '../control/errors';
 import { authorizedUpstreamHeaders } from '../upstream/auth';
 import { clientResponseHeaders } from '../upstream/headers';
-import { sendAnthropicError } from './anthropic-error';
 import { ClientResponse } from './client-response';
 import { runDraft, type DraftOutcome } from './draft';
 import { relayResponse, rememberSignatures, type UpstreamAnswer } from './relay';
@@ -43,11 +43,11 @@ export function createMessagesHandler(ctx: ProxyContext, options: CascadeOptions
     try {
       request = JSON.parse(raw.toString('utf8')) as MessagesRequest;
     } catch (err) {
-      sendAnthropicError(res, 400, 'invalid_request_error', `Request body is not valid JSON: ${describeError(err)}`);
+      sendAnthropicError(res, 400, `Request body is not valid JSON: ${describeError(err)}`);
       return;
     }
     if (!request || typeof request !== 'object' || typeof request.model !== 'string' || !Array.isArray(request.messages)) {
-      sendAnthropicError(res, 400, 'invalid_request_error', 'Request body must be an object with `model` and `messages`.');
+      sendAnthropicError(res, 400, 'Request body must be an object with `model` and `messages`.');
       return;
     }
     const headers = authorizedUpstreamHeaders(ctx, req, res);
@@ -80,7 +80,7 @@ export function createMessagesHandler(ctx: ProxyContext, options: CascadeOptions
       else outcome.verifier = await answerWith(exchange, request.model, outcome, null);
     } catch (err) {
       outcome.error ??= describeError(err);
-      if (!client.headersSent) sendAnthropicError(res, 502, 'api_error', `Upstream request failed: ${outcome.error}`);
+      if (!client.headersSent) sendAnthropicError(res, 502, `Upstream request failed: ${outcome.error}`);
       else client.end();
     } finally {
       ctx.record(decisionRecord(ctx, exchange, rule, outcome, startedAt), request);
@@ -171,7 +171,7 @@ async function answerWith(ex: Exchange, model: string, outcome: Outcome, draftCa
     const error = describeError(err);
     outcome.error = outcome.error ? `${outcome.error}; ${model}: ${error}` : error;
     if (!ex.signal.aborted) {
-      sendAnthropicError(ex.client.res, 502, 'api_error', `Could not reach the upstream API (${ctx.config.upstreamUrl}): ${error}`);
+      sendAnthropicError(ex.client.res, 502, `Could not reach the upstream API (${ctx.config.upstreamUrl}): ${error}`);
     }
     return { model, status: 0, usage: null, cost: null, latencyMs: Date.now() - sentAt, error };
   }

@@ -9,7 +9,7 @@ import { formatSse, SseDecoder } from '../sse/events';
 import type { AssistantMessage, CallRecord, Usage } from '../types';
 import { clientResponseHeaders } from '../upstream/headers';
 import { describeError, type UpstreamResponse } from '../upstream/client';
-import { anthropicErrorBody, upstreamErrorMessage } from './anthropic-error';
+import { anthropicError, upstreamErrorMessage } from '../control/errors';
 import type { ClientResponse } from './client-response';
 
 /** An upstream answer whose body may already have been read (replayed from memory). */
@@ -57,7 +57,7 @@ async function relayStream(opts: RelayOptions): Promise<CallRecord> {
   if (assembler.error) error ??= assembler.error;
   if (error && !assembler.done && client.open) {
     // Close the client's stream in a well-formed way: an `error` event as the API sends one.
-    await client.write(formatSse('error', anthropicErrorBody('api_error', `Upstream ${error}`)));
+    await client.write(formatSse('error', anthropicError(502, `Upstream ${error}`)));
   }
   client.end();
   return callRecord(opts, assembler.message, error);

@@ -1,7 +1,10 @@
+// Errors the proxy itself produces: in the Anthropic API's format, so every client's error
+// handling (SDK retries, Claude Code messages) works on them unchanged, and the control API's.
+import type { Response } from 'express';
 import type { z } from 'zod';
 
 /** Anthropic's error `type` for a status code, so every error the proxy produces looks like the API's. */
-export function errorTypeForStatus(status: number): string {
+function errorTypeForStatus(status: number): string {
   switch (status) {
     case 400:
     case 409:
@@ -25,8 +28,24 @@ export function errorTypeForStatus(status: number): string {
   }
 }
 
+/** `{"type":"error","error":{"type":…,"message":…}}`, the type following the status code. */
 export function anthropicError(status: number, message: string) {
   return { type: 'error' as const, error: { type: errorTypeForStatus(status), message } };
+}
+
+export function sendAnthropicError(res: Response, status: number, message: string): void {
+  res.status(status).json(anthropicError(status, message));
+}
+
+/** The upstream's own error message from an error body, or the raw text when it is not Anthropic-shaped. */
+export function upstreamErrorMessage(status: number, bodyText: string): string {
+  try {
+    const parsed = JSON.parse(bodyText) as { error?: { type?: string; message?: string } };
+    if (parsed.error?.message) return `${status} ${parsed.error.type ?? 'error'}: ${parsed.error.message}`;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return `${status}: ${bodyText.slice(0, 300) || 'empty response'}`;
 }
 
 /** An error the control API reports to its caller (HTTP status and a readable message). */

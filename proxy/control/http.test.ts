@@ -4,6 +4,7 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProxyContext } from '../context';
 import type { Logger } from '../log/logger';
+import { defaultRules } from '../rules/defaults';
 import { createProxyContext } from '../state/context';
 import { createMemoryStore } from '../state/stores';
 import type { DecisionRecord } from '../types';
@@ -66,7 +67,7 @@ describe('GET /health and /stats', () => {
     const res = await fetch(`${base}/health`);
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ status: 'healthy', upstream: 'http://127.0.0.1:9', rules: 4, paused: false });
+    expect(body).toMatchObject({ status: 'healthy', upstream: 'http://127.0.0.1:9', rules: defaultRules().length, paused: false });
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(body.uptime_seconds).toBeGreaterThanOrEqual(0);
   });

@@ -6,7 +6,7 @@ import type { ProxyContext } from '../context';
 import { toStatsResponse } from '../stats/response';
 import type { CascadeRule, SettingsPatch } from '../types';
 import type { ControlEvent } from './api';
-import { anthropicError, ControlError, validationError } from './errors';
+import { ControlError, sendAnthropicError, validationError } from './errors';
 import { throttle } from './events';
 import { decisionQuerySchema } from './service';
 import { rejectBrowserOrigins, requireAdminToken, requireJsonBody, requireLocalHost } from './security';
@@ -69,11 +69,11 @@ export function createControlRouter(ctx: ProxyContext, options: ControlRouterOpt
   });
   api.get('/events', (req, res) => streamEvents(ctx, req, res, options));
   api.use((req, res) => {
-    res.status(404).json(anthropicError(404, `No admin API route ${req.method} /api${req.path}.`));
+    sendAnthropicError(res, 404, `No admin API route ${req.method} /api${req.path}.`);
   });
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const { status, message } = describeError(error);
-    res.status(status).json(anthropicError(status, message));
+    sendAnthropicError(res, status, message);
   });
   return router;
 }

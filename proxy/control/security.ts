@@ -7,12 +7,8 @@ import net from 'node:net';
 import os from 'node:os';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ProxyContext } from '../context';
-import { anthropicError } from './errors';
+import { sendAnthropicError } from './errors';
 import { hostnameOfHeader, isLoopbackHost, isWildcardHost } from './hosts';
-
-function refuse(res: Response, status: number, message: string): void {
-  res.status(status).json(anthropicError(status, message));
-}
 
 function allowedHostname(ctx: ProxyContext, hostname: string): boolean {
   if (isLoopbackHost(hostname)) return true;
@@ -32,7 +28,7 @@ export function requireLocalHost(ctx: ProxyContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.host;
     if (!header || !allowedHostname(ctx, hostnameOfHeader(header))) {
-      refuse(
+      sendAnthropicError(
         res,
         403,
         `Host "${header ?? ''}" is not allowed: this proxy answers only to localhost or its configured host ` +
@@ -61,14 +57,14 @@ export function rejectBrowserOrigins(_ctx: ProxyContext): RequestHandler {
         sameOrigin = false;
       }
       if (!sameOrigin) {
-        refuse(res, 403, `Cross-origin request from ${origin} refused: the proxy only serves its own pages and non-browser clients.`);
+        sendAnthropicError(res, 403, `Cross-origin request from ${origin} refused: the proxy only serves its own pages and non-browser clients.`);
         return;
       }
     }
     const site = req.headers['sec-fetch-site'];
     const navigation = req.method === 'GET' && req.headers['sec-fetch-mode'] === 'navigate';
     if ((site === 'cross-site' || site === 'same-site') && !navigation) {
-      refuse(res, 403, 'Cross-site request refused: the proxy only serves its own pages and non-browser clients.');
+      sendAnthropicError(res, 403, 'Cross-site request refused: the proxy only serves its own pages and non-browser clients.');
       return;
     }
     next();
@@ -82,7 +78,7 @@ export function rejectBrowserOrigins(_ctx: ProxyContext): RequestHandler {
 export function requireJsonBody(): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !req.is('application/json')) {
-      refuse(res, 415, 'Content-Type must be application/json.');
+      sendAnthropicError(res, 415, 'Content-Type must be application/json.');
       return;
     }
     next();
@@ -105,7 +101,7 @@ export function requireAdminToken(ctx: ProxyContext): RequestHandler {
     const query = typeof req.query.token === 'string' ? req.query.token : undefined;
     const given = bearer ?? query;
     if (!given || !tokenMatches(given, expected)) {
-      refuse(
+      sendAnthropicError(
         res,
         401,
         given

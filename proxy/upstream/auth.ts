@@ -5,7 +5,7 @@
 // the client's credential for the upstream and is never read as the admin token.
 import type { Request, Response } from 'express';
 import type { ProxyContext } from '../context';
-import { sendAnthropicError } from '../cascade/anthropic-error';
+import { sendAnthropicError } from '../control/errors';
 import { isLoopbackHost } from '../control/hosts';
 import { tokenMatches } from '../control/security';
 import { ADMIN_TOKEN_HEADER, hasClientKey, upstreamRequestHeaders } from './headers';
@@ -24,7 +24,7 @@ export function authorizedUpstreamHeaders(ctx: ProxyContext, req: Request, res: 
   if (hasClientKey(req.headers)) return upstreamRequestHeaders(req.headers, null);
   const fallbackKey = ctx.fallbackApiKey();
   if (!fallbackKey) {
-    sendAnthropicError(res, 401, 'authentication_error', NO_KEY_MESSAGE);
+    sendAnthropicError(res, 401, NO_KEY_MESSAGE);
     return null;
   }
   const { host, adminToken } = ctx.config;
@@ -32,7 +32,7 @@ export function authorizedUpstreamHeaders(ctx: ProxyContext, req: Request, res: 
     const given = req.headers[ADMIN_TOKEN_HEADER];
     if (typeof given !== 'string' || !adminToken || !tokenMatches(given, adminToken)) {
       const message = given === undefined ? LAN_FALLBACK_MESSAGE : `Invalid admin token in ${ADMIN_TOKEN_HEADER}.`;
-      sendAnthropicError(res, 401, 'authentication_error', message);
+      sendAnthropicError(res, 401, message);
       return null;
     }
   }

@@ -2,7 +2,7 @@
 // forwarded untouched, the answer relayed chunk by chunk as it arrives.
 import type { Request, Response } from 'express';
 import type { ProxyContext } from '../context';
-import { sendAnthropicError } from '../cascade/anthropic-error';
+import { sendAnthropicError } from '../control/errors';
 import { ClientResponse } from '../cascade/client-response';
 import { describeError, sendUpstream } from './client';
 import { authorizedUpstreamHeaders } from './auth';
@@ -29,7 +29,7 @@ export function createPassthroughHandler(ctx: ProxyContext) {
       });
     } catch (err) {
       if (!abort.signal.aborted) {
-        sendAnthropicError(res, 502, 'api_error', `Could not reach the upstream API (${ctx.config.upstreamUrl}): ${describeError(err)}`);
+        sendAnthropicError(res, 502, `Could not reach the upstream API (${ctx.config.upstreamUrl}): ${describeError(err)}`);
       }
       return;
     }
