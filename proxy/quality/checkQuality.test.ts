@@ -45,6 +45,12 @@ describe('checkQuality', () => {
     expect(result.confidence).toBeLessThan(0.6);
   });
 
+  it('does not take tables, paths or C++ at the end for a cut-off', () => {
+    for (const ending of ['| Paris | Seine |', 'Install it under /usr/local/', 'I would write this in C++']) {
+      expect(names(checkQuality(question, draftMessage(`Paris is the capital and the Seine runs through it.\n\n${ending}`)))).not.toContain('unfinished');
+    }
+  });
+
   it('rules out a refusal opening, decisively while streaming', () => {
     const draft = draftMessage("I'm sorry, but I can't help with that request.");
     expect(checkQuality(question, draft).confidence).toBeLessThan(0.2);
@@ -164,6 +170,15 @@ describe('checkQuality', () => {
       expect(checkQuality(requestFor('Write a Python function returning a list'), python).signals).toEqual([]);
       const ts = draftMessage('```ts\nfunction f(x: number {\n  return x;\n}\n```\n\nThis function returns its input unchanged, typed as a number.');
       expect(names(checkQuality(requestFor('Write a TypeScript identity function'), ts))).toEqual(['invalid_code']);
+    });
+
+    it('allows elided code and JSX in JavaScript blocks, and unknown languages', () => {
+      const elided = answer('{"port": 8000}', 'function load(path) {\n  ...\n}\nconst all = [...items, ...more];');
+      expect(checkQuality(ask, elided).signals).toEqual([]);
+      const jsx = answer('{"port": 8000}', 'export const App = () => <div className="app"><Header /></div>;');
+      expect(checkQuality(ask, jsx).signals).toEqual([]);
+      const odd = draftMessage('```constructor\n(((\n```\n\nThis block is in a language the checker does not know, so it is left alone.');
+      expect(checkQuality(ask, odd).signals).toEqual([]);
     });
 
     it('flags an unclosed fence only on a finished draft', () => {

@@ -6,22 +6,34 @@ import type { SignalCheck } from './context';
 import { findFences } from './fences';
 
 const JS = new Set(['js', 'javascript', 'mjs', 'cjs', 'node']);
-/** Languages whose strings and comments we can skip reliably: lang -> line comment. */
-const BRACKETED: Record<string, { line: string | null; block: boolean; quotes: string }> = {};
-for (const lang of ['ts', 'typescript', 'tsx', 'jsx', 'java', 'c', 'h', 'cpp', 'c++', 'cc', 'cs', 'csharp', 'go', 'kotlin', 'kt', 'swift', 'scala', 'dart', 'php']) {
-  BRACKETED[lang] = { line: '//', block: true, quotes: '"\'`' };
+interface Syntax {
+  /** Line comment marker. */
+  line: string;
+  /** Has /* block comments *\/. */
+  block: boolean;
+  /** Characters that open (and close) a string. */
+  quotes: string;
 }
-BRACKETED.rust = BRACKETED.rs = { line: '//', block: true, quotes: '"' }; // 'a is a lifetime, not a quote
-for (const lang of ['python', 'py', 'ruby', 'rb', 'r']) BRACKETED[lang] = { line: '#', block: false, quotes: '"\'' };
+
+const C_LIKE: Syntax = { line: '//', block: true, quotes: '"\'`' };
+const HASH_COMMENTS: Syntax = { line: '#', block: false, quotes: '"\'' };
+/** Languages whose strings and comments can be skipped reliably, so their brackets must balance. */
+const BRACKETED = new Map<string, Syntax>([
+  ...['ts', 'typescript', 'tsx', 'jsx', 'java', 'c', 'h', 'cpp', 'c++', 'cc', 'cs', 'csharp', 'go', 'kotlin', 'kt', 'swift', 'scala', 'dart', 'php'].map(
+    (lang) => [lang, C_LIKE] as const,
+  ),
+  ...['rust', 'rs'].map((lang) => [lang, { ...C_LIKE, quotes: '"' }] as const), // 'a is a lifetime, not a quote
+  ...['python', 'py', 'ruby', 'rb', 'r'].map((lang) => [lang, HASH_COMMENTS] as const),
+]);
 
 const PAIRS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 
 /** The first unbalanced bracket, or null. Skips strings and comments. */
-export function unbalanced(code: string, syntax: { line: string | null; block: boolean; quotes: string }): string | null {
+function unbalanced(code: string, syntax: Syntax): string | null {
   const stack: string[] = [];
   for (let i = 0; i < code.length; i++) {
     const ch = code[i];
-    if (syntax.line && code.startsWith(syntax.line, i)) {
+    if (code.startsWith(syntax.line, i)) {
       const eol = code.indexOf('\n', i);
       if (eol < 0) break;
       i = eol;
@@ -47,6 +59,11 @@ export function unbalanced(code: string, syntax: { line: string | null; block: b
   return stack.length > 0 ? `unclosed '${stack[stack.length - 1]}'` : null;
 }
 
+/** A lone "..." standing for omitted code ("function f() { ... }"), not a spread. */
+const ELISION = /(^|[\s{([,])(?:\.\.\.|…)(?=\s|[)}\],;]|$)/gm;
+/** JSX markup: acorn does not parse it, so such blocks are only checked for balance. */
+const JSX = /<\/[A-Za-z]|\/>/;
+
 function jsError(code: string): string | null {
   const options = { ecmaVersion: 'latest', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowHashBang: true, allowImportExportEverywhere: true } as const;
   try {
@@ -60,6 +77,14 @@ function jsError(code: string): string | null {
       return (moduleError as Error).message;
     }
   }
+}
+
+/** Why a JavaScript block does not parse, or null; elisions are allowed, JSX is only balanced. */
+function javascriptProblem(code: string): string | null {
+  const error = jsError(code.replace(ELISION, '$1'));
+  if (!error) return null;
+  if (JSX.test(code)) return unbalanced(code, C_LIKE);
+  return `JavaScript block does not parse: ${error}`;
 }
 
 export const code: SignalCheck = (ctx) => {
@@ -77,10 +102,11 @@ export const code: SignalCheck = (ctx) => {
         signals.push({ name: 'invalid_json', penalty: 0.5, reason: `JSON block does not parse: ${(error as Error).message}` });
       }
     } else if (JS.has(fence.lang)) {
-      const error = jsError(fence.code);
-      if (error) signals.push({ name: 'invalid_code', penalty: 0.4, reason: `JavaScript block does not parse: ${error}` });
-    } else if (BRACKETED[fence.lang]) {
-      const error = unbalanced(fence.code, BRACKETED[fence.lang]);
+      const problem = javascriptProblem(fence.code);
+      if (problem) signals.push({ name: 'invalid_code', penalty: 0.4, reason: problem });
+    } else {
+      const syntax = BRACKETED.get(fence.lang);
+      const error = syntax && unbalanced(fence.code, syntax);
       if (error) signals.push({ name: 'invalid_code', penalty: 0.35, reason: `${fence.lang} block is malformed: ${error}` });
     }
   }

@@ -1,12 +1,18 @@
 // What every signal family reads: the draft's text and the question it answers,
 // extracted once per check so each family stays a small pure function.
-import type { AssistantMessage, ContentBlock, Message, MessagesRequest, QualitySignal } from '../types';
+import type { AssistantMessage, ContentBlock, Message, MessagesRequest, QualitySignal, ToolDefinition } from '../types';
 
 export interface DraftContext {
   request: MessagesRequest;
   draft: AssistantMessage;
   /** The draft is still streaming. */
   partial: boolean;
+  /** The draft's content blocks (an empty list when the draft has none). */
+  content: ContentBlock[];
+  /** The tools the request offers (an empty list when none). */
+  tools: ToolDefinition[];
+  /** The draft calls a tool: a tool call is an answer in itself. */
+  hasToolUse: boolean;
   /** Leading content blocks that are complete (all of them unless partial). */
   completeBlocks: number;
   /** The draft's text blocks, joined. */
@@ -75,6 +81,9 @@ export function buildContext(
     request,
     draft,
     partial,
+    content,
+    tools: Array.isArray(request.tools) ? request.tools : [],
+    hasToolUse: content.some((block) => block.type === 'tool_use'),
     completeBlocks: partial ? (completeBlocks ?? Math.max(0, content.length - 1)) : content.length,
     text: blockText(content),
     question: lastQuestion(messages),

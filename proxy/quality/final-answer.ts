@@ -40,7 +40,7 @@ function finalNumber(line: string): { text: string; value: number } | null {
 export const finalAnswer: SignalCheck = (ctx) => {
   const givenQuantities = numericQuestion(ctx);
   if (ctx.partial || ctx.afterToolResults || !ctx.text || !givenQuantities) return [];
-  if (ctx.draft.content.some((b) => b.type === 'tool_use')) return [];
+  if (ctx.hasToolUse) return [];
   // The end of the closing line carries the answer; bounding it keeps the regexes linear.
   const line = conclusion(ctx.text).slice(-300);
   const final = finalNumber(line);

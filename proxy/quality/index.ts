@@ -15,7 +15,7 @@ import { toolUse } from './tools';
 import { truncation } from './truncation';
 
 /** Confidence of a draft with no signal at all: clears even the conservative 0.8. */
-export const BASE_CONFIDENCE = 0.9;
+const BASE_CONFIDENCE = 0.9;
 
 const CHECKS: SignalCheck[] = [
   truncation,

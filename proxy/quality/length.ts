@@ -24,7 +24,7 @@ function wordCount(text: string, limit: number): number {
 
 export const length: SignalCheck = (ctx) => {
   if (ctx.partial) return [];
-  if (ctx.draft.content.some((block) => block.type === 'tool_use')) return [];
+  if (ctx.hasToolUse) return [];
   if (!ctx.text.trim()) return [{ name: 'empty', penalty: 1, reason: 'the draft has no text and no tool call' }];
   if (ctx.afterToolResults) return [];
   if (BRIEF.test(ctx.question)) {

@@ -56,10 +56,9 @@ function checkCall(block: ToolUseBlock, tools: ToolDefinition[], complete: boole
 
 /** The conversation clearly waits for a tool call, and the finished draft has none. */
 function missingCall(ctx: DraftContext): QualitySignal[] {
-  const tools = ctx.request.tools ?? [];
-  if (ctx.partial || tools.length === 0) return [];
+  if (ctx.partial || ctx.tools.length === 0) return [];
   const choice = ctx.request.tool_choice as { type?: string; name?: string } | undefined;
-  const calls = ctx.draft.content.filter(isToolUse);
+  const calls = ctx.content.filter(isToolUse);
   if (choice?.type === 'tool' && choice.name && !calls.some((c) => c.name === choice.name)) {
     return [{ name: 'tool_missing', penalty: 0.9, reason: `tool_choice requires '${choice.name}' but the draft did not call it` }];
   }
@@ -81,10 +80,9 @@ function missingCall(ctx: DraftContext): QualitySignal[] {
 }
 
 export const toolUse: SignalCheck = (ctx) => {
-  const tools = ctx.request.tools ?? [];
   const signals: QualitySignal[] = [];
-  ctx.draft.content.forEach((block, index) => {
-    if (isToolUse(block)) signals.push(...checkCall(block, tools, index < ctx.completeBlocks));
+  ctx.content.forEach((block, index) => {
+    if (isToolUse(block)) signals.push(...checkCall(block, ctx.tools, index < ctx.completeBlocks));
   });
   signals.push(...missingCall(ctx));
   return signals;

@@ -3,8 +3,11 @@
 import type { QualitySignal } from '../types';
 import type { SignalCheck } from './context';
 
-/** Ends on an operator, an opening bracket or a connective: the text was cut. */
-const DANGLING_END = /(?:[-+*/×=<({[,:&|^]|\b(?:and|or|the|a|an|of|to|is|are|was|with|for|by|then|so|which|that|because|but|in|at|from|as)|\d+\s*[-+*/×])\s*$/i;
+/**
+ * Ends on an operator after a space or digit ("15 +", not "C++"), an opening bracket, a
+ * comma or colon, or a connective: the text was cut. Tables ("| a |") and paths end cleanly.
+ */
+const DANGLING_END = /(?:(?:^|[\s\d])[-+*×=<]|[({[,:]|\b(?:and|or|the|a|an|of|to|is|are|was|with|for|by|then|so|which|that|because|but|in|at|from|as))\s*$/i;
 
 export const truncation: SignalCheck = (ctx) => {
   if (ctx.partial) return [];
@@ -14,9 +17,8 @@ export const truncation: SignalCheck = (ctx) => {
     signals.push({ name: 'truncated', penalty: 0.9, reason: `truncated at ${limit}` });
     return signals;
   }
-  const hasToolUse = ctx.draft.content.some((block) => block.type === 'tool_use');
   const tail = ctx.text.trimEnd().slice(-40);
-  if (tail && !hasToolUse && (DANGLING_END.test(tail) || unclosedOnLastLine(ctx.text)) && !tail.endsWith('```')) {
+  if (tail && !ctx.hasToolUse && (DANGLING_END.test(tail) || unclosedOnLastLine(ctx.text)) && !tail.endsWith('```')) {
     signals.push({ name: 'unfinished', penalty: 0.7, reason: `ends mid-sentence: "…${tail.slice(-20)}"` });
   }
   return signals;
