@@ -7,7 +7,9 @@ import type { DraftContext, SignalCheck } from './context';
 import { NUMBER_SOURCE, numberValue, numericQuestion } from './numbers';
 
 const NUMBER = new RegExp(NUMBER_SOURCE, 'g');
+/** Working longer than this for a word problem is a model going round in circles. */
 const OVERLONG_CHARS = 700;
+/** Problems stated at more length than this have more steps to slip on. */
 const COMPLEX_CHARS = 250;
 /** "how many apples", not "how many hours" (a duration or measure may be fractional). */
 const COUNT_QUESTION =
@@ -15,7 +17,7 @@ const COUNT_QUESTION =
 const ROUNDING_ASKED = /\b(?:round|rounded|nearest|approximate(?:ly)?|estimate|about how|roughly|decimal)\b/i;
 const APPROXIMATE = /\b(?:approximately|approx\.|roughly|about|around|nearly|almost|rounded)\b|≈/i;
 /** 13.333…, 0.6666: a division that did not come out even. */
-const REPEATING = /\.\d{0,6}(\d)\1\1/;
+const REPEATING = /\.\d{0,6}([1-9])\1\1/;
 
 /** Closing pleasantries after the answer: "I hope this helps!" */
 const CLOSER = /^\W*(?:I hope|hope this|let me know|feel free|good luck|happy|thanks|thank you|if you have|any other questions)/i;
@@ -63,7 +65,6 @@ export const finalAnswer: SignalCheck = (ctx) => {
   } else if (equations.length === 1 && given >= 3) {
     signals.push({ name: 'unchecked_work', penalty: 0.15, reason: `one checkable calculation for ${given} given quantities` });
   }
-  // Long working for a word problem is a model going round in circles.
   if (ctx.text.length > OVERLONG_CHARS) {
     signals.push({
       name: 'overlong',

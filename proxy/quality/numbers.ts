@@ -1,5 +1,5 @@
 // Reading numbers the way answers write them: thousands separators, currency, percent,
-// and small number words, shared by the arithmetic and final-answer checks.
+// and small number words, shared by the arithmetic, final-answer and relevance checks.
 import { memo, type DraftContext } from './context';
 
 /** A number with optional currency sign, thousands separators, decimals and percent sign. */
@@ -18,7 +18,7 @@ export function numberValue(token: string): number {
   return Number.isNaN(plain) ? Number(token.replace(/[$€£,%]/g, '')) : plain;
 }
 
-export const isDigit = (c: number) => c >= 48 && c <= 57;
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** End of the number starting at `i` ("$1,350.50%"), or -1 when none starts there. */
 export function numberEnd(line: string, i: number): number {
