@@ -157,6 +157,12 @@ export interface CallRecord {
   cost: number | null;
   latencyMs: number;
   error?: string;
+  /**
+   * The call was cut off before the upstream reported its final usage (a draft stopped early
+   * or a broken stream): `usage.output_tokens` is then estimated from the streamed output,
+   * a lower bound (thinking the upstream did not stream is not counted).
+   */
+  usageEstimated?: boolean;
 }
 
 /** Exactly one per request to /v1/messages. */

@@ -43,6 +43,25 @@ export type DraftOutcome =
 
 /** First partial check after this much streamed text; then each time the text doubles. */
 const FIRST_PARTIAL_CHECK_CHARS = 160;
+/** Rough size of a token of streamed output, for cut-off drafts (Claude's tokenizers: ~3–4 characters). */
+const CHARS_PER_TOKEN = 3.5;
+
+/** What a cut-off call is billed for, as far as the proxy can tell. */
+interface PartialUsage {
+  usage: Usage | null;
+  estimated: boolean;
+}
+
+/**
+ * Usage of a call cut off before its final message_delta: the upstream reported only the
+ * input (and ~1 output token) in message_start, so the output is estimated from the
+ * characters that streamed, when that is more than reported.
+ */
+function partialUsage(reported: Usage | null, outputChars: number): PartialUsage {
+  const estimate = Math.ceil(outputChars / CHARS_PER_TOKEN);
+  if (!reported || estimate <= (reported.output_tokens ?? 0)) return { usage: reported, estimated: false };
+  return { usage: { ...reported, output_tokens: estimate }, estimated: true };
+}
 
 export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
   const model = draft.request.model;
@@ -50,16 +69,17 @@ export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
   const own = new AbortController();
   const abortOwn = () => own.abort();
   draft.signal.addEventListener('abort', abortOwn, { once: true });
-  const fail = (error: string, status: number, usage: Usage | null = null): DraftOutcome => ({
+  const fail = (error: string, status: number, partial: PartialUsage = { usage: null, estimated: false }): DraftOutcome => ({
     kind: 'error',
     error,
     call: {
       model,
       status,
-      usage,
-      cost: draft.accounting.callCost(model, usage),
+      usage: partial.usage,
+      cost: draft.accounting.callCost(model, partial.usage),
       latencyMs: Date.now() - sentAt,
       error,
+      ...(partial.estimated && { usageEstimated: true }),
     },
   });
   try {
@@ -93,7 +113,7 @@ export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
   }
 }
 
-type Fail = (error: string, status: number, usage?: Usage | null) => DraftOutcome;
+type Fail = (error: string, status: number, partial?: PartialUsage) => DraftOutcome;
 
 async function judgeJson(draft: DraftCall, upstream: UpstreamResponse, sentAt: number, fail: Fail): Promise<DraftOutcome> {
   let raw: Buffer;
@@ -111,7 +131,7 @@ async function judgeJson(draft: DraftCall, upstream: UpstreamResponse, sentAt: n
     return fail('invalid JSON in draft response', upstream.status);
   }
   if (message?.type !== 'message' || !Array.isArray(message.content)) {
-    return fail('draft response is not a message', upstream.status, message?.usage ?? null);
+    return fail('draft response is not a message', upstream.status, { usage: message?.usage ?? null, estimated: false });
   }
   return judged(draft, upstream, message, raw, sentAt, checkQuality(draft.request, message), false);
 }
@@ -126,19 +146,23 @@ async function judgeStream(
   const assembler = new MessageAssembler();
   let completeBlocks = 0;
   let streamedChars = 0;
+  let outputChars = 0;
+  let finalUsage = false;
   let nextCheckAt = FIRST_PARTIAL_CHECK_CHARS;
   let due = false;
   const decoder = new SseDecoder(
     (event) => {
       const finished = assembler.apply(event);
+      if (event.type === 'message_delta') finalUsage = true;
       if (finished !== null) {
         completeBlocks = Math.max(completeBlocks, finished + 1);
         due = true;
       } else if (event.type === 'content_block_start' && (event.data.content_block as { type?: string })?.type === 'tool_use') {
         due = true; // an unknown tool name rules the draft out before its input arrives
       } else if (event.type === 'content_block_delta') {
-        const delta = event.data.delta as { text?: string; partial_json?: string } | undefined;
+        const delta = event.data.delta as { text?: string; partial_json?: string; thinking?: string } | undefined;
         streamedChars += (delta?.text ?? delta?.partial_json ?? '').length;
+        outputChars += (delta?.text ?? delta?.partial_json ?? delta?.thinking ?? '').length;
         if (streamedChars >= nextCheckAt) {
           nextCheckAt = streamedChars * 2;
           due = true;
@@ -147,6 +171,7 @@ async function judgeStream(
     },
     (reason) => (assembler.error ??= reason),
   );
+  const partial = () => partialUsage(assembler.message?.usage ?? null, finalUsage ? 0 : outputChars);
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of upstream.body) {
@@ -158,17 +183,17 @@ async function judgeStream(
         const quality = checkQuality(draft.request, assembler.message, { partial: true, completeBlocks });
         if (quality.signals.some((s) => s.decisive)) {
           own.abort();
-          return judged(draft, upstream, assembler.message, null, sentAt, quality, true);
+          return judged(draft, upstream, assembler.message, null, sentAt, quality, true, partial());
         }
       }
     }
   } catch (err) {
-    return fail(`stream broke: ${describeError(err)}`, upstream.status, assembler.message?.usage ?? null);
+    return fail(`stream broke: ${describeError(err)}`, upstream.status, partial());
   }
   if (assembler.error || !assembler.message || !assembler.done) {
     own.abort();
     const reason = assembler.error ?? 'stream ended before message_stop';
-    return fail(reason, upstream.status, assembler.message?.usage ?? null);
+    return fail(reason, upstream.status, partial());
   }
   const quality = checkQuality(draft.request, assembler.message);
   return judged(draft, upstream, assembler.message, Buffer.concat(chunks), sentAt, quality, false);
@@ -182,6 +207,7 @@ function judged(
   sentAt: number,
   quality: QualityResult,
   stoppedEarly: boolean,
+  { usage, estimated }: PartialUsage = { usage: message.usage ?? null, estimated: false },
 ): DraftOutcome {
   const model = draft.request.model;
   return {
@@ -195,9 +221,10 @@ function judged(
     call: {
       model,
       status: upstream.status,
-      usage: message.usage ?? null,
-      cost: draft.accounting.callCost(model, message.usage ?? null),
+      usage,
+      cost: draft.accounting.callCost(model, usage),
       latencyMs: Date.now() - sentAt,
+      ...(estimated && { usageEstimated: true }),
     },
   };
 }

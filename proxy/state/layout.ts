@@ -73,6 +73,7 @@ const callSchema = z.looseObject({
   cost: amount.nullable(),
   latencyMs: z.number(),
   error: z.string().optional(),
+  usageEstimated: z.boolean().optional(),
 });
 
 /** Loose: fields added by later versions survive a round trip. */

@@ -121,6 +121,25 @@ describe('escalation for each quality signal', () => {
     });
   }
 
+  it('costs a draft cut off early by the output that streamed, flagged as an estimate', async () => {
+    h.sim.script(HAIKU_DRAFT, { kind: 'refusal', delayMs: 20 }, 1);
+    await h.client.messages.stream(ask).finalMessage();
+    const [record] = await h.decisions(1);
+    const [draft] = h.sim.messagesFor(HAIKU_DRAFT);
+    const streamed = [...draft.responseBody.matchAll(/"text_delta","text":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string).join('');
+    expect(streamed).toContain("can't help");
+    // message_start reported 1 output token; the refusal text that streamed is worth more.
+    const output = Math.ceil(streamed.length / 3.5);
+    expect(record.draft).toMatchObject({ usageEstimated: true, usage: { output_tokens: output } });
+    const input = record.draft?.usage?.input_tokens ?? 0;
+    expect(record.draft?.cost).toBeCloseTo((input * 1 + output * 5) / 1e6, 12);
+    // A draft that ran to its end is costed from the upstream's own usage.
+    await h.client.messages.stream(ask).finalMessage();
+    const [, complete] = await h.decisions(2);
+    expect(complete).toMatchObject({ decision: 'accepted' });
+    expect(complete.draft?.usageEstimated).toBeUndefined();
+  });
+
   it('uses the rule’s verifier model when it names one', async () => {
     const rules = await h.ctx.control.getRules();
     await h.ctx.control.saveRules([{ ...rules.find((r) => r.id === 'sonnet-4')!, verifierModel: 'claude-opus-4-6' }, ...rules.filter((r) => r.id !== 'sonnet-4')]);
@@ -175,6 +194,11 @@ describe('draft failures fall back to the requested model', () => {
         expect(record).toMatchObject({ decision: 'draft_error', answeringModel: SONNET, status: 200 });
         expect(record.error).toContain(message);
         expect(record.draft?.error).toBeTruthy();
+        // Half a streamed answer arrived before the break: its output is estimated, not 1 token.
+        if (stream && behaviour.kind === 'break') {
+          expect(record.draft?.usageEstimated).toBe(true);
+          expect(record.draft?.usage?.output_tokens).toBeGreaterThan(1);
+        }
       });
     }
   }
