@@ -1,5 +1,5 @@
-// Replay datasets (format: /work/shared/eval/README.md): one JSON object per line with
-// the conversation, the draft's answer and the verifier's answer, each with a quality.
+// Replay datasets: one JSON object per line with `id`, `messages` (the conversation the draft
+// answered), `draft` and `verifier` (each `{model?, text, quality in [0, 1]}`).
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { AssistantMessage, ContentBlock, Message, MessagesRequest } from '../../proxy/types';
