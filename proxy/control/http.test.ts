@@ -10,6 +10,7 @@ import { createMemoryStore } from '../state/stores';
 import type { DecisionRecord } from '../types';
 import type { ControlEvent, PublicSettings, StatsSnapshot } from './api';
 import { createControlRouter } from './http';
+import { decisionRecord } from '../../test/proxy/records';
 
 const quiet: Logger = { info: () => {}, warn: () => {} };
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -33,28 +34,7 @@ async function start(env: NodeJS.ProcessEnv = {}, store = createMemoryStore()) {
   return { ctx, base };
 }
 
-function record(overrides: Partial<DecisionRecord> = {}): DecisionRecord {
-  return {
-    id: Math.random().toString(36).slice(2),
-    time: Date.now(),
-    requestedModel: 'claude-sonnet-4-5',
-    answeringModel: 'claude-haiku-4-5',
-    decision: 'accepted',
-    ruleId: 'sonnet-4',
-    stream: true,
-    confidence: 0.9,
-    threshold: 0.7,
-    signals: [],
-    tokens: { input: 1000, output: 200, cacheWrite: 0, cacheRead: 0 },
-    cost: 0.002,
-    baselineCost: 0.006,
-    savings: 0.004,
-    latencyMs: 120,
-    ttfbMs: 40,
-    status: 200,
-    ...overrides,
-  };
-}
+const record = decisionRecord;
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   headers: { 'content-type': 'application/json', ...headers },

@@ -5,6 +5,7 @@ import { createProxyContext } from '../state/context';
 import { createMemorySecretStore, createMemoryStore } from '../state/stores';
 import type { DecisionRecord } from '../types';
 import type { ControlEvent } from './api';
+import { decisionRecord } from '../../test/proxy/records';
 
 const contexts: ProxyContext[] = [];
 afterEach(async () => {
@@ -20,25 +21,18 @@ async function context(env: NodeJS.ProcessEnv = {}) {
   return { ctx, warnings, lines };
 }
 
-const record = (id: string): DecisionRecord => ({
-  id,
-  time: Date.now(),
-  requestedModel: 'claude-haiku-4-5',
-  answeringModel: 'claude-haiku-4-5',
-  decision: 'passthrough',
-  ruleId: null,
-  stream: false,
-  confidence: null,
-  threshold: null,
-  signals: [],
-  tokens: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 },
-  cost: 0.000006,
-  baselineCost: 0.000006,
-  savings: 0,
-  latencyMs: 1,
-  ttfbMs: 1,
-  status: 200,
-});
+const record = (id: string): DecisionRecord =>
+  decisionRecord({
+    id,
+    requestedModel: 'claude-haiku-4-5',
+    decision: 'passthrough',
+    ruleId: null,
+    confidence: null,
+    threshold: null,
+    cost: 0.000006,
+    baselineCost: 0.000006,
+    savings: 0,
+  });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -8,6 +8,7 @@ import type { DecisionRecord } from '../types';
 import { createProxyContext } from './context';
 import { SCHEMA_VERSION } from './layout';
 import { openConfStore } from './stores';
+import { decisionRecord } from '../../test/proxy/records';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -28,25 +29,7 @@ function collectingLogger() {
 }
 
 function record(i: number): DecisionRecord {
-  return {
-    id: `r${i}`,
-    time: Date.now(),
-    requestedModel: 'claude-sonnet-4-5',
-    answeringModel: 'claude-haiku-4-5',
-    decision: 'accepted',
-    ruleId: 'sonnet-4',
-    stream: false,
-    confidence: 0.9,
-    threshold: 0.7,
-    signals: [],
-    tokens: { input: 1000, output: 100, cacheWrite: 0, cacheRead: 0 },
-    cost: 0.0015,
-    baselineCost: 0.0045,
-    savings: 0.003,
-    latencyMs: 10,
-    ttfbMs: 5,
-    status: 200,
-  };
+  return decisionRecord({ id: `r${i}`, stream: false, cost: 0.0015, baselineCost: 0.0045, savings: 0.003 });
 }
 
 /** Counts writes to a real conf store. */

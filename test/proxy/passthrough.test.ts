@@ -80,31 +80,24 @@ describe('passthrough (no rule matches the model)', () => {
       some_future_field: { nested: [1, 2.5, 'é'] },
     };
     const raw = JSON.stringify(body, null, 1); // odd spacing must survive too
-    const res = await fetch(`${h.proxy.url}/v1/messages?beta=true&x=1`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-api-key': 'sk-client',
-        'anthropic-version': '2023-06-01',
-        'anthropic-beta': 'claude-code-20250219,fine-grained-tool-streaming-2025-05-14',
-        'anthropic-dangerous-direct-browser-access': 'false',
-        'x-app': 'cli',
-        'user-agent': 'claude-cli/test',
-      },
-      body: raw,
-    });
-    expect(res.status).toBe(200);
-    const [seen] = h.sim.messagesFor(HAIKU);
-    expect(seen.rawBody).toBe(raw);
-    expect(seen.query).toBe('beta=true&x=1');
-    expect(seen.headers).toMatchObject({
+    const clientHeaders = {
       'x-api-key': 'sk-client',
       'anthropic-version': '2023-06-01',
       'anthropic-beta': 'claude-code-20250219,fine-grained-tool-streaming-2025-05-14',
       'anthropic-dangerous-direct-browser-access': 'false',
       'x-app': 'cli',
       'user-agent': 'claude-cli/test',
+    };
+    const res = await fetch(`${h.proxy.url}/v1/messages?beta=true&x=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...clientHeaders },
+      body: raw,
     });
+    expect(res.status).toBe(200);
+    const [seen] = h.sim.messagesFor(HAIKU);
+    expect(seen.rawBody).toBe(raw);
+    expect(seen.query).toBe('beta=true&x=1');
+    expect(seen.headers).toMatchObject(clientHeaders);
     expect(seen.headers.host).not.toContain(String(h.proxy.port));
   });
 
