@@ -73,3 +73,25 @@ export const DEFAULT_RULES: readonly CascadeRule[] = Object.freeze([
 export function defaultRules(): CascadeRule[] {
   return DEFAULT_RULES.map((rule) => ({ ...rule }));
 }
+
+/** The defaults of versions before the 5.x families; a store holding exactly these was never edited. */
+const PRE_5X_DEFAULTS: readonly CascadeRule[] = [
+  DEFAULT_RULES[0],
+  DEFAULT_RULES[1],
+  { id: 'sonnet-4', match: 'claude-sonnet-4*', draftModel: 'claude-haiku-4-5', verifierModel: null, threshold: 0.7, enabled: true },
+  { id: 'opus-4', match: 'claude-opus-4*', draftModel: 'claude-sonnet-4-5', verifierModel: null, threshold: 0.75, enabled: true },
+];
+
+/**
+ * A stored rule list is the user's and is never rewritten. One that is still the untouched
+ * pre-5.x default list gets this notice instead: Claude Code's default model passes through.
+ */
+export function outdatedDefaultsNotice(rules: readonly CascadeRule[]): string | null {
+  if (JSON.stringify(rules) !== JSON.stringify(PRE_5X_DEFAULTS)) return null;
+  return (
+    'Your cascade rules are the defaults of an earlier version, which know no 5.x models: requests for ' +
+    "claude-opus-5-5 (Claude Code's default model) and the other 5.x models pass through uncascaded. " +
+    'To cascade them like new installs do, add rules claude-opus-5* → draft claude-sonnet-5-5 and ' +
+    'claude-sonnet-5* → draft claude-haiku-5-5 under Rules.'
+  );
+}

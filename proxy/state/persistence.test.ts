@@ -41,6 +41,19 @@ describe('loading the store', () => {
     expect(state.repaired).toContain('schemaVersion');
   });
 
+  it('keeps a stored rule list as it is, with a notice when it is the untouched pre-5.x default list', () => {
+    const pre5x = defaultRules().filter((r) => ['sonnet-3-5', 'opus-3', 'sonnet-4', 'opus-4'].includes(r.id));
+    pre5x[3] = { ...pre5x[3], draftModel: 'claude-sonnet-4-5' };
+    const old = loadState(createMemoryStore({ schemaVersion: SCHEMA_VERSION, rules: pre5x }));
+    expect(old.rules).toEqual(pre5x);
+    expect(old.repaired).not.toContain('rules');
+    expect(old.warnings).toHaveLength(1);
+    expect(old.warnings[0]).toContain("claude-opus-5-5 (Claude Code's default model)");
+    // Edited by the user: theirs, no notice.
+    const edited = loadState(createMemoryStore({ schemaVersion: SCHEMA_VERSION, rules: [{ ...pre5x[2], threshold: 0.8 }] }));
+    expect(edited.warnings).toEqual([]);
+  });
+
   it('moves a file that is not JSON aside and starts fresh, with a visible warning', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'config.json'), '{"settings": {"port": 80');

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { KeyValueStore } from '../context';
 import { describeIssues } from '../control/errors';
-import { defaultRules } from '../rules/defaults';
+import { defaultRules, outdatedDefaultsNotice } from '../rules/defaults';
 import { emptyStatsData, type StatsData } from '../stats/recorder';
 import type { CascadeRule, DecisionRecord, Settings } from '../types';
 import { DEFAULT_SETTINGS } from './settings';
@@ -52,6 +52,8 @@ export function loadState(store: KeyValueStore, now = Date.now()): PersistedStat
 
   const settings = read(STORE_KEYS.settings, persistedSchemas.settings, () => ({ ...DEFAULT_SETTINGS }));
   const rules = read(STORE_KEYS.rules, persistedSchemas.rules, defaultRules);
+  const outdated = outdatedDefaultsNotice(rules);
+  if (outdated) warnings.push(outdated);
   const stats = read(STORE_KEYS.stats, persistedSchemas.stats, () => emptyStatsData(now));
   const adminToken = read(STORE_KEYS.adminToken, persistedSchemas.adminToken.nullable(), () => null);
 
