@@ -61,6 +61,17 @@ describe('overview', () => {
   });
 });
 
+describe('proxy warnings', () => {
+  it('shows them above every view, and follows status events', async () => {
+    const api = new MemoryControlApi();
+    api.status = { ...api.status, warnings: ['config.json was corrupt: backed up and reset'] };
+    await renderApp(api);
+    expect(screen.getByRole('alert').textContent).toBe('config.json was corrupt: backed up and reset');
+    act(() => api.emit({ type: 'status', status: { ...api.status, warnings: [] } }));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
+
 describe('navigation and live log', () => {
   it('switches views through the URL fragment and adds decisions as they arrive', async () => {
     const api = new MemoryControlApi(undefined, [record({ id: 'old', time: Date.now() - 5000 })]);

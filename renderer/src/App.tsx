@@ -64,6 +64,11 @@ export function App({ transport }: { transport: Transport }) {
         </nav>
       </header>
       <main>
+        {data?.status.warnings?.map((warning) => (
+          <p key={warning} className="note warning-banner" role="alert">
+            {warning}
+          </p>
+        ))}
         {data === null ? (
           loadError ? (
             <section className="panel">

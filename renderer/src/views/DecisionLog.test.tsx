@@ -19,7 +19,7 @@ const records = [
     baselineCost: 0.0018,
     savings: -0.0003,
     signals: [{ name: 'tool_schema', penalty: 0.6, reason: "tool input failed schema: missing 'command'" }],
-    draft: { model: 'claude-haiku-4-5', status: 200, usage: { input_tokens: 100, output_tokens: 20 }, cost: 0.0003, latencyMs: 200 },
+    draft: { model: 'claude-haiku-4-5', status: 200, usage: { input_tokens: 100, output_tokens: 20 }, cost: 0.0003, latencyMs: 200, usageEstimated: true },
     verifier: { model: 'claude-sonnet-4-5', status: 200, usage: { input_tokens: 100, output_tokens: 100 }, cost: 0.0018, latencyMs: 900 },
   }),
   record({ id: 'unp', time: now - 3000, decision: 'passthrough', ruleId: null, requestedModel: 'my-model', answeringModel: 'my-model', confidence: null, cost: null, baselineCost: null, savings: null, unpricedModels: ['my-model'] }),
@@ -59,6 +59,7 @@ describe('decision log', () => {
     expect(detail.textContent).toContain('0.40 (threshold 0.70)');
     expect(detail.textContent).toContain('tool_schema, −0.60');
     expect(within(detail).getByText('Draft:').parentElement?.textContent).toContain('claude-haiku-4-5');
+    expect(detail.textContent).toContain('20 out (output estimated');
     expect(detail.textContent).toContain('Verifier: claude-sonnet-4-5');
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByTestId('decision-detail')).toBeNull();

@@ -39,6 +39,7 @@ function Call({ title, call }: { title: string; call: CallRecord }) {
               {formatCount(usage.input_tokens)} in · {formatCount(usage.output_tokens)} out
               {usage.cache_creation_input_tokens ? ` · ${formatCount(usage.cache_creation_input_tokens)} cache write` : ''}
               {usage.cache_read_input_tokens ? ` · ${formatCount(usage.cache_read_input_tokens)} cache read` : ''}
+              {call.usageEstimated ? ' (output estimated: the call was cut off before the upstream reported usage)' : ''}
             </dd>
           </>
         ) : null}
