@@ -24,16 +24,54 @@ export interface DraftContext {
    * in an agent loop, so checks of fit to the question do not apply.
    */
   afterToolResults: boolean;
-  /** Values several signal families derive from the same text, computed once per check. */
+  /** Values several signal families derive from the draft, computed once per check. */
+  cache: Map<string, unknown>;
+  /** Values derived from the request alone, kept across the checks of one request. */
+  requestCache: Map<string, unknown>;
+}
+
+function cached<T>(cache: Map<string, unknown>, key: string, compute: () => T): T {
+  if (cache.has(key)) return cache.get(key) as T;
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}
+
+/** A value derived once per check from the draft and shared between signal families. */
+export function memo<T>(ctx: DraftContext, key: string, compute: (ctx: DraftContext) => T): T {
+  return cached(ctx.cache, key, () => compute(ctx));
+}
+
+/**
+ * A value derived from the request alone (the question, its quantities): a streamed draft
+ * is checked several times against the same request object, so it is computed once.
+ */
+export function memoRequest<T>(ctx: DraftContext, key: string, compute: (ctx: DraftContext) => T): T {
+  return cached(ctx.requestCache, key, () => compute(ctx));
+}
+
+interface RequestFacts {
+  question: string;
+  afterToolResults: boolean;
+  tools: ToolDefinition[];
   cache: Map<string, unknown>;
 }
 
-/** A value derived once per check and shared between signal families. */
-export function memo<T>(ctx: DraftContext, key: string, compute: (ctx: DraftContext) => T): T {
-  if (ctx.cache.has(key)) return ctx.cache.get(key) as T;
-  const value = compute(ctx);
-  ctx.cache.set(key, value);
-  return value;
+const factsByRequest = new WeakMap<MessagesRequest, RequestFacts>();
+
+/** Facts of a request, read once: requests are not modified while their drafts are checked. */
+function requestFacts(request: MessagesRequest): RequestFacts {
+  const known = factsByRequest.get(request);
+  if (known) return known;
+  const messages = Array.isArray(request.messages) ? request.messages : [];
+  const facts: RequestFacts = {
+    question: lastQuestion(messages),
+    afterToolResults: endsWithToolResults(messages),
+    tools: Array.isArray(request.tools) ? request.tools : [],
+    cache: new Map(),
+  };
+  factsByRequest.set(request, facts);
+  return facts;
 }
 
 /** One family of signals: a pure function of the context. */
@@ -76,18 +114,19 @@ export function buildContext(
   completeBlocks: number | undefined,
 ): DraftContext {
   const content = Array.isArray(draft.content) ? draft.content : [];
-  const messages = Array.isArray(request.messages) ? request.messages : [];
+  const facts = requestFacts(request);
   return {
     request,
     draft,
     partial,
     content,
-    tools: Array.isArray(request.tools) ? request.tools : [],
+    tools: facts.tools,
     hasToolUse: content.some((block) => block.type === 'tool_use'),
     completeBlocks: partial ? (completeBlocks ?? Math.max(0, content.length - 1)) : content.length,
     text: blockText(content),
-    question: lastQuestion(messages),
-    afterToolResults: endsWithToolResults(messages),
+    question: facts.question,
+    afterToolResults: facts.afterToolResults,
     cache: new Map(),
+    requestCache: facts.cache,
   };
 }

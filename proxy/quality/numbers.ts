@@ -1,6 +1,6 @@
 // Reading numbers the way answers write them: thousands separators, currency, percent,
 // and small number words, shared by the arithmetic, final-answer and relevance checks.
-import { memo, type DraftContext } from './context';
+import { memoRequest, type DraftContext } from './context';
 
 /** A number with optional currency sign, thousands separators, decimals and percent sign. */
 export const NUMBER_SOURCE = String.raw`[$€£]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?|[$€£]?\.\d+%?`;
@@ -84,7 +84,7 @@ const CLOSING_QUESTION = /(?:^|[.!?,]\s+)(?:what|how)\b(?! (?:do|does|can|could|
 
 /** The quantities a question gives when it asks for a number; null for any other question. */
 export function numericQuestion(ctx: DraftContext): number[] | null {
-  return memo(ctx, 'numericQuestion', ({ question }) => {
+  return memoRequest(ctx, 'numericQuestion', ({ question }) => {
     const given = quantities(question);
     return given.length >= 2 && (ASKS_QUANTITY.test(question) || CLOSING_QUESTION.test(question)) ? given : null;
   });

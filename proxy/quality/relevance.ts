@@ -2,7 +2,7 @@
 // key terms; a worked numeric answer should use the quantities the question gives.
 import type { QualitySignal } from '../types';
 import { equationsOf } from './arithmetic';
-import type { SignalCheck } from './context';
+import { memoRequest, type DraftContext, type SignalCheck } from './context';
 import { numericQuestion, wordNumbers, writtenNumbers } from './numbers';
 
 const STOPWORDS = new Set(
@@ -23,9 +23,10 @@ function keyTerms(text: string): Set<string> {
   return terms;
 }
 
-function offTopic(question: string, answer: string): QualitySignal | null {
+function offTopic(ctx: DraftContext): QualitySignal | null {
+  const answer = ctx.text;
   if (answer.length < 120) return null; // too short to judge; the length check covers it
-  const asked = keyTerms(question);
+  const asked = memoRequest(ctx, 'keyTerms', ({ question }) => keyTerms(question));
   if (asked.size < 3) return null;
   // Substring search per question term: linear in the answer, no per-word strings.
   const lower = answer.toLowerCase();
@@ -76,6 +77,6 @@ export const relevance: SignalCheck = (ctx) => {
     const unused = unusedQuantities(given, ctx.text);
     return unused ? [unused] : [];
   }
-  const drift = offTopic(ctx.question, ctx.text);
+  const drift = offTopic(ctx);
   return drift ? [drift] : [];
 };
