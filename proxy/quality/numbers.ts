@@ -42,17 +42,20 @@ export function numberEnd(line: string, i: number): number {
   return j;
 }
 
-/** Every number written in digits, by a scan without regex match objects (answers are long). */
+/** Where a number may start: the regex engine skips prose far faster than a loop in JS. */
+const NUMBER_START = /[\d$€£.]/g;
+
+/** Every number written in digits, without regex match objects per number (answers are long). */
 export function writtenNumbers(text: string): number[] {
   const out: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (!isDigit(c) && c !== 36 && c !== 8364 && c !== 163 && c !== 46) continue;
-    if (i > 0 && isDigit(text.charCodeAt(i - 1))) continue;
+  NUMBER_START.lastIndex = 0;
+  while (NUMBER_START.test(text)) {
+    const i = NUMBER_START.lastIndex - 1;
     const end = numberEnd(text, i);
-    if (end < 0) continue;
-    out.push(numberValue(text.slice(i, end)));
-    i = end - 1;
+    if (end > 0) {
+      out.push(numberValue(text.slice(i, end)));
+      NUMBER_START.lastIndex = end;
+    }
   }
   return out;
 }
