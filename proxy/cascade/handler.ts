@@ -102,6 +102,12 @@ interface Exchange {
 async function cascade(ex: Exchange, rule: CascadeRule, outcome: Outcome): Promise<void> {
   const { ctx, request } = ex;
   const draftRequest = buildDraftRequest(request, ex.headers['anthropic-beta'], rule.draftModel, ex.options.signatures);
+  if (draftRequest.unsupported) {
+    // No draft call at all: the requested model answers, and the record says why.
+    outcome.decision = 'draft_error';
+    outcome.error = `draft skipped: ${draftRequest.unsupported}`;
+    return verify(ex, rule, outcome, null);
+  }
   const draftHeaders = { ...ex.headers };
   if (draftRequest.beta) draftHeaders['anthropic-beta'] = draftRequest.beta;
   else delete draftHeaders['anthropic-beta'];
@@ -143,9 +149,13 @@ async function cascade(ex: Exchange, rule: CascadeRule, outcome: Outcome): Promi
     }
     outcome.decision = 'escalated';
   }
-  const verifierModel = rule.verifierModel ?? request.model;
-  outcome.answeringModel = verifierModel;
-  outcome.verifier = await answerWith(ex, verifierModel, outcome, draft.call);
+  return verify(ex, rule, outcome, draft.call);
+}
+
+/** The verifier (the rule's, else the requested model) answers in the draft's place. */
+async function verify(ex: Exchange, rule: CascadeRule, outcome: Outcome, draftCall: CallRecord | null): Promise<void> {
+  outcome.answeringModel = rule.verifierModel ?? ex.request.model;
+  outcome.verifier = await answerWith(ex, outcome.answeringModel, outcome, draftCall);
 }
 
 /** Sends the request to `model` (the requested or verifier model) and relays the answer. */

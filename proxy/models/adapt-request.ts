@@ -9,6 +9,8 @@ export interface DraftRequest {
   body: MessagesRequest;
   /** The `anthropic-beta` header for the draft call (undefined: send none). */
   beta: string | undefined;
+  /** Why the draft model cannot answer this request at all (then no draft is made). */
+  unsupported?: string;
 }
 
 /** Thinking budget standing in for adaptive thinking, by requested effort. */
@@ -45,7 +47,13 @@ export function buildDraftRequest(
     .map((b) => b.trim())
     .filter((b) => b && acceptsBeta(caps, b))
     .join(',');
-  return { body, beta: beta || undefined };
+  const draft: DraftRequest = { body, beta: beta || undefined };
+  // Forcing a tool cannot be relaxed without changing what the client asked for.
+  const choice = body.tool_choice?.type;
+  if ((choice === 'any' || choice === 'tool') && !caps.forcedToolChoice) {
+    draft.unsupported = `${draftModel} does not accept tool_choice "${String(choice)}"`;
+  }
+  return draft;
 }
 
 /**
@@ -103,7 +111,12 @@ function adaptThinking(
   strippedThinking: boolean,
 ): void {
   const thinking = body.thinking;
-  if (!thinking || thinking.type === 'disabled') return;
+  if (!thinking) return;
+  if (thinking.type === 'disabled') {
+    // A model that always thinks refuses "disabled"; left out, it thinks adaptively.
+    if (!caps.thinkingOff) delete body.thinking;
+    return;
+  }
   // With thinking on, the API requires the last assistant turn to start with a thinking
   // block; once foreign ones are stripped the draft has to run without thinking.
   if (strippedThinking) {

@@ -13,6 +13,10 @@ export interface ModelCapabilities {
   effortLevels: readonly EffortLevel[];
   /** `temperature`, `top_p`, `top_k` (Opus 4.7 and later answer a non-default value with a 400). */
   samplingParams: boolean;
+  /** `thinking: {type: "disabled"}` (Opus 5.5, Fable 5.1 and Sonnet 5.5 always think). */
+  thinkingOff: boolean;
+  /** `tool_choice` `any` / `tool` (forced tool use; the 5.5 generation answers it with a 400). */
+  forcedToolChoice: boolean;
   /** `context_management` (server-side context editing). */
   contextManagement: boolean;
   /** Context window in tokens (without the 1M beta). */
@@ -71,6 +75,8 @@ const CLAUDE_4: Traits = {
   adaptiveThinking: false,
   effortLevels: [],
   samplingParams: true,
+  thinkingOff: true,
+  forcedToolChoice: true,
   contextManagement: true,
   contextWindow: 200_000,
   maxOutputTokens: 64_000,
@@ -81,6 +87,8 @@ const CLAUDE_3: Traits = {
   adaptiveThinking: false,
   effortLevels: [],
   samplingParams: true,
+  thinkingOff: true,
+  forcedToolChoice: true,
   contextManagement: false,
   contextWindow: 200_000,
   maxOutputTokens: 8_192,
@@ -101,20 +109,26 @@ const ADAPTIVE_ONLY: Traits = {
   maxOutputTokens: 128_000,
 };
 
+/**
+ * Opus 5.5, Sonnet 5.5, Fable 5.1 and Mythos 5.1: thinking cannot be turned off (Sonnet 5.5's
+ * docs replace that with `between_tools`) and forced tool use is refused.
+ */
+const ALWAYS_THINKING: Traits = { ...ADAPTIVE_ONLY, thinkingOff: false, forcedToolChoice: false };
+
 function family(name: string, prefixes: string[], traits: Traits, betas: string[]): FamilyEntry {
   return { family: name, prefixes, ...traits, betas };
 }
 
 /** Most specific prefixes first: lookup takes the first entry whose prefix matches. */
 const FAMILIES: readonly FamilyEntry[] = [
-  // Fable and Mythos (5, 5.1, and later 5.x until the table learns them) think adaptively, always.
-  family('fable-5.1', ['claude-fable-5-1'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  // Fable and Mythos: 5.1, then 5 (which also stands for later 5.x ids until the table learns them).
+  family('fable-5.1', ['claude-fable-5-1'], ALWAYS_THINKING, NATIVE_1M_BETAS),
   family('fable-5', ['claude-fable-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
-  family('mythos-5.1', ['claude-mythos-5-1'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('mythos-5.1', ['claude-mythos-5-1'], ALWAYS_THINKING, NATIVE_1M_BETAS),
   family('mythos-5', ['claude-mythos-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
-  family('opus-5.5', ['claude-opus-5-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('opus-5.5', ['claude-opus-5-5'], ALWAYS_THINKING, NATIVE_1M_BETAS),
   family('opus-5', ['claude-opus-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
-  family('sonnet-5.5', ['claude-sonnet-5-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('sonnet-5.5', ['claude-sonnet-5-5'], ALWAYS_THINKING, NATIVE_1M_BETAS),
   family('sonnet-5', ['claude-sonnet-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
   // The first Haiku with adaptive thinking and effort; it also refuses a budget and sampling parameters.
   family('haiku-5.5', ['claude-haiku-5-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),

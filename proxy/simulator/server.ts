@@ -110,6 +110,13 @@ function unsupported(request: MessagesRequest, betaHeader: string | undefined): 
   if (thinking?.type === 'adaptive' && !caps.adaptiveThinking) {
     return { status: 400, message: `thinking.type: adaptive thinking is not supported on ${request.model}` };
   }
+  if (thinking?.type === 'disabled' && !caps.thinkingOff) {
+    return { status: 400, message: '"thinking.type.disabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.' };
+  }
+  const choice = (request.tool_choice as JsonObject | undefined)?.type;
+  if ((choice === 'any' || choice === 'tool') && !caps.forcedToolChoice) {
+    return { status: 400, message: `tool_choice: forced tool use ("${String(choice)}") is not supported on ${request.model}` };
+  }
   if (thinking?.type === 'enabled' && !caps.extendedThinking) {
     return { status: 400, message: `thinking: extended thinking is not supported on ${request.model}` };
   }

@@ -115,6 +115,18 @@ describe('buildDraftRequest', () => {
     expect(old).toMatchObject({ thinking: original.thinking, temperature: 0.2, top_p: 0.9, top_k: 40 });
   });
 
+  it('lets a model that always thinks think, and refuses to draft a forced tool choice it would reject', () => {
+    const off = buildDraftRequest(request({ model: 'claude-opus-4-6', thinking: { type: 'disabled' } }), undefined, 'claude-sonnet-5-5', signatures);
+    expect(off.body).not.toHaveProperty('thinking');
+    expect(off.unsupported).toBeUndefined();
+    expect(buildDraftRequest(request({ thinking: { type: 'disabled' } }), undefined, 'claude-haiku-5-5', signatures).body.thinking).toEqual({ type: 'disabled' });
+
+    const forced = request({ model: 'claude-opus-4-6', tool_choice: { type: 'tool', name: 'Bash' } });
+    expect(buildDraftRequest(forced, undefined, 'claude-sonnet-5-5', signatures).unsupported).toBe('claude-sonnet-5-5 does not accept tool_choice "tool"');
+    expect(buildDraftRequest(forced, undefined, 'claude-haiku-4-5', signatures).unsupported).toBeUndefined();
+    expect(buildDraftRequest(request({ tool_choice: { type: 'auto' } }), undefined, 'claude-sonnet-5-5', signatures).unsupported).toBeUndefined();
+  });
+
   it('leaves deferred tools out for a model without tool search', () => {
     const tools = [
       { name: 'Read', input_schema: { type: 'object' } },
@@ -248,6 +260,23 @@ describe('through the proxy', () => {
     expect(record).toMatchObject({ decision: 'accepted', ruleId: 'sonnet-5' });
     expect(record.cost).toBeGreaterThan(0);
     expect(record.unpricedModels).toBeUndefined();
+  });
+
+  it('skips the draft when the draft model would refuse a forced tool choice: the requested model answers at once', async () => {
+    const forced = await h.client.messages.create({
+      model: 'claude-opus-4-6',
+      max_tokens: 1_024,
+      tools: [{ name: 'Bash', input_schema: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } }],
+      tool_choice: { type: 'tool', name: 'Bash' },
+      messages: [{ role: 'user', content: 'List the files. [sim:tool:Bash]' }],
+    });
+    expect(forced.model).toBe('claude-opus-4-6');
+    expect(h.sim.messagesFor('claude-sonnet-5-5')).toHaveLength(0);
+    const [record] = await h.decisions(1);
+    expect(record).toMatchObject({ decision: 'draft_error', ruleId: 'opus-4', answeringModel: 'claude-opus-4-6', status: 200 });
+    expect(record.error).toBe('draft skipped: claude-sonnet-5-5 does not accept tool_choice "tool"');
+    expect(record.draft).toBeUndefined();
+    expect(record.savings).toBe(0);
   });
 
   it('keeps a multi-turn thinking conversation working across draft and verifier', async () => {
