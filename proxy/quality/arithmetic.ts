@@ -298,7 +298,8 @@ function show(tokens: Token[]): string {
 /** A line worth tokenizing states a result and operates on numbers. */
 const STATES_RESULT = /[=≈~]|\b(?:equals|makes|is)\b/;
 // Bounded repeats: a pathological line (thousands of characters without a space) stays linear.
-const OPERATES = /\d\S{0,12}\s*(?:[-+*/×÷·⋅−x]|\\times|\\cdot|\\div|[a-z/]{1,24}\s+(?:[a-z/]{1,24}\s+)?[-+*/×÷·⋅−x]|times|plus|minus|divided|multiplied|of)/;
+const OPERATES =
+  /\d\S{0,12}\s*(?:[a-z/]{1,24}\s+){0,2}(?:[-+*/×÷·⋅−x]|\\times|\\cdot|\\div|times|plus|minus|divided by|multiplied by)\s*[$€£(]?\s*\d|\d%\s*of\s+[$€£]?\d/;
 
 /** Fenced code is program text, not stated arithmetic. */
 function proseLines(text: string): string[] {
