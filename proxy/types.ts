@@ -158,9 +158,9 @@ export interface CallRecord {
   latencyMs: number;
   error?: string;
   /**
-   * The call was cut off before the upstream reported its final usage (a draft stopped early
-   * or a broken stream): `usage.output_tokens` is then estimated from the streamed output,
-   * a lower bound (thinking the upstream did not stream is not counted).
+   * The call was cut off before the upstream reported its final usage (a draft stopped early,
+   * a broken stream, a client that went away): `usage.output_tokens` is then estimated from the
+   * streamed output, a lower bound (thinking the upstream did not stream is not counted).
    */
   usageEstimated?: boolean;
 }

@@ -10,6 +10,7 @@ import { SseDecoder } from '../sse/events';
 import type { AssistantMessage, CallRecord, MessagesRequest, QualityResult, Usage } from '../types';
 import { describeError, sendUpstream, type UpstreamResponse } from '../upstream/client';
 import { upstreamErrorMessage } from '../control/errors';
+import { OutputMeter, type MeteredUsage } from './output-meter';
 import { isEventStream } from './relay';
 
 export interface DraftCall {
@@ -43,33 +44,13 @@ export type DraftOutcome =
 
 /** First partial check after this much streamed text; then each time the text doubles. */
 const FIRST_PARTIAL_CHECK_CHARS = 160;
-/** Rough size of a token of streamed output, for cut-off drafts (Claude's tokenizers: ~3–4 characters). */
-const CHARS_PER_TOKEN = 3.5;
-
-/** What a cut-off call is billed for, as far as the proxy can tell. */
-interface PartialUsage {
-  usage: Usage | null;
-  estimated: boolean;
-}
-
-/**
- * Usage of a call cut off before its final message_delta: the upstream reported only the
- * input (and ~1 output token) in message_start, so the output is estimated from the
- * characters that streamed, when that is more than reported.
- */
-function partialUsage(reported: Usage | null, outputChars: number): PartialUsage {
-  const estimate = Math.ceil(outputChars / CHARS_PER_TOKEN);
-  if (!reported || estimate <= (reported.output_tokens ?? 0)) return { usage: reported, estimated: false };
-  return { usage: { ...reported, output_tokens: estimate }, estimated: true };
-}
-
 export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
   const model = draft.request.model;
   const sentAt = Date.now();
   const own = new AbortController();
   const abortOwn = () => own.abort();
   draft.signal.addEventListener('abort', abortOwn, { once: true });
-  const fail = (error: string, status: number, partial: PartialUsage = { usage: null, estimated: false }): DraftOutcome => ({
+  const fail = (error: string, status: number, partial: MeteredUsage = { usage: null, estimated: false }): DraftOutcome => ({
     kind: 'error',
     error,
     call: {
@@ -113,7 +94,7 @@ export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
   }
 }
 
-type Fail = (error: string, status: number, partial?: PartialUsage) => DraftOutcome;
+type Fail = (error: string, status: number, partial?: MeteredUsage) => DraftOutcome;
 
 async function judgeJson(draft: DraftCall, upstream: UpstreamResponse, sentAt: number, fail: Fail): Promise<DraftOutcome> {
   let raw: Buffer;
@@ -144,25 +125,23 @@ async function judgeStream(
   fail: Fail,
 ): Promise<DraftOutcome> {
   const assembler = new MessageAssembler();
+  const meter = new OutputMeter();
   let completeBlocks = 0;
   let streamedChars = 0;
-  let outputChars = 0;
-  let finalUsage = false;
   let nextCheckAt = FIRST_PARTIAL_CHECK_CHARS;
   let due = false;
   const decoder = new SseDecoder(
     (event) => {
       const finished = assembler.apply(event);
-      if (event.type === 'message_delta') finalUsage = true;
+      meter.observe(event);
       if (finished !== null) {
         completeBlocks = Math.max(completeBlocks, finished + 1);
         due = true;
       } else if (event.type === 'content_block_start' && (event.data.content_block as { type?: string })?.type === 'tool_use') {
         due = true; // an unknown tool name rules the draft out before its input arrives
       } else if (event.type === 'content_block_delta') {
-        const delta = event.data.delta as { text?: string; partial_json?: string; thinking?: string } | undefined;
+        const delta = event.data.delta as { text?: string; partial_json?: string } | undefined;
         streamedChars += (delta?.text ?? delta?.partial_json ?? '').length;
-        outputChars += (delta?.text ?? delta?.partial_json ?? delta?.thinking ?? '').length;
         if (streamedChars >= nextCheckAt) {
           nextCheckAt = streamedChars * 2;
           due = true;
@@ -171,7 +150,7 @@ async function judgeStream(
     },
     (reason) => (assembler.error ??= reason),
   );
-  const partial = () => partialUsage(assembler.message?.usage ?? null, finalUsage ? 0 : outputChars);
+  const partial = () => meter.usage(assembler.message?.usage ?? null);
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of upstream.body) {
@@ -207,7 +186,7 @@ function judged(
   sentAt: number,
   quality: QualityResult,
   stoppedEarly: boolean,
-  { usage, estimated }: PartialUsage = { usage: message.usage ?? null, estimated: false },
+  { usage, estimated }: MeteredUsage = { usage: message.usage ?? null, estimated: false },
 ): DraftOutcome {
   const model = draft.request.model;
   return {

@@ -6,11 +6,12 @@ import type { Accounting } from '../context';
 import type { SignatureRegistry } from '../models/signatures';
 import { MessageAssembler } from '../sse/assemble';
 import { formatSse, SseDecoder } from '../sse/events';
-import type { AssistantMessage, CallRecord, Usage } from '../types';
+import type { AssistantMessage, CallRecord } from '../types';
 import { clientResponseHeaders } from '../upstream/headers';
 import { describeError, type UpstreamResponse } from '../upstream/client';
 import { anthropicError, upstreamErrorMessage } from '../control/errors';
 import type { ClientResponse } from './client-response';
+import { OutputMeter, type MeteredUsage } from './output-meter';
 
 /** An upstream answer whose body may already have been read (replayed from memory). */
 export type UpstreamAnswer = Pick<UpstreamResponse, 'status' | 'headers'> & { body: AsyncIterable<Buffer> };
@@ -39,8 +40,12 @@ export async function relayResponse(opts: RelayOptions): Promise<CallRecord> {
 async function relayStream(opts: RelayOptions): Promise<CallRecord> {
   const { client, upstream, model } = opts;
   const assembler = new MessageAssembler();
+  const meter = new OutputMeter();
   const decoder = new SseDecoder(
-    (event) => assembler.apply(event),
+    (event) => {
+      assembler.apply(event);
+      meter.observe(event);
+    },
     (reason) => (assembler.error ??= reason),
   );
   client.head(upstream.status, { ...clientResponseHeaders(upstream.headers), ...opts.cascadeHeaders(null) });
@@ -60,7 +65,7 @@ async function relayStream(opts: RelayOptions): Promise<CallRecord> {
     await client.write(formatSse('error', anthropicError(502, `Upstream ${error}`)));
   }
   client.end();
-  return callRecord(opts, assembler.message, error);
+  return callRecord(opts, assembler.message, error, meter.usage(assembler.message?.usage ?? null));
 }
 
 async function relayJson(opts: RelayOptions): Promise<CallRecord> {
@@ -89,9 +94,13 @@ async function relayJson(opts: RelayOptions): Promise<CallRecord> {
   return call;
 }
 
-function callRecord(opts: RelayOptions, message: AssistantMessage | null, error: string | undefined): CallRecord {
+function callRecord(
+  opts: RelayOptions,
+  message: AssistantMessage | null,
+  error: string | undefined,
+  { usage, estimated }: MeteredUsage = { usage: message?.usage ?? null, estimated: false },
+): CallRecord {
   rememberSignatures(opts.signatures, message, opts.model);
-  const usage: Usage | null = message?.usage ?? null;
   const record: CallRecord = {
     model: opts.model,
     status: opts.upstream.status,
@@ -100,6 +109,7 @@ function callRecord(opts: RelayOptions, message: AssistantMessage | null, error:
     latencyMs: Date.now() - opts.sentAt,
   };
   if (error) record.error = error;
+  if (estimated) record.usageEstimated = true;
   return record;
 }
 

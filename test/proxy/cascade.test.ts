@@ -236,5 +236,8 @@ describe('client disconnects', () => {
     await waitFor(() => h.sim.messagesFor(SONNET)[0]?.aborted, 'the verifier call to be aborted');
     const [record] = await h.decisions(1);
     expect(record.decision).toBe('escalated');
+    // The verifier's final usage never came: its streamed output is estimated rather than 1 token.
+    expect(record.verifier?.usageEstimated).toBe(true);
+    expect(record.verifier?.usage?.output_tokens).toBeGreaterThan(1);
   });
 });

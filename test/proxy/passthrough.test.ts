@@ -131,6 +131,8 @@ describe('upstream failures mid-stream', () => {
     const [record] = await h.decisions(1);
     expect(record).toMatchObject({ decision: 'passthrough', status: 200 });
     expect(record.error).toContain('stream');
+    expect(record.verifier?.usageEstimated).toBe(true);
+    expect(record.cost).toBeGreaterThan(0);
   });
 });
 
