@@ -48,10 +48,12 @@ export function buildDraftRequest(
     .filter((b) => b && acceptsBeta(caps, b))
     .join(',');
   const draft: DraftRequest = { body, beta: beta || undefined };
-  // Forcing a tool cannot be relaxed without changing what the client asked for.
+  // Neither a forced tool nor a prefill can be relaxed without changing what the client asked for.
   const choice = body.tool_choice?.type;
   if ((choice === 'any' || choice === 'tool') && !caps.forcedToolChoice) {
     draft.unsupported = `${draftModel} does not accept tool_choice "${String(choice)}"`;
+  } else if (body.messages.at(-1)?.role === 'assistant' && !caps.prefill) {
+    draft.unsupported = `${draftModel} does not accept an assistant prefill`;
   }
   return draft;
 }

@@ -17,6 +17,8 @@ export interface ModelCapabilities {
   thinkingOff: boolean;
   /** `tool_choice` `any` / `tool` (forced tool use; the 5.5 generation answers it with a 400). */
   forcedToolChoice: boolean;
+  /** A last `assistant` message the answer continues (Haiku 5.5 answers it with a 400). */
+  prefill: boolean;
   /** `context_management` (server-side context editing). */
   contextManagement: boolean;
   /** Context window in tokens (without the 1M beta). */
@@ -77,6 +79,7 @@ const CLAUDE_4: Traits = {
   samplingParams: true,
   thinkingOff: true,
   forcedToolChoice: true,
+  prefill: true,
   contextManagement: true,
   contextWindow: 200_000,
   maxOutputTokens: 64_000,
@@ -89,6 +92,7 @@ const CLAUDE_3: Traits = {
   samplingParams: true,
   thinkingOff: true,
   forcedToolChoice: true,
+  prefill: true,
   contextManagement: false,
   contextWindow: 200_000,
   maxOutputTokens: 8_192,
@@ -130,8 +134,8 @@ const FAMILIES: readonly FamilyEntry[] = [
   family('opus-5', ['claude-opus-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
   family('sonnet-5.5', ['claude-sonnet-5-5'], ALWAYS_THINKING, NATIVE_1M_BETAS),
   family('sonnet-5', ['claude-sonnet-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
-  // The first Haiku with adaptive thinking and effort; it also refuses a budget and sampling parameters.
-  family('haiku-5.5', ['claude-haiku-5-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  // The first Haiku with adaptive thinking and effort; it refuses a budget, sampling parameters and prefill.
+  family('haiku-5.5', ['claude-haiku-5-5'], { ...ADAPTIVE_ONLY, prefill: false }, NATIVE_1M_BETAS),
   family('opus-4.8', ['claude-opus-4-8'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
   family('opus-4.7', ['claude-opus-4-7'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
   family('opus-4.6', ['claude-opus-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effortLevels: EFFORT_46, maxOutputTokens: 128_000 }, [...CLAUDE_45_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),

@@ -115,7 +115,7 @@ describe('buildDraftRequest', () => {
     expect(old).toMatchObject({ thinking: original.thinking, temperature: 0.2, top_p: 0.9, top_k: 40 });
   });
 
-  it('lets a model that always thinks think, and refuses to draft a forced tool choice it would reject', () => {
+  it('lets a model that always thinks think, and refuses to draft a forced tool choice or prefill it would reject', () => {
     const off = buildDraftRequest(request({ model: 'claude-opus-4-6', thinking: { type: 'disabled' } }), undefined, 'claude-sonnet-5-5', signatures);
     expect(off.body).not.toHaveProperty('thinking');
     expect(off.unsupported).toBeUndefined();
@@ -125,6 +125,10 @@ describe('buildDraftRequest', () => {
     expect(buildDraftRequest(forced, undefined, 'claude-sonnet-5-5', signatures).unsupported).toBe('claude-sonnet-5-5 does not accept tool_choice "tool"');
     expect(buildDraftRequest(forced, undefined, 'claude-haiku-4-5', signatures).unsupported).toBeUndefined();
     expect(buildDraftRequest(request({ tool_choice: { type: 'auto' } }), undefined, 'claude-sonnet-5-5', signatures).unsupported).toBeUndefined();
+
+    const prefill = request({ model: 'claude-sonnet-5', messages: [{ role: 'user', content: 'JSON please' }, { role: 'assistant', content: '{' }] });
+    expect(buildDraftRequest(prefill, undefined, 'claude-haiku-5-5', signatures).unsupported).toBe('claude-haiku-5-5 does not accept an assistant prefill');
+    expect(buildDraftRequest(prefill, undefined, 'claude-haiku-4-5', signatures).unsupported).toBeUndefined();
   });
 
   it('leaves deferred tools out for a model without tool search', () => {
