@@ -1,7 +1,7 @@
 // Adapts the client's request to the model that will answer it: the draft model (minus
 // what it would reject) or a verifier whose history holds thinking blocks another model
 // signed. Everything not named here is forwarded as the client sent it.
-import type { ContentBlock, JsonObject, MessagesRequest } from '../types';
+import type { ContentBlock, JsonObject, Message, MessagesRequest } from '../types';
 import { acceptsBeta, capabilitiesOf, effortFor, TOOL_SEARCH_BETA, type ModelCapabilities } from './capabilities';
 import { SignatureRegistry } from './signatures';
 
@@ -37,6 +37,7 @@ export function buildDraftRequest(
   adaptThinking(body, caps, effort, strippedThinking);
   if (!caps.contextManagement) delete body.context_management;
   if (!caps.samplingParams) for (const param of SAMPLING_PARAMS) delete body[param];
+  const systemProblem = caps.systemMessages ? null : inlineSystemMessages(body);
   // Without tool search, deferred tools are invisible to the model anyway: leave them out.
   if (!acceptsBeta(caps, TOOL_SEARCH_BETA) && body.tools?.some((t) => t.defer_loading)) {
     body.tools = body.tools.filter((t) => !t.defer_loading);
@@ -50,7 +51,9 @@ export function buildDraftRequest(
   const draft: DraftRequest = { body, beta: beta || undefined };
   // Neither a forced tool nor a prefill can be relaxed without changing what the client asked for.
   const choice = body.tool_choice?.type;
-  if ((choice === 'any' || choice === 'tool') && !caps.forcedToolChoice) {
+  if (systemProblem) {
+    draft.unsupported = `${draftModel} ${systemProblem}`;
+  } else if ((choice === 'any' || choice === 'tool') && !caps.forcedToolChoice) {
     draft.unsupported = `${draftModel} does not accept tool_choice "${String(choice)}"`;
   } else if (body.messages.at(-1)?.role === 'assistant' && !caps.prefill) {
     draft.unsupported = `${draftModel} does not accept an assistant prefill`;
@@ -86,6 +89,45 @@ export function withoutThinking(request: MessagesRequest): MessagesRequest | nul
   if (!stripForeignThinking(body, request.model, new SignatureRegistry())) return null;
   delete body.thinking;
   return body;
+}
+
+/**
+ * For a model without mid-conversation system messages: their text joins the neighbouring
+ * user turn as a <system-reminder> (as Claude Code tells older models the same things), at its
+ * end so tool results stay first; effort-only messages are dropped (the request's own effort
+ * applies). Returns what cannot be carried over (tool changes), or null.
+ */
+function inlineSystemMessages(body: MessagesRequest): string | null {
+  if (!body.messages.some((m) => m.role === 'system')) return null;
+  const out: Message[] = [];
+  let pending: ContentBlock[] = [];
+  for (const message of body.messages) {
+    if (message.role !== 'system') {
+      if (pending.length && message.role === 'user') {
+        out.push({ ...message, content: [...blocksOf(message.content), ...pending] });
+      } else {
+        if (pending.length) out.push({ role: 'user', content: pending });
+        out.push(message);
+      }
+      pending = [];
+      continue;
+    }
+    const blocks = blocksOf(message.content);
+    if (blocks.some((b) => b.type !== 'text')) return 'does not take tool changes in mid-conversation system messages';
+    const text = blocks.map((b) => String(b.text)).join('\n').trim();
+    if (!text) continue;
+    const reminder: ContentBlock = { type: 'text', text: `<system-reminder>\n${text}\n</system-reminder>` };
+    const previous = out.at(-1);
+    if (previous?.role === 'user' && !pending.length) out[out.length - 1] = { ...previous, content: [...blocksOf(previous.content), reminder] };
+    else pending.push(reminder);
+  }
+  if (pending.length) out.push({ role: 'user', content: pending });
+  body.messages = out;
+  return null;
+}
+
+function blocksOf(content: Message['content']): ContentBlock[] {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
 }
 
 /**

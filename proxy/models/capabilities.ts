@@ -19,6 +19,11 @@ export interface ModelCapabilities {
   forcedToolChoice: boolean;
   /** A last `assistant` message the answer continues (Haiku 5.5 answers it with a 400). */
   prefill: boolean;
+  /**
+   * `role: "system"` messages inside `messages` (mid-conversation system messages, Opus 4.8
+   * onwards); older models answer "role 'system' is not supported on this model".
+   */
+  systemMessages: boolean;
   /** `context_management` (server-side context editing). */
   contextManagement: boolean;
   /** Context window in tokens (without the 1M beta). */
@@ -41,6 +46,17 @@ const EFFORT_46: readonly EffortLevel[] = [...EFFORT_45, 'max'];
 const EFFORT_ALL: readonly EffortLevel[] = EFFORT_LEVELS;
 
 /**
+ * Betas for what mid-conversation system messages carry (effort per turn, tool changes),
+ * which Claude Code sends only to models that take such messages.
+ */
+const MID_CONVERSATION_BETAS = [
+  'per-turn-control-2026-07-01',
+  'mid-conversation-output-config-2026-07-01',
+  'mid-conversation-tool-changes-2026-07-01',
+  'inline-tools-2026-09-15',
+] as const;
+
+/**
  * Betas that only some models accept; sending one to another model is a 400.
  * Betas not listed here (claude-code-20250219, oauth-2025-04-20, fine-grained tool
  * streaming, prompt caching, …) are model-independent and always forwarded.
@@ -53,6 +69,7 @@ const RESTRICTED_BETAS = [
   'context-management-2025-06-27',
   'token-efficient-tools-2025-02-19',
   'output-128k-2025-02-19',
+  ...MID_CONVERSATION_BETAS,
 ] as const;
 
 /** Tool search: tools with `defer_loading`, found through `tool_reference` blocks. */
@@ -61,8 +78,12 @@ export const TOOL_SEARCH_BETA = 'advanced-tool-use-2025-11-20';
 const CLAUDE_4_BETAS = ['interleaved-thinking-2025-05-14', 'context-management-2025-06-27'];
 /** Haiku 4.5, Sonnet 4.5 and Opus 4.5 onwards. */
 const CLAUDE_45_BETAS = [...CLAUDE_4_BETAS, TOOL_SEARCH_BETA];
-/** Models with a native 1M window take effort and tool search but not the 1M-context beta. */
+/** Models with a native 1M window (Opus 4.7 on) take effort and tool search but not the 1M-context beta. */
 const NATIVE_1M_BETAS = [...CLAUDE_45_BETAS, 'effort-2025-11-24'];
+/** Opus 4.8 onwards also take mid-conversation system messages and what they carry. */
+const MID_CONVERSATION_MODEL_BETAS = [...NATIVE_1M_BETAS, ...MID_CONVERSATION_BETAS];
+/** Sonnet 5 takes mid-conversation system messages but not tool changes in them. */
+const SONNET_5_BETAS = MID_CONVERSATION_MODEL_BETAS.filter((b) => !b.includes('tool'));
 
 interface FamilyEntry extends ModelCapabilities {
   /** Model id prefixes (dated ids and aliases both start with one of these). */
@@ -80,6 +101,7 @@ const CLAUDE_4: Traits = {
   thinkingOff: true,
   forcedToolChoice: true,
   prefill: true,
+  systemMessages: false,
   contextManagement: true,
   contextWindow: 200_000,
   maxOutputTokens: 64_000,
@@ -93,6 +115,7 @@ const CLAUDE_3: Traits = {
   thinkingOff: true,
   forcedToolChoice: true,
   prefill: true,
+  systemMessages: false,
   contextManagement: false,
   contextWindow: 200_000,
   maxOutputTokens: 8_192,
@@ -109,6 +132,7 @@ const ADAPTIVE_ONLY: Traits = {
   adaptiveThinking: true,
   effortLevels: EFFORT_ALL,
   samplingParams: false,
+  systemMessages: true,
   contextWindow: 1_000_000,
   maxOutputTokens: 128_000,
 };
@@ -126,18 +150,18 @@ function family(name: string, prefixes: string[], traits: Traits, betas: string[
 /** Most specific prefixes first: lookup takes the first entry whose prefix matches. */
 const FAMILIES: readonly FamilyEntry[] = [
   // Fable and Mythos: 5.1, then 5 (which also stands for later 5.x ids until the table learns them).
-  family('fable-5.1', ['claude-fable-5-1'], ALWAYS_THINKING, NATIVE_1M_BETAS),
-  family('fable-5', ['claude-fable-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
-  family('mythos-5.1', ['claude-mythos-5-1'], ALWAYS_THINKING, NATIVE_1M_BETAS),
-  family('mythos-5', ['claude-mythos-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
-  family('opus-5.5', ['claude-opus-5-5'], ALWAYS_THINKING, NATIVE_1M_BETAS),
-  family('opus-5', ['claude-opus-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
-  family('sonnet-5.5', ['claude-sonnet-5-5'], ALWAYS_THINKING, NATIVE_1M_BETAS),
-  family('sonnet-5', ['claude-sonnet-5'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('fable-5.1', ['claude-fable-5-1'], ALWAYS_THINKING, MID_CONVERSATION_MODEL_BETAS),
+  family('fable-5', ['claude-fable-5'], ADAPTIVE_ONLY, MID_CONVERSATION_MODEL_BETAS),
+  family('mythos-5.1', ['claude-mythos-5-1'], ALWAYS_THINKING, MID_CONVERSATION_MODEL_BETAS),
+  family('mythos-5', ['claude-mythos-5'], ADAPTIVE_ONLY, MID_CONVERSATION_MODEL_BETAS),
+  family('opus-5.5', ['claude-opus-5-5'], ALWAYS_THINKING, MID_CONVERSATION_MODEL_BETAS),
+  family('opus-5', ['claude-opus-5'], ADAPTIVE_ONLY, MID_CONVERSATION_MODEL_BETAS),
+  family('sonnet-5.5', ['claude-sonnet-5-5'], ALWAYS_THINKING, MID_CONVERSATION_MODEL_BETAS),
+  family('sonnet-5', ['claude-sonnet-5'], ADAPTIVE_ONLY, SONNET_5_BETAS),
   // The first Haiku with adaptive thinking and effort; it refuses a budget, sampling parameters and prefill.
-  family('haiku-5.5', ['claude-haiku-5-5'], { ...ADAPTIVE_ONLY, prefill: false }, NATIVE_1M_BETAS),
-  family('opus-4.8', ['claude-opus-4-8'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
-  family('opus-4.7', ['claude-opus-4-7'], ADAPTIVE_ONLY, NATIVE_1M_BETAS),
+  family('haiku-5.5', ['claude-haiku-5-5'], { ...ADAPTIVE_ONLY, prefill: false }, MID_CONVERSATION_MODEL_BETAS),
+  family('opus-4.8', ['claude-opus-4-8'], ADAPTIVE_ONLY, MID_CONVERSATION_MODEL_BETAS),
+  family('opus-4.7', ['claude-opus-4-7'], { ...ADAPTIVE_ONLY, systemMessages: false }, NATIVE_1M_BETAS),
   family('opus-4.6', ['claude-opus-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effortLevels: EFFORT_46, maxOutputTokens: 128_000 }, [...CLAUDE_45_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),
   family('sonnet-4.6', ['claude-sonnet-4-6'], { ...CLAUDE_4, adaptiveThinking: true, effortLevels: EFFORT_46 }, [...CLAUDE_45_BETAS, 'effort-2025-11-24', 'context-1m-2025-08-07']),
   family('opus-4.5', ['claude-opus-4-5'], { ...CLAUDE_4, effortLevels: EFFORT_45 }, [...CLAUDE_45_BETAS, 'effort-2025-11-24']),

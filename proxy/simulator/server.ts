@@ -117,6 +117,9 @@ function unsupported(request: MessagesRequest, betaHeader: string | undefined): 
   if ((choice === 'any' || choice === 'tool') && !caps.forcedToolChoice) {
     return { status: 400, message: `tool_choice: forced tool use ("${String(choice)}") is not supported on ${request.model}` };
   }
+  if (!caps.systemMessages && request.messages.some((m) => m.role === 'system')) {
+    return { status: 400, message: "messages: role 'system' is not supported on this model" };
+  }
   if (request.messages.at(-1)?.role === 'assistant' && !caps.prefill) {
     return { status: 400, message: `messages: prefilling the assistant message is not supported on ${request.model}; end with a user turn` };
   }

@@ -49,6 +49,11 @@ describe('capability table', () => {
       maxOutputTokens: 128_000,
     });
     expect(capabilitiesOf('claude-sonnet-4-6')?.effortLevels).toEqual(['low', 'medium', 'high', 'max']);
+    // Mid-conversation system messages from Opus 4.8 on; Opus 5.5, Sonnet 5.5 and Fable 5.1 always think.
+    expect(capabilitiesOf('claude-opus-4-8')?.systemMessages).toBe(true);
+    expect(capabilitiesOf('claude-opus-4-7')?.systemMessages).toBe(false);
+    expect(capabilitiesOf('claude-opus-5-5')).toMatchObject({ thinkingOff: false, forcedToolChoice: false, systemMessages: true });
+    expect(capabilitiesOf('claude-opus-5')).toMatchObject({ thinkingOff: true, forcedToolChoice: true });
     expect(capabilitiesOf('claude-haiku-4-5')).toMatchObject({ effortLevels: [], samplingParams: true, maxOutputTokens: 64_000 });
   });
 });
@@ -92,6 +97,46 @@ describe('buildDraftRequest', () => {
     const { body, beta } = buildDraftRequest(original, betas, 'claude-sonnet-5-5', signatures);
     expect(body).toEqual({ ...original, model: 'claude-sonnet-5-5' });
     expect(beta).toBe(betas);
+  });
+
+  it('carries mid-conversation system messages to a model without them as reminders in the user turns', () => {
+    const original = request({
+      model: 'claude-opus-5-5',
+      messages: [
+        { role: 'user', content: 'Fix the bug.' },
+        { role: 'system', content: 'The user prefers small diffs.' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'Read', input: {} }] },
+        { role: 'system', content: [], output_config: { effort: 'low' } },
+        { role: 'system', content: [{ type: 'text', text: 'Tests live in test/.' }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'file text' }] },
+        { role: 'system', content: 'Answer briefly.' },
+      ],
+    });
+    const betas = 'claude-code-20250219,per-turn-control-2026-07-01,mid-conversation-tool-changes-2026-07-01,effort-2025-11-24';
+    const { body, beta, unsupported } = buildDraftRequest(original, betas, 'claude-sonnet-4-6', signatures);
+    expect(unsupported).toBeUndefined();
+    const reminder = (text: string) => ({ type: 'text', text: `<system-reminder>\n${text}\n</system-reminder>` });
+    expect(body.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Fix the bug.' }, reminder('The user prefers small diffs.')] },
+      original.messages[2],
+      // After the tool results, so they stay first in their turn; the effort-only message is gone.
+      { role: 'user', content: [original.messages[5].content[0], reminder('Tests live in test/.'), reminder('Answer briefly.')] },
+    ]);
+    expect(beta).toBe('claude-code-20250219,effort-2025-11-24');
+    // A model that takes them gets them as sent.
+    const current = buildDraftRequest(original, betas, 'claude-sonnet-5-5', signatures);
+    expect(current.body.messages).toEqual(original.messages);
+    expect(current.beta).toBe(betas);
+    // Tool changes cannot be carried over: no draft.
+    const tools = request({
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'system', content: [{ type: 'tool_addition', tool: { type: 'tool_reference', name: 'Later' } }] },
+      ],
+    });
+    expect(buildDraftRequest(tools, undefined, 'claude-haiku-4-5', signatures).unsupported).toBe(
+      'claude-haiku-4-5 does not take tool changes in mid-conversation system messages',
+    );
   });
 
   it('lowers an effort level the draft model lacks to the next one it has', () => {
@@ -244,6 +289,26 @@ describe('through the proxy', () => {
     expect(record).toMatchObject({ decision: 'accepted', ruleId: 'opus-5', answeringModel: 'claude-sonnet-5-5' });
     expect(record.cost).toBeCloseTo((input * 2 + output * 10) / 1e6, 12);
     expect(record.baselineCost).toBeCloseTo((input * 4 + output * 20) / 1e6, 12);
+  });
+
+  it('drafts a Claude Code request for Opus 5.5 with an older model the user chose, system messages inlined', async () => {
+    const rules = await h.ctx.control.getRules();
+    await h.ctx.control.saveRules([{ id: 'mine', match: 'claude-opus-5-5', draftModel: HAIKU_DRAFT, verifierModel: null, threshold: 0.7, enabled: true }]);
+    try {
+      const body = { ...claudeCodeLikeBody('claude-opus-5-5', 'Explain how a TCP handshake works.'), stream: false };
+      const res = await fetch(`${h.proxy.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-beta': 'claude-code-20250219,per-turn-control-2026-07-01' },
+        body: JSON.stringify(body),
+      });
+      expect(res.headers.get('x-cascadeflow-decision')).toBe('accepted');
+      const [draft] = h.sim.messagesFor(HAIKU_DRAFT);
+      expect(draft.body?.messages.map((m) => m.role)).toEqual(['user']);
+      expect(JSON.stringify(draft.body?.messages)).toContain('<system-reminder>\\nExtra system guidance inside messages.');
+      expect(draft.headers['anthropic-beta']).toBe('claude-code-20250219');
+    } finally {
+      await h.ctx.control.saveRules(rules);
+    }
   });
 
   it('drafts Sonnet 5.5 with Haiku 5.5, leaving out the sampling parameters Haiku 5.5 refuses', async () => {

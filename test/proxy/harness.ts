@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProxyContext } from '../../proxy/context';
+import { capabilitiesOf } from '../../proxy/models/capabilities';
 import { startProxyServer, type RunningProxy } from '../../proxy/server';
 import { createSimulator, type Simulator } from '../../proxy/simulator/server';
 import { createProxyContext } from '../../proxy/state/context';
@@ -80,8 +81,12 @@ export async function startHarness(options: { env?: NodeJS.ProcessEnv; draftTime
   };
 }
 
-/** A request body the way Claude Code shapes it (fields the proxy must not drop). */
+/**
+ * A request body the way Claude Code shapes it (fields the proxy must not drop), with a
+ * mid-conversation system message for models that take one, as Claude Code sends them.
+ */
 export function claudeCodeLikeBody(model: string, text: string): Record<string, unknown> {
+  const system = capabilitiesOf(model)?.systemMessages ? [{ role: 'system', content: 'Extra system guidance inside messages.' }] : [];
   return {
     model,
     max_tokens: 32_000,
@@ -90,10 +95,7 @@ export function claudeCodeLikeBody(model: string, text: string): Record<string, 
       { type: 'text', text: "You are Claude Code, Anthropic's official CLI for Claude." },
       { type: 'text', text: 'Project instructions.', cache_control: { type: 'ephemeral' } },
     ],
-    messages: [
-      { role: 'system', content: 'Extra system guidance inside messages.' },
-      { role: 'user', content: [{ type: 'text', text }] },
-    ],
+    messages: [{ role: 'user', content: [{ type: 'text', text }] }, ...system],
     tools: [
       {
         name: 'Bash',

@@ -69,8 +69,10 @@ describe('passthrough (no rule matches the model)', () => {
   });
 
   it('forwards unknown fields, the query string and every anthropic-* header untouched', async () => {
+    // Haiku 5.5 takes mid-conversation system messages and, like every Haiku, matches no rule.
     const body = {
       ...ask,
+      model: 'claude-haiku-5-5',
       metadata: { user_id: 'u1' },
       system: [{ type: 'text', text: 'sys', cache_control: { type: 'ephemeral' } }],
       messages: [
@@ -94,7 +96,7 @@ describe('passthrough (no rule matches the model)', () => {
       body: raw,
     });
     expect(res.status).toBe(200);
-    const [seen] = h.sim.messagesFor(HAIKU);
+    const [seen] = h.sim.messagesFor('claude-haiku-5-5');
     expect(seen.rawBody).toBe(raw);
     expect(seen.query).toBe('beta=true&x=1');
     expect(seen.headers).toMatchObject(clientHeaders);
