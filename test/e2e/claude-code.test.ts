@@ -70,6 +70,19 @@ describe('Claude Code through the proxy', { timeout: RUN_TIMEOUT_MS * 2 }, () =>
     expect(h.sim.messagesFor('claude-opus-5-5')).toHaveLength(0);
   });
 
+  it('cascades Sonnet 5.5 to a Haiku 5.5 draft that takes Claude Code’s request as it is', async () => {
+    const run = await claude('Explain what a TCP handshake is, in two sentences.', 'claude-sonnet-5-5');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(GOOD_OPENING);
+    const [record] = await h.decisions(1);
+    expect(record).toMatchObject({ decision: 'accepted', requestedModel: 'claude-sonnet-5-5', answeringModel: 'claude-haiku-5-5', ruleId: 'sonnet-5' });
+    expect(record.savings).toBeGreaterThan(0);
+    const [draft] = h.sim.messagesFor('claude-haiku-5-5');
+    // Claude Code's mid-conversation system message and its betas reach Haiku 5.5 untouched.
+    expect(draft.body?.messages.some((m) => m.role === 'system')).toBe(true);
+    expect(String(draft.headers['anthropic-beta'])).toContain('per-turn-control-2026-07-01');
+  });
+
   it('prints the accepted draft, sent as Claude Code shaped it and adapted for the draft model', async () => {
     const run = await claude('Explain what a TCP handshake is, in two sentences.');
     expect(run.stderr).not.toMatch(/API Error/);
