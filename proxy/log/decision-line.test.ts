@@ -62,6 +62,10 @@ describe('formatDecisionLine', () => {
     ).toBe(
       '⚠️ Draft error (claude-3-5-haiku-20241022: HTTP 400: thinking: unsupported), answered by claude-3-5-sonnet-20241022, $0.000080',
     );
+    const skipped = 'draft skipped: claude-sonnet-5-5 does not accept tool_choice "tool"';
+    expect(formatDecisionLine({ ...base, decision: 'draft_error', answeringModel: 'claude-opus-4-6', error: skipped })).toBe(
+      `⚠️ Draft error (${skipped}), answered by claude-opus-4-6, $0.000080`,
+    );
     expect(
       formatDecisionLine({ ...base, decision: 'passthrough', answeringModel: 'mystery', cost: null, baselineCost: null, savings: null, unpricedModels: ['mystery'] }),
     ).toBe('➡️  Passthrough: mystery, cost unknown [no price for mystery]');

@@ -41,8 +41,9 @@ function decisionLine(record: DecisionRecord): string {
     return `❌ Escalated to verifier: ${answeringModel} (reason: ${escalationReason(record)}), ${money(record.cost)}${unpriced(record)}`;
   }
   if (decision === 'draft_error') {
-    const draftModel = record.draft?.model ?? 'draft';
-    return `⚠️ Draft error (${draftModel}: ${record.error ?? 'unknown error'}), answered by ${answeringModel}, ${money(record.cost)}${unpriced(record)}`;
+    // Without a draft call the error says why none was made ("draft skipped: …").
+    const cause = record.draft ? `${record.draft.model}: ${record.error ?? 'unknown error'}` : (record.error ?? 'no draft');
+    return `⚠️ Draft error (${cause}), answered by ${answeringModel}, ${money(record.cost)}${unpriced(record)}`;
   }
   const status = record.status >= 400 ? ` (HTTP ${record.status}${record.error ? `: ${record.error}` : ''})` : '';
   return `➡️  Passthrough: ${answeringModel}, ${money(record.cost)}${status}${unpriced(record)}`;
