@@ -1,5 +1,5 @@
-// The one table of what each Claude model family accepts. Draft-request adaptation
-// (draft-request.ts) and the test upstream (simulator/) both read it, so a model's
+// The one table of what each Claude model family accepts. Request adaptation
+// (adapt-request.ts) and the test upstream (simulator/) both read it, so a model's
 // quirks are written down exactly once.
 
 export interface ModelCapabilities {
@@ -107,24 +107,13 @@ const CLAUDE_4: Traits = {
   maxOutputTokens: 64_000,
 };
 /** Claude 3.x before 3.7: none of the newer request features. */
-const CLAUDE_3: Traits = {
-  extendedThinking: false,
-  adaptiveThinking: false,
-  effortLevels: [],
-  samplingParams: true,
-  thinkingOff: true,
-  forcedToolChoice: true,
-  prefill: true,
-  systemMessages: false,
-  contextManagement: false,
-  contextWindow: 200_000,
-  maxOutputTokens: 8_192,
-};
+const CLAUDE_3: Traits = { ...CLAUDE_4, extendedThinking: false, contextManagement: false, maxOutputTokens: 8_192 };
 
 /**
- * Opus 4.7 onwards and every 5.x family (platform.claude.com model overviews and migration
- * guides): adaptive thinking only (a `budget_tokens` is a 400), every effort level, no
- * sampling parameters, a native 1M window and 128K output.
+ * Opus 4.8 and every 5.x family (platform.claude.com model overviews, what's-new pages and
+ * migration guides): adaptive thinking only (a `budget_tokens` is a 400), every effort level,
+ * no sampling parameters, mid-conversation system messages, a native 1M window, 128K output.
+ * Opus 4.7 is the same without system messages.
  */
 const ADAPTIVE_ONLY: Traits = {
   ...CLAUDE_4,
