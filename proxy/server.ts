@@ -10,6 +10,7 @@ import type { ProxyContext } from './context';
 import { baseUrlFor, isWildcardHost, pointsAt } from './control/hosts';
 import { sendAnthropicError } from './control/errors';
 import { createControlRouter } from './control/http';
+import { mountDashboard } from './dashboard';
 import { rejectBrowserOrigins, requireLocalHost } from './control/security';
 import { SignatureRegistry } from './models/signatures';
 import { isLoopedBack } from './upstream/headers';
@@ -77,6 +78,8 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
     res.json({ name: 'cascadeflow-proxy', status: 'ok', version: ctx.config.version });
   });
   app.use(createControlRouter(ctx));
+  // The same dashboard bundle the desktop window shows, over the control API's HTTP side.
+  mountDashboard(app);
 
   app.use((req, res) => {
     sendAnthropicError(res, 404, `No route for ${req.method} ${req.path}`);
