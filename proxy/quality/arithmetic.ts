@@ -41,15 +41,48 @@ const ABOUT = token('eq', { loose: true });
 const OP_TOKENS = new Map(Object.entries(OPS).map(([text, op]) => [text, token('op', { op })]));
 const MULTIPLY = OP_TOKENS.get('*') as Token;
 
-const OPERATOR_WORDS = ['equals', 'makes', 'is', 'multiplied', 'divided', 'of', 'plus', 'minus', 'times', 'x', 'X'];
-const OPERATOR_LENGTHS = new Set(OPERATOR_WORDS.map((w) => w.length));
-const OPERATOR_INITIALS = new Set(OPERATOR_WORDS.map((w) => w.charCodeAt(0)));
-
 // Character classes by code, inline: these run per character.
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isLetterOrDigit = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
 
 const EXPRESSION_START = /[\d$€£(.\\−-]/;
+
+/**
+ * The operator word at `line.slice(start, end)`, or null for prose. Compared in place, by
+ * length first: most words are prose, and a string per word would cost more than the check.
+ */
+/** `word` if the line has it at `start`: a module function, as a closure per call costs more than the check. */
+const at = (line: string, start: number, word: string): string | null => (line.startsWith(word, start) ? word : null);
+
+function operatorWord(line: string, start: number, end: number): string | null {
+  switch (end - start) {
+    case 1:
+      return at(line, start, 'x') ?? at(line, start, 'X');
+    case 2:
+      return at(line, start, 'is') ?? at(line, start, 'of');
+    case 4:
+      return at(line, start, 'plus');
+    case 5:
+      return at(line, start, 'times') ?? at(line, start, 'minus') ?? at(line, start, 'makes');
+    case 6:
+      return at(line, start, 'equals');
+    case 7:
+      return at(line, start, 'divided');
+    case 10:
+      return at(line, start, 'multiplied');
+    default:
+      return null;
+  }
+}
+
+/** LaTeX operator commands; any other backslash command delimits the maths. */
+const LATEX_OPERATORS = ['\\times', '\\cdot', '\\div'];
+
+/**
+ * The last token, or undefined. Never `tokens[-1]`: reading index -1 of an empty array is a
+ * named-property lookup that turns every element read at that site into a slow generic one.
+ */
+const lastOf = (tokens: Token[]): Token | undefined => (tokens.length > 0 ? tokens[tokens.length - 1] : undefined);
 
 /** A hand-written lexer: this runs on every line that states a result, so no regex match objects. */
 function tokenize(line: string): Token[] {
@@ -62,7 +95,7 @@ function tokenize(line: string): Token[] {
       i++;
       continue;
     }
-    const prev = tokens[tokens.length - 1];
+    const prev = lastOf(tokens);
     const end = (c >= 48 && c <= 57) || c === 46 || c === 36 || c === 8364 || c === 163 ? numberEnd(line, i) : -1;
     if (end > 0) {
       if (isLetter(line.charCodeAt(end))) {
@@ -77,11 +110,12 @@ function tokenize(line: string): Token[] {
       i = end;
     } else if (isLetter(c)) {
       let j = i + 1;
-      while (j < line.length && (isLetter(line.charCodeAt(j)) || (line[j] === '/' && isLetter(line.charCodeAt(j + 1))))) j++;
-      // Build a string only for words that can be operators (by length and first letter).
-      const word = OPERATOR_LENGTHS.has(j - i) && OPERATOR_INITIALS.has(c) ? line.slice(i, j) : '';
+      while (j < line.length && (isLetter(line.charCodeAt(j)) || (line.charCodeAt(j) === 47 /* / */ && isLetter(line.charCodeAt(j + 1))))) j++;
+      const word = operatorWord(line, i, j);
       i = j;
-      if (word === 'equals' || word === 'makes' || word === 'is') {
+      if (word === null) {
+        tokens.push(WORD);
+      } else if (word === 'equals' || word === 'makes' || word === 'is') {
         // "12 times 3 is 36": an equality only right after a quantity.
         tokens.push(prev?.kind === 'num' || prev?.kind === ')' ? EQUALS : WORD);
       } else if (word === 'multiplied' || word === 'divided') {
@@ -91,21 +125,20 @@ function tokenize(line: string): Token[] {
         // "of" multiplies only after a percentage: "40% of 30".
         tokens.push(prev?.kind === 'num' && prev.percent ? MULTIPLY : WORD);
       } else {
-        tokens.push(OP_TOKENS.get(word) ?? WORD);
+        tokens.push(OP_TOKENS.get(word) as Token);
       }
     } else if (c === 92 /* \ */) {
-      const command = /^\\(?:times|cdot|div)/.exec(line.slice(i, i + 6));
+      const command = LATEX_OPERATORS.find((op) => line.startsWith(op, i));
       // \times is an operator; \( \) \[ \] and other commands delimit the maths.
-      tokens.push(command ? (OP_TOKENS.get(command[0]) as Token) : BREAK);
-      i += command ? command[0].length : 2;
+      tokens.push(command ? (OP_TOKENS.get(command) as Token) : BREAK);
+      i += command ? command.length : 2;
     } else {
-      const ch = line[i];
       i++;
-      if (ch === '=') tokens.push(EQUALS);
-      else if (ch === '≈' || ch === '~') tokens.push(ABOUT);
-      else if (ch === '(') tokens.push(OPEN);
-      else if (ch === ')') tokens.push(CLOSE);
-      else tokens.push(OP_TOKENS.get(ch) ?? BREAK);
+      if (c === 61 /* = */) tokens.push(EQUALS);
+      else if (c === 8776 /* ≈ */ || c === 126 /* ~ */) tokens.push(ABOUT);
+      else if (c === 40 /* ( */) tokens.push(OPEN);
+      else if (c === 41 /* ) */) tokens.push(CLOSE);
+      else tokens.push(OP_TOKENS.get(line[i - 1]) ?? BREAK);
     }
   }
   return tokens;
@@ -238,6 +271,8 @@ interface Chain {
 
 function closeChain(chain: Chain, found: Equation[]): void {
   const { sides } = chain;
+  // Most calls come from prose words with nothing pending: allocate nothing for them.
+  if (sides.length === 0 && chain.current.length === 0) return;
   if (sides.length > 0) {
     sides.push(side(chain.current));
     for (let i = 1; i < sides.length; i++) {
@@ -261,7 +296,7 @@ function checkLine(line: string, found: Equation[]): void {
   let unitWords = 0;
   for (const token of tokenize(line.replace(LIST_MARKER, ''))) {
     if (token.kind === 'word') {
-      const prev = chain.current[chain.current.length - 1];
+      const prev = lastOf(chain.current);
       if (prev && (prev.kind === 'num' || prev.kind === ')') && unitWords < MAX_UNIT_WORDS) unitWords++;
       else closeChain(chain, found);
       continue;
@@ -273,7 +308,7 @@ function checkLine(line: string, found: Equation[]): void {
       chain.current = [];
       chain.loose ||= token.loose;
     } else {
-      const last = chain.current[chain.current.length - 1];
+      const last = lastOf(chain.current);
       // Two quantities in a row ("3 apples 4 + 4 = 8"): the expression starts at the second.
       if (token.kind === 'num' && (last?.kind === 'num' || last?.kind === ')')) {
         closeChain(chain, found);
@@ -301,13 +336,18 @@ const STATES_RESULT = /[=≈~]|\b(?:equals|makes|is)\b/;
 const OPERATES =
   /\d\S{0,12}\s*(?:[a-z/]{1,24}\s+){0,2}(?:[-+*/×÷·⋅−x]|\\times|\\cdot|\\div|times|plus|minus|divided by|multiplied by)\s*[$€£(]?\s*\d|\d%\s*of\s+[$€£]?\d/;
 
+const FENCE = /^\s*(?:```|~~~)/;
+
 /** Fenced code is program text, not stated arithmetic. */
 function proseLines(text: string): string[] {
   const lines: string[] = [];
+  // Most answers have no code: then no line needs the fence test.
+  const fenced = text.includes('```') || text.includes('~~~');
   let inCode = false;
   for (const line of text.split('\n')) {
-    if (/^\s*(?:```|~~~)/.test(line)) inCode = !inCode;
-    else if (!inCode && STATES_RESULT.test(line) && OPERATES.test(line)) lines.push(line);
+    if (fenced && FENCE.test(line)) inCode = !inCode;
+    // "=" is how most lines state a result, and far cheaper to find than the regex.
+    else if (!inCode && (line.includes('=') || STATES_RESULT.test(line)) && OPERATES.test(line)) lines.push(line);
   }
   return lines;
 }

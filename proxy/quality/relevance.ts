@@ -3,7 +3,7 @@
 import type { QualitySignal } from '../types';
 import { equationsOf } from './arithmetic';
 import { memoRequest, type DraftContext, type SignalCheck } from './context';
-import { numericQuestion, wordNumbers, writtenNumbers } from './numbers';
+import { numericQuestion, visitWordNumbers, visitWrittenNumbers } from './numbers';
 
 const STOPWORDS = new Set(
   ('about above after again against also among because been before being below between both could does doing during each ' +
@@ -43,28 +43,38 @@ function offTopic(ctx: DraftContext): QualitySignal | null {
 
 const key = (x: number) => Math.round(x * 1e6) / 1e6;
 
-/** A percentage may be used as a fraction (25% → 0.25) and a fraction as a percentage. */
-function notIn(given: Set<number>, used: Set<number>): number[] {
-  return [...given].filter((q) => !used.has(q) && !used.has(key(q / 100)) && !used.has(key(q * 100)));
-}
-
-/** Quantities given in a numeric question that the worked answer never mentions. */
+/**
+ * Quantities given in a numeric question that the worked answer never mentions. A
+ * percentage may be used as a fraction (25% → 0.25) and a fraction as a percentage. The
+ * answer's numbers are read only until every given quantity has been seen: a worked answer
+ * usually names them all in its first lines.
+ */
 function unusedQuantities(questionQuantities: number[], answer: string): QualitySignal | null {
-  const given = new Set(questionQuantities.map(key));
-  if (given.size < 2) return null;
-  const used = new Set(writtenNumbers(answer).map(key));
-  let missing = notIn(given, used);
+  const given = [...new Set(questionQuantities.map(key))];
+  if (given.length < 2) return null;
+  const readings = given.map((q) => [q, key(q / 100), key(q * 100)]);
+  const seen = given.map(() => false);
+  let left = given.length;
+  const see = (value: number): boolean => {
+    const k = key(value);
+    for (let i = 0; i < given.length; i++) {
+      if (!seen[i] && readings[i].includes(k)) {
+        seen[i] = true;
+        left--;
+      }
+    }
+    return left === 0;
+  };
+  visitWrittenNumbers(answer, see);
   // Number words ("twice", "two inches") are looked for only when digits leave a gap.
-  if (missing.length > 0) {
-    for (const n of wordNumbers(answer)) used.add(key(n));
-    missing = notIn(given, used);
-  }
-  if (missing.length === 0) return null;
-  const share = missing.length / given.size;
+  if (left > 0) visitWordNumbers(answer, see);
+  if (left === 0) return null;
+  const missing = given.filter((_, i) => !seen[i]);
+  const share = missing.length / given.length;
   return {
     name: 'unused_quantities',
     penalty: Math.min(0.4, 0.1 + 0.45 * share),
-    reason: `does not use ${missing.length} of the ${given.size} quantities the question gives (${missing.slice(0, 3).join(', ')})`,
+    reason: `does not use ${missing.length} of the ${given.length} quantities the question gives (${missing.slice(0, 3).join(', ')})`,
   };
 }
 

@@ -23,6 +23,8 @@ function repeatedShare(text: string): number {
   if (table.length < size) table = new Int32Array(size);
   table.fill(0, 0, size);
   let words = 0;
+  /** Where the next word's hash goes in the ring of the last NGRAM words. */
+  let next = 0;
   let grams = 0;
   let repeated = 0;
   let hash = FNV_OFFSET;
@@ -43,13 +45,16 @@ function repeatedShare(text: string): number {
       continue;
     }
     if (!inWord) continue;
-    recent[words % NGRAM] = hash;
+    recent[next] = hash;
+    // The ring's oldest word follows the newest; stepped without `%` (an integer division
+    // per step would cost more than the hashing).
+    next = next === NGRAM - 1 ? 0 : next + 1;
     words++;
     hash = FNV_OFFSET;
     inWord = false;
     if (words < NGRAM) continue;
     let gram = FNV_OFFSET;
-    for (let k = words - NGRAM; k < words; k++) gram = Math.imul(gram ^ recent[k % NGRAM], FNV_PRIME);
+    for (let k = 0, at = next; k < NGRAM; k++, at = at === NGRAM - 1 ? 0 : at + 1) gram = Math.imul(gram ^ recent[at], FNV_PRIME);
     gram |= 1; // 0 marks an empty slot
     let slot = gram & (size - 1);
     while (table[slot] !== 0 && table[slot] !== gram) slot = (slot + 1) & (size - 1);
