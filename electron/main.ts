@@ -20,7 +20,7 @@ import ElectronStore from 'electron-store';
 import type { KeyValueStore, ProxyContext } from '../proxy/context';
 import { startProxyServer } from '../proxy/server';
 import { createProxyContext } from '../proxy/state/context';
-import { openWithRecovery, STORE_FILE_NAME } from '../proxy/state/stores';
+import { keyValueStoreOf, openWithRecovery, STORE_FILE_NAME, STORE_OPTIONS } from '../proxy/state/stores';
 import { DashboardWindow } from './app/dashboard-window';
 import { TrayView } from './app/tray-view';
 import { ClaudeCodeSettingsFile, claudeSettingsPath } from './claude-code/settings-file';
@@ -56,21 +56,15 @@ function notify(title: string, body: string): void {
 }
 
 function openElectronStore(dataDir: string): { store: KeyValueStore; warnings: string[] } {
-  return openWithRecovery(path.join(dataDir, STORE_FILE_NAME), () => {
-    const store = new ElectronStore<Record<string, unknown>>({
-      name: path.basename(STORE_FILE_NAME, '.json'),
-      cwd: dataDir,
-      // Same options as the headless proxy's conf store: one file format for both.
-      accessPropertiesByDotNotation: false,
-      configFileMode: 0o600,
-    });
-    return {
-      get: (key) => store.get(key),
-      set: (key, value) => store.set(key, value),
-      delete: (key) => store.delete(key),
-      path: store.path,
-    };
-  });
+  return openWithRecovery(path.join(dataDir, STORE_FILE_NAME), () =>
+    keyValueStoreOf(
+      new ElectronStore<Record<string, unknown>>({
+        name: path.basename(STORE_FILE_NAME, '.json'),
+        cwd: dataDir,
+        ...STORE_OPTIONS,
+      }),
+    ),
+  );
 }
 
 function lockDownWebContents(): void {
@@ -97,7 +91,8 @@ async function startApp(): Promise<void> {
   const opened = openElectronStore(dataDir);
   const store = opened.store;
   const secrets = createSafeStorageSecretStore(safeStorage, store, process.platform, (m) => notify('CascadeFlow', m));
-  const ctx: ProxyContext = await createProxyContext({ store, secrets, dataDir });
+  // Store warnings land in status.warnings (dashboard banner, tray menu) and as a notification now.
+  const ctx: ProxyContext = await createProxyContext({ store, secrets, dataDir, storeWarnings: opened.warnings });
   for (const warning of opened.warnings) notify('CascadeFlow reset its data', warning);
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));

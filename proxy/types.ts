@@ -203,9 +203,10 @@ export interface DecisionRecord {
 
 // ---------------------------------------------------------------- stats
 
-export interface Totals {
+/** Counters kept alike for totals and for each history bucket. */
+export interface DecisionCounts {
   queries: number;
-  /** Sum of known costs; queries with unknown cost are counted in `unpricedQueries`. */
+  /** Sum of known costs; queries with unknown cost are counted in `Totals.unpricedQueries`. */
   cost: number;
   baselineCost: number;
   savings: number;
@@ -213,6 +214,9 @@ export interface Totals {
   escalated: number;
   passthrough: number;
   draftErrors: number;
+}
+
+export interface Totals extends DecisionCounts {
   unpricedQueries: number;
   tokens: TokenCounts;
   /** Answering model -> number of requests it answered. */
@@ -221,17 +225,9 @@ export interface Totals {
   costByModel: Record<string, number>;
 }
 
-export interface HistoryBucket {
+export interface HistoryBucket extends DecisionCounts {
   /** Epoch ms of the bucket start. */
   start: number;
-  queries: number;
-  cost: number;
-  baselineCost: number;
-  savings: number;
-  accepted: number;
-  escalated: number;
-  passthrough: number;
-  draftErrors: number;
 }
 
 /** Bounded, time-bucketed history for charts. */

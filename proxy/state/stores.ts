@@ -37,23 +37,34 @@ export function openWithRecovery(
   }
 }
 
+/** Options shared by conf (headless) and electron-store (desktop, a conf subclass): one file format for both. */
+export const STORE_OPTIONS = {
+  // Key names contain no dots; the admin token is in there, so owner-only.
+  accessPropertiesByDotNotation: false,
+  configFileMode: 0o600,
+} as const;
+
+/** The KeyValueStore view of a conf (or electron-store) instance. */
+export function keyValueStoreOf(conf: Conf<Record<string, unknown>>): KeyValueStore {
+  return {
+    get: (key) => conf.get(key),
+    set: (key, value) => conf.set(key, value),
+    delete: (key) => conf.delete(key),
+    path: conf.path,
+  };
+}
+
 /** The headless proxy's store: conf, in the same file electron-store uses. */
 export function openConfStore(dataDir: string): { store: KeyValueStore; warnings: string[] } {
-  return openWithRecovery(path.join(dataDir, STORE_FILE_NAME), () => {
-    const conf = new Conf<Record<string, unknown>>({
-      cwd: dataDir,
-      configName: path.basename(STORE_FILE_NAME, '.json'),
-      // Key names contain no dots; the admin token is in there, so owner-only.
-      accessPropertiesByDotNotation: false,
-      configFileMode: 0o600,
-    });
-    return {
-      get: (key) => conf.get(key),
-      set: (key, value) => conf.set(key, value),
-      delete: (key) => conf.delete(key),
-      path: conf.path,
-    };
-  });
+  return openWithRecovery(path.join(dataDir, STORE_FILE_NAME), () =>
+    keyValueStoreOf(
+      new Conf<Record<string, unknown>>({
+        cwd: dataDir,
+        configName: path.basename(STORE_FILE_NAME, '.json'),
+        ...STORE_OPTIONS,
+      }),
+    ),
+  );
 }
 
 /** An in-memory store for tests and throwaway runs; values are copied like a JSON file would. */

@@ -1,7 +1,4 @@
-import type { DecisionRecord, HistoryBucket, Totals } from '../types';
-
-/** The counters a history bucket and a Totals share. */
-export type Counts = Omit<HistoryBucket, 'start'>;
+import type { DecisionCounts, DecisionRecord, Totals } from '../types';
 
 export function emptyTotals(): Totals {
   return {
@@ -28,7 +25,7 @@ const DECISION_COUNTER = {
 } as const;
 
 /** Unknown amounts are left out of the sums (Totals count them in `unpricedQueries`). */
-export function addCounts(counts: Counts, record: DecisionRecord): void {
+export function addCounts(counts: DecisionCounts, record: DecisionRecord): void {
   counts.queries += 1;
   counts.cost += record.cost ?? 0;
   counts.baselineCost += record.baselineCost ?? 0;
