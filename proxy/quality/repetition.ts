@@ -4,65 +4,119 @@ import type { SignalCheck } from './context';
 
 const NGRAM = 6;
 const MIN_WORDS = 40;
-/** Reused between checks (they run one at a time): no allocation per answer. */
-let table = new Int32Array(1024);
-const recent = new Int32Array(NGRAM);
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
+/** The rolling n-gram hash's base, and its power that weighs the oldest word of a run. */
+const BASE = 0x9e3779b1 | 0;
+const OLDEST = Array.from({ length: NGRAM - 1 }).reduce<number>((power) => Math.imul(power, BASE), 1);
 
 /**
- * One pass over the prose: each word is hashed as it is read (lower-cased; letters, digits,
- * apostrophes and non-ASCII make a word), each run of NGRAM words is hashed from the last
- * NGRAM word hashes and looked up in an open-addressing table of int32s. No strings, no
- * boxed numbers, linear in length. Fenced code may repeat legitimately and is skipped.
+ * What each ASCII character adds to a word's hash: its lower-case code for letters, digits
+ * and apostrophes, 0 for characters that end a word (non-ASCII characters are word
+ * characters and count as themselves). A table read instead of five range tests: this runs
+ * for every character of every answer.
  */
-function repeatedShare(text: string): number {
-  // At most one word per two characters: size the table for that, at most half full.
-  const size = 1 << Math.ceil(Math.log2(Math.max(64, text.length)));
-  if (table.length < size) table = new Int32Array(size);
-  table.fill(0, 0, size);
-  let words = 0;
-  /** Where the next word's hash goes in the ring of the last NGRAM words. */
-  let next = 0;
-  let grams = 0;
-  let repeated = 0;
+const WORD_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 39) WORD_CHAR[c] = c;
+  else if (c >= 65 && c <= 90) WORD_CHAR[c] = c + 32;
+}
+
+/** murmur3's finalizer: the rolling hash is linear, its low bits (the table slot) need mixing. */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Counts word n-grams seen before, from a stream of word hashes. The hash of the last NGRAM
+ * words is rolled (the oldest word taken out, the new one put in) rather than recomputed,
+ * and looked up in an open-addressing table of int32s: no strings, no boxed numbers.
+ * One instance, reused between checks (they run one at a time): no allocation per answer.
+ */
+class RepeatCounter {
+  words = 0;
+  grams = 0;
+  repeated = 0;
+  private table = new Int32Array(1024);
+  private mask = 0;
+  private ring = new Int32Array(NGRAM);
+  /** Where the next word's hash goes in the ring: the oldest word's place. */
+  private next = 0;
+  private gram = 0;
+
+  reset(textLength: number): void {
+    // At most one word per two characters: a table of this size is at most half full.
+    const size = 1 << Math.ceil(Math.log2(Math.max(64, textLength)));
+    if (this.table.length < size) this.table = new Int32Array(size);
+    this.table.fill(0, 0, size);
+    this.mask = size - 1;
+    this.ring.fill(0);
+    this.words = this.grams = this.repeated = this.next = this.gram = 0;
+  }
+
+  add(word: number): void {
+    const oldest = this.ring[this.next];
+    this.ring[this.next] = word;
+    this.next = this.next === NGRAM - 1 ? 0 : this.next + 1;
+    this.gram = (Math.imul(this.gram - Math.imul(oldest, OLDEST), BASE) + word) | 0;
+    if (++this.words < NGRAM) return;
+    const key = mix(this.gram) | 1; // 0 marks an empty slot
+    const table = this.table;
+    let slot = key & this.mask;
+    while (table[slot] !== 0 && table[slot] !== key) slot = (slot + 1) & this.mask;
+    if (table[slot] === key) this.repeated++;
+    else table[slot] = key;
+    this.grams++;
+  }
+}
+
+const counter = new RepeatCounter();
+
+/** The next fence (``` at the start of a line) at or after `from`, or -1. */
+function fenceAt(text: string, from: number): number {
+  let i = text.indexOf('```', from);
+  while (i > 0 && text.charCodeAt(i - 1) !== 10) i = text.indexOf('```', i + 1);
+  return i;
+}
+
+/** Feeds the words of `text.slice(from, to)` to the counter, each hashed (FNV-1a) as it is read. */
+function countWords(text: string, from: number, to: number): void {
   let hash = FNV_OFFSET;
   let inWord = false;
-  let inCode = false;
-  for (let i = 0; i <= text.length; i++) {
-    let c = i < text.length ? text.charCodeAt(i) : 32;
-    if (c === 96 && text.startsWith('```', i) && (i === 0 || text.charCodeAt(i - 1) === 10)) {
-      inCode = !inCode;
-      i += 2;
-      continue;
-    }
-    if (inCode) continue;
-    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 39 || c > 127) {
-      if (c >= 65 && c <= 90) c += 32;
-      hash = Math.imul(hash ^ c, FNV_PRIME);
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    const w = c < 128 ? WORD_CHAR[c] : c;
+    if (w !== 0) {
+      hash = Math.imul(hash ^ w, FNV_PRIME);
       inWord = true;
-      continue;
+    } else if (inWord) {
+      counter.add(hash);
+      hash = FNV_OFFSET;
+      inWord = false;
     }
-    if (!inWord) continue;
-    recent[next] = hash;
-    // The ring's oldest word follows the newest; stepped without `%` (an integer division
-    // per step would cost more than the hashing).
-    next = next === NGRAM - 1 ? 0 : next + 1;
-    words++;
-    hash = FNV_OFFSET;
-    inWord = false;
-    if (words < NGRAM) continue;
-    let gram = FNV_OFFSET;
-    for (let k = 0, at = next; k < NGRAM; k++, at = at === NGRAM - 1 ? 0 : at + 1) gram = Math.imul(gram ^ recent[at], FNV_PRIME);
-    gram |= 1; // 0 marks an empty slot
-    let slot = gram & (size - 1);
-    while (table[slot] !== 0 && table[slot] !== gram) slot = (slot + 1) & (size - 1);
-    if (table[slot] === gram) repeated++;
-    else table[slot] = gram;
-    grams++;
   }
-  return words < MIN_WORDS ? 0 : repeated / grams;
+  if (inWord) counter.add(hash);
+}
+
+/**
+ * The share of word n-grams that repeat an earlier one, over the prose (lower-cased; letters,
+ * digits, apostrophes and non-ASCII make a word). Fenced code may repeat legitimately and is
+ * skipped. One pass, linear in length.
+ */
+function repeatedShare(text: string): number {
+  counter.reset(text.length);
+  for (let from = 0; ; ) {
+    const open = fenceAt(text, from);
+    countWords(text, from, open < 0 ? text.length : open);
+    if (open < 0) break;
+    const close = fenceAt(text, open + 3);
+    if (close < 0) break; // an unclosed block runs to the end
+    from = close + 3;
+  }
+  return counter.words < MIN_WORDS ? 0 : counter.repeated / counter.grams;
 }
 
 export const repetition: SignalCheck = (ctx) => {
