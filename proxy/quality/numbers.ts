@@ -12,15 +12,41 @@ const NUMBER_WORDS: Record<string, number> = {
   hundred: 100, thousand: 1000, million: 1e6, dozen: 12, twice: 2, double: 2, triple: 3, half: 0.5, quarter: 0.25,
 };
 
-/** The value of a numeric token such as "$1,350.50" or "40%" (percent kept as written: 40). */
-export function numberValue(token: string): number {
-  // Sliced rather than cleaned with a regex: this runs for every number of every answer.
-  const first = token.charCodeAt(0);
-  const start = first === 36 || first === 8364 || first === 163 ? 1 : 0; // $ € £
-  const end = token.charCodeAt(token.length - 1) === 37 ? token.length - 1 : token.length; // %
-  const digits = start === 0 && end === token.length ? token : token.slice(start, end);
-  return Number(digits.includes(',') ? digits.replaceAll(',', '') : digits);
+/** Powers of ten up to 10^22, the largest a double holds exactly (built by exact products). */
+const EXACT_POWERS_OF_TEN: number[] = [1];
+while (EXACT_POWERS_OF_TEN.length <= 22) EXACT_POWERS_OF_TEN.push(EXACT_POWERS_OF_TEN[EXACT_POWERS_OF_TEN.length - 1] * 10);
+
+/**
+ * The value of the numeric token `text.slice(start, end)` such as "$1,350.50" or "40%"
+ * (percent kept as written: 40). This runs for every number of every answer, so it reads
+ * the characters in place: all digits as one integer, then one division by a power of ten.
+ * While both are exact doubles, that division is correctly rounded, i.e. exactly what
+ * Number() returns (Clinger's fast path); anything else falls back to Number().
+ */
+export function numberValueAt(text: string, start: number, end: number): number {
+  const first = text.charCodeAt(start);
+  const from = first === 36 || first === 8364 || first === 163 ? start + 1 : start; // $ € £
+  const to = text.charCodeAt(end - 1) === 37 ? end - 1 : end; // %
+  let value = 0;
+  let digits = 0;
+  let places = -1; // digits after the decimal point; -1 before one
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+      if (places >= 0) places++;
+    } else if (c === 46 && places < 0) places = 0;
+    else if (c !== 44) return slowValue(text, start, end); // not a plain number token
+  }
+  if (digits > 0 && value <= Number.MAX_SAFE_INTEGER && places <= 22) return places > 0 ? value / EXACT_POWERS_OF_TEN[places] : value;
+  return slowValue(text, start, end);
 }
+
+const slowValue = (text: string, start: number, end: number) => Number(text.slice(start, end).replace(/[$€£,%]/g, ''));
+
+/** The value of a numeric token such as "$1,350.50" or "40%" (percent kept as written: 40). */
+export const numberValue = (token: string): number => numberValueAt(token, 0, token.length);
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
@@ -60,7 +86,7 @@ export function visitWrittenNumbers(text: string, visit: (value: number) => bool
     const i = NUMBER_START.lastIndex - 1;
     const end = numberEnd(text, i);
     if (end > 0) {
-      if (visit(numberValue(text.slice(i, end)))) return;
+      if (visit(numberValueAt(text, i, end))) return;
       NUMBER_START.lastIndex = end;
     }
   }
@@ -77,6 +103,9 @@ export function writtenNumbers(text: string): number[] {
 }
 
 const NUMBER_WORD = new RegExp(`\\b(?:${Object.keys(NUMBER_WORDS).join('|')})\\b`, 'gi');
+
+/** Every value a number word stands for. */
+export const WORD_NUMBER_VALUES: ReadonlySet<number> = new Set(Object.values(NUMBER_WORDS));
 
 /** Visits the quantities written as words ("two inches", "twice", "a dozen") until `visit` returns true. */
 export function visitWordNumbers(text: string, visit: (value: number) => boolean): void {

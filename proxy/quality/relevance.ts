@@ -3,7 +3,7 @@
 import type { QualitySignal } from '../types';
 import { equationsOf } from './arithmetic';
 import { memoRequest, type DraftContext, type SignalCheck } from './context';
-import { numericQuestion, visitWordNumbers, visitWrittenNumbers } from './numbers';
+import { WORD_NUMBER_VALUES, numericQuestion, visitWordNumbers, visitWrittenNumbers } from './numbers';
 
 const STOPWORDS = new Set(
   ('about above after again against also among because been before being below between both could does doing during each ' +
@@ -28,12 +28,14 @@ function offTopic(ctx: DraftContext): QualitySignal | null {
   if (answer.length < 120) return null; // too short to judge; the length check covers it
   const asked = memoRequest(ctx, 'keyTerms', ({ question }) => keyTerms(question));
   if (asked.size < 3) return null;
-  // Substring search per question term: linear in the answer, no per-word strings.
+  // A long prompt (pasted code, reminders) has many terms: then only no overlap at all counts.
+  let enough = 1;
+  if (asked.size <= 40) while (enough / asked.size < 0.1) enough++; // a tenth of the terms, as a count
+  // Substring search per question term, no per-word strings; it stops once enough terms
+  // are found, so an on-topic answer is read a few times at most, not once per term.
   const lower = answer.toLowerCase();
   let shared = 0;
-  for (const term of asked) if (lower.includes(term)) shared++;
-  // A long prompt (pasted code, reminders) has many terms: then only no overlap at all counts.
-  if (shared > 0 && (shared / asked.size >= 0.1 || asked.size > 40)) return null;
+  for (const term of asked) if (lower.includes(term) && ++shared >= enough) return null;
   return {
     name: 'off_topic',
     penalty: shared === 0 ? 0.6 : 0.3,
@@ -66,8 +68,10 @@ function unusedQuantities(questionQuantities: number[], answer: string): Quality
     return left === 0;
   };
   visitWrittenNumbers(answer, see);
-  // Number words ("twice", "two inches") are looked for only when digits leave a gap.
-  if (left > 0) visitWordNumbers(answer, see);
+  // Number words ("twice", "two inches") are looked for only when digits leave a gap that
+  // a word can fill (nothing is written "3,650" in words).
+  const wordCanFill = (_: number, i: number) => !seen[i] && readings[i].some((r) => WORD_NUMBER_VALUES.has(r));
+  if (left > 0 && given.some(wordCanFill)) visitWordNumbers(answer, see);
   if (left === 0) return null;
   const missing = given.filter((_, i) => !seen[i]);
   const share = missing.length / given.length;
