@@ -332,22 +332,46 @@ function show(tokens: Token[]): string {
 
 /** A line worth tokenizing states a result and operates on numbers. */
 const STATES_RESULT = /[=≈~]|\b(?:equals|makes|is)\b/;
-// Bounded repeats: a pathological line (thousands of characters without a space) stays linear.
+// Bounded repeats: a pathological line (thousands of characters without a space) stays
+// linear. Spaces exclude the newline ([^\S\n]), so a match never spans two lines: one
+// search over the whole answer finds the lines that operate, skipping the others unread.
 const OPERATES =
-  /\d\S{0,12}\s*(?:[a-z/]{1,24}\s+){0,2}(?:[-+*/×÷·⋅−x]|\\times|\\cdot|\\div|times|plus|minus|divided by|multiplied by)\s*[$€£(]?\s*\d|\d%\s*of\s+[$€£]?\d/;
+  /\d\S{0,12}[^\S\n]*(?:[a-z/]{1,24}[^\S\n]+){0,2}(?:[-+*/×÷·⋅−x]|\\times|\\cdot|\\div|times|plus|minus|divided by|multiplied by)[^\S\n]*[$€£(]?[^\S\n]*\d|\d%[^\S\n]*of[^\S\n]+[$€£]?\d/g;
 
 const FENCE = /^\s*(?:```|~~~)/;
 
-/** Fenced code is program text, not stated arithmetic. */
+/** Where the fence lines (``` or ~~~) start: the lines between an odd and an even one are code. */
+function fenceLines(text: string): number[] {
+  const starts: number[] = [];
+  if (!text.includes('```') && !text.includes('~~~')) return starts; // most answers
+  for (let start = 0; start <= text.length; ) {
+    const end = text.indexOf('\n', start);
+    const line = end < 0 ? text.slice(start) : text.slice(start, end);
+    if (FENCE.test(line)) starts.push(start);
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return starts;
+}
+
+/** Lines of prose that state a result of an operation on numbers (fenced code is program text). */
 function proseLines(text: string): string[] {
   const lines: string[] = [];
-  // Most answers have no code: then no line needs the fence test.
-  const fenced = text.includes('```') || text.includes('~~~');
-  let inCode = false;
-  for (const line of text.split('\n')) {
-    if (fenced && FENCE.test(line)) inCode = !inCode;
+  const fences = fenceLines(text);
+  let fencesBefore = 0; // lines come in order: a count kept up as they go keeps this linear
+  OPERATES.lastIndex = 0;
+  for (let match = OPERATES.exec(text); match; match = OPERATES.exec(text)) {
+    const start = text.lastIndexOf('\n', match.index) + 1;
+    const newline = text.indexOf('\n', match.index);
+    const end = newline < 0 ? text.length : newline;
+    while (fencesBefore < fences.length && fences[fencesBefore] < start) fencesBefore++;
+    // A fence line itself, or a line after an odd number of them, is code.
+    const code = fences[fencesBefore] === start || fencesBefore % 2 === 1;
+    const line = text.slice(start, end);
     // "=" is how most lines state a result, and far cheaper to find than the regex.
-    else if (!inCode && (line.includes('=') || STATES_RESULT.test(line)) && OPERATES.test(line)) lines.push(line);
+    if (!code && (line.includes('=') || STATES_RESULT.test(line))) lines.push(line);
+    if (newline < 0) break;
+    OPERATES.lastIndex = newline + 1;
   }
   return lines;
 }

@@ -22,12 +22,18 @@ const REPEATING = /\.\d{0,6}([1-9])\1\1/;
 /** Closing pleasantries after the answer: "I hope this helps!" */
 const CLOSER = /^\W*(?:I hope|hope this|let me know|feel free|good luck|happy|thanks|thank you|if you have|any other questions)/i;
 
+/** A horizontal rule or heading marks, not an answer. */
+const RULE = /^[-=*_#\s]+$/;
+
 /** The closing line that carries the answer: blank lines, rules and pleasantries after it are skipped. */
 function conclusion(text: string): string {
-  const lines = text.trimEnd().split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i].trim();
-    if (line && !/^[-=*_#\s]+$/.test(line) && !CLOSER.test(line)) return line;
+  // Read line by line from the end: the answer is near it, so the rest is never split.
+  const trimmed = text.trimEnd();
+  for (let end = trimmed.length; end >= 0; ) {
+    const start = end === 0 ? 0 : trimmed.lastIndexOf('\n', end - 1) + 1;
+    const line = trimmed.slice(start, end).trim();
+    if (line && !RULE.test(line) && !CLOSER.test(line)) return line;
+    end = start - 1;
   }
   return '';
 }
