@@ -3,7 +3,7 @@
 // A model that gets its own arithmetic wrong rarely gets the answer right.
 import type { QualitySignal } from '../types';
 import { memo, type DraftContext, type SignalCheck } from './context';
-import { decimals, numberEnd, numberValue } from './numbers';
+import { decimals, numberEnd, numberValueAt } from './numbers';
 
 /**
  * Every token has every field, so property reads stay monomorphic (one object shape):
@@ -40,6 +40,8 @@ const EQUALS = token('eq');
 const ABOUT = token('eq', { loose: true });
 const OP_TOKENS = new Map(Object.entries(OPS).map(([text, op]) => [text, token('op', { op })]));
 const MULTIPLY = OP_TOKENS.get('*') as Token;
+/** One-character operators by character code: looked up without making a string of the character. */
+const SYMBOL_TOKENS = new Map([...OP_TOKENS].filter(([text]) => text.length === 1).map(([text, t]) => [text.charCodeAt(0), t]));
 
 // Character classes by code, inline: these run per character.
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -105,8 +107,8 @@ function tokenize(line: string): Token[] {
         tokens.push(VAR);
         continue;
       }
-      const text = line.slice(i, end);
-      tokens.push({ kind: 'num', op: '', text, value: numberValue(text), percent: text.endsWith('%'), loose: false });
+      const percent = line.charCodeAt(end - 1) === 37; // %
+      tokens.push({ kind: 'num', op: '', text: line.slice(i, end), value: numberValueAt(line, i, end), percent, loose: false });
       i = end;
     } else if (isLetter(c)) {
       let j = i + 1;
@@ -138,7 +140,7 @@ function tokenize(line: string): Token[] {
       else if (c === 8776 /* ≈ */ || c === 126 /* ~ */) tokens.push(ABOUT);
       else if (c === 40 /* ( */) tokens.push(OPEN);
       else if (c === 41 /* ) */) tokens.push(CLOSE);
-      else tokens.push(OP_TOKENS.get(line[i - 1]) ?? BREAK);
+      else tokens.push(SYMBOL_TOKENS.get(c) ?? BREAK);
     }
   }
   return tokens;
@@ -294,7 +296,8 @@ function closeChain(chain: Chain, found: Equation[]): void {
 function checkLine(line: string, found: Equation[]): void {
   const chain: Chain = { sides: [], current: [], loose: false };
   let unitWords = 0;
-  for (const token of tokenize(line.replace(LIST_MARKER, ''))) {
+  const marker = LIST_MARKER.exec(line); // exec, not replace: most lines have none, and replace costs even then
+  for (const token of tokenize(marker ? line.slice(marker[0].length) : line)) {
     if (token.kind === 'word') {
       const prev = lastOf(chain.current);
       if (prev && (prev.kind === 'num' || prev.kind === ')') && unitWords < MAX_UNIT_WORDS) unitWords++;

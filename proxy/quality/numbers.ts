@@ -133,7 +133,7 @@ export function quantities(text: string): number[] {
 /** Decimal places written, e.g. 2 for "13.33". */
 export function decimals(token: string): number {
   const dot = token.indexOf('.');
-  return dot < 0 ? 0 : token.replace(/%$/, '').length - dot - 1;
+  return dot < 0 ? 0 : token.length - (token.endsWith('%') ? 1 : 0) - dot - 1;
 }
 
 /** The question asks for a quantity ("how many…", "what is the total…", "calculate…"). */

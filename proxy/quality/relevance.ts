@@ -14,11 +14,30 @@ const STOPWORDS = new Set(
     .split(' '),
 );
 
-/** Content words of the question, crudely stemmed to 5 letters so "configure" meets "configuration". */
+const isLower = (c: number) => c >= 97 && c <= 122;
+const isTermChar = (c: number) => isLower(c) || (c >= 48 && c <= 57) || c === 95;
+
+/**
+ * Content words of the question (a letter and at least three more letters, digits or
+ * underscores), crudely stemmed to 5 letters so "configure" meets "configuration". Read
+ * in place rather than with a regex match: only words of four characters or more are
+ * made into strings.
+ */
 function keyTerms(text: string): Set<string> {
+  const lower = text.toLowerCase();
   const terms = new Set<string>();
-  for (const word of text.toLowerCase().match(/[a-z][a-z0-9_]{3,}/g) ?? []) {
-    if (!STOPWORDS.has(word)) terms.add(word.slice(0, 5));
+  for (let i = 0; i < lower.length; ) {
+    if (!isLower(lower.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < lower.length && isTermChar(lower.charCodeAt(end))) end++;
+    if (end - i >= 4) {
+      const word = lower.slice(i, end);
+      if (!STOPWORDS.has(word)) terms.add(word.slice(0, 5));
+    }
+    i = end;
   }
   return terms;
 }

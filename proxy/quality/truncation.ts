@@ -29,9 +29,10 @@ function unclosedOnLastLine(text: string): boolean {
   const trimmed = text.trimEnd();
   const line = trimmed.slice(trimmed.lastIndexOf('\n') + 1);
   let depth = 0;
-  for (const ch of line) {
-    if (ch === '(' || ch === '[') depth++;
-    else if ((ch === ')' || ch === ']') && depth > 0) depth--;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 40 /* ( */ || c === 91 /* [ */) depth++;
+    else if ((c === 41 /* ) */ || c === 93 /* ] */) && depth > 0) depth--;
   }
   return depth > 0;
 }
