@@ -63,12 +63,12 @@ export function numberEnd(line: string, i: number): number {
     else if (isDigit(c)) j++;
     else break;
   }
-  if (line[j] === '.' && isDigit(line.charCodeAt(j + 1))) {
+  if (line.charCodeAt(j) === 46 /* . */ && isDigit(line.charCodeAt(j + 1))) {
     j++;
     while (isDigit(line.charCodeAt(j))) j++;
   }
-  if (j === digitsFrom || (j === digitsFrom + 1 && line[digitsFrom] === '.')) return -1;
-  if (line[j] === '%') j++;
+  if (j === digitsFrom || (j === digitsFrom + 1 && line.charCodeAt(digitsFrom) === 46)) return -1;
+  if (line.charCodeAt(j) === 37 /* % */) j++;
   return j;
 }
 
