@@ -54,13 +54,14 @@ export const finalAnswer: SignalCheck = (ctx) => {
   const final = finalNumber(line);
   if (!final) return [{ name: 'no_final_number', penalty: 0.35, reason: 'the question asks for a number but the answer does not end on one' }];
   const signals: QualitySignal[] = [];
-  const roundingAsked = ROUNDING_ASKED.test(ctx.question);
+  // Asked only when it matters: most answers end on an exact whole number.
+  const roundingAsked = () => ROUNDING_ASKED.test(ctx.question);
   const whole = Number.isInteger(final.value) || final.text.endsWith('%') || /^[$€£]\d+\.\d\d$/.test(final.text);
   if (!Number.isInteger(final.value) && COUNT_QUESTION.test(ctx.question)) {
     signals.push({ name: 'inexact_answer', penalty: 0.45, reason: `asks "how many" but the answer is ${final.text}` });
-  } else if (!roundingAsked && (REPEATING.test(line) || APPROXIMATE.test(line))) {
+  } else if ((REPEATING.test(line) || APPROXIMATE.test(line)) && !roundingAsked()) {
     signals.push({ name: 'inexact_answer', penalty: 0.35, reason: `the final answer is approximate: "${line.trim().slice(0, 80)}"` });
-  } else if (!whole && !roundingAsked) {
+  } else if (!whole && !roundingAsked()) {
     // Word problems are usually built to come out even.
     signals.push({ name: 'inexact_answer', penalty: 0.25, reason: `the final answer ${final.text} is not a whole number` });
   }
