@@ -157,14 +157,15 @@ interface Cursor {
   percentAsFraction: boolean;
 }
 
-function nextOp(c: Cursor, ops: string): string | null {
-  const t = c.tokens[c.pos];
-  return t?.kind === 'op' && ops.includes(t.op) ? t.op : null;
+/** The next token if it is operator `a` or `b`. */
+function nextOp(c: Cursor, a: string, b: string): string | null {
+  const t = c.pos < c.tokens.length ? c.tokens[c.pos] : undefined;
+  return t?.kind === 'op' && (t.op === a || t.op === b) ? t.op : null;
 }
 
 function parseSum(c: Cursor): number | null {
   let value = parseProduct(c);
-  for (let op = nextOp(c, '+-'); value !== null && op; op = nextOp(c, '+-')) {
+  for (let op = nextOp(c, '+', '-'); value !== null && op; op = nextOp(c, '+', '-')) {
     c.pos++;
     const right = parseProduct(c);
     value = right === null ? null : op === '+' ? value + right : value - right;
@@ -174,7 +175,7 @@ function parseSum(c: Cursor): number | null {
 
 function parseProduct(c: Cursor): number | null {
   let value = parseFactor(c);
-  for (let op = nextOp(c, '*/'); value !== null && op; op = nextOp(c, '*/')) {
+  for (let op = nextOp(c, '*', '/'); value !== null && op; op = nextOp(c, '*', '/')) {
     c.pos++;
     const right = parseFactor(c);
     value = right === null ? null : op === '*' ? value * right : right === 0 ? null : value / right;
@@ -224,6 +225,12 @@ interface Side {
 const MAX_SIDE_TOKENS = 64;
 
 function side(tokens: Token[]): Side {
+  // Most results are one written number: its readings need no parsing.
+  if (tokens.length === 1 && tokens[0].kind === 'num') {
+    const n = tokens[0];
+    if (!Number.isFinite(n.value)) return { tokens, single: n, value: NaN, raw: NaN }; // as evaluate() reads it
+    return { tokens, single: n, value: n.percent ? n.value / 100 : n.value, raw: n.value };
+  }
   const value = tokens.length <= MAX_SIDE_TOKENS ? (evaluate(tokens, true) ?? NaN) : NaN;
   const hasPercent = tokens.some((t) => t.kind === 'num' && t.percent);
   return {
