@@ -39,6 +39,14 @@ describe('arithmetic consistency', () => {
     expect(reasons(text)).toEqual([reason]);
   });
 
+  it('reads the prose between and after code blocks, not the code', () => {
+    const text = 'First:\n```js\nconst x = 2 + 2 = 5;\n```\nSo 3 + 3 = 7.\n~~~\n4 + 4 = 9\n~~~\nAnd 5 + 5 = 11.';
+    expect(reasons(text)).toEqual(['2 of 2 stated calculations wrong: 3 + 3 = 7 (is 6)']);
+    // An unclosed block runs to the end: nothing after its fence is prose.
+    expect(check('1 + 1 = 3\n```\n2 + 2 = 5')).toHaveLength(1);
+    expect(equationsOf(buildContext(requestFor('q'), draftMessage('1 + 1 = 2\n```\n2 + 2 = 5'), false, undefined))).toHaveLength(1);
+  });
+
   it('penalises each further wrong result more', () => {
     const one = check('2 + 2 = 5.')[0].penalty;
     const two = check('2 + 2 = 5. Then 3 * 3 = 10.')[0].penalty;

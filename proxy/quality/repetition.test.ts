@@ -23,4 +23,11 @@ describe('repetition', () => {
     const code = '```js\n' + 'cache.set(key, value); // store the value for the next request\n'.repeat(20) + '```\n' + prose;
     expect(check(code)).toEqual([]);
   });
+
+  it('reads the prose after a code block, and not inside an unclosed one', () => {
+    const loop = 'The cache stores the response so the next request is faster. '.repeat(12);
+    const code = '```js\nconst cache = new Map();\n```\n';
+    expect(check(code + loop)).toMatchObject([{ name: 'repetition' }]);
+    expect(check('Here is the code.\n' + code.slice(0, -4) + loop)).toEqual([]);
+  });
 });
