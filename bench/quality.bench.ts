@@ -2,6 +2,7 @@
 // answers and on synthetic ones of growing size (the cost must grow linearly).
 // Target: <= 50 µs for a typical 1–2 KB answer.
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { checkQuality } from '../proxy/quality';
 import { draftMessage, requestFor } from '../proxy/quality/messages';
@@ -75,7 +76,9 @@ const real = existsSync(DATASET) ? loadCases() : [];
 const sizes = real.map((c) => (c.draft.content[0] as TextBlock).text.length);
 const typical = real.filter((_, i) => sizes[i] >= 1000 && sizes[i] <= 2000);
 const fmt = (n: number) => n.toFixed(1).padStart(8);
-console.log(`checkQuality speed (Node ${process.version}; machine baseline: a bare 1 KB charCodeAt loop takes ${baselineLoop().toFixed(2)} µs)`);
+// The machine is shared: its load says how far other processes inflate the figures.
+const load = loadavg()[0].toFixed(2);
+console.log(`checkQuality speed (Node ${process.version}; machine baseline: a bare 1 KB charCodeAt loop takes ${baselineLoop().toFixed(2)} µs; load average ${load} on ${availableParallelism()} cores)`);
 console.log(`${'answers'.padEnd(36)}${'count'.padStart(7)}${'avg KB'.padStart(8)}  µs/answer`);
 const line = (name: string, cases: Case[]) => {
   const kb = cases.reduce((s, c) => s + (c.draft.content[0] as TextBlock).text.length, 0) / cases.length / 1024;
