@@ -40,8 +40,18 @@ const EQUALS = token('eq');
 const ABOUT = token('eq', { loose: true });
 const OP_TOKENS = new Map(Object.entries(OPS).map(([text, op]) => [text, token('op', { op })]));
 const MULTIPLY = OP_TOKENS.get('*') as Token;
-/** One-character operators by character code: looked up without making a string of the character. */
-const SYMBOL_TOKENS = new Map([...OP_TOKENS].filter(([text]) => text.length === 1).map(([text, t]) => [text.charCodeAt(0), t]));
+/**
+ * One-character operators by character code, looked up without making a string of the
+ * character: Latin-1 ones (+ - * / × · ÷) in a plain array, the others (− ⋅) in a map.
+ */
+const LATIN1_SYMBOLS: (Token | undefined)[] = Array.from({ length: 256 }, () => undefined);
+const OTHER_SYMBOLS = new Map<number, Token>();
+for (const [text, t] of OP_TOKENS) {
+  if (text.length !== 1) continue;
+  const code = text.charCodeAt(0);
+  if (code < 256) LATIN1_SYMBOLS[code] = t;
+  else OTHER_SYMBOLS.set(code, t);
+}
 
 // Character classes by code, inline: these run per character.
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -116,7 +126,8 @@ function tokenize(line: string): Token[] {
       i = end;
     } else if (isLetter(c)) {
       let j = i + 1;
-      while (j < line.length && (isLetter(line.charCodeAt(j)) || (line.charCodeAt(j) === 47 /* / */ && isLetter(line.charCodeAt(j + 1))))) j++;
+      // Letters, and a slash between letters ("meters/sprint"); charCodeAt past the end is NaN.
+      for (let c2 = line.charCodeAt(j); isLetter(c2) || (c2 === 47 /* / */ && isLetter(line.charCodeAt(j + 1))); c2 = line.charCodeAt(++j));
       const word = operatorWord(line, i, j);
       i = j;
       if (word === null) {
@@ -144,7 +155,7 @@ function tokenize(line: string): Token[] {
       else if (c === 8776 /* ≈ */ || c === 126 /* ~ */) tokens.push(ABOUT);
       else if (c === 40 /* ( */) tokens.push(OPEN);
       else if (c === 41 /* ) */) tokens.push(CLOSE);
-      else tokens.push(SYMBOL_TOKENS.get(c) ?? BREAK);
+      else tokens.push((c < 256 ? LATIN1_SYMBOLS[c] : OTHER_SYMBOLS.get(c)) ?? BREAK);
     }
   }
   return tokens;
