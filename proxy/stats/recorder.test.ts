@@ -128,6 +128,21 @@ describe('StatsRecorder', () => {
     expect(byRule['sonnet-4'].queries).toBe(2);
   });
 
+  it('counts model ids that are also Object.prototype names like any other id', () => {
+    const recorder = new StatsRecorder(emptyStatsData(), []);
+    const verifier = { model: 'toString', status: 200, usage: { input_tokens: 1, output_tokens: 1 }, cost: 0.5, latencyMs: 1 };
+    for (const model of ['constructor', 'constructor', '__proto__']) {
+      recorder.record(record(Date.now(), { decision: 'passthrough', answeringModel: model, draft: undefined, verifier }));
+    }
+    const { allTime } = recorder.snapshot({});
+    expect(Object.entries(allTime.modelsUsed)).toEqual([
+      ['constructor', 2],
+      ['__proto__', 1],
+    ]);
+    expect(Object.entries(allTime.costByModel)).toEqual([['toString', 1.5]]);
+    expect(Object.getPrototypeOf(allTime.modelsUsed)).toBe(Object.prototype);
+  });
+
   it('restarts "today" at local midnight', () => {
     const yesterday = new Date(2026, 2, 1, 23, 59).getTime();
     const recorder = new StatsRecorder(emptyStatsData(yesterday), []);

@@ -40,10 +40,17 @@ export function addToTotals(totals: Totals, record: DecisionRecord): void {
   totals.tokens.output += record.tokens.output;
   totals.tokens.cacheWrite += record.tokens.cacheWrite;
   totals.tokens.cacheRead += record.tokens.cacheRead;
-  totals.modelsUsed[record.answeringModel] = (totals.modelsUsed[record.answeringModel] ?? 0) + 1;
+  addTo(totals.modelsUsed, record.answeringModel, 1);
   for (const call of [record.draft, record.verifier]) {
-    if (call && call.cost !== null) {
-      totals.costByModel[call.model] = (totals.costByModel[call.model] ?? 0) + call.cost;
-    }
+    if (call && call.cost !== null) addTo(totals.costByModel, call.model, call.cost);
   }
+}
+
+/**
+ * Model ids come from clients: "constructor" or "__proto__" must be counted like any other id,
+ * not read from (or written to) Object.prototype.
+ */
+function addTo(sums: Record<string, number>, key: string, amount: number): void {
+  const value = (Object.hasOwn(sums, key) ? sums[key] : 0) + amount;
+  Object.defineProperty(sums, key, { value, enumerable: true, writable: true, configurable: true });
 }
