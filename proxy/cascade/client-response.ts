@@ -30,7 +30,14 @@ export class ClientResponse {
     if (!this.open) return;
     this.ttfbMs ??= Date.now() - this.startedAt;
     if (!this.res.write(chunk)) {
-      await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
+      // The wait that loses the race is cancelled, or each full socket would leave listeners behind.
+      const waiting = new AbortController();
+      const options = { signal: waiting.signal };
+      try {
+        await Promise.race([once(this.res, 'drain', options), once(this.res, 'close', options)]);
+      } finally {
+        waiting.abort();
+      }
     }
   }
 
