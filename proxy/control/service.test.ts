@@ -104,6 +104,17 @@ describe('ControlService events', () => {
     expect(ctx.matchRule('claude-3-5-sonnet-20241022')).toBeNull();
   });
 
+  it('refuses rule ids that name Object.prototype members (per-rule totals are keyed by id)', async () => {
+    const { ctx } = await context();
+    const [rule] = await ctx.control.getRules();
+    for (const id of ['__proto__', 'constructor', 'toString']) {
+      await expect(ctx.control.saveRules([{ ...rule, id }])).rejects.toThrow(/0\.id: /);
+    }
+    ctx.record({ ...record('c'), ruleId: rule.id, decision: 'accepted' });
+    expect(({} as Record<string, unknown>).queries).toBeUndefined();
+    expect((await ctx.control.getStats()).byRule[rule.id].queries).toBe(1);
+  });
+
   it('reports every env-locked setting and the effective value', async () => {
     const { ctx } = await context({ HOST: '127.0.0.2', PORT: '9100', CASCADEFLOW_UPSTREAM_URL: 'http://127.0.0.1:1234/' });
     const settings = await ctx.control.getSettings();

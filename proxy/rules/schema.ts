@@ -13,7 +13,13 @@ const modelId = z
  */
 export const ruleSchema = z
   .object({
-    id: z.string().trim().min(1, 'must not be empty').max(100),
+    id: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(100)
+      // Per-rule totals are keyed by id: "__proto__" would write into Object.prototype.
+      .refine((id) => !(id in Object.prototype), 'must not be a built-in object property name'),
     match: modelId,
     draftModel: modelId,
     verifierModel: modelId.nullable(),
