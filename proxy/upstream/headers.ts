@@ -29,8 +29,21 @@ const HOP_BY_HOP = new Set([
 /** Proves a LAN client may spend the proxy's fallback key (see auth.ts); never leaves the proxy. */
 export const ADMIN_TOKEN_HEADER = 'x-cascadeflow-admin-token';
 
-/** Request headers that describe the client's connection to the proxy, not the request. */
-const CLIENT_ONLY = new Set(['host', 'content-length', 'accept-encoding', 'origin', 'referer', 'cookie', 'expect', ADMIN_TOKEN_HEADER]);
+/**
+ * Request headers that describe the client's connection to the proxy, not the request.
+ * `content-encoding` too: the body parser has already decoded a compressed body.
+ */
+const CLIENT_ONLY = new Set([
+  'host',
+  'content-length',
+  'content-encoding',
+  'accept-encoding',
+  'origin',
+  'referer',
+  'cookie',
+  'expect',
+  ADMIN_TOKEN_HEADER,
+]);
 
 /** Response headers recomputed by the proxy or meaningless to the client. */
 const UPSTREAM_ONLY = new Set(['content-length', 'content-encoding', 'set-cookie', 'date', 'server']);

@@ -1,5 +1,6 @@
 // Passthrough fidelity through the real SDK: bodies, headers, query strings and streams
 // reach the other side untouched; errors the proxy makes are Anthropic-shaped.
+import { gzipSync } from 'node:zlib';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GOOD_OPENING } from '../../proxy/simulator/behaviours';
@@ -109,6 +110,19 @@ describe('passthrough (no rule matches the model)', () => {
     const models = await h.client.models.list();
     expect(models.data.map((m) => m.id)).toContain(HAIKU);
     expect(h.sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/messages/count_tokens', 'GET /v1/models']);
+  });
+
+  it('sends a compressed request body upstream decoded, without its content-encoding', async () => {
+    const raw = JSON.stringify({ model: HAIKU, messages: ask.messages });
+    const res = await fetch(`${h.proxy.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-api-key': 'sk-test' },
+      body: gzipSync(raw),
+    });
+    expect(res.status).toBe(200);
+    const [seen] = h.sim.requests;
+    expect(seen.rawBody).toBe(raw);
+    expect(seen.headers['content-encoding']).toBeUndefined();
   });
 
   it('relays upstream errors with their status, body and retry headers', async () => {
