@@ -7,7 +7,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import type { ProxyContext } from '../context';
-import { buildAnswerRequest, buildDraftRequest, withoutThinking } from '../models/adapt-request';
+import { buildAnswerRequest, buildDraftRequest, withoutThinking, type DraftRequest } from '../models/adapt-request';
 import type { SignatureRegistry } from '../models/signatures';
 import type { CallRecord, CascadeRule, Decision, DecisionRecord, MessagesRequest, QualitySignal, TokenCounts } from '../types';
 import { describeError, sendUpstream, type UpstreamResponse } from '../upstream/client';
@@ -101,7 +101,7 @@ interface Exchange {
 
 async function cascade(ex: Exchange, rule: CascadeRule, outcome: Outcome): Promise<void> {
   const { ctx, request } = ex;
-  const draftRequest = buildDraftRequest(request, ex.headers['anthropic-beta'], rule.draftModel, ex.options.signatures);
+  const draftRequest = adaptForDraft(ex, rule);
   if (draftRequest.unsupported) {
     // No draft call at all: the requested model answers, and the record says why.
     outcome.decision = 'draft_error';
@@ -150,6 +150,19 @@ async function cascade(ex: Exchange, rule: CascadeRule, outcome: Outcome): Promi
     outcome.decision = 'escalated';
   }
   return verify(ex, rule, outcome, draft.call);
+}
+
+/**
+ * The draft model's version of the request. A request shaped in a way adaptation cannot read
+ * (e.g. a null message) is not drafted: the requested model gets it as it came and the API's
+ * own 400 answers the client, not a proxy 502 its SDK would retry.
+ */
+function adaptForDraft(ex: Exchange, rule: CascadeRule): DraftRequest {
+  try {
+    return buildDraftRequest(ex.request, ex.headers['anthropic-beta'], rule.draftModel, ex.options.signatures);
+  } catch (err) {
+    return { body: ex.request, beta: undefined, unsupported: `request could not be adapted for ${rule.draftModel} (${describeError(err)})` };
+  }
 }
 
 /** The verifier (the rule's, else the requested model) answers in the draft's place. */

@@ -199,7 +199,7 @@ function stripForeignThinking(
 ): boolean {
   const family = capabilitiesOf(model)?.family;
   const isForeignThinking = (block: ContentBlock): boolean => {
-    if (block.type !== 'thinking' && block.type !== 'redacted_thinking') return false;
+    if (block?.type !== 'thinking' && block?.type !== 'redacted_thinking') return false;
     const key = typeof block.signature === 'string' ? block.signature : typeof block.data === 'string' ? block.data : '';
     const owner = signatures.ownerOf(key);
     if (owner === undefined) return !trustUnknown;
@@ -208,7 +208,8 @@ function stripForeignThinking(
 
   let stripped = false;
   const messages = body.messages.map((message) => {
-    if (message.role !== 'assistant' || !Array.isArray(message.content)) return message;
+    // Malformed entries (null, no content list) are left for the API to refuse.
+    if (message?.role !== 'assistant' || !Array.isArray(message.content)) return message;
     if (!message.content.some(isForeignThinking)) return message;
     const kept = message.content.filter((block) => !isForeignThinking(block));
     // A message cannot be empty; leave it (the draft may fail, and then the verifier answers).

@@ -203,6 +203,25 @@ describe('draft failures fall back to the requested model', () => {
     }
   }
 
+  it('sends a request it cannot adapt to the requested model as it came, so the API answers it', async () => {
+    for (const messages of [[null], [{ role: 'system', content: 7 }, { role: 'user', content: question }]]) {
+      await h.mark();
+      const raw = JSON.stringify({ model: SONNET, max_tokens: 64, messages });
+      const res = await fetch(`${h.proxy.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+        body: raw,
+      });
+      await res.arrayBuffer();
+      expect(res.headers.get('x-cascadeflow-decision')).toBe('draft_error');
+      expect(h.sim.messagesFor(SONNET).map((r) => r.rawBody)).toEqual([raw]);
+      expect(h.sim.messagesFor(HAIKU_DRAFT)).toHaveLength(0);
+      const [record] = await h.decisions(1);
+      expect(record).toMatchObject({ decision: 'draft_error', answeringModel: SONNET, status: res.status });
+      expect(record.error).toMatch(/^draft skipped: /);
+    }
+  });
+
   it('relays the verifier’s own error when it fails too', async () => {
     h.sim.script(HAIKU_DRAFT, { kind: 'error', status: 500 });
     h.sim.script(SONNET, { kind: 'error', status: 529, message: 'Overloaded' });
