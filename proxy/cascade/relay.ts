@@ -41,10 +41,12 @@ async function relayStream(opts: RelayOptions): Promise<CallRecord> {
   const { client, upstream, model } = opts;
   const assembler = new MessageAssembler();
   const meter = new OutputMeter();
+  let upstreamErrorEvent = false;
   const decoder = new SseDecoder(
     (event) => {
       assembler.apply(event);
       meter.observe(event);
+      if (event.type === 'error') upstreamErrorEvent = true;
     },
     (reason) => (assembler.error ??= reason),
   );
@@ -55,13 +57,14 @@ async function relayStream(opts: RelayOptions): Promise<CallRecord> {
       decoder.push(chunk);
       await client.write(chunk);
     }
-    if (!assembler.done && upstream.status < 400) error = 'stream ended before message_stop';
+    if (!assembler.done && upstream.status < 400) error = assembler.error ?? 'stream ended before message_stop';
   } catch (err) {
     error = `stream broke: ${describeError(err)}`;
   }
   if (assembler.error) error ??= assembler.error;
-  if (error && !assembler.done && client.open) {
-    // Close the client's stream in a well-formed way: an `error` event as the API sends one.
+  if (error && !assembler.done && !upstreamErrorEvent && client.open) {
+    // Close the client's stream in a well-formed way: an `error` event as the API sends one
+    // (unless the upstream's own already went out).
     await client.write(formatSse('error', anthropicError(502, `Upstream ${error}`)));
   }
   client.end();

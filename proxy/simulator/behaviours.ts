@@ -15,6 +15,8 @@ export type BehaviourKind =
   | 'json_bad'
   | 'error'
   | 'break'
+  /** A stream that stops midway with an `error` event (overloaded), as the API does. */
+  | 'stream_error'
   | 'invalid_json';
 
 export interface Behaviour {
@@ -103,7 +105,7 @@ function parseMarker(spec: string): Behaviour | null {
     return input.length ? { kind: 'tool', tool, input: JSON.parse(input.join(':')) } : { kind: 'tool', tool };
   }
   if (kind === 'error') return { kind: 'error', status: Number(rest[0] ?? 500) };
-  const known: BehaviourKind[] = ['good', 'hedging', 'refusal', 'truncated', 'short', 'tool', 'tool_invalid', 'tool_unknown', 'json_bad', 'break', 'invalid_json'];
+  const known: BehaviourKind[] = ['good', 'hedging', 'refusal', 'truncated', 'short', 'tool', 'tool_invalid', 'tool_unknown', 'json_bad', 'break', 'stream_error', 'invalid_json'];
   return known.includes(kind as BehaviourKind) ? { kind: kind as BehaviourKind } : null;
 }
 

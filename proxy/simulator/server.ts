@@ -217,6 +217,10 @@ export async function createSimulator(options: { port?: number; host?: string } 
     if (request.stream === true) await streamAnswer(record, res, answer, id, headers, behaviour);
     else {
       if (behaviour.delayMs) await sleep(behaviour.delayMs);
+      if (behaviour.kind === 'stream_error') {
+        sendError(res, 529, 'overloaded_error', 'Overloaded');
+        return;
+      }
       if (behaviour.kind === 'break') {
         record.broken = true;
         res.socket?.destroy();
@@ -383,6 +387,7 @@ async function streamAnswer(
   );
   const breakAt = behaviour.kind === 'break' ? Math.max(3, Math.floor(events.length / 2)) : -1;
   const garbleAt = behaviour.kind === 'invalid_json' ? Math.max(3, Math.floor(events.length / 2)) : -1;
+  const errorAt = behaviour.kind === 'stream_error' ? Math.max(3, Math.floor(events.length / 2)) : -1;
   for (let i = 0; i < events.length; i++) {
     if (res.destroyed) return;
     if (i === breakAt) {
@@ -393,6 +398,10 @@ async function streamAnswer(
       return;
     }
     if (behaviour.delayMs) await sleep(behaviour.delayMs);
+    if (i === errorAt) {
+      res.end(formatSse('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
+      return;
+    }
     res.write(i === garbleAt ? 'event: content_block_delta\ndata: {"type": "content_block_delta", "index"\n\n' : formatSse(events[i][0], events[i][1]));
   }
   res.end();

@@ -177,6 +177,7 @@ describe('draft failures fall back to the requested model', () => {
     ['529 overloaded', { kind: 'error', status: 529, message: 'Overloaded' }, 'Overloaded'],
     ['a timeout', { kind: 'good', delayMs: 1_000 }, 'Timeout'],
     ['a stream that breaks midway', { kind: 'break' }, ''],
+    ['an error event midway (a 529 for JSON)', { kind: 'stream_error' }, 'overloaded_error: Overloaded'],
     ['invalid JSON', { kind: 'invalid_json' }, 'JSON'],
   ];
   for (const stream of [true, false]) {

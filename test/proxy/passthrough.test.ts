@@ -150,6 +150,20 @@ describe('upstream failures mid-stream', () => {
     expect(record.verifier?.usageEstimated).toBe(true);
     expect(record.cost).toBeGreaterThan(0);
   });
+
+  it('relays an error event the upstream sends mid-stream as it came, adding none of its own', async () => {
+    h.sim.script(HAIKU, { kind: 'stream_error' });
+    const res = await fetch(`${h.proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test' },
+      body: JSON.stringify({ ...ask, stream: true }),
+    });
+    const text = await res.text();
+    expect(text).toBe(h.sim.messagesFor(HAIKU)[0].responseBody);
+    expect(text.match(/event: error/g)).toHaveLength(1);
+    const [record] = await h.decisions(1);
+    expect(record.error).toContain('overloaded_error');
+  });
 });
 
 describe('upstream 400s', () => {
