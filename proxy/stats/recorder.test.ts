@@ -3,33 +3,23 @@ import type { DecisionRecord } from '../types';
 import { addToHistory, dayStart, emptyHistory, hourStart, pruneHistory } from './history';
 import { emptyStatsData, StatsRecorder } from './recorder';
 import { toStatsResponse } from './response';
+import { decisionRecord } from '../../test/proxy/records';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 function record(time: number, overrides: Partial<DecisionRecord> = {}): DecisionRecord {
-  return {
+  return decisionRecord({
     id: `r${time}`,
     time,
-    requestedModel: 'claude-sonnet-4-5',
-    answeringModel: 'claude-haiku-4-5',
-    decision: 'accepted',
-    ruleId: 'sonnet-4',
-    stream: true,
-    confidence: 0.9,
-    threshold: 0.7,
-    signals: [],
     tokens: { input: 10, output: 5, cacheWrite: 2, cacheRead: 1 },
     cost: 0.001,
     baselineCost: 0.003,
     savings: 0.002,
-    latencyMs: 5,
-    ttfbMs: 2,
-    status: 200,
     draft: { model: 'claude-haiku-4-5', status: 200, usage: { input_tokens: 10, output_tokens: 5 }, cost: 0.001, latencyMs: 5 },
     ...overrides,
-  };
+  });
 }
 
 describe('history', () => {
