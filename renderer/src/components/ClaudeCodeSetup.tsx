@@ -29,16 +29,18 @@ function DesktopSetup({ desktop, baseUrl }: { desktop: DesktopApi; baseUrl: stri
   }, []);
 
   useEffect(() => {
-    void run(() => desktop.getClaudeCodeState());
+    const refresh = () => void run(() => desktop.getClaudeCodeState());
+    refresh();
+    // The tray menu or a hand edit may change the file while the window is hidden.
+    window.addEventListener('focus', refresh);
+    return () => window.removeEventListener('focus', refresh);
   }, [desktop, run, baseUrl]);
 
   if (!state) return <p className="muted">{error ?? 'Checking Claude Code settings…'}</p>;
   return (
     <div className="claude-setup" data-testid="claude-code-state">
       {state.error ? (
-        <p className="note note-bad">
-          {state.settingsPath} is not valid JSON ({state.error}); fix it by hand, the app will not touch it.
-        </p>
+        <p className="note note-bad">{state.error}</p>
       ) : state.configured ? (
         <p>
           <span className="badge badge-good">Configured</span> Claude Code sends its requests through this proxy (

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryBucket } from '../../../proxy/types';
 import { totals } from '../testing/fixtures';
-import { modelRows, shapeHistory } from './chartData';
+import { formatBucketTime, modelRows, shapeHistory } from './chartData';
 
 function bucket(start: number, over: Partial<HistoryBucket> = {}): HistoryBucket {
   return { start, queries: 1, cost: 0, baselineCost: 0, savings: 0, accepted: 0, escalated: 0, passthrough: 0, draftErrors: 0, ...over };
@@ -47,6 +47,30 @@ describe('shapeHistory', () => {
     expect(byMonth).toHaveLength(30);
     expect(byMonth[29].cost).toBe(5);
     expect(byMonth[29].cumulativeCost).toBe(6);
+  });
+});
+
+describe('shapeHistory across a daylight saving change', () => {
+  const zone = process.env.TZ;
+  afterEach(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
+
+  it('puts each day on its own calendar day when a day had 25 hours', () => {
+    process.env.TZ = 'America/New_York'; // clocks went back on 1 November 2026
+    const now = new Date(2026, 10, 10, 12).getTime();
+    const before = new Date(2026, 9, 25).getTime();
+    const after = new Date(2026, 10, 5).getTime();
+    const points = shapeHistory({ minute: [], hour: [], day: [bucket(before, { cost: 2 }), bucket(after, { cost: 3 })] }, 'month', now);
+    expect(points).toHaveLength(30);
+    expect(points[29].start).toBe(new Date(2026, 10, 10).getTime());
+    expect(points[0].start).toBe(new Date(2026, 9, 12).getTime());
+    const labelled = (day: string) => points.find((p) => formatBucketTime(p.start, 'month') === day)!;
+    expect(labelled('Oct 25').cost).toBe(2);
+    expect(labelled('Oct 24').cost).toBe(0);
+    expect(labelled('Nov 5').cost).toBe(3);
+    expect(new Set(points.map((p) => formatBucketTime(p.start, 'month'))).size).toBe(30);
   });
 });
 

@@ -41,15 +41,24 @@ export interface ChartPoint {
   draftErrors: number;
 }
 
-/** Start of the slot that contains `now`: local midnight for days, so days match the user's calendar. */
-function currentSlotStart(range: Range, now: number): number {
+/**
+ * The starts of the range's slots, oldest first, plus the end of the last one. Months
+ * count calendar days from local midnight, so a 23- or 25-hour day (daylight saving)
+ * is still one day.
+ */
+function slotBounds(range: Range, now: number): number[] {
+  const { stepMs, slots } = RANGES[range];
   if (range === 'month') {
-    const midnight = new Date(now);
-    midnight.setHours(0, 0, 0, 0);
-    return midnight.getTime();
+    return Array.from({ length: slots + 1 }, (_, i) => {
+      const day = new Date(now);
+      day.setHours(0, 0, 0, 0);
+      day.setDate(day.getDate() - (slots - 1) + i);
+      return day.getTime();
+    });
   }
-  const step = RANGES[range].stepMs;
-  return Math.floor(now / step) * step;
+  // Local hours, like the proxy's hour buckets (half-hour time zones exist).
+  const current = range === 'day' ? new Date(now).setMinutes(0, 0, 0) : Math.floor(now / stepMs) * stepMs;
+  return Array.from({ length: slots + 1 }, (_, i) => current - (slots - 1 - i) * stepMs);
 }
 
 /**
@@ -57,15 +66,16 @@ function currentSlotStart(range: Range, now: number): number {
  * even); each bucket lands in the slot containing its start, whatever its alignment.
  */
 export function shapeHistory(history: History, range: Range, now: number = Date.now()): ChartPoint[] {
-  const { source, stepMs, slots } = RANGES[range];
-  const first = currentSlotStart(range, now) - (slots - 1) * stepMs;
-  const sums: HistoryBucket[] = Array.from({ length: slots }, (_, i) => {
-    const slot = { start: first + i * stepMs } as HistoryBucket;
+  const bounds = slotBounds(range, now);
+  const end = bounds.pop()!;
+  const sums: HistoryBucket[] = bounds.map((start) => {
+    const slot = { start } as HistoryBucket;
     for (const counter of COUNTERS) slot[counter] = 0;
     return slot;
   });
-  for (const bucket of history[source]) {
-    const slot = sums[Math.floor((bucket.start - first) / stepMs)];
+  for (const bucket of history[RANGES[range].source]) {
+    if (bucket.start >= end) continue;
+    const slot = sums[bounds.findLastIndex((start) => start <= bucket.start)];
     if (!slot) continue;
     for (const counter of COUNTERS) slot[counter] += bucket[counter];
   }

@@ -104,4 +104,28 @@ describe('rule cards', () => {
     await act(async () => fireEvent.click(screen.getByRole('checkbox', { name: 'Enabled' })));
     expect(screen.getByTestId('rules-save-state').textContent).toBe('Not saved: rules[0].draftModel: unknown model');
   });
+
+  it('saves a threshold still waiting to be saved when the view goes away', async () => {
+    const api = new MemoryControlApi([sonnet, opus]);
+    const view = renderRules(api);
+    fireEvent.change(within(screen.getByTestId('rule-sonnet')).getByRole('slider'), { target: { value: '0.9' } });
+    view.unmount();
+    expect(api.callsTo('saveRules')).toHaveLength(1);
+    expect((api.callsTo('saveRules')[0][0] as CascadeRule[]).find((r) => r.id === 'sonnet')?.threshold).toBe(0.9);
+  });
+
+  it('builds each save on the previous one, even before the proxy has answered it', async () => {
+    const api = new MemoryControlApi([sonnet, opus]);
+    const answers: Array<() => void> = [];
+    const save = api.saveRules.bind(api);
+    api.saveRules = (rules) => new Promise((resolve) => answers.push(() => resolve(save(rules))));
+    renderRules(api);
+    await act(async () => fireEvent.click(within(screen.getByTestId('rule-sonnet')).getByRole('checkbox', { name: 'Enabled' })));
+    await act(async () => fireEvent.click(within(screen.getByTestId('rule-opus')).getByRole('checkbox', { name: 'Enabled' })));
+    await act(async () => answers.forEach((answer) => answer()));
+    expect(api.rules.map((r) => [r.id, r.enabled])).toEqual([
+      ['sonnet', false],
+      ['opus', false],
+    ]);
+  });
 });

@@ -98,20 +98,30 @@ function RuleCard({
   const [editing, setEditing] = useState(rule.match === '');
   const [confirmDelete, setConfirmDelete] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const pendingSave = useRef<() => void>(() => undefined);
 
   // Follow the saved value (e.g. changed in another window) unless a drag is pending.
   useEffect(() => {
     if (timer.current === null) setThreshold(rule.threshold);
   }, [rule.threshold]);
-  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  // Leaving the view right after a drag still saves it.
+  useEffect(
+    () => () => {
+      if (timer.current === null) return;
+      clearTimeout(timer.current);
+      pendingSave.current();
+    },
+    [],
+  );
 
   function onSlide(value: number) {
     setThreshold(value);
     if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
+    pendingSave.current = () => {
       timer.current = null;
       onChange({ ...rule, threshold: value });
-    }, SAVE_DELAY_MS);
+    };
+    timer.current = setTimeout(pendingSave.current, SAVE_DELAY_MS);
   }
 
   const totals = stats.byRule[rule.id];
@@ -227,8 +237,14 @@ export function Rules({
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   // A new rule lives only here until it is complete enough to save.
   const [unsaved, setUnsaved] = useState<CascadeRule | null>(null);
+  // The list the next edit builds on: the proxy's latest, or a save still on its way.
   const latest = useRef(rules);
-  latest.current = rules;
+  const received = useRef(rules);
+  const inFlight = useRef(0);
+  if (received.current !== rules) {
+    received.current = rules;
+    if (inFlight.current === 0) latest.current = rules;
+  }
 
   const models = useMemo(() => {
     const names = new Set<string>();
@@ -239,10 +255,14 @@ export function Rules({
 
   async function persist(next: CascadeRule[]) {
     setSave({ kind: 'saving' });
+    latest.current = next;
+    inFlight.current += 1;
     try {
-      latest.current = await api.saveRules(next);
+      const saved = await api.saveRules(next);
+      if (--inFlight.current === 0) latest.current = saved;
       setSave({ kind: 'saved' });
     } catch (error) {
+      if (--inFlight.current === 0) latest.current = received.current;
       setSave({ kind: 'error', message: (error as Error).message });
     }
   }
