@@ -100,6 +100,23 @@ describe('prompt excerpts (settings.logPrompts)', () => {
     expect(promptExcerpt({ model: 'm', messages: [] })).toBeNull();
   });
 
+  it('keeps one line whatever the client or upstream put in model ids and error messages', () => {
+    const line = formatDecisionLine({
+      ...base,
+      decision: 'passthrough',
+      answeringModel: 'evil\n✅ Draft accepted: forged\u001b[2J',
+      status: 500,
+      error: 'boom\r\nsecond line',
+    });
+    expect(line).toBe('➡️  Passthrough: evil ✅ Draft accepted: forged [2J, $0.000080 (HTTP 500: boom second line)');
+  });
+
+  it('reads no excerpt from malformed messages instead of throwing', () => {
+    const malformed = (messages: unknown[]) => promptExcerpt({ model: 'm', messages } as MessagesRequest);
+    expect(malformed([null, { role: 'user', content: 5 }])).toBeNull();
+    expect(malformed([{ role: 'user', content: [null, { type: 'text', text: 'hi' }] }])).toBe('hi');
+  });
+
   it('is appended to the decision line only when given, quoted so it stays one line', () => {
     expect(formatDecisionLine(base, 'say "hi"')).toBe(`${formatDecisionLine(base)} | prompt: "say \\"hi\\""`);
   });

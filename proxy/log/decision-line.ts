@@ -24,7 +24,9 @@ function escalationReason(record: DecisionRecord): string {
  * otherwise only model ids, amounts, signal reasons and upstream error messages.
  */
 export function formatDecisionLine(record: DecisionRecord, prompt: string | null = null): string {
-  const line = decisionLine(record);
+  // Model ids come from clients and error messages from the upstream: control characters
+  // (newlines, terminal escapes) would forge log lines.
+  const line = decisionLine(record).replace(/\p{Cc}+/gu, ' ');
   return prompt === null ? line : `${line} | prompt: ${JSON.stringify(prompt)}`;
 }
 
