@@ -12,6 +12,15 @@ describe('tool input schemas', () => {
     expect(validatorFor({ ...schema(), required: [] })).not.toBe(first);
   });
 
+  it('validates two tools whose different schemas carry the same $id', () => {
+    const schema = (required: string) => ({ $id: 'input', type: 'object', properties: { [required]: { type: 'string' } }, required: [required] });
+    const path = validatorFor(schema('path'));
+    const command = validatorFor(schema('command'));
+    expect(path?.({ path: 'a' })).toBe(true);
+    expect(command?.({ path: 'a' })).toBe(false);
+    expect(command?.({ command: 'ls' })).toBe(true);
+  });
+
   it('accepts schemas of any draft and ignores unknown formats and keywords', () => {
     const validate = validatorFor({
       $schema: 'https://json-schema.org/draft/2020-12/schema',

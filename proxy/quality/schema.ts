@@ -33,6 +33,10 @@ function compile(schema: JsonObject): ValidateFunction | null {
     return ajv.compile(rest);
   } catch {
     return null;
+  } finally {
+    // The validator keeps what it needs; left registered, every schema ever seen would stay in
+    // ajv's own cache (past MAX_CACHED) and a second schema with the same $id would not compile.
+    ajv.removeSchema(rest);
   }
 }
 
