@@ -1,32 +1,52 @@
 // The tray app end to end in the real Electron runtime, driven by Playwright: launch,
-// tray menu (through the test hook), dashboard over the preload bridge, a threshold
-// change, quit, relaunch, and the threshold still there. Electron's binary cannot be
+// tray menu (through the test hook), the dashboard over the preload bridge, a threshold
+// dragged on it, quit, relaunch, and the threshold still there. Electron's binary cannot be
 // downloaded on every machine (ELECTRON_SKIP_BINARY_DOWNLOAD=1 in CI): there the test
 // is reported as skipped, with the reason in its title.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { _electron, type ElectronApplication } from 'playwright-core';
+import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './ports';
-import type { CascadeRule } from '../../proxy/types';
 import type { TrayMenuItem } from '../../electron/tray/menu-model';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The electron package exports the binary's path, and throws when it was never downloaded. */
-function electronBinary(): string | null {
+/**
+ * The installed Electron binary, found the way the electron package finds it (path.txt,
+ * ELECTRON_OVERRIDE_DIST_PATH) but without requiring the package: that would start a
+ * download of a missing binary in the middle of a test run.
+ */
+function electronBinary(env: NodeJS.ProcessEnv = process.env): string | null {
+  let dir: string;
   try {
-    const binary = createRequire(import.meta.url)('electron') as unknown;
-    return typeof binary === 'string' && existsSync(binary) ? binary : null;
+    dir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
   } catch {
     return null;
   }
+  const pathFile = path.join(dir, 'path.txt');
+  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : null;
+  const override = env.ELECTRON_OVERRIDE_DIST_PATH;
+  const binary = override ? path.join(override, relative || 'electron') : relative ? path.join(dir, 'dist', relative) : null;
+  return binary && existsSync(binary) ? binary : null;
+}
+
+/** The developer's environment minus what would point the app at their real config. */
+function appEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined || key.startsWith('CASCADEFLOW_') || ['HOST', 'PORT', 'CLAUDE_CONFIG_DIR', 'XDG_CONFIG_HOME'].includes(key)) {
+      continue;
+    }
+    env[key] = value;
+  }
+  return env;
 }
 
 const binary = electronBinary();
@@ -62,11 +82,12 @@ describe('tray app (Electron)', () => {
   });
 
   async function launch(): Promise<ElectronApplication> {
+    // Playwright's own launch path (its loader holds 'ready' until it is attached).
     const app = await _electron.launch({
-      executablePath: binary!,
       args: [ROOT],
+      cwd: ROOT,
       env: {
-        ...process.env,
+        ...appEnv(),
         HOME: home,
         CASCADEFLOW_DATA_DIR: dataDir,
         CASCADEFLOW_TEST_HOOKS: '1',
@@ -113,11 +134,12 @@ describe('tray app (Electron)', () => {
         })),
       ).toEqual({ bridge: 'function', process: 'undefined', require: 'undefined' });
 
-      const saved = await page.evaluate(async () => {
-        const rules = await window.cascadeflow!.getRules();
-        return window.cascadeflow!.saveRules(rules.map((rule, i) => (i === 0 ? { ...rule, threshold: 0.9 } : rule)));
-      });
-      expect(saved[0].threshold).toBe(0.9);
+      // Change a threshold on the dashboard itself: slider → bridge → IPC → store.
+      const showRules = (p: Page) => p.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Rules' }).click();
+      await showRules(page);
+      await page.getByRole('slider').first().fill('0.9');
+      await page.getByTestId('rules-save-state').filter({ hasText: 'Saved' }).waitFor();
+      expect((await page.evaluate(() => window.cascadeflow!.getRules()))[0].threshold).toBe(0.9);
       await quit(app);
 
       app = await launch();
@@ -126,8 +148,8 @@ describe('tray app (Electron)', () => {
       await app.evaluate(() => (globalThis as { __cascadeflow?: Hooks }).__cascadeflow!.openDashboard());
       const again = await app.firstWindow();
       await again.waitForLoadState('domcontentloaded');
-      const rules: CascadeRule[] = await again.evaluate(() => window.cascadeflow!.getRules());
-      expect(rules[0].threshold).toBe(0.9);
+      await showRules(again);
+      expect(await again.getByRole('slider').first().inputValue()).toBe('0.9');
       await quit(app);
     },
     120_000,
