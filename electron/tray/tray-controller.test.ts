@@ -11,6 +11,8 @@ import { ClaudeCodeSettingsFile, claudeSettingsPath, type ClaudeCodeAddition } f
 import { createDesktopApi } from '../desktop-api';
 import type { TrayMenuItem, TrayState } from './menu-model';
 import { TrayController } from './tray-controller';
+import { decisionRecord } from '../../test/proxy/records';
+import type { DesktopApi } from '../../proxy/control/api';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
@@ -140,5 +142,25 @@ describe('tray controller', () => {
     restartProxy.mockRejectedValueOnce(new Error('boom'));
     await controller.run('retry-proxy');
     expect(notes.at(-1)).toEqual(['CascadeFlow', 'boom']);
+  });
+});
+
+describe('the Today line', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('starts again at local midnight even when no request arrives', async () => {
+    vi.useFakeTimers({ now: new Date(2026, 5, 1, 23, 58), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const night = await createProxyContext({ env: {}, store: createMemoryStore(), dataDir: home, logger: quiet });
+    night.record(decisionRecord());
+    const desktop = {
+      getClaudeCodeState: async () => ({ settingsPath: '/s.json', configured: false, baseUrl: null, error: null }),
+    } as unknown as DesktopApi;
+    const tray = new TrayController({ control: night.control, desktop, openDashboard, restartProxy, quit, notify: () => undefined, render: () => undefined });
+    await tray.init();
+    expect(labels(tray.menu())).toContain('Today: $0.0040 saved · 1 request');
+    await vi.advanceTimersByTimeAsync(3 * 60_000);
+    expect(labels(tray.menu())).toContain('Today: $0.00 saved · 0 requests');
+    tray.dispose();
+    await night.close();
   });
 });

@@ -30,6 +30,7 @@ const INITIAL_STATUS: ProxyStatus = {
 export class TrayController {
   private current: TrayState = { status: INITIAL_STATUS, today: null, claudeCode: null, startAtLogin: false };
   private unsubscribe: Unsubscribe | null = null;
+  private midnight: ReturnType<typeof setTimeout> | null = null;
   /** Rebuilding a native menu per request would be wasteful under load: a few times per second is plenty. */
   private readonly batcher: EventBatcher = createEventBatcher({
     send: (events) => events.forEach((event) => this.onEvent(event)),
@@ -53,6 +54,7 @@ export class TrayController {
     });
     const [status, stats, settings] = await Promise.all([control.getStatus(), control.getStats(), control.getSettings()]);
     this.update({ status, today: stats.today, startAtLogin: settings.startAtLogin });
+    this.scheduleMidnight();
     await this.refreshClaudeCode();
   }
 
@@ -102,9 +104,25 @@ export class TrayController {
   }
 
   dispose(): void {
+    if (this.midnight) clearTimeout(this.midnight);
+    this.midnight = null;
     this.batcher.dispose();
     this.unsubscribe?.();
     this.unsubscribe = null;
+  }
+
+  /** "Today" starts again at local midnight, whether or not a request arrives then. */
+  private scheduleMidnight(): void {
+    const next = new Date();
+    next.setHours(24, 0, 0, 0);
+    // A second late, so the proxy's own day has certainly rolled over.
+    this.midnight = setTimeout(() => {
+      this.scheduleMidnight();
+      this.deps.control.getStats().then(
+        (stats) => this.update({ today: stats.today }),
+        () => undefined,
+      );
+    }, next.getTime() - Date.now() + 1000);
   }
 
   private onEvent(event: ControlEvent): void {

@@ -1,5 +1,5 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClaudeCodeState, DesktopApi } from '../../proxy/control/api';
 import { App } from './App';
 import type { Transport } from './client/transport';
@@ -58,6 +58,24 @@ describe('overview', () => {
     act(() => api.emit({ type: 'stats', stats: stats({ today: unpriced, allTime: unpriced }) }));
     expect(within(screen.getByTestId('totals-today')).getByTestId('Actual cost').textContent).toBe('unknown');
     expect(within(screen.getByTestId('totals-today')).getByTestId('Saved').textContent).toBe('unknown');
+  });
+});
+
+describe('today at midnight', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('starts the Today panel again at local midnight without waiting for a request', async () => {
+    vi.useFakeTimers({ now: new Date(2026, 5, 1, 23, 58), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const yesterday = totals({ queries: 4, accepted: 4 });
+    const api = new MemoryControlApi();
+    api.stats = stats({ today: yesterday, allTime: yesterday });
+    await renderApp(api);
+    expect(within(screen.getByTestId('totals-today')).getByTestId('Requests').textContent).toBe('4');
+    // What the proxy answers once its day has rolled over.
+    api.stats = stats({ today: totals(), allTime: yesterday });
+    await act(async () => void (await vi.advanceTimersByTimeAsync(3 * 60_000)));
+    expect(within(screen.getByTestId('totals-today')).getByTestId('Requests').textContent).toBe('0');
+    expect(within(screen.getByTestId('totals-all-time')).getByTestId('Requests').textContent).toBe('4');
   });
 });
 

@@ -63,6 +63,14 @@ export function useDashboard(transport: Transport): DashboardState {
     };
   }, [transport, generation]);
 
+  // "Today" starts again at local midnight, whether or not a request arrives then.
+  useEffect(() => {
+    const next = new Date();
+    next.setHours(24, 0, 0, 0);
+    const timer = setTimeout(reload, next.getTime() - Date.now() + 1000);
+    return () => clearTimeout(timer);
+  }, [generation, reload]);
+
   const addDecisions = useCallback((records: DashboardData['decisions']) => dispatch({ type: 'decisions', records }), []);
   return { data, connected, loadError, reload, addDecisions };
 }
