@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -155,5 +155,19 @@ describe('Claude Code settings file', () => {
     await chmod(file, 0o640);
     await settings.configure(URL_8000);
     expect((await stat(file)).mode & 0o777).toBe(0o640);
+  });
+
+  it.skipIf(process.platform === 'win32')('edits the file a symlinked settings.json points to, and keeps the link (dotfile managers)', async () => {
+    const dotfile = path.join(home, 'dotfiles', 'claude-settings.json');
+    await mkdir(path.dirname(dotfile), { recursive: true });
+    await writeFile(dotfile, JSON.stringify({ model: 'opus' }));
+    await mkdir(path.dirname(file), { recursive: true });
+    await symlink(dotfile, file);
+    await settings.configure(URL_8000);
+    expect((await lstat(file)).isSymbolicLink()).toBe(true);
+    expect(await readJson(dotfile)).toEqual({ model: 'opus', env: { ANTHROPIC_BASE_URL: URL_8000 } });
+    await settings.remove(URL_8000);
+    expect((await lstat(file)).isSymbolicLink()).toBe(true);
+    expect(await readJson(dotfile)).toEqual({ model: 'opus' });
   });
 });

@@ -4,7 +4,7 @@
 // a backup is written before each change, writes are atomic, and "remove" undoes only
 // what this app added (recorded in the app's own store).
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ClaudeCodeState } from '../../proxy/control/api';
@@ -173,17 +173,20 @@ export class ClaudeCodeSettingsFile {
 
   /** Backup of the current file first, then write-to-temp + rename so a crash never leaves half a file. */
   private async write(data: JsonObject, exists: boolean): Promise<void> {
-    const dir = path.dirname(this.settingsPath);
-    await mkdir(dir, { recursive: true });
     let mode = 0o600;
+    // A symlinked settings.json (dotfile managers) stays a link: the file it points to is replaced.
+    let target = this.settingsPath;
     if (exists) {
       await copyFile(this.settingsPath, this.settingsPath + BACKUP_SUFFIX);
       mode = (await stat(this.settingsPath)).mode & 0o777;
+      target = await realpath(this.settingsPath);
     }
+    const dir = path.dirname(target);
+    await mkdir(dir, { recursive: true });
     const temp = path.join(dir, `.settings.json.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       await writeFile(temp, JSON.stringify(data, null, 2) + '\n', { mode });
-      await rename(temp, this.settingsPath);
+      await rename(temp, target);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       throw error;
