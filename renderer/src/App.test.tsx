@@ -113,4 +113,14 @@ describe('navigation and live log', () => {
     expect(screen.getByTestId('api-key-state').textContent).toBe('Not set');
     expect(screen.getByText(/only obfuscated on disk/)).toBeTruthy();
   });
+
+  it('keeps a price override being typed when another setting changes elsewhere (e.g. the tray)', async () => {
+    const api = new MemoryControlApi();
+    await renderApp(api);
+    fireEvent.click(screen.getByRole('link', { name: 'Settings' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Add override' }));
+    fireEvent.change(screen.getByPlaceholderText('my-model*'), { target: { value: 'my-model*' } });
+    act(() => api.emit({ type: 'settings', settings: { ...api.settings, paused: true, priceOverrides: {} } }));
+    expect((screen.getByPlaceholderText('my-model*') as HTMLInputElement).value).toBe('my-model*');
+  });
 });

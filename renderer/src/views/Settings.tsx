@@ -194,7 +194,9 @@ function ApiKeySection({ settings, api }: { settings: PublicSettings; api: Trans
 function PricesSection({ settings, stats, api }: { settings: PublicSettings; stats: StatsSnapshot; api: Transport['api'] }) {
   const [rows, setRows] = useState(() => Object.entries(settings.priceOverrides));
   const { error, busy, run } = useAction();
-  useEffect(() => setRows(Object.entries(settings.priceOverrides)), [settings.priceOverrides]);
+  // Every settings event carries a new object: reset the rows only when the saved prices changed.
+  const saved = JSON.stringify(settings.priceOverrides);
+  useEffect(() => setRows(Object.entries(JSON.parse(saved) as PublicSettings['priceOverrides'])), [saved]);
   const locked = settings.lockedByEnv.includes('priceOverrides');
   const names = rows.map(([name]) => name.trim());
   const invalid =
@@ -203,7 +205,7 @@ function PricesSection({ settings, stats, api }: { settings: PublicSettings; sta
     rows.some(([, price]) => PRICE_FIELDS.some(({ key }) => !Number.isFinite(price[key]) || price[key] < 0));
 
   const edited = Object.fromEntries(rows.map(([n, p]) => [n.trim(), p]));
-  const changed = JSON.stringify(edited) !== JSON.stringify(settings.priceOverrides);
+  const changed = JSON.stringify(edited) !== saved;
 
   function update(index: number, name: string, price: ModelPrice) {
     setRows(rows.map((row, i) => (i === index ? [name, price] : row)));
