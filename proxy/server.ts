@@ -19,12 +19,14 @@ import { createPassthroughHandler } from './upstream/passthrough';
 export interface AppOptions {
   /** Longest wait (ms) for the draft's first byte and between its chunks; then the verifier answers. */
   draftTimeoutMs?: number;
+  /** Told of every /v1/messages request while it runs (until its decision is recorded). */
+  track?: (run: Promise<void>) => void;
 }
 
 export interface RunningProxy {
   url: string;
   port: number;
-  /** Stops listening and ends open connections (streams in flight are cut). */
+  /** Stops listening and ends open connections (streams in flight are cut, and recorded). */
   close(): Promise<void>;
 }
 
@@ -33,6 +35,8 @@ export const DEFAULT_DRAFT_TIMEOUT_MS = 30_000;
 const signatures = new SignatureRegistry();
 /** Claude Code sends long histories, 20+ tools and images: allow large bodies. */
 const MAX_BODY = '64mb';
+/** Longest wait in close() for cut requests to record their decision. */
+const CLOSE_GRACE_MS = 2_000;
 
 export class PortInUseError extends Error {
   constructor(
@@ -63,13 +67,15 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
     sendAnthropicError(res, 508, `Request loop: the upstream URL ${ctx.config.upstreamUrl} leads back to this proxy`);
   });
   api.use(express.raw({ type: () => true, limit: MAX_BODY }));
-  api.post(
-    '/messages',
-    createMessagesHandler(ctx, {
-      signatures,
-      draftTimeoutMs: options.draftTimeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS,
-    }),
-  );
+  const messages = createMessagesHandler(ctx, {
+    signatures,
+    draftTimeoutMs: options.draftTimeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS,
+  });
+  api.post('/messages', (req, res) => {
+    const run = messages(req, res);
+    options.track?.(run);
+    return run;
+  });
   api.all('/{*rest}', createPassthroughHandler(ctx));
   app.use('/v1', api);
 
@@ -110,7 +116,13 @@ export async function startProxyServer(
     throw error;
   }
   ctx.setStatus({ state: 'starting', error: null });
-  const server: Server = createServer(createApp(ctx, opts));
+  // Requests cut by close() still record their decision; close() waits for that.
+  const inFlight = new Set<Promise<void>>();
+  const track = (run: Promise<void>) => {
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run)).catch(() => {});
+  };
+  const server: Server = createServer(createApp(ctx, { ...opts, track }));
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -141,7 +153,13 @@ export async function startProxyServer(
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
-      }).then(() => ctx.setStatus({ state: 'stopped' }));
+      })
+        .then(() => {
+          // Every upstream call was aborted with its client; the bound is only a safety net.
+          const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+          return Promise.race([Promise.allSettled(inFlight), grace]);
+        })
+        .then(() => ctx.setStatus({ state: 'stopped' }));
       return closing;
     },
   };

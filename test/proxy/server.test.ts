@@ -68,6 +68,8 @@ describe('startProxyServer', () => {
     expect(Date.now() - closedAt).toBeLessThan(1_000);
     expect(await outcome).toBe('cut');
     expect((await other.ctx.control.getStatus()).state).toBe('stopped');
+    // The cut request is recorded before close() resolves, so a shutdown's last flush saves it.
+    expect((await other.ctx.control.getDecisions()).map((r) => [r.requestedModel, r.stream])).toEqual([[HAIKU, true]]);
     await waitFor(() => other.sim.requests[0].aborted, 'the upstream call to be aborted');
     await other.ctx.close();
     await other.sim.close();
