@@ -119,7 +119,12 @@ async function startApp(): Promise<void> {
   const lifecycle = new ProxyLifecycle({
     ctx,
     startServer: startProxyServer,
-    onRunning: async (baseUrl) => void (await claudeCode.follow(baseUrl)),
+    // The proxy runs either way: a settings file that cannot be written gets its own message.
+    onRunning: (baseUrl) =>
+      claudeCode.follow(baseUrl).then(
+        () => undefined,
+        (error: Error) => notify('Claude Code settings not updated', error.message),
+      ),
     onError: (message) => notify('CascadeFlow proxy is not running', message),
   });
 

@@ -8,7 +8,7 @@ const proxyTarget = process.env.CASCADEFLOW_PROXY_URL ?? 'http://127.0.0.1:8000'
 
 export default defineConfig({
   root,
-  // Relative asset URLs: the same bundle works under /dashboard/ and from Electron's file URL.
+  // Relative asset URLs: the same bundle works under the proxy's /dashboard/ and the app's app://dashboard/.
   base: './',
   plugins: [react()],
   build: {

@@ -4,7 +4,7 @@
 // a temporary HOME. Checks the wiring the unit tests cannot see.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -264,5 +264,18 @@ describe('main process (bundled, on a fake Electron runtime)', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  it('a Claude Code settings file it cannot update is reported as such, not as a proxy failure', async () => {
+    // The backup cannot be written where a folder stands in its way.
+    const settingsFile = path.join(home, '.claude', 'settings.json');
+    await rm(settingsFile + '.cascadeflow-backup', { force: true });
+    await mkdir(settingsFile + '.cascadeflow-backup');
+    const newPort = await freePort();
+    const main = launch({ PORT: String(newPort) });
+    const state = await main.until((s) => s.notifications.length > 0, 'a notification');
+    expect(labels(state)[0]).toBe(`Proxy running on http://127.0.0.1:${newPort}`);
+    expect(state.notifications.map((n) => n.title)).toEqual(['Claude Code settings not updated']);
+    expect(await main.quit()).toBe(0);
   });
 });
