@@ -88,6 +88,13 @@ describe('tray menu model', () => {
     expect(labels(buildTrayMenu(state({ today: null })))[1]).toBe('Today: no data yet');
   });
 
+  it('says savings are unknown when no request had a known price, never $0', () => {
+    const unpriced = { queries: 2, unpricedQueries: 2, savings: 0 } as Totals;
+    expect(labels(buildTrayMenu(state({ today: unpriced })))[1]).toBe('Today: savings unknown · 2 requests');
+    const partly = { queries: 3, unpricedQueries: 1, savings: 0.01 } as Totals;
+    expect(labels(buildTrayMenu(state({ today: partly })))[1]).toBe('Today: $0.01 saved · 3 requests (1 without a known price)');
+  });
+
   it('formats sub-cent amounts visibly', () => {
     expect(formatUsd(0)).toBe('$0.00');
     expect(formatUsd(0.0042)).toBe('$0.0042');

@@ -50,10 +50,13 @@ export function formatUsd(amount: number): string {
   return amount < 0 && Number(abs.toFixed(digits)) !== 0 ? `-${text}` : text;
 }
 
+/** Unknown prices stay unknown: savings over requests none of which was priced are not $0. */
 export function todayLine(today: Totals | null): string {
   if (!today) return 'Today: no data yet';
   const requests = today.queries === 1 ? '1 request' : `${today.queries} requests`;
-  return `Today: ${formatUsd(today.savings)} saved · ${requests}`;
+  if (today.queries > 0 && today.unpricedQueries >= today.queries) return `Today: savings unknown · ${requests}`;
+  const unpriced = today.unpricedQueries > 0 ? ` (${today.unpricedQueries} without a known price)` : '';
+  return `Today: ${formatUsd(today.savings)} saved · ${requests}${unpriced}`;
 }
 
 const MAX_LABEL = 90;
