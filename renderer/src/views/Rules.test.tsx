@@ -128,4 +128,10 @@ describe('rule cards', () => {
       ['opus', false],
     ]);
   });
+
+  it('shows a rule’s savings as unknown when none of its requests had a known price', () => {
+    const unpriced = stats({ byRule: { sonnet: totals({ queries: 2, accepted: 2, unpricedQueries: 2 }) } });
+    render(<Rules api={new MemoryControlApi([sonnet])} rules={[sonnet]} stats={unpriced} decisions={[]} />);
+    expect(screen.getByTestId('rule-savings').textContent).toBe('unknown —');
+  });
 });

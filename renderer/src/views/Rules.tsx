@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ControlApi, StatsSnapshot } from '../../../proxy/control/api';
 import type { CascadeRule, DecisionRecord } from '../../../proxy/types';
 import { ThresholdSlider } from '../components/ThresholdSlider';
-import { acceptanceRate, formatCount, formatMoney, formatPercent, savingsRatio } from '../lib/format';
+import { acceptanceRate, formatCount, formatMoney, formatPercent, knownCost, savingsRatio } from '../lib/format';
 import { projectAcceptance } from '../lib/projection';
 import { blankRule, moveRule, removeRule, replaceRule, ruleProblems } from '../lib/rules';
 
@@ -127,7 +127,7 @@ function RuleCard({
   const totals = stats.byRule[rule.id];
   const now = projectAcceptance(decisions, rule.id, rule.threshold);
   const projected = projectAcceptance(decisions, rule.id, threshold);
-  const savings = totals ? totals.savings : null;
+  const savings = totals ? knownCost(totals.savings, totals.queries, totals.unpricedQueries) : null;
 
   return (
     <li className={`panel rule-card${rule.enabled ? '' : ' rule-disabled'}`} data-testid={`rule-${rule.id}`}>
