@@ -123,4 +123,14 @@ describe('navigation and live log', () => {
     act(() => api.emit({ type: 'settings', settings: { ...api.settings, paused: true, priceOverrides: {} } }));
     expect((screen.getByPlaceholderText('my-model*') as HTMLInputElement).value).toBe('my-model*');
   });
+
+  it('names the models with no known price under the cost chart instead of drawing them at $0', async () => {
+    const api = new MemoryControlApi();
+    const allTime = totals({ queries: 3, modelsUsed: { 'claude-haiku-4-5': 2, 'my-local-model': 1 }, costByModel: { 'claude-haiku-4-5': 0.01 } });
+    api.stats = stats({ allTime });
+    await renderApp(api);
+    fireEvent.click(screen.getByRole('link', { name: 'Charts' }));
+    expect((await screen.findByTestId('unpriced-models')).textContent).toContain('my-local-model');
+    expect(screen.getByTestId('unpriced-models').textContent).not.toContain('claude-haiku-4-5');
+  });
 });

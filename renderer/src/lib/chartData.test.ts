@@ -78,13 +78,15 @@ describe('modelRows', () => {
   it('joins requests answered and cost per model, busiest first', () => {
     const rows = modelRows(
       totals({
-        modelsUsed: { 'claude-haiku-4-5': 7, 'claude-sonnet-4-5': 2 },
+        modelsUsed: { 'claude-haiku-4-5': 7, 'claude-sonnet-4-5': 2, 'my-local-model': 1 },
         costByModel: { 'claude-haiku-4-5': 0.01, 'claude-sonnet-4-5': 0.2, 'claude-opus-4-1': 0.5 },
       }),
     );
     expect(rows).toEqual([
       { model: 'claude-haiku-4-5', requests: 7, cost: 0.01 },
       { model: 'claude-sonnet-4-5', requests: 2, cost: 0.2 },
+      // No known price: its cost is unknown, not $0.
+      { model: 'my-local-model', requests: 1, cost: null },
       { model: 'claude-opus-4-1', requests: 0, cost: 0.5 },
     ]);
   });

@@ -103,15 +103,20 @@ export function shapeHistory(history: History, range: Range, now: number = Date.
 export interface ModelRow {
   model: string;
   requests: number;
-  cost: number;
+  /** null: no call to this model had a known price. */
+  cost: number | null;
 }
 
 /** Requests answered and money spent per model, biggest first. */
 export function modelRows(totals: Totals): ModelRow[] {
   const models = new Set([...Object.keys(totals.modelsUsed), ...Object.keys(totals.costByModel)]);
   return [...models]
-    .map((model) => ({ model, requests: totals.modelsUsed[model] ?? 0, cost: totals.costByModel[model] ?? 0 }))
-    .sort((a, b) => b.requests - a.requests || b.cost - a.cost || a.model.localeCompare(b.model));
+    .map((model) => ({
+      model,
+      requests: Object.hasOwn(totals.modelsUsed, model) ? totals.modelsUsed[model] : 0,
+      cost: Object.hasOwn(totals.costByModel, model) ? totals.costByModel[model] : null,
+    }))
+    .sort((a, b) => b.requests - a.requests || (b.cost ?? 0) - (a.cost ?? 0) || a.model.localeCompare(b.model));
 }
 
 export function formatBucketTime(start: number, range: Range): string {

@@ -58,6 +58,8 @@ export function Charts({ stats }: { stats: StatsSnapshot }) {
   const points = shapeHistory(stats.history, range);
   const tick = (start: number) => formatBucketTime(start, range);
   const models = modelRows(stats.allTime);
+  const priced = models.filter((row) => row.cost !== null);
+  const unpriced = models.filter((row) => row.cost === null).map((row) => row.model);
   const anyNegative = points.some((p) => p.savings < 0);
 
   return (
@@ -107,7 +109,7 @@ export function Charts({ stats }: { stats: StatsSnapshot }) {
           </BarChart>
         </ChartPanel>
         <ChartPanel title="Cost by model" testId="chart-cost-by-model">
-          <BarChart data={models} layout="vertical" margin={{ top: 0, right: 12, bottom: 0, left: 0 }}>
+          <BarChart data={priced} layout="vertical" margin={{ top: 0, right: 12, bottom: 0, left: 0 }}>
             <XAxis type="number" tickFormatter={money} tick={axisTick} />
             <YAxis type="category" dataKey="model" width={190} tick={axisTick} />
             <Tooltip formatter={money} contentStyle={tooltipStyle} />
@@ -115,6 +117,11 @@ export function Charts({ stats }: { stats: StatsSnapshot }) {
           </BarChart>
         </ChartPanel>
       </div>
+      {unpriced.length > 0 ? (
+        <p className="note" data-testid="unpriced-models">
+          No known price, so no cost shown: {unpriced.join(', ')}. Add a price override in Settings.
+        </p>
+      ) : null}
     </div>
   );
 }
