@@ -83,4 +83,21 @@ describe('start at login follows the setting', () => {
     stop();
     await ctx.close();
   });
+
+  it('points an enabled autostart entry at the app as it is now (an updated AppImage has a new name)', async () => {
+    const ctx = await createProxyContext({
+      env: {},
+      store: createMemoryStore({}),
+      dataDir: home,
+      logger: { info: () => undefined, warn: () => undefined },
+    });
+    await ctx.control.updateSettings({ startAtLogin: true });
+    const old = createLoginItem({ platform: 'linux', app: fakeApp(), homeDir: home, env: {}, command: ['/apps/CascadeFlow-0.1.0.AppImage'] });
+    await old.setEnabled(true);
+    const current = createLoginItem({ platform: 'linux', app: fakeApp(), homeDir: home, env: {}, command: ['/apps/CascadeFlow-0.2.0.AppImage'] });
+    const stop = await followStartAtLogin(ctx.control, current, () => undefined);
+    expect(await readFile(autostartPath(home, {}), 'utf8')).toBe(autostartEntry(['/apps/CascadeFlow-0.2.0.AppImage']));
+    stop();
+    await ctx.close();
+  });
 });

@@ -84,8 +84,8 @@ export async function followStartAtLogin(
   onError: (message: string) => void,
 ): Promise<Unsubscribe> {
   let applied = await loginItem.isEnabled();
-  const apply = async (wanted: boolean) => {
-    if (wanted === applied) return;
+  const apply = async (wanted: boolean, refresh = false) => {
+    if (wanted === applied && !refresh) return;
     try {
       await loginItem.setEnabled(wanted);
       applied = wanted;
@@ -96,6 +96,8 @@ export async function followStartAtLogin(
   const unsubscribe = control.subscribe((event) => {
     if (event.type === 'settings') void apply(event.settings.startAtLogin);
   });
-  await apply((await control.getSettings()).startAtLogin);
+  // At start an enabled entry is written again: the app may have moved since (an updated AppImage).
+  const wanted = (await control.getSettings()).startAtLogin;
+  await apply(wanted, wanted);
   return unsubscribe;
 }
