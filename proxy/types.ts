@@ -206,7 +206,7 @@ export interface DecisionRecord {
 /** Counters kept alike for totals and for each history bucket. */
 export interface DecisionCounts {
   queries: number;
-  /** Sum of known costs; queries with unknown cost are counted in `Totals.unpricedQueries`. */
+  /** Sums over requests whose cost and baseline are both known; the rest are counted in `Totals.unpricedQueries`. */
   cost: number;
   baselineCost: number;
   savings: number;

@@ -7,7 +7,7 @@ import type { Accounting } from '../context';
 import { checkQuality } from '../quality';
 import { MessageAssembler } from '../sse/assemble';
 import { SseDecoder } from '../sse/events';
-import type { AssistantMessage, CallRecord, MessagesRequest, QualityResult, Usage } from '../types';
+import type { AssistantMessage, CallRecord, MessagesRequest, QualityOptions, QualityResult, Usage } from '../types';
 import { describeError, sendUpstream, type UpstreamResponse } from '../upstream/client';
 import { upstreamErrorMessage } from '../control/errors';
 import { OutputMeter, type MeteredUsage } from './output-meter';
@@ -114,7 +114,18 @@ async function judgeJson(draft: DraftCall, upstream: UpstreamResponse, sentAt: n
   if (message?.type !== 'message' || !Array.isArray(message.content)) {
     return fail('draft response is not a message', upstream.status, { usage: message?.usage ?? null, estimated: false });
   }
-  return judged(draft, upstream, message, raw, sentAt, checkQuality(draft.request, message), false);
+  const quality = judge(draft.request, message);
+  if (quality instanceof Error) return fail(quality.message, upstream.status, { usage: message.usage ?? null, estimated: false });
+  return judged(draft, upstream, message, raw, sentAt, quality, false);
+}
+
+/** The checker is pure, but a malformed request may still throw inside it: that is a draft failure like any other. */
+function judge(request: MessagesRequest, message: AssistantMessage, options?: QualityOptions): QualityResult | Error {
+  try {
+    return checkQuality(request, message, options);
+  } catch (err) {
+    return new Error(`quality check failed: ${describeError(err)}`);
+  }
 }
 
 async function judgeStream(
@@ -159,7 +170,11 @@ async function judgeStream(
       if (assembler.error) break;
       if (due && assembler.message && !assembler.done) {
         due = false;
-        const quality = checkQuality(draft.request, assembler.message, { partial: true, completeBlocks });
+        const quality = judge(draft.request, assembler.message, { partial: true, completeBlocks });
+        if (quality instanceof Error) {
+          own.abort();
+          return fail(quality.message, upstream.status, partial());
+        }
         if (quality.signals.some((s) => s.decisive)) {
           own.abort();
           return judged(draft, upstream, assembler.message, null, sentAt, quality, true, partial());
@@ -174,7 +189,8 @@ async function judgeStream(
     const reason = assembler.error ?? 'stream ended before message_stop';
     return fail(reason, upstream.status, partial());
   }
-  const quality = checkQuality(draft.request, assembler.message);
+  const quality = judge(draft.request, assembler.message);
+  if (quality instanceof Error) return fail(quality.message, upstream.status, partial());
   return judged(draft, upstream, assembler.message, Buffer.concat(chunks), sentAt, quality, false);
 }
 

@@ -124,8 +124,9 @@ async function cascade(ex: Exchange, rule: CascadeRule, outcome: Outcome): Promi
   });
   outcome.draft = draft.call;
   if (ex.signal.aborted) {
+    // Nothing was escalated: the draft was cut short because nobody waits for an answer any more.
     outcome.error = 'client disconnected';
-    outcome.decision = draft.kind === 'error' ? 'draft_error' : 'escalated';
+    outcome.decision = 'draft_error';
     return;
   }
   if (draft.kind === 'error') {

@@ -16,7 +16,12 @@ export interface ControlRouterOptions {
   statsIntervalMs?: number;
   /** Keep-alive comment period on SSE connections (ms). */
   keepAliveMs?: number;
+  /** An SSE client that lets this much output pile up unread is cut off (bytes). */
+  maxBufferedBytes?: number;
 }
+
+/** A page that stopped reading (a stalled or suspended tab) must not grow the proxy's memory. */
+const DEFAULT_MAX_BUFFERED_BYTES = 1 << 20;
 
 const apiKeyBody = z.object({ key: z.string().nullable() }).strict();
 
@@ -97,7 +102,13 @@ function streamEvents(ctx: ProxyContext, req: Request, res: Response, options: C
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  const send = (event: ControlEvent) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  const send = (event: ControlEvent) => {
+    if (res.destroyed) return;
+    // Cut off rather than buffer without bound: EventSource reconnects and reloads a fresh snapshot.
+    if (res.writableLength > maxBuffered) return void res.destroy();
+    res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  };
   res.write('retry: 2000\n\n');
 
   // Bursts of stats events collapse into the latest one per interval.
@@ -123,9 +134,12 @@ function streamEvents(ctx: ProxyContext, req: Request, res: Response, options: C
   });
 
   // The current state first, so a fresh page needs no extra round trip.
-  void Promise.all([ctx.control.getStatus(), ctx.control.getStats()]).then(([status, stats]) => {
-    if (res.writableEnded || res.destroyed) return;
-    send({ type: 'status', status });
-    send({ type: 'stats', stats });
-  });
+  Promise.all([ctx.control.getStatus(), ctx.control.getStats()]).then(
+    ([status, stats]) => {
+      if (res.writableEnded || res.destroyed) return;
+      send({ type: 'status', status });
+      send({ type: 'stats', stats });
+    },
+    () => res.destroy(),
+  );
 }

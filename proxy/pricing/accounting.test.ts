@@ -51,6 +51,14 @@ describe('price table', () => {
     expect(lookupPrice('claude-sonnet-5', {})?.cacheRead).toBe(0.2);
   });
 
+  it('prices dated snapshots and -latest aliases as their model, and nothing else it does not know', () => {
+    expect(lookupPrice('claude-opus-5-20260301', {})).toEqual(lookupPrice('claude-opus-5', {}));
+    expect(lookupPrice('claude-sonnet-5-latest', {})).toEqual(lookupPrice('claude-sonnet-5', {}));
+    expect(lookupPrice('claude-opus-5-5-20261001', {})).toEqual(lookupPrice('claude-opus-5-5', {}));
+    expect(lookupPrice('claude-opus-5-preview', {})).toBeNull();
+    expect(lookupPrice('gpt-5-20260301', {})).toBeNull();
+  });
+
   it('prices Haiku 5.5 by prompt length: every token of a prompt over 100,000 tokens at the higher tier', () => {
     // 100,000 prompt tokens (input + cache) is still the low tier: 60k × $0.10 + 30k × $0.01 + 10k × $0.125 + 2k × $0.50.
     const atThreshold = { input_tokens: 60_000, cache_read_input_tokens: 30_000, cache_creation_input_tokens: 10_000, output_tokens: 2_000 };

@@ -11,7 +11,14 @@ export function lookupPrice(model: string, overrides: Record<string, ModelPrice>
   return lookup(model, overrides)?.price ?? null;
 }
 
+/** Dated snapshots and aliases (`claude-opus-5-20260301`, `claude-opus-5-latest`) cost what their model costs. */
+const SNAPSHOT_SUFFIX = /-(?:\d{8}|latest)$/;
+
 function lookup(model: string, overrides: Record<string, ModelPrice>): { price: ModelPrice; builtinKey: string | null } | null {
+  return lookupId(model, overrides) ?? (SNAPSHOT_SUFFIX.test(model) ? lookupId(model.replace(SNAPSHOT_SUFFIX, ''), overrides) : null);
+}
+
+function lookupId(model: string, overrides: Record<string, ModelPrice>): { price: ModelPrice; builtinKey: string | null } | null {
   const own = mostSpecificMatch(Object.keys(overrides), model);
   if (own !== null) return { price: overrides[own], builtinKey: null };
   const key = mostSpecificMatch(Object.keys(BUILTIN_PRICES), model);

@@ -15,6 +15,17 @@ describe('patterns', () => {
     expect(matchesPattern('claude-3-opus-20240229', 'claude-3-opus-20240229-v2')).toBe(false);
   });
 
+  it('matches several wildcards exactly, and without backtracking blow-ups', () => {
+    expect(matchesPattern('a*b*c', 'abc')).toBe(true);
+    expect(matchesPattern('*-5*', 'claude-opus-5-5')).toBe(true);
+    expect(matchesPattern('claude-*-5-5', 'claude-opus-5-5')).toBe(true);
+    expect(matchesPattern('ab*ba', 'aba')).toBe(false); // prefix and suffix may not overlap
+    expect(matchesPattern('*a*b', 'ba')).toBe(false);
+    expect(matchesPattern('**', '')).toBe(true);
+    // Exponential for a `.*` regex; the match must still answer (false: no trailing b).
+    expect(matchesPattern(`${'*a'.repeat(30)}*b`, 'a'.repeat(5000))).toBe(false);
+  });
+
   it('prefers exact ids, then the longest literal', () => {
     const patterns = ['claude-opus-4*', 'claude-opus-4-5*', 'claude-opus-4-5-20251101', '*'];
     expect(mostSpecificMatch(patterns, 'claude-opus-4-5-20251101')).toBe('claude-opus-4-5-20251101');

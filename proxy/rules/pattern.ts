@@ -1,20 +1,25 @@
 // Model patterns shared by cascade rules and the price table: an exact id, or `*`
 // wildcards such as `claude-sonnet-4*` (anchored at both ends, case-sensitive like model ids).
 
-const cache = new Map<string, RegExp>();
-
-function toRegExp(pattern: string): RegExp {
-  let re = cache.get(pattern);
-  if (!re) {
-    const body = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-    re = new RegExp(`^${body}$`);
-    cache.set(pattern, re);
-  }
-  return re;
-}
-
+/**
+ * `*` matches any run of characters. The literal parts are found left to right, each at its
+ * first place after the previous one: with `*` as the only wildcard that is exact, and linear
+ * (a regex of `.*` runs backtracks badly on patterns such as `*a*a*a*a*`).
+ */
 export function matchesPattern(pattern: string, model: string): boolean {
-  return pattern.includes('*') ? toRegExp(pattern).test(model) : pattern === model;
+  if (!pattern.includes('*')) return pattern === model;
+  const parts = pattern.split('*');
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (model.length < first.length + last.length || !model.startsWith(first) || !model.endsWith(last)) return false;
+  const end = model.length - last.length;
+  let at = first.length;
+  for (let i = 1; i < parts.length - 1; i++) {
+    const found = model.indexOf(parts[i], at);
+    if (found === -1 || found + parts[i].length > end) return false;
+    at = found + parts[i].length;
+  }
+  return true;
 }
 
 /**

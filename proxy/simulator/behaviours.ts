@@ -50,7 +50,7 @@ export const GOOD_OPENING = 'Here is a complete answer';
 function goodText(request: MessagesRequest): string {
   const user = lastUser(request);
   // Claude Code puts <system-reminder> blocks before the prompt: skip them.
-  const blocks = typeof user?.content === 'string' ? [user.content] : (user?.content ?? []).map((b) => (b.type === 'text' ? String(b.text) : ''));
+  const blocks = typeof user?.content === 'string' ? [user.content] : (user?.content ?? []).map((b) => (b?.type === 'text' ? String(b.text) : ''));
   const prompt = blocks.filter((t) => !t.trimStart().startsWith('<system-reminder>')).join(' ');
   const question = prompt.replace(MARKER, '').replace(/\s+/g, ' ').trim().slice(0, 300);
   return (
@@ -76,7 +76,7 @@ const MARKER = /\[sim:([^\]=]+=)?([^\]]+)\]/g;
 
 function textOf(content: Message['content']): string {
   if (typeof content === 'string') return content;
-  return content.map((b) => (b.type === 'text' ? String(b.text ?? '') : '')).join('\n');
+  return content.map((b) => (b?.type === 'text' ? String(b.text ?? '') : '')).join('\n');
 }
 
 function lastUser(request: MessagesRequest): Message | undefined {
@@ -113,7 +113,7 @@ function parseMarker(spec: string): Behaviour | null {
 function toolResultSummary(request: MessagesRequest): string | null {
   const user = lastUser(request);
   if (!user || typeof user.content === 'string') return null;
-  const results = user.content.filter((b) => b.type === 'tool_result');
+  const results = user.content.filter((b) => b?.type === 'tool_result');
   if (!results.length) return null;
   const text = results
     .map((r) => (typeof r.content === 'string' ? r.content : Array.isArray(r.content) ? textOf(r.content as ContentBlock[]) : ''))

@@ -153,7 +153,7 @@ function unsupported(request: MessagesRequest, betaHeader: string | undefined): 
   for (const message of request.messages) {
     if (!Array.isArray(message.content)) continue;
     for (const block of message.content) {
-      if (block.type !== 'thinking' || typeof block.signature !== 'string') continue;
+      if (block?.type !== 'thinking' || typeof block.signature !== 'string') continue;
       const signer = /^sim-sig:([^:]+):/.exec(block.signature)?.[1];
       if (signer && capabilitiesOf(signer)?.family !== caps.family) {
         return { status: 400, message: 'messages: Invalid `signature` in `thinking` block' };

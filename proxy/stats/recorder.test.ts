@@ -98,20 +98,23 @@ describe('StatsRecorder', () => {
       }),
     );
     recorder.record(record(now, { decision: 'passthrough', ruleId: null, answeringModel: 'mystery', cost: null, baselineCost: null, savings: null, draft: undefined }));
+    // A draft with a known price for a requested model without one: its cost is left out of
+    // the sums too, so that cost + savings = baseline holds for the totals.
+    recorder.record(record(now, { ruleId: null, requestedModel: 'mystery-large', cost: 0.002, baselineCost: null, savings: null }));
     const { allTime, today, byRule } = recorder.snapshot({}, now);
     expect(allTime).toEqual({
-      queries: 3,
+      queries: 4,
       cost: 0.005,
       baselineCost: 0.006,
       savings: 0.001,
-      accepted: 1,
+      accepted: 2,
       escalated: 1,
       passthrough: 1,
       draftErrors: 0,
-      unpricedQueries: 1,
-      tokens: { input: 30, output: 15, cacheWrite: 6, cacheRead: 3 },
-      modelsUsed: { 'claude-haiku-4-5': 1, 'claude-sonnet-4-5': 1, mystery: 1 },
-      costByModel: { 'claude-haiku-4-5': 0.002, 'claude-sonnet-4-5': 0.003 },
+      unpricedQueries: 2,
+      tokens: { input: 40, output: 20, cacheWrite: 8, cacheRead: 4 },
+      modelsUsed: { 'claude-haiku-4-5': 2, 'claude-sonnet-4-5': 1, mystery: 1 },
+      costByModel: { 'claude-haiku-4-5': 0.003, 'claude-sonnet-4-5': 0.003 },
     });
     expect(today).toEqual(allTime);
     expect(Object.keys(byRule)).toEqual(['sonnet-4']);

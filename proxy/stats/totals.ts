@@ -24,12 +24,18 @@ const DECISION_COUNTER = {
   draft_error: 'draftErrors',
 } as const;
 
-/** Unknown amounts are left out of the sums (Totals count them in `unpricedQueries`). */
+/**
+ * The money sums take only requests whose cost and baseline are both known, so cost, baseline
+ * and savings always describe the same requests (cost + savings = baseline, and savings_pct
+ * is not skewed); the others are counted in Totals.unpricedQueries.
+ */
 export function addCounts(counts: DecisionCounts, record: DecisionRecord): void {
   counts.queries += 1;
-  counts.cost += record.cost ?? 0;
-  counts.baselineCost += record.baselineCost ?? 0;
-  counts.savings += record.savings ?? 0;
+  if (record.cost !== null && record.baselineCost !== null) {
+    counts.cost += record.cost;
+    counts.baselineCost += record.baselineCost;
+    counts.savings += record.baselineCost - record.cost;
+  }
   counts[DECISION_COUNTER[record.decision]] += 1;
 }
 

@@ -223,6 +223,25 @@ describe('draft failures fall back to the requested model', () => {
     }
   });
 
+  it('escalates when the quality check cannot read the request, JSON and stream alike', async () => {
+    // A lenient upstream answers a user turn holding a null block; the checker then throws on it.
+    for (const stream of [false, true]) {
+      await h.mark();
+      const raw = JSON.stringify({ model: SONNET, max_tokens: 64, stream, messages: [{ role: 'user', content: [null] }] });
+      const res = await fetch(`${h.proxy.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+        body: raw,
+      });
+      const text = await res.text();
+      expect(res.status, text).toBe(200);
+      expect(res.headers.get('x-cascadeflow-decision')).toBe('draft_error');
+      const [record] = await h.decisions(1);
+      expect(record).toMatchObject({ decision: 'draft_error', answeringModel: SONNET, status: 200 });
+      expect(record.error).toMatch(/^quality check failed: /);
+    }
+  });
+
   it('relays the verifier’s own error when it fails too', async () => {
     h.sim.script(HAIKU_DRAFT, { kind: 'error', status: 500 });
     h.sim.script(SONNET, { kind: 'error', status: 529, message: 'Overloaded' });
@@ -243,7 +262,7 @@ describe('client disconnects', () => {
     await waitFor(() => h.sim.messagesFor(HAIKU_DRAFT)[0].aborted, 'the draft call to be aborted');
     expect(h.sim.messagesFor(SONNET)).toHaveLength(0);
     const [record] = await h.decisions(1);
-    expect(record.status).toBe(499);
+    expect(record).toMatchObject({ status: 499, decision: 'draft_error', error: 'client disconnected' });
   });
 
   it('aborts the verifier stream in flight', async () => {
