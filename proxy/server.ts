@@ -110,12 +110,14 @@ export async function startProxyServer(
 ): Promise<RunningProxy> {
   const host = opts.host ?? ctx.config.host;
   const port = opts.port ?? ctx.config.port;
+  // The address being tried, so a failed (re)start never leaves the previous, dead URL on show.
+  const intended = baseUrlFor(isWildcardHost(host) ? '127.0.0.1' : host, port);
   if (pointsAt(ctx.config.upstreamUrl, host, port)) {
     const error = new UpstreamLoopError(ctx.config.upstreamUrl);
-    ctx.setStatus({ state: 'error', error: error.message });
+    ctx.setStatus({ state: 'error', baseUrl: intended, error: error.message });
     throw error;
   }
-  ctx.setStatus({ state: 'starting', error: null });
+  ctx.setStatus({ state: 'starting', baseUrl: intended, error: null });
   // Requests cut by close() still record their decision; close() waits for that.
   const inFlight = new Set<Promise<void>>();
   const track = (run: Promise<void>) => {
@@ -138,7 +140,7 @@ export async function startProxyServer(
     });
   } catch (err) {
     const failure = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortInUseError(host, port) : (err as Error);
-    ctx.setStatus({ state: 'error', error: failure.message });
+    ctx.setStatus({ state: 'error', baseUrl: intended, error: failure.message });
     throw failure;
   }
   const actualPort = (server.address() as AddressInfo).port;

@@ -1,8 +1,9 @@
 // Server lifecycle (status, port in use, upstream loop, closing open streams) and the
 // `npm run serve` CLI as a real child process.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,19 @@ describe('startProxyServer', () => {
     expect(err).toBeInstanceOf(PortInUseError);
     expect((await h.ctx.control.getStatus()).error).toContain(String(h.proxy.port));
     h.ctx.setStatus({ state: 'running', error: null });
+  });
+
+  it('shows the address it failed to take, not the previous one, after a failed restart', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const taken = (blocker.address() as AddressInfo).port;
+    try {
+      await expect(startProxyServer(h.ctx, { host: '127.0.0.1', port: taken })).rejects.toBeInstanceOf(PortInUseError);
+      expect(await h.ctx.control.getStatus()).toMatchObject({ state: 'error', baseUrl: `http://127.0.0.1:${taken}` });
+    } finally {
+      blocker.close();
+      h.ctx.setStatus({ state: 'running', baseUrl: h.proxy.url, error: null });
+    }
   });
 
   it('refuses an upstream that is the proxy itself', async () => {
