@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { createSimulator } from '../proxy/simulator/server';
+import { createSimulator } from '../simulator/server';
 import type { ChildMessage, ParentMessage, Reading } from './proxy-server';
 
 /** No default rule matches it: a pure passthrough. */

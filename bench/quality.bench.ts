@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { checkQuality } from '../proxy/quality';
-import { draftMessage, requestFor } from '../proxy/quality/messages';
-import type { AssistantMessage, MessagesRequest, TextBlock } from '../proxy/types';
+import { draftMessage, requestFor } from '../test/fixtures/messages';
+import type { AssistantMessage, MessagesRequest, TextBlock } from '../proxy/wire';
 
 const DATASET = process.argv[2] ?? fileURLToPath(new URL('../../shared/eval/gsm8k-mixtral-gpt4.jsonl', import.meta.url));
 

@@ -1,6 +1,7 @@
 // The desktop-only actions of the bridge (DesktopApi), built from small adapters so
 // they run in Node tests; main.ts passes Electron's clipboard and login item.
-import type { ControlApi, DesktopApi } from '../proxy/control/api';
+import type { ControlApi } from '../contracts/control-api';
+import type { DesktopApi } from '../contracts/desktop';
 import type { ClaudeCodeSettingsFile } from './claude-code/settings-file';
 import type { LoginItem } from './system/login-item';
 

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CascadeflowBridge, ControlEvent } from '../proxy/control/api';
-import { eventsChannel, invokeChannels, invokeMethods } from './ipc/contract';
+import type { CascadeflowBridge } from '../contracts/desktop';
+import type { ControlEvent } from '../contracts/events';
+import { eventsChannel, invokeChannels, invokeMethods } from '../contracts/ipc';
 import { buildElectron } from './tools/build';
 
 let code: string;

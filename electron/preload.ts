@@ -1,8 +1,10 @@
 // The sandboxed preload: exposes `window.cascadeflow` (CascadeflowBridge), one method
 // per action over the typed IPC contract. ipcRenderer itself never reaches the page.
 import { contextBridge, ipcRenderer } from 'electron';
-import type { CascadeflowBridge, ControlEvent } from '../proxy/control/api';
-import { eventsChannel, invokeChannels, type EventsPayload, type InvokeMethod, type RequestOf, type ResponseOf } from './ipc/contract';
+import type { CascadeflowBridge } from '../contracts/desktop';
+import type { ControlEvent } from '../contracts/events';
+import type { BridgeMethod } from '../contracts/desktop';
+import { eventsChannel, invokeChannels, type EventsPayload, type RequestOf, type ResponseOf } from '../contracts/ipc';
 
 /** Electron wraps handler errors as "Error invoking remote method '…': Error: msg"; the UI wants msg. */
 function cleanError(error: unknown): Error {
@@ -11,7 +13,7 @@ function cleanError(error: unknown): Error {
   return new Error(message.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, ''));
 }
 
-function invoker<M extends InvokeMethod>(method: M) {
+function invoker<M extends BridgeMethod>(method: M) {
   return async (...args: RequestOf<M>): Promise<ResponseOf<M>> => {
     try {
       return (await ipcRenderer.invoke(invokeChannels[method], ...args)) as ResponseOf<M>;

@@ -2,8 +2,11 @@
 // prices, stats, settings, persistence, control API). The server only ever sees a
 // ProxyContext; proxy/state/context.ts builds one; the Electron shell builds one
 // with electron-store and safeStorage behind the same two small interfaces.
-import type { ControlApi, ProxyStatus } from './control/api';
-import type { CallRecord, CascadeRule, Decision, DecisionRecord, MessagesRequest, Usage } from './types';
+import type { ControlApi } from '../contracts/control-api';
+import type { ProxyStatus } from '../contracts/status';
+import type { CallRecord, Decision, DecisionRecord, Usage } from '../contracts/decision';
+import type { CascadeRule } from '../contracts/rules';
+import type { MessagesRequest } from './wire';
 
 /** Effective configuration: persisted settings overridden by environment variables. */
 export interface ResolvedConfig {

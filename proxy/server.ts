@@ -5,13 +5,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createMessagesHandler } from './cascade/handler';
+import { createMessagesHandler } from './request/handler';
 import type { ProxyContext } from './context';
-import { baseUrlFor, isWildcardHost, pointsAt } from './control/hosts';
-import { sendAnthropicError } from './control/errors';
+import { baseUrlFor, isWildcardHost, pointsAt } from './http/hosts';
+import { sendAnthropicError } from './http/errors';
 import { createControlRouter } from './control/http';
 import { mountDashboard } from './dashboard';
-import { rejectBrowserOrigins, requireLocalHost } from './control/security';
+import { rejectBrowserOrigins, requireLocalHost } from './http/guards';
 import { SignatureRegistry } from './models/signatures';
 import { isLoopedBack } from './upstream/headers';
 import { createPassthroughHandler } from './upstream/passthrough';

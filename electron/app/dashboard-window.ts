@@ -2,8 +2,8 @@
 // than closed (the app lives in the tray), locked down per Electron's security
 // checklist. Live events go to it in throttled batches.
 import { BrowserWindow, screen, type Tray } from 'electron';
-import type { ControlEvent } from '../../proxy/control/api';
-import { eventsChannel } from '../ipc/contract';
+import type { ControlEvent } from '../../contracts/events';
+import { eventsChannel } from '../../contracts/ipc';
 import { createEventBatcher } from '../ipc/event-batcher';
 import { APP_ENTRY_URL } from '../window/app-protocol';
 import { placeWindow } from '../window/placement';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ClaudeCodeState } from '../../proxy/control/api';
+import type { ClaudeCodeState } from '../../contracts/desktop';
 
 const BASE_URL_KEY = 'ANTHROPIC_BASE_URL';
 export const BACKUP_SUFFIX = '.cascadeflow-backup';

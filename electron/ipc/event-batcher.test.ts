@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ControlEvent, ProxyStatus } from '../../proxy/control/api';
-import type { DecisionRecord } from '../../proxy/types';
+import type { ControlEvent } from '../../contracts/events';
+import type { ProxyStatus } from '../../contracts/status';
+import type { DecisionRecord } from '../../contracts/decision';
 import { createEventBatcher } from './event-batcher';
 
 const decision = (id: string) => ({ type: 'decision', record: { id } as DecisionRecord }) as ControlEvent;

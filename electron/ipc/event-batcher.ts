@@ -2,7 +2,7 @@
 // within one interval are sent together as one batch. Stats, status, rules and
 // settings are snapshots, so only the latest of each is kept; every decision is kept
 // (the decision log shows them all), up to a cap for bursts.
-import type { ControlEvent } from '../../proxy/control/api';
+import type { ControlEvent } from '../../contracts/events';
 
 export interface EventBatcherOptions {
   send(events: ControlEvent[]): void;

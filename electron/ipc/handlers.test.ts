@@ -4,12 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DesktopApi } from '../../proxy/control/api';
+import type { DesktopApi } from '../../contracts/desktop';
 import type { ProxyContext } from '../../proxy/context';
 import { createProxyContext } from '../../proxy/state/context';
 import { createMemorySecretStore, createMemoryStore } from '../../proxy/state/stores';
 import { APP_ENTRY_URL, isTrustedAppUrl } from '../window/app-protocol';
-import { invokeChannels, invokeMethods, type InvokeMethod } from './contract';
+import type { BridgeMethod } from '../../contracts/desktop';
+import { invokeChannels, invokeMethods } from '../../contracts/ipc';
 import { bridgeHandlers, registerIpcHandlers, type IpcMainLike, type InvokeEvent } from './handlers';
 
 type Listener = (event: InvokeEvent, ...args: unknown[]) => Promise<unknown>;
@@ -48,7 +49,7 @@ let desktop: DesktopApi;
 let handlers: Map<string, Listener>;
 let unregister: () => void;
 
-function call(method: InvokeMethod, event: InvokeEvent, ...args: unknown[]): Promise<unknown> {
+function call(method: BridgeMethod, event: InvokeEvent, ...args: unknown[]): Promise<unknown> {
   return handlers.get(invokeChannels[method])!(event, ...args);
 }
 

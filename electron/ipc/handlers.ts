@@ -1,9 +1,10 @@
 // Registers one main-process handler per IPC channel. Each call is checked twice
 // before it reaches the control API: the sending frame must be the app's own
 // renderer, and the payload must match the channel's schema.
-import type { ControlApi, DesktopApi } from '../../proxy/control/api';
-import { invokeChannels, invokeMethods, type IpcHandlers, type InvokeMethod } from './contract';
-import { requestSchemas } from './schemas';
+import type { ControlApi } from '../../contracts/control-api';
+import type { DesktopApi } from '../../contracts/desktop';
+import { bridgeMethods, type BridgeMethod } from '../../contracts/desktop';
+import { invokeChannels, invokeMethods, type IpcHandlers } from '../../contracts/ipc';
 
 /** The slice of Electron's IpcMainInvokeEvent the handlers read. */
 export interface InvokeEvent {
@@ -39,8 +40,8 @@ export function registerIpcHandlers(
   };
 }
 
-function dispatch<M extends InvokeMethod>(method: M, handlers: IpcHandlers, args: unknown[]): Promise<unknown> {
-  const parsed = requestSchemas[method].safeParse(args);
+function dispatch<M extends BridgeMethod>(method: M, handlers: IpcHandlers, args: unknown[]): Promise<unknown> {
+  const parsed = bridgeMethods[method].args.safeParse(args);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
@@ -55,7 +56,7 @@ export function bridgeHandlers(control: ControlApi, desktop: DesktopApi): IpcHan
   return {
     getStatus: () => control.getStatus(),
     getStats: () => control.getStats(),
-    getDecisions: (query) => control.getDecisions(query),
+    getDecisions: (query?) => control.getDecisions(query),
     getRules: () => control.getRules(),
     saveRules: (rules) => control.saveRules(rules),
     getSettings: () => control.getSettings(),

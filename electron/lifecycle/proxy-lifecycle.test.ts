@@ -4,7 +4,7 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProxyStatus } from '../../proxy/control/api';
+import type { ProxyStatus } from '../../contracts/status';
 import type { ProxyContext } from '../../proxy/context';
 import { startProxyServer } from '../../proxy/server';
 import { createProxyContext } from '../../proxy/state/context';

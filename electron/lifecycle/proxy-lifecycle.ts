@@ -1,7 +1,7 @@
 // Runs the proxy server inside the app: starts it on the configured address (the
 // server itself reports "running" or the error, e.g. port in use, through the
 // context's status) and restarts it when the host or port setting changes.
-import type { ControlEvent, Unsubscribe } from '../../proxy/control/api';
+import type { ControlEvent, Unsubscribe } from '../../contracts/events';
 import type { ProxyContext } from '../../proxy/context';
 
 export interface ServerHandle {

@@ -2,7 +2,8 @@
 // Electron has none, so the app writes an XDG autostart entry instead.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ControlApi, Unsubscribe } from '../../proxy/control/api';
+import type { ControlApi } from '../../contracts/control-api';
+import type { Unsubscribe } from '../../contracts/events';
 
 export interface LoginItem {
   isEnabled(): Promise<boolean>;

@@ -5,7 +5,7 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeChannels } from '../ipc/contract';
+import { invokeChannels } from '../../contracts/ipc';
 import { buildElectron, ROOT } from './build';
 
 let outDir: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ClaudeCodeState, ProxyStatus } from '../../proxy/control/api';
-import type { Totals } from '../../proxy/types';
+import type { ClaudeCodeState } from '../../contracts/desktop';
+import type { ProxyStatus } from '../../contracts/status';
+import type { Totals } from '../../contracts/stats';
 import { buildTrayMenu, formatUsd, trayIconFile, trayIconState, type TrayMenuItem, type TrayState } from './menu-model';
 
 const running: ProxyStatus = {

@@ -1,7 +1,8 @@
 // What the tray shows, as plain data: the Electron adapter turns it into a Menu and
 // an icon, the e2e test reads it through the test hook, and unit tests check it.
-import type { ClaudeCodeState, ProxyStatus } from '../../proxy/control/api';
-import type { Totals } from '../../proxy/types';
+import type { ClaudeCodeState } from '../../contracts/desktop';
+import type { ProxyStatus } from '../../contracts/status';
+import type { Totals } from '../../contracts/stats';
 
 export interface TrayState {
   status: ProxyStatus;

@@ -11,8 +11,8 @@ import { ClaudeCodeSettingsFile, claudeSettingsPath, type ClaudeCodeAddition } f
 import { createDesktopApi } from '../desktop-api';
 import type { TrayMenuItem, TrayState } from './menu-model';
 import { TrayController } from './tray-controller';
-import { decisionRecord } from '../../test/proxy/records';
-import type { DesktopApi } from '../../proxy/control/api';
+import { decisionRecord } from '../../test/fixtures/records';
+import type { DesktopApi } from '../../contracts/desktop';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 

@@ -1,7 +1,10 @@
 // Keeps the tray's state current from the control API's live events and the Claude
 // Code settings file, and carries out the menu's actions. The Electron adapter only
 // renders what this produces (menu, icon, tooltip) and forwards clicks.
-import type { ControlApi, ControlEvent, DesktopApi, ProxyStatus, Unsubscribe } from '../../proxy/control/api';
+import type { ControlApi } from '../../contracts/control-api';
+import type { ControlEvent, Unsubscribe } from '../../contracts/events';
+import type { DesktopApi } from '../../contracts/desktop';
+import type { ProxyStatus } from '../../contracts/status';
 import { createEventBatcher, type EventBatcher } from '../ipc/event-batcher';
 import { buildTrayMenu, type TrayAction, type TrayMenuItem, type TrayState } from './menu-model';
 

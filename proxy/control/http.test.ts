@@ -7,10 +7,12 @@ import type { Logger } from '../log/logger';
 import { defaultRules } from '../rules/defaults';
 import { createProxyContext } from '../state/context';
 import { createMemoryStore } from '../state/stores';
-import type { DecisionRecord } from '../types';
-import type { ControlEvent, PublicSettings, StatsSnapshot } from './api';
+import type { DecisionRecord } from '../../contracts/decision';
+import type { ControlEvent } from '../../contracts/events';
+import type { PublicSettings } from '../../contracts/settings';
+import type { StatsSnapshot } from '../../contracts/stats';
 import { createControlRouter } from './http';
-import { decisionRecord } from '../../test/proxy/records';
+import { decisionRecord } from '../../test/fixtures/records';
 
 const quiet: Logger = { info: () => {}, warn: () => {} };
 const cleanups: Array<() => Promise<void> | void> = [];

@@ -4,12 +4,13 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from 'zod';
 import type { ProxyContext } from '../context';
 import { toStatsResponse } from '../stats/response';
-import type { CascadeRule, SettingsPatch } from '../types';
-import type { ControlEvent } from './api';
-import { ControlError, sendAnthropicError, validationError } from './errors';
-import { throttle } from './events';
-import { decisionQuerySchema } from './service';
-import { rejectBrowserOrigins, requireAdminToken, requireJsonBody, requireLocalHost } from './security';
+import type { CascadeRule } from '../../contracts/rules';
+import type { SettingsPatch } from '../../contracts/settings';
+import type { ControlEvent } from '../../contracts/events';
+import { ControlError, sendAnthropicError, validationError } from '../http/errors';
+import { throttle } from '../state/event-hub';
+import { decisionQuerySchema } from '../../contracts/decision';
+import { rejectBrowserOrigins, requireAdminToken, requireJsonBody, requireLocalHost } from '../http/guards';
 
 export interface ControlRouterOptions {
   /** Minimum gap between two stats events on one SSE connection (ms). */

@@ -3,9 +3,9 @@ import type { ProxyContext } from '../context';
 import type { Logger } from '../log/logger';
 import { createProxyContext } from '../state/context';
 import { createMemorySecretStore, createMemoryStore } from '../state/stores';
-import type { DecisionRecord } from '../types';
-import type { ControlEvent } from './api';
-import { decisionRecord } from '../../test/proxy/records';
+import type { DecisionRecord } from '../../contracts/decision';
+import type { ControlEvent } from '../../contracts/events';
+import { decisionRecord } from '../../test/fixtures/records';
 
 const contexts: ProxyContext[] = [];
 afterEach(async () => {

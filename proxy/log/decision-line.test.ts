@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DecisionRecord, MessagesRequest } from '../types';
+import type { DecisionRecord } from '../../contracts/decision';
+import type { MessagesRequest } from '../wire';
 import { formatDecisionLine } from './decision-line';
 import { EXCERPT_CHARS, promptExcerpt } from './prompt-excerpt';
 

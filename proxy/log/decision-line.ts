@@ -1,4 +1,4 @@
-import type { DecisionRecord } from '../types';
+import type { DecisionRecord } from '../../contracts/decision';
 
 function money(value: number | null): string {
   return value === null ? 'cost unknown' : `$${value.toFixed(6)}`;
@@ -44,9 +44,10 @@ function decisionLine(record: DecisionRecord): string {
   }
   if (decision === 'draft_error') {
     // Without a draft call the error says why none was made ("draft skipped: …").
-    const cause = record.draft ? `${record.draft.model}: ${record.error ?? 'unknown error'}` : (record.error ?? 'no draft');
+    const why = record.failure ? `${record.failure.kind}: ${record.failure.message}` : 'unknown failure';
+    const cause = record.draft ? `${record.draft.model} ${why}` : why;
     return `⚠️ Draft error (${cause}), answered by ${answeringModel}, ${money(record.cost)}${unpriced(record)}`;
   }
-  const status = record.status >= 400 ? ` (HTTP ${record.status}${record.error ? `: ${record.error}` : ''})` : '';
+  const status = record.status >= 400 ? ` (HTTP ${record.status}${record.failure ? `: ${record.failure.kind}: ${record.failure.message}` : ''})` : '';
   return `➡️  Passthrough: ${answeringModel}, ${money(record.cost)}${status}${unpriced(record)}`;
 }

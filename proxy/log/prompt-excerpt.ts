@@ -1,7 +1,7 @@
 // The prompt excerpt a log line carries when settings.logPrompts is on: the last user
 // message's own words on one short line. Claude Code's <system-reminder> blocks are not the
 // user's words and are left out; a turn that only returns tool results says so.
-import type { MessagesRequest } from '../types';
+import type { MessagesRequest } from '../wire';
 
 export const EXCERPT_CHARS = 80;
 

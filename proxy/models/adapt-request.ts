@@ -1,7 +1,7 @@
 // Adapts the client's request to the model that will answer it: the draft model (minus
 // what it would reject) or a verifier whose history holds thinking blocks another model
 // signed. Everything not named here is forwarded as the client sent it.
-import type { ContentBlock, JsonObject, Message, MessagesRequest } from '../types';
+import type { ContentBlock, JsonObject, Message, MessagesRequest } from '../wire';
 import { acceptsBeta, capabilitiesOf, effortFor, TOOL_SEARCH_BETA, type ModelCapabilities } from './capabilities';
 import { SignatureRegistry } from './signatures';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CallRecord, ModelPrice, Usage } from '../types';
+import type { CallRecord, Usage } from '../../contracts/decision';
+import type { ModelPrice } from '../../contracts/pricing';
 import { createAccounting, lookupPrice } from './accounting';
 import { BUILTIN_PRICES } from './table';
 

@@ -1,5 +1,6 @@
 import type { Accounting, CostBreakdown, SettleInput } from '../context';
-import type { CallRecord, ModelPrice, Usage } from '../types';
+import type { CallRecord, Usage } from '../../contracts/decision';
+import type { ModelPrice } from '../../contracts/pricing';
 import { mostSpecificMatch } from '../rules/pattern';
 import { BUILTIN_PRICES, LONG_PROMPT_PRICES } from './table';
 

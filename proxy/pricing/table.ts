@@ -1,15 +1,4 @@
-import { z } from 'zod';
-import type { ModelPrice } from '../types';
-
-export const modelPriceSchema = z
-  .object({
-    input: z.number().finite().nonnegative(),
-    output: z.number().finite().nonnegative(),
-    cacheWrite5m: z.number().finite().nonnegative(),
-    cacheWrite1h: z.number().finite().nonnegative(),
-    cacheRead: z.number().finite().nonnegative(),
-  })
-  .strict();
+import type { ModelPrice } from '../../contracts/pricing';
 
 /** Anthropic's standard multipliers: 5-minute write 1.25×, 1-hour write 2×, cache read 0.1× input. */
 function standard(input: number, output: number): ModelPrice {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { arithmetic, equationsOf } from './arithmetic';
-import { buildContext } from './context';
-import { draftMessage, requestFor } from './messages';
+import { buildContext } from './extract';
+import { draftMessage, requestFor } from '../../test/fixtures/messages';
 
 const check = (text: string, partial = false) => arithmetic(buildContext(requestFor('q'), draftMessage(text), partial, undefined));
 const reasons = (text: string) => check(text).map((s) => s.reason);

@@ -1,8 +1,8 @@
 // Internal consistency of stated arithmetic: every "a op b = c" the draft writes is
 // recomputed, whatever the notation ("3 x $5", "12 times 4", "40% of 30", "1,350 / 3 ≈ 450").
 // A model that gets its own arithmetic wrong rarely gets the answer right.
-import type { QualitySignal } from '../types';
-import { memo, type DraftContext, type SignalCheck } from './context';
+import type { QualitySignal } from '../../contracts/decision';
+import { memo, type DraftContext, type SignalCheck } from './extract';
 import { decimals, numberEnd, numberValueAt } from './numbers';
 
 /**

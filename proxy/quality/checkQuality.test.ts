@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolDefinition } from '../types';
+import type { ToolDefinition } from '../wire';
 import { checkQuality } from './index';
-import { draftMessage, requestFor } from './messages';
+import { draftMessage, requestFor } from '../../test/fixtures/messages';
 
 const names = (result: { signals: { name: string }[] }) => result.signals.map((s) => s.name);
 

@@ -1,8 +1,8 @@
 // Code in the draft: JSON blocks must parse, JavaScript must parse (acorn), other
 // languages must at least balance their brackets, and every fence must be closed.
 import { parse as parseJs } from 'acorn';
-import type { QualitySignal } from '../types';
-import type { SignalCheck } from './context';
+import type { QualitySignal } from '../../contracts/decision';
+import type { SignalCheck } from './extract';
 import { findFences } from './fences';
 
 const JS = new Set(['js', 'javascript', 'mjs', 'cjs', 'node']);

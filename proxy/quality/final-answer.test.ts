@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Message } from '../types';
+import type { Message } from '../wire';
 import { checkQuality } from './index';
-import { draftMessage, requestFor } from './messages';
+import { draftMessage, requestFor } from '../../test/fixtures/messages';
 
 const pens = 'A shop sells pens at $2 each. Tom buys 7 pens and pays with a $20 bill. How much change does he get?';
 const names = (question: string | Message[], answer: string) => checkQuality(requestFor(question), draftMessage(answer)).signals.map((s) => s.name);

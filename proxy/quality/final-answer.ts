@@ -1,9 +1,9 @@
 // For a question that asks for a quantity: the draft must end on a clear number, that
 // number must be what its own working arrives at, and it must have the right shape
 // (a count is a whole number; an exact answer is not "approximately 93.33").
-import type { QualitySignal } from '../types';
+import type { QualitySignal } from '../../contracts/decision';
 import { equationsOf } from './arithmetic';
-import type { DraftContext, SignalCheck } from './context';
+import type { DraftContext, SignalCheck } from './extract';
 import { NUMBER_SOURCE, numberValue, numericQuestion } from './numbers';
 
 const NUMBER = new RegExp(NUMBER_SOURCE, 'g');

@@ -1,6 +1,6 @@
 // Hedging and explicit uncertainty, weighted by where it appears (the opening and the
 // conclusion carry the answer) and by density (one "probably" in a long answer is noise).
-import type { SignalCheck } from './context';
+import type { SignalCheck } from './extract';
 
 /** Phrases that admit not knowing: each counts fully. */
 const STRONG =

@@ -1,8 +1,10 @@
 // The quality checker: a pure, fast function of (request, draft) that says how
 // confident we are the draft is good enough to return instead of the requested model's
 // answer. Each signal family lives in its own module; this file only combines them.
-import type { AssistantMessage, MessagesRequest, QualityCheck, QualityOptions, QualityResult, QualitySignal } from '../types';
-import { buildContext, type SignalCheck } from './context';
+import type { AssistantMessage, MessagesRequest } from '../wire';
+import type { QualityCheck, QualityOptions, QualityResult } from './types';
+import type { QualitySignal } from '../../contracts/decision';
+import { buildContext, type SignalCheck } from './extract';
 import { arithmetic } from './arithmetic';
 import { code } from './code';
 import { finalAnswer } from './final-answer';

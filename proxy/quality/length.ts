@@ -1,6 +1,6 @@
 // Empty drafts, and drafts too short or too long for what the question asks. A tool call is an
 // answer in itself, so drafts with tool_use blocks are judged by the tool checks.
-import type { SignalCheck } from './context';
+import type { SignalCheck } from './extract';
 
 /** Questions that ask for an explanation, a piece of writing or code. */
 const ELABORATE =

@@ -1,6 +1,6 @@
 // Reading numbers the way answers write them: thousands separators, currency, percent,
 // and small number words, shared by the arithmetic, final-answer and relevance checks.
-import { memoRequest, type DraftContext } from './context';
+import { memoRequest, type DraftContext } from './extract';
 
 /** A number with optional currency sign, thousands separators, decimals and percent sign. */
 export const NUMBER_SOURCE = String.raw`[$€£]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?|[$€£]?\.\d+%?`;

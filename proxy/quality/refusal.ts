@@ -1,7 +1,7 @@
 // Refusals and apology openings. Only the opening counts: "I can't" deep inside a
 // helpful answer ("I can't see your config, so check X") is not a refusal.
-import type { QualitySignal } from '../types';
-import type { SignalCheck } from './context';
+import type { QualitySignal } from '../../contracts/decision';
+import type { SignalCheck } from './extract';
 
 const OPENING_CHARS = 280;
 

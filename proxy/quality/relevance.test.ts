@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkQuality } from './index';
-import { draftMessage, requestFor } from './messages';
+import { draftMessage, requestFor } from '../../test/fixtures/messages';
 
 const signals = (question: string, answer: string) => checkQuality(requestFor(question), draftMessage(answer)).signals;
 

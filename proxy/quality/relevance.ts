@@ -1,8 +1,8 @@
 // Does the draft answer this question? Off-topic drafts share none of the question's
 // key terms; a worked numeric answer should use the quantities the question gives.
-import type { QualitySignal } from '../types';
+import type { QualitySignal } from '../../contracts/decision';
 import { equationsOf } from './arithmetic';
-import { memoRequest, type DraftContext, type SignalCheck } from './context';
+import { memoRequest, type DraftContext, type SignalCheck } from './extract';
 import { WORD_NUMBER_VALUES, numericQuestion, visitWordNumbers, visitWrittenNumbers } from './numbers';
 
 const STOPWORDS = new Set(

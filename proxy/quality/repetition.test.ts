@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildContext } from './context';
-import { draftMessage, requestFor } from './messages';
+import { buildContext } from './extract';
+import { draftMessage, requestFor } from '../../test/fixtures/messages';
 import { repetition } from './repetition';
 
 const check = (text: string) => repetition(buildContext(requestFor('Tell me about caching.'), draftMessage(text), false, undefined));

@@ -1,6 +1,6 @@
 // Repetition loops and degenerate text: the same sentence again and again, or a large
 // share of repeated word n-grams, is how a small model fails when it loses the thread.
-import type { SignalCheck } from './context';
+import type { SignalCheck } from './extract';
 
 const NGRAM = 6;
 const MIN_WORDS = 40;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkQuality } from './index';
-import { draftMessage, requestFor } from './messages';
+import { draftMessage, requestFor } from '../../test/fixtures/messages';
 import { validatorFor } from './schema';
 
 describe('tool input schemas', () => {

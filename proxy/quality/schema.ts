@@ -1,7 +1,7 @@
 // Compiled JSON Schema validators for tool inputs. Compiling is the expensive part,
 // so each distinct schema is compiled once and kept (bounded) across requests.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { JsonObject } from '../types';
+import type { JsonObject } from '../wire';
 
 // Tool schemas come from every kind of client: unknown keywords and formats must not
 // make a valid call fail, so strict mode and format validation are off.

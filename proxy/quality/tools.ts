@@ -1,8 +1,9 @@
 // Tool use: the tool must exist, its input must satisfy the tool's input_schema,
 // required fields must not hold placeholders, and a conversation that demands a tool
 // call must get one.
-import type { JsonObject, QualitySignal, ToolDefinition, ToolUseBlock } from '../types';
-import type { DraftContext, SignalCheck } from './context';
+import type { JsonObject, ToolDefinition, ToolUseBlock } from '../wire';
+import type { QualitySignal } from '../../contracts/decision';
+import type { DraftContext, SignalCheck } from './extract';
 import { describeError, validatorFor } from './schema';
 
 /** Values a model writes when it does not know what to put: `TODO`, `<path>`, `...`. */

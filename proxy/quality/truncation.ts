@@ -1,7 +1,7 @@
 // A draft that did not finish: cut off by max_tokens, or ending mid-expression or
 // mid-sentence. Both need the end of the draft, so they are skipped while streaming.
-import type { QualitySignal } from '../types';
-import type { SignalCheck } from './context';
+import type { QualitySignal } from '../../contracts/decision';
+import type { SignalCheck } from './extract';
 
 /**
  * Ends on an operator after a space or digit ("15 +", not "C++"), an opening bracket, a

@@ -1,4 +1,4 @@
-import type { CascadeRule } from '../types';
+import type { CascadeRule } from '../../contracts/rules';
 
 // The rules a new store starts with (a stored list is the user's and is never rewritten):
 // each expensive family drafts with the next cheaper current family, the requested model

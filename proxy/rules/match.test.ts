@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CascadeRule } from '../types';
+import type { CascadeRule } from '../../contracts/rules';
 import { DEFAULT_RULES, defaultRules } from './defaults';
 import { findRule } from './match';
 import { matchesPattern, mostSpecificMatch } from './pattern';
-import { rulesSchema } from './schema';
+import { rulesSchema } from '../../contracts/rules';
 
 describe('patterns', () => {
   it('matches exact ids and * wildcards, anchored', () => {

@@ -1,4 +1,4 @@
-import type { CascadeRule } from '../types';
+import type { CascadeRule } from '../../contracts/rules';
 import { matchesPattern } from './pattern';
 
 /** First enabled rule whose pattern matches the requested model; order is the user's priority. */

@@ -1,6 +1,7 @@
 // Rebuilds the assistant message from its stream events, as the SDK does, so the quality
 // checker can look at a partial draft and the accounting can read the final usage.
-import type { AssistantMessage, ContentBlock, JsonObject, Usage } from '../types';
+import type { AssistantMessage, ContentBlock, JsonObject } from '../wire';
+import type { Failure, FailureKind, Usage } from '../../contracts/decision';
 import type { SseEvent } from './events';
 
 export class MessageAssembler {
@@ -8,7 +9,7 @@ export class MessageAssembler {
   /** Set by `message_stop`: the stream is complete. */
   done = false;
   /** Set by an `error` event or a malformed sequence. */
-  error: string | null = null;
+  error: Failure | null = null;
   /** Accumulated `input_json_delta` text per block index. */
   private readonly partialJson = new Map<number, string>();
 
@@ -59,7 +60,7 @@ export class MessageAssembler {
         return null;
       case 'error': {
         const err = data.error as JsonObject | undefined;
-        return this.fail(`${String(err?.type ?? 'error')}: ${String(err?.message ?? 'stream error')}`);
+        return this.fail(`${String(err?.type ?? 'error')}: ${String(err?.message ?? 'stream error')}`, 'error_event');
       }
       default:
         return null; // ping and future event types
@@ -96,8 +97,9 @@ export class MessageAssembler {
     return this.message;
   }
 
-  private fail(reason: string): null {
-    this.error ??= reason;
+  /** Malformed sequences are invalid responses; an upstream `error` event is its own kind. */
+  fail(reason: string, kind: FailureKind = 'invalid_response'): null {
+    this.error ??= { kind, message: reason };
     return null;
   }
 }

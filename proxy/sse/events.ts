@@ -1,7 +1,7 @@
 // Anthropic server-sent events: incremental parsing of an upstream byte stream and
 // serialization in the exact wire form the API uses (`event: X\ndata: {json}\n\n`).
 import { createParser } from 'eventsource-parser';
-import type { JsonObject } from '../types';
+import type { JsonObject } from '../wire';
 
 export interface SseEvent {
   /** The `event:` field (`message_start`, `content_block_delta`, `ping`, `error`, …). */

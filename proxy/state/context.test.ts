@@ -4,11 +4,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KeyValueStore } from '../context';
 import type { Logger } from '../log/logger';
-import type { DecisionRecord } from '../types';
+import type { DecisionRecord } from '../../contracts/decision';
 import { createProxyContext } from './context';
 import { SCHEMA_VERSION } from './layout';
 import { openConfStore } from './stores';
-import { decisionRecord } from '../../test/proxy/records';
+import { decisionRecord } from '../../test/fixtures/records';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -5,8 +5,8 @@
 // app keeps a few keys of its own beside these (encrypted API key, Claude Code setup);
 // the loader leaves keys it does not know alone.
 import { z } from 'zod';
-import { rulesSchema } from '../rules/schema';
-import { settingsSchema } from './settings';
+import { rulesSchema } from '../../contracts/rules';
+import { settingsSchema } from '../../contracts/settings';
 
 export const SCHEMA_VERSION = 1;
 

@@ -9,7 +9,7 @@ import { createProxyContext } from './context';
 import { SCHEMA_VERSION } from './layout';
 import { defaultDataDir } from './paths';
 import { loadState } from './persistence';
-import { DEFAULT_SETTINGS } from './settings';
+import { DEFAULT_SETTINGS } from '../../contracts/settings';
 import { createMemoryStore, openConfStore } from './stores';
 
 const dirs: string[] = [];

@@ -1,11 +1,14 @@
 import type { z } from 'zod';
 import type { KeyValueStore } from '../context';
-import { describeIssues } from '../control/errors';
+import { describeIssues } from '../http/errors';
 import { defaultRules, outdatedDefaultsNotice } from '../rules/defaults';
 import { emptyStatsData, type StatsData } from '../stats/recorder';
-import type { CascadeRule, DecisionRecord, Settings } from '../types';
-import { DEFAULT_SETTINGS } from './settings';
-import { decisionRecordSchema, persistedSchemas, SCHEMA_VERSION, STORE_KEYS, type StoreKey } from './layout';
+import type { CascadeRule } from '../../contracts/rules';
+import type { DecisionRecord } from '../../contracts/decision';
+import type { Settings } from '../../contracts/settings';
+import { DEFAULT_SETTINGS } from '../../contracts/settings';
+import { decisionRecordSchema } from '../../contracts/decision';
+import { persistedSchemas, SCHEMA_VERSION, STORE_KEYS, type StoreKey } from './layout';
 import { backupStoreFile } from './stores';
 
 export interface PersistedState {

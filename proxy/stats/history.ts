@@ -1,4 +1,5 @@
-import type { DecisionRecord, History, HistoryBucket } from '../types';
+import type { DecisionRecord } from '../../contracts/decision';
+import type { History, HistoryBucket } from '../../contracts/stats';
 import { addCounts } from './totals';
 
 const MINUTE = 60_000;

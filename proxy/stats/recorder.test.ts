@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DecisionRecord } from '../types';
+import type { DecisionRecord } from '../../contracts/decision';
 import { addToHistory, dayStart, emptyHistory, hourStart, pruneHistory } from './history';
 import { emptyStatsData, StatsRecorder } from './recorder';
 import { toStatsResponse } from './response';
-import { decisionRecord } from '../../test/proxy/records';
+import { decisionRecord } from '../../test/fixtures/records';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,7 +1,11 @@
-import type { DecisionQuery, StatsSnapshot } from '../control/api';
-import type { DecisionRecord, History, ModelPrice, Totals } from '../types';
+import type { DecisionQuery } from '../../contracts/decision';
+import type { StatsSnapshot } from '../../contracts/stats';
+import type { DecisionRecord } from '../../contracts/decision';
+import type { History, Totals } from '../../contracts/stats';
+import type { ModelPrice } from '../../contracts/pricing';
 import { addToHistory, dayStart, emptyHistory, pruneHistory } from './history';
-import { addToTotals, emptyTotals } from './totals';
+import { addToTotals } from './totals';
+import { emptyTotals } from '../../contracts/stats';
 
 export const DECISION_LOG_SIZE = 500;
 

@@ -1,4 +1,4 @@
-import type { StatsResponse, Totals } from '../types';
+import type { StatsResponse, Totals } from '../../contracts/stats';
 
 function round(value: number, digits: number): number {
   const f = 10 ** digits;

@@ -1,28 +1,5 @@
-import type { DecisionCounts, DecisionRecord, Totals } from '../types';
-
-export function emptyTotals(): Totals {
-  return {
-    queries: 0,
-    cost: 0,
-    baselineCost: 0,
-    savings: 0,
-    accepted: 0,
-    escalated: 0,
-    passthrough: 0,
-    draftErrors: 0,
-    unpricedQueries: 0,
-    tokens: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
-    modelsUsed: {},
-    costByModel: {},
-  };
-}
-
-const DECISION_COUNTER = {
-  accepted: 'accepted',
-  escalated: 'escalated',
-  passthrough: 'passthrough',
-  draft_error: 'draftErrors',
-} as const;
+import { DECISION_COUNTER, type DecisionCounts, type Totals } from '../../contracts/stats';
+import type { DecisionRecord } from '../../contracts/decision';
 
 /**
  * The money sums take only requests whose cost and baseline are both known, so cost, baseline

@@ -5,9 +5,9 @@
 // the client's credential for the upstream and is never read as the admin token.
 import type { Request, Response } from 'express';
 import type { ProxyContext } from '../context';
-import { sendAnthropicError } from '../control/errors';
-import { isLoopbackHost } from '../control/hosts';
-import { tokenMatches } from '../control/security';
+import { sendAnthropicError } from '../http/errors';
+import { isLoopbackHost } from '../http/hosts';
+import { tokenMatches } from '../http/guards';
 import { ADMIN_TOKEN_HEADER, hasClientKey, upstreamRequestHeaders } from './headers';
 
 export const NO_KEY_MESSAGE =

@@ -46,12 +46,3 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   });
   return { status: res.statusCode, headers: res.headers as IncomingHttpHeaders, body: res.body };
 }
-
-/** A short description of a failed call, for decision records (never includes headers). */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: string }).code;
-    return code ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
-}

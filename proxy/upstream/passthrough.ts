@@ -2,9 +2,10 @@
 // forwarded untouched, the answer relayed chunk by chunk as it arrives.
 import type { Request, Response } from 'express';
 import type { ProxyContext } from '../context';
-import { sendAnthropicError } from '../control/errors';
-import { ClientResponse } from '../cascade/client-response';
-import { describeError, sendUpstream } from './client';
+import { sendAnthropicError } from '../http/errors';
+import { ClientResponse } from '../http/client-response';
+import { sendUpstream } from './client';
+import { describeError } from './failures';
 import { authorizedUpstreamHeaders } from './auth';
 import { clientResponseHeaders } from './headers';
 

@@ -1,10 +1,10 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClaudeCodeState, DesktopApi } from '../../proxy/control/api';
+import type { ClaudeCodeState, DesktopApi } from '../../contracts/desktop';
 import { App } from './App';
 import type { Transport } from './client/transport';
-import { MemoryControlApi } from './testing/memoryApi';
-import { record, stats, totals } from './testing/fixtures';
+import { MemoryControlApi } from '../../test/fixtures/memory-api';
+import { record, stats, totals } from '../../test/fixtures/dashboard';
 
 afterEach(cleanup);
 beforeEach(() => window.history.replaceState(null, '', '/'));

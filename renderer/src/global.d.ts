@@ -1,4 +1,4 @@
-import type { CascadeflowBridge } from '../../proxy/control/api';
+import type { CascadeflowBridge } from '../../contracts/desktop';
 
 declare global {
   interface Window {

@@ -2,8 +2,8 @@
 // answered), `draft` and `verifier` (each `{model?, text, quality in [0, 1]}`).
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { AssistantMessage, ContentBlock, Message, MessagesRequest } from '../../proxy/types';
-import { draftMessage, requestFor } from '../../proxy/quality/messages';
+import type { AssistantMessage, ContentBlock, Message, MessagesRequest } from '../../proxy/wire';
+import { draftMessage, requestFor } from '../../test/fixtures/messages';
 
 const answer = z.object({ model: z.string().optional(), text: z.string(), quality: z.number().min(0).max(1) });
 const rowSchema = z.object({

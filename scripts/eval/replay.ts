@@ -2,7 +2,7 @@
 // issue's cost model: tokens = characters / 4, draft $1 / $5 per MTok in / out,
 // verifier the same times the price ratio.
 import { checkQuality } from '../../proxy/quality';
-import type { QualitySignal } from '../../proxy/types';
+import type { QualitySignal } from '../../contracts/decision';
 import { promptChars, replayInput, type Row } from './dataset';
 import { baseline, oracleSummary, randomSummary, summarize, type Baseline, type ScoredRow, type Summary } from './metrics';
 

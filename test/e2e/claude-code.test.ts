@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GOOD_OPENING } from '../../proxy/simulator/behaviours';
+import { GOOD_OPENING } from '../../simulator/behaviours';
 import { HAIKU_DRAFT, type Harness, SONNET, startHarness } from '../proxy/harness';
 
 const CLAUDE = join(process.cwd(), 'node_modules', '.bin', 'claude');

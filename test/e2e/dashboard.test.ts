@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyContext } from '../../proxy/context';
 import type { Logger } from '../../proxy/log/logger';
 import { type RunningProxy, startProxyServer } from '../../proxy/server';
-import { createSimulator, type Simulator } from '../../proxy/simulator/server';
+import { createSimulator, type Simulator } from '../../simulator/server';
 import { createProxyContext } from '../../proxy/state/context';
 import { formatMoney } from '../../renderer/src/lib/format';
 

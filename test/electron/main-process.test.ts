@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, occupyPort } from './ports';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventsChannel, invokeChannels } from '../../electron/ipc/contract';
+import { eventsChannel, invokeChannels } from '../../contracts/ipc';
 import { buildElectron } from '../../electron/tools/build';
 import { STORE_KEYS } from '../../proxy/state/layout';
 

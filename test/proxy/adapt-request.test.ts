@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildDraftRequest, buildAnswerRequest } from '../../proxy/models/adapt-request';
 import { capabilitiesOf } from '../../proxy/models/capabilities';
 import { SignatureRegistry } from '../../proxy/models/signatures';
-import type { MessagesRequest } from '../../proxy/types';
+import type { MessagesRequest } from '../../proxy/wire';
 import { claudeCodeLikeBody, HAIKU_DRAFT, type Harness, SONNET, startHarness } from './harness';
 
 const BETAS = 'claude-code-20250219,interleaved-thinking-2025-05-14,effort-2025-11-24,context-1m-2025-08-07,some-future-beta';

@@ -2,7 +2,8 @@
 // transparent fallback on draft failures, early stop, and client aborts.
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GOOD_OPENING, type Behaviour } from '../../proxy/simulator/behaviours';
+import type { FailureKind } from '../../contracts/decision';
+import { GOOD_OPENING, type Behaviour } from '../../simulator/behaviours';
 import { HAIKU_DRAFT, type Harness, SONNET, startHarness, waitFor } from './harness';
 
 let h: Harness;
@@ -171,17 +172,18 @@ describe('pause', () => {
 });
 
 describe('draft failures fall back to the requested model', () => {
-  const failures: Array<[string, Behaviour, string]> = [
-    ['400 (unsupported parameter)', { kind: 'error', status: 400, message: 'thinking: not supported' }, 'thinking: not supported'],
-    ['500', { kind: 'error', status: 500, message: 'internal boom' }, 'internal boom'],
-    ['529 overloaded', { kind: 'error', status: 529, message: 'Overloaded' }, 'Overloaded'],
-    ['a timeout', { kind: 'good', delayMs: 1_000 }, 'Timeout'],
-    ['a stream that breaks midway', { kind: 'break' }, ''],
-    ['an error event midway (a 529 for JSON)', { kind: 'stream_error' }, 'overloaded_error: Overloaded'],
-    ['invalid JSON', { kind: 'invalid_json' }, 'JSON'],
+  // [label, behaviour, failure kind (stream, JSON), detail]
+  const failures: Array<[string, Behaviour, [FailureKind, FailureKind], string]> = [
+    ['400 (unsupported parameter)', { kind: 'error', status: 400, message: 'thinking: not supported' }, ['http_status', 'http_status'], 'thinking: not supported'],
+    ['500', { kind: 'error', status: 500, message: 'internal boom' }, ['http_status', 'http_status'], 'internal boom'],
+    ['529 overloaded', { kind: 'error', status: 529, message: 'Overloaded' }, ['http_status', 'http_status'], 'Overloaded'],
+    ['a timeout', { kind: 'good', delayMs: 1_000 }, ['timeout', 'timeout'], 'Timeout'],
+    ['a stream that breaks midway', { kind: 'break' }, ['broken_stream', 'broken_stream'], ''],
+    ['an error event midway (a 529 for JSON)', { kind: 'stream_error' }, ['error_event', 'http_status'], 'overloaded_error: Overloaded'],
+    ['invalid JSON', { kind: 'invalid_json' }, ['invalid_response', 'invalid_response'], 'JSON'],
   ];
   for (const stream of [true, false]) {
-    for (const [label, behaviour, message] of failures) {
+    for (const [label, behaviour, kinds, message] of failures) {
       it(`${stream ? 'stream' : 'JSON'}: ${label}`, async () => {
         h.sim.script(HAIKU_DRAFT, behaviour);
         const { data, response } = stream
@@ -193,8 +195,9 @@ describe('draft failures fall back to the requested model', () => {
         expect(response.headers.get('x-cascadeflow-decision')).toBe('draft_error');
         const [record] = await h.decisions(1);
         expect(record).toMatchObject({ decision: 'draft_error', answeringModel: SONNET, status: 200 });
-        expect(record.error).toContain(message);
-        expect(record.draft?.error).toBeTruthy();
+        const kind = kinds[stream ? 0 : 1];
+        expect(record.failure).toEqual({ kind, message: expect.stringContaining(message) });
+        expect(record.draft?.failure?.kind).toBe(kind);
         // Half a streamed answer arrived before the break: its output is estimated, not 1 token.
         if (stream && behaviour.kind === 'break') {
           expect(record.draft?.usageEstimated).toBe(true);

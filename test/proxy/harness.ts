@@ -7,10 +7,10 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { ProxyContext } from '../../proxy/context';
 import { capabilitiesOf } from '../../proxy/models/capabilities';
 import { startProxyServer, type RunningProxy } from '../../proxy/server';
-import { createSimulator, type Simulator } from '../../proxy/simulator/server';
+import { createSimulator, type Simulator } from '../../simulator/server';
 import { createProxyContext } from '../../proxy/state/context';
 import { createMemorySecretStore, createMemoryStore } from '../../proxy/state/stores';
-import type { DecisionRecord } from '../../proxy/types';
+import type { DecisionRecord } from '../../contracts/decision';
 
 export interface Harness {
   sim: Simulator;

@@ -3,7 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GOOD_OPENING } from '../../proxy/simulator/behaviours';
+import { GOOD_OPENING } from '../../simulator/behaviours';
 import { HAIKU, type Harness, startHarness } from './harness';
 
 let h: Harness;

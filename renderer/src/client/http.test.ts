@@ -5,8 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { EventSource, fetch } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ControlEvent } from '../../../proxy/control/api';
-import { record, rule, status } from '../testing/fixtures';
+import type { ControlEvent } from '../../../contracts/events';
+import { record, rule, status } from '../../../test/fixtures/dashboard';
 import { ApiError, createHttpClient } from './http';
 
 interface Seen {

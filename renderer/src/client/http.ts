@@ -1,15 +1,14 @@
 // The control API over HTTP (/api/*) and Server-Sent Events (/api/events), for the
 // dashboard served by the proxy in a browser.
-import type {
-  ControlApi,
-  ControlEvent,
-  DecisionQuery,
-  ProxyStatus,
-  PublicSettings,
-  StatsSnapshot,
-  Unsubscribe,
-} from '../../../proxy/control/api';
-import type { CascadeRule, DecisionRecord, SettingsPatch } from '../../../proxy/types';
+import type { ControlApi } from '../../../contracts/control-api';
+import type { ControlEvent, Unsubscribe } from '../../../contracts/events';
+import type { DecisionQuery } from '../../../contracts/decision';
+import type { ProxyStatus } from '../../../contracts/status';
+import type { PublicSettings } from '../../../contracts/settings';
+import type { StatsSnapshot } from '../../../contracts/stats';
+import type { CascadeRule } from '../../../contracts/rules';
+import type { DecisionRecord } from '../../../contracts/decision';
+import type { SettingsPatch } from '../../../contracts/settings';
 
 export const EVENT_TYPES: ControlEvent['type'][] = ['decision', 'stats', 'status', 'rules', 'settings'];
 
@@ -128,7 +127,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpControlCl
   return {
     getStatus: () => request<ProxyStatus>('GET', '/api/status'),
     getStats: () => request<StatsSnapshot>('GET', '/api/stats'),
-    getDecisions: (q) => request<DecisionRecord[]>('GET', `/api/decisions${query(q)}`),
+    getDecisions: (q?) => request<DecisionRecord[]>('GET', `/api/decisions${query(q)}`),
     getRules: () => request<CascadeRule[]>('GET', '/api/rules'),
     saveRules: (rules) => request<CascadeRule[]>('PUT', '/api/rules', rules),
     getSettings: () => request<PublicSettings>('GET', '/api/settings'),

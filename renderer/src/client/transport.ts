@@ -1,6 +1,8 @@
 // The dashboard's one data interface, with two implementations: the Electron preload
 // bridge (IPC) when it exists, HTTP + SSE otherwise.
-import type { ControlApi, DesktopApi, Unsubscribe } from '../../../proxy/control/api';
+import type { ControlApi } from '../../../contracts/control-api';
+import type { DesktopApi } from '../../../contracts/desktop';
+import type { Unsubscribe } from '../../../contracts/events';
 import { createHttpClient } from './http';
 import { takeAdminToken } from './token';
 

@@ -1,6 +1,6 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ClaudeCodeState, DesktopApi } from '../../../proxy/control/api';
+import type { ClaudeCodeState, DesktopApi } from '../../../contracts/desktop';
 import { ClaudeCodeSetup } from './ClaudeCodeSetup';
 
 afterEach(cleanup);

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ClaudeCodeState, DesktopApi } from '../../../proxy/control/api';
+import type { ClaudeCodeState, DesktopApi } from '../../../contracts/desktop';
 import { Snippet } from './CopyButton';
 
 export function exportLine(baseUrl: string): string {

@@ -1,5 +1,5 @@
 // Shapes the proxy's bucketed history and totals into the rows the charts plot.
-import type { History, HistoryBucket, Totals } from '../../../proxy/types';
+import type { History, HistoryBucket, Totals } from '../../../contracts/stats';
 import { acceptanceRate } from './format';
 
 export type Range = 'hour' | 'day' | 'month';

@@ -1,5 +1,5 @@
 // Display formatting. Unknown values stay visibly unknown; negative values keep their sign.
-import type { Totals } from '../../../proxy/types';
+import type { Totals } from '../../../contracts/stats';
 
 export const UNKNOWN = 'unknown';
 export const NOT_APPLICABLE = '—';

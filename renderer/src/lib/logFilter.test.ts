@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { record } from '../testing/fixtures';
+import { record } from '../../../test/fixtures/dashboard';
 import { decidingSignals, filterDecisions, mergeDecisions, summarizeDecision } from './logFilter';
 
 const accepted = record({ id: 'a', time: 3 });

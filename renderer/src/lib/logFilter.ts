@@ -1,5 +1,5 @@
 // Decision log: filter, order and bound the records the dashboard holds.
-import type { Decision, DecisionRecord, QualitySignal } from '../../../proxy/types';
+import type { Decision, DecisionRecord, Failure, QualitySignal } from '../../../contracts/decision';
 
 export type DecisionFilter = Decision | 'all';
 
@@ -17,7 +17,8 @@ export function filterDecisions(records: readonly DecisionRecord[], filter: Deci
         r.requestedModel.toLowerCase().includes(needle) ||
         r.answeringModel.toLowerCase().includes(needle) ||
         r.signals.some((s) => s.reason.toLowerCase().includes(needle)) ||
-        (r.error ?? '').toLowerCase().includes(needle)),
+        (r.failure?.message ?? '').toLowerCase().includes(needle) ||
+        (r.failure?.kind ?? '').includes(needle)),
   );
 }
 
@@ -41,12 +42,19 @@ export function decidingSignals(signals: readonly QualitySignal[]): QualitySigna
 
 /** One line in words for the log row. */
 export function summarizeDecision(record: DecisionRecord): string {
-  if (record.decision === 'draft_error') return record.error ?? record.draft?.error ?? 'the draft call failed';
+  if (record.decision === 'draft_error') return describeFailure(record.failure ?? record.draft?.failure) ?? 'the draft call failed';
   if (record.decision === 'passthrough') {
-    if (record.error) return record.error;
+    if (record.failure) return describeFailure(record.failure);
     return record.status >= 400 ? `upstream answered ${record.status}` : 'no rule applied (no match, or cascade paused)';
   }
   const reasons = decidingSignals(record.signals).map((s) => s.reason);
   if (reasons.length > 0) return reasons.join('; ');
   return record.decision === 'accepted' ? 'no quality problem found' : 'confidence below threshold';
+}
+
+/** A failure in words: its kind's meaning, then the detail ("timeout — no answer …: UND_ERR_HEADERS_TIMEOUT …"). */
+export function describeFailure(failure: Failure): string;
+export function describeFailure(failure: Failure | undefined): string | undefined;
+export function describeFailure(failure: Failure | undefined): string | undefined {
+  return failure && `${failure.kind}: ${failure.message}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { record } from '../testing/fixtures';
+import { record } from '../../../test/fixtures/dashboard';
 import { clampThreshold, projectAcceptance, thresholdLabel } from './projection';
 
 describe('projectAcceptance', () => {

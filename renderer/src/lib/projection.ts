@@ -1,6 +1,6 @@
 // "What if" for a rule's threshold: the checker's confidence is recorded with every
 // decision, so the acceptance rate at another threshold is computable from history.
-import type { DecisionRecord } from '../../../proxy/types';
+import type { DecisionRecord } from '../../../contracts/decision';
 
 export const THRESHOLD_MIN = 0.5;
 export const THRESHOLD_MAX = 0.95;

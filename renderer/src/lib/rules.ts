@@ -1,5 +1,5 @@
 // Rule list edits. The whole list is saved at once (order = priority: first match wins).
-import type { CascadeRule } from '../../../proxy/types';
+import type { CascadeRule } from '../../../contracts/rules';
 
 export function moveRule(rules: readonly CascadeRule[], id: string, offset: -1 | 1): CascadeRule[] {
   const from = rules.findIndex((r) => r.id === id);

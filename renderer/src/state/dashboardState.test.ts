@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { record, rule, settings, stats, status, totals } from '../testing/fixtures';
+import { record, rule, settings, stats, status, totals } from '../../../test/fixtures/dashboard';
 import { type DashboardData, dashboardReducer } from './dashboardState';
 
 const base: DashboardData = { status: status(), stats: stats(), rules: [rule()], settings: settings(), decisions: [] };

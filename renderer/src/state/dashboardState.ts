@@ -1,7 +1,11 @@
 // The dashboard's data: one snapshot loaded from the control API, then kept current by
 // its live events. Pure reducer, so the event handling is testable without a transport.
-import type { ControlEvent, ProxyStatus, PublicSettings, StatsSnapshot } from '../../../proxy/control/api';
-import type { CascadeRule, DecisionRecord } from '../../../proxy/types';
+import type { ControlEvent } from '../../../contracts/events';
+import type { ProxyStatus } from '../../../contracts/status';
+import type { PublicSettings } from '../../../contracts/settings';
+import type { StatsSnapshot } from '../../../contracts/stats';
+import type { CascadeRule } from '../../../contracts/rules';
+import type { DecisionRecord } from '../../../contracts/decision';
 import { mergeDecisions } from '../lib/logFilter';
 
 export interface DashboardData {

@@ -14,7 +14,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { StatsSnapshot } from '../../../proxy/control/api';
+import type { StatsSnapshot } from '../../../contracts/stats';
 import { type ChartPoint, formatBucketTime, modelRows, RANGES, type Range, shapeHistory } from '../lib/chartData';
 import { formatMoney, formatPercent } from '../lib/format';
 

@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryControlApi } from '../testing/memoryApi';
-import { record } from '../testing/fixtures';
+import { MemoryControlApi } from '../../../test/fixtures/memory-api';
+import { record } from '../../../test/fixtures/dashboard';
 import { DecisionLog } from './DecisionLog';
 
 afterEach(cleanup);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ControlApi } from '../../../proxy/control/api';
-import type { CallRecord, DecisionRecord } from '../../../proxy/types';
+import type { ControlApi } from '../../../contracts/control-api';
+import { FAILURE_KINDS, type CallRecord, type DecisionRecord } from '../../../contracts/decision';
 import {
   DECISION_LABELS,
   formatConfidence,
@@ -9,7 +9,7 @@ import {
   formatMoney,
   formatTime,
 } from '../lib/format';
-import { DECISION_FILTERS, type DecisionFilter, LOG_CAPACITY, decidingSignals, filterDecisions, summarizeDecision } from '../lib/logFilter';
+import { DECISION_FILTERS, type DecisionFilter, LOG_CAPACITY, decidingSignals, describeFailure, filterDecisions, summarizeDecision } from '../lib/logFilter';
 
 const FILTER_LABELS: Record<DecisionFilter, string> = { all: 'All', ...DECISION_LABELS };
 
@@ -43,10 +43,10 @@ function Call({ title, call }: { title: string; call: CallRecord }) {
             </dd>
           </>
         ) : null}
-        {call.error ? (
+        {call.failure ? (
           <>
-            <dt>Error</dt>
-            <dd>{call.error}</dd>
+            <dt>Failure</dt>
+            <dd title={FAILURE_KINDS[call.failure.kind]}>{describeFailure(call.failure)}</dd>
           </>
         ) : null}
       </dl>
@@ -109,10 +109,10 @@ function DecisionDetail({ record, onClose }: { record: DecisionRecord; onClose: 
             <dd>{record.unpricedModels.join(', ')}</dd>
           </>
         ) : null}
-        {record.error ? (
+        {record.failure ? (
           <>
-            <dt>Error</dt>
-            <dd>{record.error}</dd>
+            <dt>Failure</dt>
+            <dd title={FAILURE_KINDS[record.failure.kind]}>{describeFailure(record.failure)}</dd>
           </>
         ) : null}
       </dl>

@@ -1,4 +1,4 @@
-import type { ProxyStatus } from '../../../proxy/control/api';
+import type { ProxyStatus } from '../../../contracts/status';
 import type { Transport } from '../client/transport';
 import { ClaudeCodeSetup } from '../components/ClaudeCodeSetup';
 import { Snippet } from '../components/CopyButton';

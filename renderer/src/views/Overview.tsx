@@ -1,5 +1,7 @@
-import type { ProxyStatus, StatsSnapshot } from '../../../proxy/control/api';
-import type { DecisionRecord, Totals } from '../../../proxy/types';
+import type { ProxyStatus } from '../../../contracts/status';
+import type { StatsSnapshot } from '../../../contracts/stats';
+import type { DecisionRecord } from '../../../contracts/decision';
+import type { Totals } from '../../../contracts/stats';
 import { shapeHistory } from '../lib/chartData';
 import {
   acceptanceRate,

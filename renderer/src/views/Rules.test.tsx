@@ -1,8 +1,8 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CascadeRule } from '../../../proxy/types';
-import { MemoryControlApi } from '../testing/memoryApi';
-import { record, rule, stats, totals } from '../testing/fixtures';
+import type { CascadeRule } from '../../../contracts/rules';
+import { MemoryControlApi } from '../../../test/fixtures/memory-api';
+import { record, rule, stats, totals } from '../../../test/fixtures/dashboard';
 import { Rules } from './Rules';
 
 afterEach(cleanup);

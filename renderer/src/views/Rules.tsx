@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ControlApi, StatsSnapshot } from '../../../proxy/control/api';
-import type { CascadeRule, DecisionRecord } from '../../../proxy/types';
+import type { ControlApi } from '../../../contracts/control-api';
+import type { StatsSnapshot } from '../../../contracts/stats';
+import type { CascadeRule } from '../../../contracts/rules';
+import type { DecisionRecord } from '../../../contracts/decision';
 import { ThresholdSlider } from '../components/ThresholdSlider';
 import { acceptanceRate, formatCount, formatMoney, formatPercent, knownCost, savingsRatio } from '../lib/format';
 import { projectAcceptance } from '../lib/projection';

@@ -1,7 +1,8 @@
 // What the simulated upstream answers: a behaviour per request, chosen by a test's
 // script, by a `[sim:…]` marker in the prompt (for clients a test does not control,
 // such as Claude Code), or by default a good answer. Pure: request in, answer plan out.
-import type { ContentBlock, JsonObject, Message, MessagesRequest, ToolDefinition, Usage } from '../types';
+import type { ContentBlock, JsonObject, Message, MessagesRequest, ToolDefinition } from '../proxy/wire';
+import type { Usage } from '../contracts/decision';
 
 export type BehaviourKind =
   | 'good'

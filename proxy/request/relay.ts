@@ -6,11 +6,14 @@ import type { Accounting } from '../context';
 import type { SignatureRegistry } from '../models/signatures';
 import { MessageAssembler } from '../sse/assemble';
 import { formatSse, SseDecoder } from '../sse/events';
-import type { AssistantMessage, CallRecord } from '../types';
+import type { AssistantMessage } from '../wire';
+import type { Failure } from '../../contracts/decision';
+import type { CallRecord } from '../../contracts/decision';
 import { clientResponseHeaders } from '../upstream/headers';
-import { describeError, type UpstreamResponse } from '../upstream/client';
-import { anthropicError, upstreamErrorMessage } from '../control/errors';
-import type { ClientResponse } from './client-response';
+import type { UpstreamResponse } from '../upstream/client';
+import { bodyFailure, failure, statusFailure } from '../upstream/failures';
+import { anthropicError } from '../http/errors';
+import type { ClientResponse } from '../http/client-response';
 import { OutputMeter, type MeteredUsage } from './output-meter';
 
 /** An upstream answer whose body may already have been read (replayed from memory). */
@@ -48,24 +51,24 @@ async function relayStream(opts: RelayOptions): Promise<CallRecord> {
       meter.observe(event);
       if (event.type === 'error') upstreamErrorEvent = true;
     },
-    (reason) => (assembler.error ??= reason),
+    (reason) => assembler.fail(reason),
   );
   client.head(upstream.status, { ...clientResponseHeaders(upstream.headers), ...opts.cascadeHeaders(null) });
-  let error: string | undefined;
+  let error: Failure | undefined;
   try {
     for await (const chunk of upstream.body) {
       decoder.push(chunk);
       await client.write(chunk);
     }
-    if (!assembler.done && upstream.status < 400) error = assembler.error ?? 'stream ended before message_stop';
+    if (!assembler.done && upstream.status < 400) error = assembler.error ?? failure('broken_stream', 'stream ended before message_stop');
   } catch (err) {
-    error = `stream broke: ${describeError(err)}`;
+    error = bodyFailure(err, !client.open);
   }
   if (assembler.error) error ??= assembler.error;
   if (error && !assembler.done && !upstreamErrorEvent && client.open) {
     // Close the client's stream in a well-formed way: an `error` event as the API sends one
     // (unless the upstream's own already went out).
-    await client.write(formatSse('error', anthropicError(502, `Upstream ${error}`)));
+    await client.write(formatSse('error', anthropicError(502, `Upstream ${error.message}`)));
   }
   client.end();
   return callRecord(opts, assembler.message, error, meter.usage(assembler.message?.usage ?? null));
@@ -77,15 +80,15 @@ async function relayJson(opts: RelayOptions): Promise<CallRecord> {
   for await (const chunk of upstream.body) chunks.push(chunk);
   const body = Buffer.concat(chunks);
   let message: AssistantMessage | null = null;
-  let error: string | undefined;
+  let error: Failure | undefined;
   if (upstream.status < 400) {
     try {
       message = JSON.parse(body.toString('utf8')) as AssistantMessage;
     } catch {
-      error = 'invalid JSON in upstream response';
+      error = failure('invalid_response', 'invalid JSON in upstream response');
     }
   } else {
-    error = upstreamErrorMessage(upstream.status, body.toString('utf8'));
+    error = statusFailure(upstream.status, body.toString('utf8'));
   }
   const call = callRecord(opts, message, error);
   client.head(upstream.status, {
@@ -100,7 +103,7 @@ async function relayJson(opts: RelayOptions): Promise<CallRecord> {
 function callRecord(
   opts: RelayOptions,
   message: AssistantMessage | null,
-  error: string | undefined,
+  error: Failure | undefined,
   { usage, estimated }: MeteredUsage = { usage: message?.usage ?? null, estimated: false },
 ): CallRecord {
   rememberSignatures(opts.signatures, message, opts.model);
@@ -111,7 +114,7 @@ function callRecord(
     cost: opts.accounting.callCost(opts.model, usage),
     latencyMs: Date.now() - opts.sentAt,
   };
-  if (error) record.error = error;
+  if (error) record.failure = error;
   if (estimated) record.usageEstimated = true;
   return record;
 }

@@ -9,12 +9,15 @@ import type { Request, Response } from 'express';
 import type { ProxyContext } from '../context';
 import { buildAnswerRequest, buildDraftRequest, withoutThinking, type DraftRequest } from '../models/adapt-request';
 import type { SignatureRegistry } from '../models/signatures';
-import type { CallRecord, CascadeRule, Decision, DecisionRecord, MessagesRequest, QualitySignal, TokenCounts } from '../types';
-import { describeError, sendUpstream, type UpstreamResponse } from '../upstream/client';
-import { sendAnthropicError } from '../control/errors';
+import type { CallRecord, Failure, Decision, DecisionRecord, QualitySignal, TokenCounts } from '../../contracts/decision';
+import type { CascadeRule } from '../../contracts/rules';
+import type { MessagesRequest } from '../wire';
+import { sendUpstream, type UpstreamResponse } from '../upstream/client';
+import { describeError, failure, requestFailure } from '../upstream/failures';
+import { sendAnthropicError } from '../http/errors';
 import { authorizedUpstreamHeaders } from '../upstream/auth';
 import { clientResponseHeaders } from '../upstream/headers';
-import { ClientResponse } from './client-response';
+import { ClientResponse } from '../http/client-response';
 import { runDraft, type DraftOutcome } from './draft';
 import { relayResponse, rememberSignatures, type UpstreamAnswer } from './relay';
 
@@ -32,7 +35,7 @@ interface Outcome {
   signals: QualitySignal[];
   draft?: CallRecord;
   verifier?: CallRecord;
-  error?: string;
+  failure?: Failure;
 }
 
 export function createMessagesHandler(ctx: ProxyContext, options: CascadeOptions) {
@@ -79,8 +82,8 @@ export function createMessagesHandler(ctx: ProxyContext, options: CascadeOptions
       if (rule) await cascade(exchange, rule, outcome);
       else outcome.verifier = await answerWith(exchange, request.model, outcome, null);
     } catch (err) {
-      outcome.error ??= describeError(err);
-      if (!client.headersSent) sendAnthropicError(res, 502, `Upstream request failed: ${outcome.error}`);
+      outcome.failure ??= failure('network', describeError(err));
+      if (!client.headersSent) sendAnthropicError(res, 502, `Upstream request failed: ${outcome.failure.message}`);
       else client.end();
     } finally {
       ctx.record(decisionRecord(ctx, exchange, rule, outcome, startedAt), request);
@@ -105,7 +108,7 @@ async function cascade(ex: Exchange, rule: CascadeRule, outcome: Outcome): Promi
   if (draftRequest.unsupported) {
     // No draft call at all: the requested model answers, and the record says why.
     outcome.decision = 'draft_error';
-    outcome.error = `draft skipped: ${draftRequest.unsupported}`;
+    outcome.failure = failure('skipped', `draft skipped: ${draftRequest.unsupported}`);
     return verify(ex, rule, outcome, null);
   }
   const draftHeaders = { ...ex.headers };
@@ -125,13 +128,13 @@ async function cascade(ex: Exchange, rule: CascadeRule, outcome: Outcome): Promi
   outcome.draft = draft.call;
   if (ex.signal.aborted) {
     // Nothing was escalated: the draft was cut short because nobody waits for an answer any more.
-    outcome.error = 'client disconnected';
+    outcome.failure = failure('client_gone', 'client disconnected');
     outcome.decision = 'draft_error';
     return;
   }
-  if (draft.kind === 'error') {
+  if (draft.kind === 'failed') {
     outcome.decision = 'draft_error';
-    outcome.error = draft.error;
+    outcome.failure = draft.failure;
   } else {
     outcome.confidence = draft.quality.confidence;
     outcome.signals = draft.quality.signals;
@@ -192,12 +195,12 @@ async function answerWith(ex: Exchange, model: string, outcome: Outcome, draftCa
     const first = await send(adapted ? JSON.stringify(adapted) : ex.raw);
     upstream = first.status === 400 ? await retryWithoutForeignThinking(first, adapted ?? request, send) : first;
   } catch (err) {
-    const error = describeError(err);
-    outcome.error = outcome.error ? `${outcome.error}; ${model}: ${error}` : error;
+    const why = requestFailure(err, ex.signal.aborted);
+    outcome.failure ??= why;
     if (!ex.signal.aborted) {
-      sendAnthropicError(ex.client.res, 502, `Could not reach the upstream API (${ctx.config.upstreamUrl}): ${error}`);
+      sendAnthropicError(ex.client.res, 502, `Could not reach the upstream API (${ctx.config.upstreamUrl}): ${why.message}`);
     }
-    return { model, status: 0, usage: null, cost: null, latencyMs: Date.now() - sentAt, error };
+    return { model, status: 0, usage: null, cost: null, latencyMs: Date.now() - sentAt, failure: why };
   }
   const call = await relayResponse({
     client: ex.client,
@@ -217,7 +220,7 @@ async function answerWith(ex: Exchange, model: string, outcome: Outcome, draftCa
       return cascadeHeaders(outcome, costs.cost, costs.savings);
     },
   });
-  if (call.error && outcome.decision === 'passthrough') outcome.error = call.error;
+  if (call.failure && outcome.decision === 'passthrough') outcome.failure = call.failure;
   return call;
 }
 
@@ -298,7 +301,7 @@ function decisionRecord(
   };
   if (outcome.draft) record.draft = outcome.draft;
   if (outcome.verifier) record.verifier = outcome.verifier;
-  if (outcome.error) record.error = outcome.error;
+  if (outcome.failure) record.failure = outcome.failure;
   if (costs.unpricedModels.length) record.unpricedModels = costs.unpricedModels;
   return record;
 }

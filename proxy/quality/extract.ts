@@ -1,6 +1,7 @@
 // What every signal family reads: the draft's text and the question it answers,
 // extracted once per check so each family stays a small pure function.
-import type { AssistantMessage, ContentBlock, Message, MessagesRequest, QualitySignal, ToolDefinition } from '../types';
+import type { AssistantMessage, ContentBlock, Message, MessagesRequest, ToolDefinition } from '../wire';
+import type { QualitySignal } from '../../contracts/decision';
 
 export interface DraftContext {
   request: MessagesRequest;

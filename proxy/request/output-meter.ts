@@ -3,7 +3,7 @@
 // in the final message_delta; a call aborted before it (a draft stopped early, a client that
 // went away, a broken stream) would otherwise be costed at 1 output token.
 import type { SseEvent } from '../sse/events';
-import type { Usage } from '../types';
+import type { Usage } from '../../contracts/decision';
 
 /** Rough size of a token of streamed output (Claude's tokenizers: ~3–4 characters). */
 export const CHARS_PER_TOKEN = 3.5;

@@ -7,9 +7,11 @@ import type { Accounting } from '../context';
 import { checkQuality } from '../quality';
 import { MessageAssembler } from '../sse/assemble';
 import { SseDecoder } from '../sse/events';
-import type { AssistantMessage, CallRecord, MessagesRequest, QualityOptions, QualityResult, Usage } from '../types';
-import { describeError, sendUpstream, type UpstreamResponse } from '../upstream/client';
-import { upstreamErrorMessage } from '../control/errors';
+import type { AssistantMessage, MessagesRequest } from '../wire';
+import type { CallRecord, Failure, Usage } from '../../contracts/decision';
+import type { QualityOptions, QualityResult } from '../quality/types';
+import { sendUpstream, type UpstreamResponse } from '../upstream/client';
+import { bodyFailure, describeError, failure, requestFailure, statusFailure } from '../upstream/failures';
 import { OutputMeter, type MeteredUsage } from './output-meter';
 import { isEventStream } from './relay';
 
@@ -40,7 +42,7 @@ export type DraftOutcome =
       headers: IncomingHttpHeaders;
       raw: Buffer;
     }
-  | { kind: 'error'; call: CallRecord; error: string };
+  | { kind: 'failed'; call: CallRecord; failure: Failure };
 
 /** First partial check after this much streamed text; then each time the text doubles. */
 const FIRST_PARTIAL_CHECK_CHARS = 160;
@@ -50,16 +52,16 @@ export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
   const own = new AbortController();
   const abortOwn = () => own.abort();
   draft.signal.addEventListener('abort', abortOwn, { once: true });
-  const fail = (error: string, status: number, partial: MeteredUsage = { usage: null, estimated: false }): DraftOutcome => ({
-    kind: 'error',
-    error,
+  const fail = (why: Failure, status: number, partial: MeteredUsage = { usage: null, estimated: false }): DraftOutcome => ({
+    kind: 'failed',
+    failure: why,
     call: {
       model,
       status,
       usage: partial.usage,
       cost: draft.accounting.callCost(model, partial.usage),
       latencyMs: Date.now() - sentAt,
-      error,
+      failure: why,
       ...(partial.estimated && { usageEstimated: true }),
     },
   });
@@ -77,16 +79,16 @@ export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
         bodyTimeoutMs: draft.timeoutMs,
       });
     } catch (err) {
-      return fail(describeError(err), 0);
+      return fail(requestFailure(err, draft.signal.aborted), 0);
     }
     if (upstream.status !== 200) {
       const text = await upstream.body.text().catch((err: unknown) => describeError(err));
-      return fail(upstreamErrorMessage(upstream.status, text), upstream.status);
+      return fail(statusFailure(upstream.status, text), upstream.status);
     }
     const streamed = isEventStream(upstream);
     if (streamed !== (draft.request.stream === true)) {
       upstream.body.destroy();
-      return fail(`unexpected content-type ${String(upstream.headers['content-type'])}`, upstream.status);
+      return fail(failure('invalid_response', `unexpected content-type ${String(upstream.headers['content-type'])}`), upstream.status);
     }
     return streamed ? await judgeStream(draft, upstream, own, sentAt, fail) : await judgeJson(draft, upstream, sentAt, fail);
   } finally {
@@ -94,7 +96,7 @@ export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
   }
 }
 
-type Fail = (error: string, status: number, partial?: MeteredUsage) => DraftOutcome;
+type Fail = (why: Failure, status: number, partial?: MeteredUsage) => DraftOutcome;
 
 async function judgeJson(draft: DraftCall, upstream: UpstreamResponse, sentAt: number, fail: Fail): Promise<DraftOutcome> {
   let raw: Buffer;
@@ -103,28 +105,28 @@ async function judgeJson(draft: DraftCall, upstream: UpstreamResponse, sentAt: n
     for await (const chunk of upstream.body) chunks.push(chunk);
     raw = Buffer.concat(chunks);
   } catch (err) {
-    return fail(`response broke: ${describeError(err)}`, upstream.status);
+    return fail(bodyFailure(err, draft.signal.aborted), upstream.status);
   }
   let message: AssistantMessage;
   try {
     message = JSON.parse(raw.toString('utf8')) as AssistantMessage;
   } catch {
-    return fail('invalid JSON in draft response', upstream.status);
+    return fail(failure('invalid_response', 'invalid JSON in draft response'), upstream.status);
   }
   if (message?.type !== 'message' || !Array.isArray(message.content)) {
-    return fail('draft response is not a message', upstream.status, { usage: message?.usage ?? null, estimated: false });
+    return fail(failure('invalid_response', 'draft response is not a message'), upstream.status, { usage: message?.usage ?? null, estimated: false });
   }
   const quality = judge(draft.request, message);
-  if (quality instanceof Error) return fail(quality.message, upstream.status, { usage: message.usage ?? null, estimated: false });
+  if ('kind' in quality) return fail(quality, upstream.status, { usage: message.usage ?? null, estimated: false });
   return judged(draft, upstream, message, raw, sentAt, quality, false);
 }
 
 /** The checker is pure, but a malformed request may still throw inside it: that is a draft failure like any other. */
-function judge(request: MessagesRequest, message: AssistantMessage, options?: QualityOptions): QualityResult | Error {
+function judge(request: MessagesRequest, message: AssistantMessage, options?: QualityOptions): QualityResult | Failure {
   try {
     return checkQuality(request, message, options);
   } catch (err) {
-    return new Error(`quality check failed: ${describeError(err)}`);
+    return failure('check_threw', `quality check failed: ${describeError(err)}`);
   }
 }
 
@@ -159,7 +161,7 @@ async function judgeStream(
         }
       }
     },
-    (reason) => (assembler.error ??= reason),
+    (reason) => assembler.fail(reason),
   );
   const partial = () => meter.usage(assembler.message?.usage ?? null);
   const chunks: Buffer[] = [];
@@ -171,9 +173,9 @@ async function judgeStream(
       if (due && assembler.message && !assembler.done) {
         due = false;
         const quality = judge(draft.request, assembler.message, { partial: true, completeBlocks });
-        if (quality instanceof Error) {
+        if ('kind' in quality) {
           own.abort();
-          return fail(quality.message, upstream.status, partial());
+          return fail(quality, upstream.status, partial());
         }
         if (quality.signals.some((s) => s.decisive)) {
           own.abort();
@@ -182,15 +184,14 @@ async function judgeStream(
       }
     }
   } catch (err) {
-    return fail(`stream broke: ${describeError(err)}`, upstream.status, partial());
+    return fail(bodyFailure(err, draft.signal.aborted), upstream.status, partial());
   }
   if (assembler.error || !assembler.message || !assembler.done) {
     own.abort();
-    const reason = assembler.error ?? 'stream ended before message_stop';
-    return fail(reason, upstream.status, partial());
+    return fail(assembler.error ?? failure('broken_stream', 'stream ended before message_stop'), upstream.status, partial());
   }
   const quality = judge(draft.request, assembler.message);
-  if (quality instanceof Error) return fail(quality.message, upstream.status, partial());
+  if ('kind' in quality) return fail(quality, upstream.status, partial());
   return judged(draft, upstream, assembler.message, Buffer.concat(chunks), sentAt, quality, false);
 }
 

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DecisionRecord } from '../types';
-import { createProxyContext } from './context';
+import type { DecisionRecord } from '../contracts/decision';
+import { createProxyContext } from '../proxy/state/context';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-bench-'));
 const ctx = await createProxyContext({

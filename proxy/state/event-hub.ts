@@ -1,4 +1,4 @@
-import type { ControlEvent, Unsubscribe } from './api';
+import type { ControlEvent, Unsubscribe } from '../../contracts/events';
 
 type Listener = (event: ControlEvent) => void;
 

@@ -37,17 +37,6 @@ export function sendAnthropicError(res: Response, status: number, message: strin
   res.status(status).json(anthropicError(status, message));
 }
 
-/** The upstream's own error message from an error body, or the raw text when it is not Anthropic-shaped. */
-export function upstreamErrorMessage(status: number, bodyText: string): string {
-  try {
-    const parsed = JSON.parse(bodyText) as { error?: { type?: string; message?: string } };
-    if (parsed.error?.message) return `${status} ${parsed.error.type ?? 'error'}: ${parsed.error.message}`;
-  } catch {
-    // not JSON: fall through to the raw text
-  }
-  return `${status}: ${bodyText.slice(0, 300) || 'empty response'}`;
-}
-
 /** An error the control API reports to its caller (HTTP status and a readable message). */
 export class ControlError extends Error {
   constructor(

@@ -3,9 +3,9 @@
 // the capability table), answers as scripted, and records every request it received.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { acceptsBeta, capabilitiesOf, TOOL_SEARCH_BETA } from '../models/capabilities';
-import { formatSse } from '../sse/events';
-import type { ContentBlock, JsonObject, MessagesRequest } from '../types';
+import { acceptsBeta, capabilitiesOf, TOOL_SEARCH_BETA } from '../proxy/models/capabilities';
+import { formatSse } from '../proxy/sse/events';
+import type { ContentBlock, JsonObject, MessagesRequest } from '../proxy/wire';
 import { estimateTokens, markerBehaviour, planAnswer, type Answer, type Behaviour } from './behaviours';
 
 export interface RecordedRequest {

@@ -1,0 +1,77 @@
+// The one control API of the product: every method with its argument and result schemas
+// and its HTTP route. The proxy implements it once; the Express router, the renderer's HTTP
+// client and the Electron IPC bridge are all built from this table, and the `satisfies`
+// clauses make the compile fail when a method lacks a route or a route names no method.
+import { z } from 'zod';
+import { decisionQuerySchema, decisionRecordSchema } from './decision';
+import type { ControlEvent, Unsubscribe } from './events';
+import { rulesSchema } from './rules';
+import { apiKeySchema, publicSettingsSchema, settingsPatchSchema } from './settings';
+import { statsSnapshotSchema } from './stats';
+import { proxyStatusSchema } from './status';
+
+export interface MethodContract {
+  /** Positional arguments, validated wherever they cross a boundary. */
+  args: z.ZodType;
+  result: z.ZodType;
+}
+
+export const controlMethods = {
+  getStatus: { args: z.tuple([]), result: proxyStatusSchema },
+  getStats: { args: z.tuple([]), result: statsSnapshotSchema },
+  getDecisions: { args: z.tuple([decisionQuerySchema.optional()]), result: z.array(decisionRecordSchema) },
+  getRules: { args: z.tuple([]), result: rulesSchema },
+  /** Replaces the whole list (add, edit, delete, reorder); effective on the next request. */
+  saveRules: { args: z.tuple([rulesSchema]), result: rulesSchema },
+  getSettings: { args: z.tuple([]), result: publicSettingsSchema },
+  updateSettings: { args: z.tuple([settingsPatchSchema]), result: publicSettingsSchema },
+  /** Write-only: null clears the saved key. */
+  setApiKey: { args: z.tuple([apiKeySchema]), result: publicSettingsSchema },
+} as const satisfies Record<string, MethodContract>;
+
+export type ControlMethod = keyof typeof controlMethods;
+
+/** The typed signature of each method: arguments and result as their schemas output them. */
+export type ApiOf<T extends Record<string, MethodContract>> = {
+  [M in keyof T]: (...args: z.output<T[M]['args']> & unknown[]) => Promise<z.output<T[M]['result']>>;
+};
+
+export type ControlApi = ApiOf<typeof controlMethods> & {
+  /** Live events; stats events arrive at most a few times per second. */
+  subscribe(listener: (event: ControlEvent) => void): Unsubscribe;
+};
+
+/**
+ * How a method travels over HTTP under /api. `query`: the one argument (an object) as the
+ * query string; `body`: the one argument as the JSON body; `{ field }`: the one argument
+ * as a field of a JSON object body.
+ */
+export interface HttpRoute {
+  method: 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+  path: `/${string}`;
+  input?: 'query' | 'body' | { field: string };
+}
+
+export const controlRoutes = {
+  getStatus: { method: 'GET', path: '/status' },
+  getStats: { method: 'GET', path: '/stats' },
+  getDecisions: { method: 'GET', path: '/decisions', input: 'query' },
+  getRules: { method: 'GET', path: '/rules' },
+  saveRules: { method: 'PUT', path: '/rules', input: 'body' },
+  getSettings: { method: 'GET', path: '/settings' },
+  updateSettings: { method: 'PATCH', path: '/settings', input: 'body' },
+  setApiKey: { method: 'PUT', path: '/api-key', input: { field: 'key' } },
+} as const satisfies { [M in ControlMethod]: HttpRoute };
+
+/** Where the admin API lives, and its live event stream (Server-Sent Events). */
+export const CONTROL_API_PREFIX = '/api';
+export const CONTROL_EVENTS_PATH = '/events';
+
+/** The route's one argument as it travels: `undefined` for none. */
+export function routeArgs(route: HttpRoute, input: { query: Record<string, unknown>; body: unknown }): unknown[] {
+  if (!route.input) return [];
+  if (route.input === 'query') return [input.query];
+  if (route.input === 'body') return [input.body];
+  const body = input.body as Record<string, unknown> | null;
+  return [body && typeof body === 'object' && route.input.field in body ? body[route.input.field] : undefined];
+}

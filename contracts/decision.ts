@@ -1,0 +1,128 @@
+// What one request to /v1/messages became: the decision kind, the quality signals that
+// explain it, each upstream call with its usage and cost, and typed failures. Written once
+// here; the proxy builds records, the store keeps them, every UI shows them.
+import { z } from 'zod';
+
+const count = z.number().int().nonnegative();
+export const amount = z.number().finite();
+
+export const DECISIONS = ['passthrough', 'accepted', 'escalated', 'draft_error'] as const;
+export const decisionSchema = z.enum(DECISIONS);
+export type Decision = z.infer<typeof decisionSchema>;
+
+export const qualitySignalSchema = z.object({
+  /** Stable machine name, e.g. `truncated`, `refusal`, `tool_schema`. */
+  name: z.string(),
+  /** How much this signal lowered confidence, in [0, 1]; 0 for informational signals. */
+  penalty: z.number(),
+  /** Human-readable explanation, e.g. "tool input failed schema: missing 'command'". */
+  reason: z.string(),
+  /** On a partial (still streaming) draft: the draft is ruled out whatever follows. */
+  decisive: z.boolean().optional(),
+});
+export type QualitySignal = z.infer<typeof qualitySignalSchema>;
+
+/**
+ * Why a call (or the draft step) failed, by kind, so logs, dashboards and tests read the kind
+ * and never match on message text.
+ */
+export const FAILURE_KINDS = {
+  timeout: 'no answer (or no next chunk) within the time allowed',
+  network: 'the upstream could not be reached or dropped the connection before answering',
+  http_status: 'the upstream answered with an error status',
+  error_event: 'the upstream sent an error event in the middle of its stream',
+  broken_stream: 'the stream broke or ended before message_stop',
+  invalid_response: 'the answer was not a valid message',
+  skipped: 'no draft was made: the request cannot be adapted to the draft model',
+  client_gone: 'the client disconnected before an answer went out',
+  check_threw: 'the quality check failed on this draft',
+} as const;
+export const failureKindSchema = z.enum(Object.keys(FAILURE_KINDS) as [keyof typeof FAILURE_KINDS, ...Array<keyof typeof FAILURE_KINDS>]);
+export type FailureKind = z.infer<typeof failureKindSchema>;
+
+export const failureSchema = z.object({
+  kind: failureKindSchema,
+  /** Human-readable detail (the upstream's own error message where there is one). */
+  message: z.string(),
+});
+export type Failure = z.infer<typeof failureSchema>;
+
+/** Anthropic's usage object; unknown fields survive. */
+export const usageSchema = z.looseObject({
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cache_creation_input_tokens: z.number().nullable().optional(),
+  cache_read_input_tokens: z.number().nullable().optional(),
+  /** Split of cache writes by TTL, when the upstream reports it. */
+  cache_creation: z
+    .looseObject({ ephemeral_5m_input_tokens: z.number().optional(), ephemeral_1h_input_tokens: z.number().optional() })
+    .nullable()
+    .optional(),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+/** One upstream call made for a request. */
+export const callRecordSchema = z.object({
+  model: z.string(),
+  /** HTTP status the upstream answered with (0 when no response arrived). */
+  status: z.number(),
+  usage: usageSchema.nullable(),
+  /** null when the model has no known price (never reported as $0). */
+  cost: amount.nullable(),
+  latencyMs: z.number(),
+  failure: failureSchema.optional(),
+  /**
+   * The call was cut off before the upstream reported its final usage (a draft stopped early,
+   * a broken stream, a client that went away): `usage.output_tokens` is then estimated from the
+   * streamed output, a lower bound.
+   */
+  usageEstimated: z.boolean().optional(),
+});
+export type CallRecord = z.infer<typeof callRecordSchema>;
+
+export const tokenCountsSchema = z.object({ input: count, output: count, cacheWrite: count, cacheRead: count });
+export type TokenCounts = z.infer<typeof tokenCountsSchema>;
+
+/** Exactly one per request to /v1/messages. Loose: fields added by later versions survive a round trip. */
+export const decisionRecordSchema = z.looseObject({
+  id: z.string(),
+  /** Epoch milliseconds when the request arrived. */
+  time: z.number(),
+  requestedModel: z.string(),
+  answeringModel: z.string(),
+  decision: decisionSchema,
+  ruleId: z.string().nullable(),
+  stream: z.boolean(),
+  confidence: z.number().nullable(),
+  threshold: z.number().nullable(),
+  signals: z.array(qualitySignalSchema),
+  /** Sum over every upstream call made for the request. */
+  tokens: tokenCountsSchema,
+  /** What the request actually cost (all calls); null if any call's price is unknown. */
+  cost: amount.nullable(),
+  /** What the requested model alone would have cost; null if unknown. */
+  baselineCost: amount.nullable(),
+  /** baselineCost - cost; negative for escalations; null if either is unknown. */
+  savings: amount.nullable(),
+  latencyMs: z.number(),
+  /** Time until the first byte went to the client; null if nothing was sent. */
+  ttfbMs: z.number().nullable(),
+  /** HTTP status the client received (499: the client left first). */
+  status: z.number(),
+  /** The draft model's call, when one was made. */
+  draft: callRecordSchema.optional(),
+  /** The requested (or verifier) model's call: escalations, draft errors and passthroughs. */
+  verifier: callRecordSchema.optional(),
+  /** Why the draft step failed (draft_error), else why the answer failed. */
+  failure: failureSchema.optional(),
+  /** Models of this request whose price is unknown. */
+  unpricedModels: z.array(z.string()).optional(),
+});
+export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
+
+/** Filters of the decision log (the HTTP form sends numbers as text, hence the coercion). */
+export const decisionQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(10_000).optional(),
+  decision: decisionSchema.optional(),
+});
+export type DecisionQuery = z.output<typeof decisionQuerySchema>;

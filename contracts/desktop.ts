@@ -1,0 +1,33 @@
+// The desktop shell's own contract: actions only the tray app can take (the web dashboard
+// shows snippets instead), and the bridge the preload exposes as `window.cascadeflow`.
+import { z } from 'zod';
+import { controlMethods, type ApiOf, type ControlApi, type MethodContract } from './control-api';
+import { publicSettingsSchema } from './settings';
+
+export const claudeCodeStateSchema = z.object({
+  settingsPath: z.string(),
+  /** ANTHROPIC_BASE_URL in ~/.claude/settings.json points at this proxy. */
+  configured: z.boolean(),
+  /** The value currently there, if any (it may point elsewhere). */
+  baseUrl: z.string().nullable(),
+  /** The file exists but is not valid JSON: the app refuses to touch it. */
+  error: z.string().nullable(),
+});
+export type ClaudeCodeState = z.infer<typeof claudeCodeStateSchema>;
+
+export const desktopMethods = {
+  getClaudeCodeState: { args: z.tuple([]), result: claudeCodeStateSchema },
+  configureClaudeCode: { args: z.tuple([]), result: claudeCodeStateSchema },
+  removeClaudeCode: { args: z.tuple([]), result: claudeCodeStateSchema },
+  copyBaseUrl: { args: z.tuple([]), result: z.string() },
+  setStartAtLogin: { args: z.tuple([z.boolean()]), result: publicSettingsSchema },
+} as const satisfies Record<string, MethodContract>;
+
+export type DesktopApi = ApiOf<typeof desktopMethods>;
+
+/** What the preload exposes as `window.cascadeflow`: one method per action. */
+export type CascadeflowBridge = ControlApi & DesktopApi;
+
+/** Every bridge method answered over IPC (all but `subscribe`). */
+export const bridgeMethods = { ...controlMethods, ...desktopMethods };
+export type BridgeMethod = keyof typeof bridgeMethods;
