@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { KeyValueStore, ResolvedConfig, SecretStore } from '../context';
+import type { KeyValueStore, SecretStore } from '../context';
+import type { ResolvedConfig } from '../request/deps';
 import type { Logger } from '../log/logger';
 import { formatDecisionLine } from '../log/decision-line';
 import { promptExcerpt } from '../log/prompt-excerpt';

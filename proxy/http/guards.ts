@@ -6,11 +6,11 @@ import { timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { ProxyContext } from '../context';
+import type { RequestPathDeps } from '../request/deps';
 import { sendAnthropicError } from './errors';
 import { hostnameOfHeader, isLoopbackHost, isWildcardHost } from './hosts';
 
-function allowedHostname(ctx: ProxyContext, hostname: string): boolean {
+function allowedHostname(ctx: RequestPathDeps, hostname: string): boolean {
   if (isLoopbackHost(hostname)) return true;
   const { host, allowedHosts = [] } = ctx.config;
   if (hostname === host.toLowerCase() || allowedHosts.includes(hostname)) return true;
@@ -24,7 +24,7 @@ function allowedHostname(ctx: ProxyContext, hostname: string): boolean {
 }
 
 /** Refuses a request whose Host is not this machine (DNS rebinding). */
-export function requireLocalHost(ctx: ProxyContext): RequestHandler {
+export function requireLocalHost(ctx: RequestPathDeps): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.host;
     if (!header || !allowedHostname(ctx, hostnameOfHeader(header))) {
@@ -45,7 +45,7 @@ export function requireLocalHost(ctx: ProxyContext): RequestHandler {
  * differs (or is "null"), or a cross-site fetch without one (`Sec-Fetch-Site`). Plain
  * navigations are let through: they cannot read the answer and GETs change nothing.
  */
-export function rejectBrowserOrigins(_ctx: ProxyContext): RequestHandler {
+export function rejectBrowserOrigins(_ctx: RequestPathDeps): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const origin = req.headers.origin;
     if (origin !== undefined) {
@@ -93,7 +93,7 @@ export function tokenMatches(given: string, expected: string): boolean {
 }
 
 /** When an admin token is configured: `Authorization: Bearer <token>`, or `?token=` for EventSource. */
-export function requireAdminToken(ctx: ProxyContext): RequestHandler {
+export function requireAdminToken(ctx: RequestPathDeps): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const expected = ctx.config.adminToken;
     if (!expected) return next();

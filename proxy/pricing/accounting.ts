@@ -1,8 +1,36 @@
-import type { Accounting, CostBreakdown, SettleInput } from '../context';
-import type { CallRecord, Usage } from '../../contracts/decision';
+import type { CallRecord, Decision, Usage } from '../../contracts/decision';
 import type { ModelPrice } from '../../contracts/pricing';
 import { mostSpecificMatch } from '../rules/pattern';
 import { BUILTIN_PRICES, LONG_PROMPT_PRICES } from './table';
+
+export interface CostBreakdown {
+  /** All calls; null when a price is unknown. */
+  cost: number | null;
+  /** The requested model alone; null when unknown. */
+  baselineCost: number | null;
+  savings: number | null;
+  unpricedModels: string[];
+}
+
+export interface SettleInput {
+  decision: Decision;
+  requestedModel: string;
+  /** The draft call (accepted, escalated, draft_error). */
+  draft?: CallRecord;
+  /** The requested/verifier model's call (escalated, draft_error, passthrough). */
+  verifier?: CallRecord;
+}
+
+export interface Accounting {
+  /** Cost of one call from its reported usage; null when the model's price is unknown. */
+  callCost(model: string, usage: Usage | null): number | null;
+  /**
+   * Accepted: cost = draft, baseline = draft usage at the requested model's price.
+   * Escalated / draft_error: cost = draft + verifier, baseline = verifier alone.
+   * Passthrough: cost = baseline = the one call.
+   */
+  settle(input: SettleInput): CostBreakdown;
+}
 
 /**
  * Price of a model: the user's overrides first (so a broad override beats a narrower

@@ -3,7 +3,7 @@
 // boundaries, and on a doubling schedule inside long text, so the total checking work
 // stays linear in the draft's length) and cut off as soon as a decisive signal rules it out.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Accounting } from '../context';
+import type { Accounting } from '../pricing/accounting';
 import { checkQuality } from '../quality';
 import { MessageAssembler } from '../sse/assemble';
 import { SseDecoder } from '../sse/events';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
-import type { ProxyContext } from '../context';
+import type { RequestPathDeps } from './deps';
 import { buildAnswerRequest, buildDraftRequest, withoutThinking, type DraftRequest } from '../models/adapt-request';
 import type { SignatureRegistry } from '../models/signatures';
 import type { CallRecord, Failure, Decision, DecisionRecord, QualitySignal, TokenCounts } from '../../contracts/decision';
@@ -38,7 +38,7 @@ interface Outcome {
   failure?: Failure;
 }
 
-export function createMessagesHandler(ctx: ProxyContext, options: CascadeOptions) {
+export function createMessagesHandler(ctx: RequestPathDeps, options: CascadeOptions) {
   return async (req: Request, res: Response): Promise<void> => {
     const startedAt = Date.now();
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -92,7 +92,7 @@ export function createMessagesHandler(ctx: ProxyContext, options: CascadeOptions
 }
 
 interface Exchange {
-  ctx: ProxyContext;
+  ctx: RequestPathDeps;
   options: CascadeOptions;
   client: ClientResponse;
   request: MessagesRequest;
@@ -266,7 +266,7 @@ function tokensOf(calls: Array<CallRecord | undefined>): TokenCounts {
 }
 
 function decisionRecord(
-  ctx: ProxyContext,
+  ctx: RequestPathDeps,
   ex: Exchange,
   rule: CascadeRule | null,
   outcome: Outcome,

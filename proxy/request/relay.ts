@@ -2,7 +2,7 @@
 // calls alike) while reading its usage on the side: SSE is forwarded chunk by chunk as
 // it arrives; a JSON answer is read whole so its cost can go out in the headers.
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { Accounting } from '../context';
+import type { Accounting } from '../pricing/accounting';
 import type { SignatureRegistry } from '../models/signatures';
 import { MessageAssembler } from '../sse/assemble';
 import { formatSse, SseDecoder } from '../sse/events';

@@ -4,7 +4,7 @@
 // for requests that carry the admin token in a header of its own: `Authorization` always stays
 // the client's credential for the upstream and is never read as the admin token.
 import type { Request, Response } from 'express';
-import type { ProxyContext } from '../context';
+import type { RequestPathDeps } from '../request/deps';
 import { sendAnthropicError } from '../http/errors';
 import { isLoopbackHost } from '../http/hosts';
 import { tokenMatches } from '../http/guards';
@@ -20,7 +20,7 @@ export const LAN_FALLBACK_MESSAGE =
   `Authorization, or add the header (Claude Code: ANTHROPIC_CUSTOM_HEADERS="${ADMIN_TOKEN_HEADER}: <token>").`;
 
 /** The upstream request headers, or null after answering 401 when no key may be used. */
-export function authorizedUpstreamHeaders(ctx: ProxyContext, req: Request, res: Response): Record<string, string> | null {
+export function authorizedUpstreamHeaders(ctx: RequestPathDeps, req: Request, res: Response): Record<string, string> | null {
   if (hasClientKey(req.headers)) return upstreamRequestHeaders(req.headers, null);
   const fallbackKey = ctx.fallbackApiKey();
   if (!fallbackKey) {

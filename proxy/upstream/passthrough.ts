@@ -1,7 +1,7 @@
 // Every /v1/* endpoint other than POST /v1/messages (count_tokens, models, batches, files…):
 // forwarded untouched, the answer relayed chunk by chunk as it arrives.
 import type { Request, Response } from 'express';
-import type { ProxyContext } from '../context';
+import type { RequestPathDeps } from '../request/deps';
 import { sendAnthropicError } from '../http/errors';
 import { ClientResponse } from '../http/client-response';
 import { sendUpstream } from './client';
@@ -9,7 +9,7 @@ import { describeError } from './failures';
 import { authorizedUpstreamHeaders } from './auth';
 import { clientResponseHeaders } from './headers';
 
-export function createPassthroughHandler(ctx: ProxyContext) {
+export function createPassthroughHandler(ctx: RequestPathDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const headers = authorizedUpstreamHeaders(ctx, req, res);
     if (!headers) return;

@@ -1,0 +1,37 @@
+// What the request path needs from the rest of the proxy, and nothing more: the effective
+// configuration, rule matching, pricing, the fallback key and the decision sink. The state
+// side implements it; the request path never sees the control API, stores or transports.
+import type { DecisionRecord } from '../../contracts/decision';
+import type { CascadeRule } from '../../contracts/rules';
+import type { MessagesRequest } from '../wire';
+import type { Accounting } from '../pricing/accounting';
+
+/** Effective configuration: persisted settings overridden by environment variables. */
+export interface ResolvedConfig {
+  host: string;
+  port: number;
+  /** Where requests go; never the proxy itself. */
+  upstreamUrl: string;
+  dataDir: string;
+  version: string;
+  /** Required on the admin API when listening on a non-loopback address. */
+  adminToken: string | null;
+  /** Extra Host names accepted besides loopback and `host` (CASCADEFLOW_ALLOWED_HOSTS), lower case. */
+  allowedHosts?: string[];
+}
+
+export interface RequestPathDeps {
+  /** Read per request: settings edits take effect on the next request. */
+  readonly config: ResolvedConfig;
+  /** The first enabled rule matching the model; null when paused or none matches. */
+  matchRule(model: string): CascadeRule | null;
+  readonly accounting: Accounting;
+  /** The proxy's own key, used only when the client sent none. */
+  fallbackApiKey(): string | null;
+  /**
+   * The decision sink, once per request: stats, store, log line, live event, in that order.
+   * `request` only feeds the log line's prompt excerpt when settings.logPrompts is on; it is
+   * never stored.
+   */
+  record(record: DecisionRecord, request?: MessagesRequest): void;
+}
