@@ -36,6 +36,7 @@ export const FAILURE_KINDS = {
   skipped: 'no draft was made: the request cannot be adapted to the draft model',
   client_gone: 'the client disconnected before an answer went out',
   check_threw: 'the quality check failed on this draft',
+  proxy_error: 'the proxy itself failed (a bug): the client got a 502',
 } as const;
 export const failureKindSchema = z.enum(Object.keys(FAILURE_KINDS) as [keyof typeof FAILURE_KINDS, ...Array<keyof typeof FAILURE_KINDS>]);
 export type FailureKind = z.infer<typeof failureKindSchema>;

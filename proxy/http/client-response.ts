@@ -1,10 +1,14 @@
-// The response to the client: honours backpressure and notes when the first byte left.
+// The response to the client: honours backpressure, notes when the first byte left, and
+// reports the proxy's own errors in the form the client can still read at that point.
 import { once } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Response } from 'express';
+import { formatSse } from '../sse/events';
+import { anthropicError, sendAnthropicError } from './errors';
 
 export class ClientResponse {
   ttfbMs: number | null = null;
+  private eventStream = false;
 
   constructor(
     readonly res: Response,
@@ -21,6 +25,7 @@ export class ClientResponse {
   }
 
   head(status: number, headers: OutgoingHttpHeaders): void {
+    this.eventStream = String(headers['content-type'] ?? '').includes('text/event-stream');
     this.res.writeHead(status, headers);
     // SSE clients should see the headers before the first event arrives.
     this.res.flushHeaders();
@@ -46,5 +51,16 @@ export class ClientResponse {
     if (chunk !== undefined && chunk.length) this.ttfbMs ??= Date.now() - this.startedAt;
     if (chunk === undefined) this.res.end();
     else this.res.end(chunk);
+  }
+
+  /**
+   * The proxy's own error: an Anthropic error body while nothing was sent, an SSE `error` event
+   * (as the API sends one) inside a stream already under way, else just the end of the answer.
+   */
+  async fail(status: number, message: string): Promise<void> {
+    if (!this.open) return;
+    if (!this.headersSent) return sendAnthropicError(this.res, status, message);
+    if (this.eventStream) await this.write(formatSse('error', anthropicError(status, message)));
+    this.end();
   }
 }

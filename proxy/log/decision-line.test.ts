@@ -57,21 +57,25 @@ describe('formatDecisionLine', () => {
         ...base,
         decision: 'draft_error',
         answeringModel: 'claude-3-5-sonnet-20241022',
-        error: 'HTTP 400: thinking: unsupported',
+        failure: { kind: 'http_status', message: '400 invalid_request_error: thinking: unsupported' },
         draft: { model: 'claude-3-5-haiku-20241022', status: 400, usage: null, cost: 0, latencyMs: 1 },
       }),
     ).toBe(
-      '⚠️ Draft error (claude-3-5-haiku-20241022: HTTP 400: thinking: unsupported), answered by claude-3-5-sonnet-20241022, $0.000080',
+      '⚠️ Draft error (claude-3-5-haiku-20241022: http_status: 400 invalid_request_error: thinking: unsupported), answered by claude-3-5-sonnet-20241022, $0.000080',
     );
-    const skipped = 'draft skipped: claude-sonnet-5-5 does not accept tool_choice "tool"';
-    expect(formatDecisionLine({ ...base, decision: 'draft_error', answeringModel: 'claude-opus-4-6', error: skipped })).toBe(
-      `⚠️ Draft error (${skipped}), answered by claude-opus-4-6, $0.000080`,
+    const skipped = 'claude-sonnet-5-5 does not accept tool_choice "tool"';
+    expect(
+      formatDecisionLine({ ...base, decision: 'draft_error', answeringModel: 'claude-opus-4-6', failure: { kind: 'skipped', message: skipped } }),
+    ).toBe(
+      `⚠️ Draft error (skipped: ${skipped}), answered by claude-opus-4-6, $0.000080`,
     );
     expect(
       formatDecisionLine({ ...base, decision: 'passthrough', answeringModel: 'mystery', cost: null, baselineCost: null, savings: null, unpricedModels: ['mystery'] }),
     ).toBe('➡️  Passthrough: mystery, cost unknown [no price for mystery]');
-    expect(formatDecisionLine({ ...base, decision: 'passthrough', status: 429, error: 'rate limited' })).toBe(
-      '➡️  Passthrough: claude-3-5-haiku-20241022, $0.000080 (HTTP 429: rate limited)',
+    expect(
+      formatDecisionLine({ ...base, decision: 'passthrough', status: 429, failure: { kind: 'http_status', message: '429 rate_limit_error: rate limited' } }),
+    ).toBe(
+      '➡️  Passthrough: claude-3-5-haiku-20241022, $0.000080 (HTTP 429: http_status: 429 rate_limit_error: rate limited)',
     );
   });
 });
@@ -107,9 +111,9 @@ describe('prompt excerpts (settings.logPrompts)', () => {
       decision: 'passthrough',
       answeringModel: 'evil\n✅ Draft accepted: forged\u001b[2J',
       status: 500,
-      error: 'boom\r\nsecond line',
+      failure: { kind: 'http_status', message: 'boom\r\nsecond line' },
     });
-    expect(line).toBe('➡️  Passthrough: evil ✅ Draft accepted: forged [2J, $0.000080 (HTTP 500: boom second line)');
+    expect(line).toBe('➡️  Passthrough: evil ✅ Draft accepted: forged [2J, $0.000080 (HTTP 500: http_status: boom second line)');
   });
 
   it('reads no excerpt from malformed messages instead of throwing', () => {

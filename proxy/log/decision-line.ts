@@ -8,6 +8,11 @@ function unpriced(record: DecisionRecord): string {
   return record.unpricedModels?.length ? ` [no price for ${record.unpricedModels.join(', ')}]` : '';
 }
 
+/** The failure by kind, then its detail: "timeout: UND_ERR_HEADERS_TIMEOUT: …". */
+function failureText(record: DecisionRecord): string {
+  return record.failure ? `${record.failure.kind}: ${record.failure.message}` : 'unknown failure';
+}
+
 /** The signals that lowered confidence, in words; the threshold comparison when none did. */
 function escalationReason(record: DecisionRecord): string {
   const reasons = record.signals.filter((s) => s.penalty > 0 || s.decisive).map((s) => s.reason);
@@ -44,10 +49,10 @@ function decisionLine(record: DecisionRecord): string {
   }
   if (decision === 'draft_error') {
     // Without a draft call the error says why none was made ("draft skipped: …").
-    const why = record.failure ? `${record.failure.kind}: ${record.failure.message}` : 'unknown failure';
-    const cause = record.draft ? `${record.draft.model} ${why}` : why;
+    const why = failureText(record);
+    const cause = record.draft ? `${record.draft.model}: ${why}` : why;
     return `⚠️ Draft error (${cause}), answered by ${answeringModel}, ${money(record.cost)}${unpriced(record)}`;
   }
-  const status = record.status >= 400 ? ` (HTTP ${record.status}${record.failure ? `: ${record.failure.kind}: ${record.failure.message}` : ''})` : '';
+  const status = record.status >= 400 ? ` (HTTP ${record.status}${record.failure ? `: ${failureText(record)}` : ''})` : '';
   return `➡️  Passthrough: ${answeringModel}, ${money(record.cost)}${status}${unpriced(record)}`;
 }

@@ -44,6 +44,9 @@ export type DraftOutcome =
     }
   | { kind: 'failed'; call: CallRecord; failure: Failure };
 
+/** A draft that arrived and was judged. */
+export type JudgedDraft = Extract<DraftOutcome, { kind: 'judged' }>;
+
 /** First partial check after this much streamed text; then each time the text doubles. */
 const FIRST_PARTIAL_CHECK_CHARS = 160;
 export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {

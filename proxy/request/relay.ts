@@ -5,14 +5,13 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { Accounting } from '../pricing/accounting';
 import type { SignatureRegistry } from '../models/signatures';
 import { MessageAssembler } from '../sse/assemble';
-import { formatSse, SseDecoder } from '../sse/events';
+import { SseDecoder } from '../sse/events';
 import type { AssistantMessage } from '../wire';
 import type { Failure } from '../../contracts/decision';
 import type { CallRecord } from '../../contracts/decision';
 import { clientResponseHeaders } from '../upstream/headers';
 import type { UpstreamResponse } from '../upstream/client';
 import { bodyFailure, failure, statusFailure } from '../upstream/failures';
-import { anthropicError } from '../http/errors';
 import type { ClientResponse } from '../http/client-response';
 import { OutputMeter, type MeteredUsage } from './output-meter';
 
@@ -65,11 +64,8 @@ async function relayStream(opts: RelayOptions): Promise<CallRecord> {
     error = bodyFailure(err, !client.open);
   }
   if (assembler.error) error ??= assembler.error;
-  if (error && !assembler.done && !upstreamErrorEvent && client.open) {
-    // Close the client's stream in a well-formed way: an `error` event as the API sends one
-    // (unless the upstream's own already went out).
-    await client.write(formatSse('error', anthropicError(502, `Upstream ${error.message}`)));
-  }
+  // Close the client's stream in a well-formed way (unless the upstream's own error event went out).
+  if (error && !assembler.done && !upstreamErrorEvent) await client.fail(502, `Upstream ${error.message}`);
   client.end();
   return callRecord(opts, assembler.message, error, meter.usage(assembler.message?.usage ?? null));
 }
@@ -77,7 +73,13 @@ async function relayStream(opts: RelayOptions): Promise<CallRecord> {
 async function relayJson(opts: RelayOptions): Promise<CallRecord> {
   const { client, upstream } = opts;
   const chunks: Buffer[] = [];
-  for await (const chunk of upstream.body) chunks.push(chunk);
+  try {
+    for await (const chunk of upstream.body) chunks.push(chunk);
+  } catch (err) {
+    const error = bodyFailure(err, !client.open);
+    await client.fail(502, `Upstream response broke: ${error.message}`);
+    return callRecord(opts, null, error);
+  }
   const body = Buffer.concat(chunks);
   let message: AssistantMessage | null = null;
   let error: Failure | undefined;

@@ -2,7 +2,6 @@
 // forwarded untouched, the answer relayed chunk by chunk as it arrives.
 import type { Request, Response } from 'express';
 import type { RequestPathDeps } from '../request/deps';
-import { sendAnthropicError } from '../http/errors';
 import { ClientResponse } from '../http/client-response';
 import { sendUpstream } from './client';
 import { describeError } from './failures';
@@ -17,6 +16,7 @@ export function createPassthroughHandler(ctx: RequestPathDeps) {
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
+    const client = new ClientResponse(res, Date.now());
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && Buffer.isBuffer(req.body) && req.body.length > 0;
     let upstream;
     try {
@@ -30,11 +30,10 @@ export function createPassthroughHandler(ctx: RequestPathDeps) {
       });
     } catch (err) {
       if (!abort.signal.aborted) {
-        sendAnthropicError(res, 502, `Could not reach the upstream API (${ctx.config.upstreamUrl}): ${describeError(err)}`);
+        await client.fail(502, `Could not reach the upstream API (${ctx.config.upstreamUrl}): ${describeError(err)}`);
       }
       return;
     }
-    const client = new ClientResponse(res, Date.now());
     client.head(upstream.status, clientResponseHeaders(upstream.headers));
     try {
       for await (const chunk of upstream.body) await client.write(chunk);

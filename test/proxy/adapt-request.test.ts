@@ -343,7 +343,7 @@ describe('through the proxy', () => {
     expect(h.sim.messagesFor('claude-sonnet-5-5')).toHaveLength(0);
     const [record] = await h.decisions(1);
     expect(record).toMatchObject({ decision: 'draft_error', ruleId: 'opus-4', answeringModel: 'claude-opus-4-6', status: 200 });
-    expect(record.error).toBe('draft skipped: claude-sonnet-5-5 does not accept tool_choice "tool"');
+    expect(record.failure).toEqual({ kind: 'skipped', message: 'claude-sonnet-5-5 does not accept tool_choice "tool"' });
     expect(record.draft).toBeUndefined();
     expect(record.savings).toBe(0);
   });

@@ -222,7 +222,7 @@ describe('draft failures fall back to the requested model', () => {
       expect(h.sim.messagesFor(HAIKU_DRAFT)).toHaveLength(0);
       const [record] = await h.decisions(1);
       expect(record).toMatchObject({ decision: 'draft_error', answeringModel: SONNET, status: res.status });
-      expect(record.error).toMatch(/^draft skipped: /);
+      expect(record.failure?.kind).toBe('skipped');
     }
   });
 
@@ -241,7 +241,7 @@ describe('draft failures fall back to the requested model', () => {
       expect(res.headers.get('x-cascadeflow-decision')).toBe('draft_error');
       const [record] = await h.decisions(1);
       expect(record).toMatchObject({ decision: 'draft_error', answeringModel: SONNET, status: 200 });
-      expect(record.error).toMatch(/^quality check failed: /);
+      expect(record.failure).toEqual({ kind: 'check_threw', message: expect.stringMatching(/^quality check failed: /) });
     }
   });
 

@@ -134,7 +134,7 @@ describe('passthrough (no rule matches the model)', () => {
     expect(rate.error).toEqual({ type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } });
     const [record] = await h.decisions(1);
     expect(record).toMatchObject({ decision: 'passthrough', status: 429 });
-    expect(record.error).toContain('slow down');
+    expect(record.failure).toEqual({ kind: 'http_status', message: expect.stringContaining('slow down') });
   });
 });
 
@@ -146,7 +146,7 @@ describe('upstream failures mid-stream', () => {
     expect(String((err as Error).message)).toContain('api_error');
     const [record] = await h.decisions(1);
     expect(record).toMatchObject({ decision: 'passthrough', status: 200 });
-    expect(record.error).toContain('stream');
+    expect(record.failure?.kind).toBe('broken_stream');
     expect(record.verifier?.usageEstimated).toBe(true);
     expect(record.cost).toBeGreaterThan(0);
   });
@@ -162,7 +162,7 @@ describe('upstream failures mid-stream', () => {
     expect(text).toBe(h.sim.messagesFor(HAIKU)[0].responseBody);
     expect(text.match(/event: error/g)).toHaveLength(1);
     const [record] = await h.decisions(1);
-    expect(record.error).toContain('overloaded_error');
+    expect(record.failure).toEqual({ kind: 'error_event', message: expect.stringContaining('overloaded_error') });
   });
 });
 

@@ -78,15 +78,15 @@ describe('MessageAssembler', () => {
   it('flags an error event, a broken tool input and events before message_start', () => {
     const errored = new MessageAssembler();
     errored.apply({ type: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
-    expect(errored.error).toBe('overloaded_error: Overloaded');
+    expect(errored.error).toEqual({ kind: 'error_event', message: 'overloaded_error: Overloaded' });
 
     const early = new MessageAssembler();
     early.apply({ type: 'content_block_start', data: { index: 0, content_block: { type: 'text', text: '' } } });
-    expect(early.error).toContain('before message_start');
+    expect(early.error).toEqual({ kind: 'invalid_response', message: expect.stringContaining('before message_start') });
 
     const broken = new MessageAssembler();
     const events = decodeAll(Buffer.from(STREAM.replace('\\"ls\\"}', '\\"ls\\"')), 4096).events;
     for (const event of events) broken.apply(event);
-    expect(broken.error).toContain('not valid JSON');
+    expect(broken.error).toEqual({ kind: 'invalid_response', message: expect.stringContaining('not valid JSON') });
   });
 });

@@ -14,7 +14,7 @@ const escalated = record({
     { name: 'tool_schema', penalty: 0.8, reason: "tool input failed schema: missing 'command'" },
   ],
 });
-const failed = record({ id: 'f', time: 1, decision: 'draft_error', confidence: null, error: 'draft model answered 400: unknown parameter' });
+const failed = record({ id: 'f', time: 1, decision: 'draft_error', confidence: null, failure: { kind: 'http_status', message: '400 invalid_request_error: unknown parameter' } });
 const passthrough = record({ id: 'p', time: 0, decision: 'passthrough', ruleId: null, requestedModel: 'claude-haiku-4-5' });
 const all = [accepted, escalated, failed, passthrough];
 
@@ -28,6 +28,7 @@ describe('filterDecisions', () => {
   it('searches models, reasons and errors', () => {
     expect(filterDecisions(all, 'all', 'max_tokens').map((r) => r.id)).toEqual(['e']);
     expect(filterDecisions(all, 'all', 'UNKNOWN PARAMETER').map((r) => r.id)).toEqual(['f']);
+    expect(filterDecisions(all, 'all', 'http_status').map((r) => r.id)).toEqual(['f']);
     expect(filterDecisions(all, 'passthrough', 'haiku').map((r) => r.id)).toEqual(['p']);
     expect(filterDecisions(all, 'accepted', 'max_tokens')).toEqual([]);
   });
@@ -49,7 +50,7 @@ describe('the reason in words', () => {
   });
 
   it('explains the other decisions', () => {
-    expect(summarizeDecision(failed)).toBe('draft model answered 400: unknown parameter');
+    expect(summarizeDecision(failed)).toBe('http_status: 400 invalid_request_error: unknown parameter');
     expect(summarizeDecision(accepted)).toBe('no quality problem found');
     expect(summarizeDecision(passthrough)).toMatch(/no rule applied/);
     expect(summarizeDecision({ ...passthrough, status: 529 })).toBe('upstream answered 529');

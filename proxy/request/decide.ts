@@ -1,0 +1,50 @@
+// The decide step: draft with the rule's cheap model, judge the draft, and conclude with a
+// decision value. Nothing here writes to the client.
+import type { CascadeRule } from '../../contracts/rules';
+import { buildDraftRequest, type DraftRequest } from '../models/adapt-request';
+import { describeError, failure } from '../upstream/failures';
+import { runDraft } from './draft';
+import type { DecisionValue, Exchange } from './exchange';
+
+export async function decide(ex: Exchange, rule: CascadeRule): Promise<DecisionValue> {
+  const draftRequest = adaptForDraft(ex, rule);
+  if (draftRequest.unsupported) {
+    // No draft call at all: the requested model answers, and the record says why.
+    return { kind: 'draft_error', rule, failure: failure('skipped', draftRequest.unsupported) };
+  }
+  const headers = { ...ex.headers };
+  if (draftRequest.beta) headers['anthropic-beta'] = draftRequest.beta;
+  else delete headers['anthropic-beta'];
+
+  const draft = await runDraft({
+    request: draftRequest.body,
+    body: JSON.stringify(draftRequest.body),
+    headers,
+    baseUrl: ex.deps.config.upstreamUrl,
+    pathAndQuery: ex.pathAndQuery,
+    signal: ex.signal,
+    timeoutMs: ex.options.draftTimeoutMs,
+    accounting: ex.deps.accounting,
+  });
+  if (ex.signal.aborted) {
+    // Nobody waits for an answer any more: the draft was cut short, and nothing is escalated.
+    return { kind: 'draft_error', rule, failure: failure('client_gone', 'client disconnected'), draftCall: draft.call };
+  }
+  if (draft.kind === 'failed') return { kind: 'draft_error', rule, failure: draft.failure, draftCall: draft.call };
+  // A draft stopped early by a decisive signal is never acceptable, whatever its confidence.
+  const accept = !draft.stoppedEarly && draft.quality.confidence >= rule.threshold;
+  return { kind: accept ? 'accepted' : 'escalated', rule, draft };
+}
+
+/**
+ * The draft model's version of the request. A request shaped in a way adaptation cannot read
+ * (e.g. a null message) is not drafted: the requested model gets it as it came and the API's
+ * own 400 answers the client, not a proxy 502 its SDK would retry.
+ */
+function adaptForDraft(ex: Exchange, rule: CascadeRule): DraftRequest {
+  try {
+    return buildDraftRequest(ex.request, ex.headers['anthropic-beta'], rule.draftModel, ex.options.signatures);
+  } catch (err) {
+    return { body: ex.request, beta: undefined, unsupported: `request could not be adapted for ${rule.draftModel} (${describeError(err)})` };
+  }
+}

@@ -1,0 +1,64 @@
+// The record step: one DecisionRecord per request, built from the decision value, the answer
+// and the settled cost. Nothing is computed twice: the cost comes from the respond step.
+import { randomUUID } from 'node:crypto';
+import type { CallRecord, DecisionRecord, Failure, TokenCounts } from '../../contracts/decision';
+import type { CascadeRule } from '../../contracts/rules';
+import type { Answer } from './respond';
+import { answeringModelOf, draftCallOf, type DecisionValue, type Exchange } from './exchange';
+
+export interface Settled {
+  rule: CascadeRule | null;
+  decision: DecisionValue;
+  /** Null when the proxy itself failed before an answer was settled. */
+  answer: Answer | null;
+  /** A failure of the proxy's own (a bug): the client got a 502. */
+  internal?: Failure;
+  startedAt: number;
+}
+
+export function decisionRecord(ex: Exchange, { rule, decision, answer, internal, startedAt }: Settled): DecisionRecord {
+  const draft = draftCallOf(decision);
+  const verifier = answer?.verifier;
+  const judged = decision.kind === 'accepted' || decision.kind === 'escalated' ? decision.draft.quality : null;
+  // 499: the client closed the connection before an answer went out (nginx's convention).
+  const { client } = ex;
+  const status = client.headersSent || !ex.signal.aborted ? client.res.statusCode : 499;
+  const failure = internal ?? (decision.kind === 'draft_error' ? decision.failure : verifier?.failure);
+  const record: DecisionRecord = {
+    id: randomUUID(),
+    time: startedAt,
+    requestedModel: ex.request.model,
+    answeringModel: answeringModelOf(decision, ex.request),
+    decision: decision.kind,
+    ruleId: rule?.id ?? null,
+    stream: ex.request.stream === true,
+    confidence: judged?.confidence ?? null,
+    threshold: rule?.threshold ?? null,
+    signals: judged?.signals ?? [],
+    tokens: tokensOf([draft, verifier]),
+    cost: answer?.costs.cost ?? null,
+    baselineCost: answer?.costs.baselineCost ?? null,
+    savings: answer?.costs.savings ?? null,
+    latencyMs: Date.now() - startedAt,
+    ttfbMs: client.ttfbMs,
+    status,
+  };
+  if (draft) record.draft = draft;
+  if (verifier) record.verifier = verifier;
+  if (failure) record.failure = failure;
+  if (answer?.costs.unpricedModels.length) record.unpricedModels = answer.costs.unpricedModels;
+  return record;
+}
+
+function tokensOf(calls: Array<CallRecord | undefined>): TokenCounts {
+  const tokens: TokenCounts = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+  for (const call of calls) {
+    const usage = call?.usage;
+    if (!usage) continue;
+    tokens.input += usage.input_tokens ?? 0;
+    tokens.output += usage.output_tokens ?? 0;
+    tokens.cacheWrite += usage.cache_creation_input_tokens ?? 0;
+    tokens.cacheRead += usage.cache_read_input_tokens ?? 0;
+  }
+  return tokens;
+}
