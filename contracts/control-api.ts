@@ -30,6 +30,7 @@ export const controlMethods = {
 } as const satisfies Record<string, MethodContract>;
 
 export type ControlMethod = keyof typeof controlMethods;
+export const controlMethodNames = Object.keys(controlMethods) as ControlMethod[];
 
 /** The typed signature of each method: arguments and result as their schemas output them. */
 export type ApiOf<T extends Record<string, MethodContract>> = {
@@ -67,11 +68,24 @@ export const controlRoutes = {
 export const CONTROL_API_PREFIX = '/api';
 export const CONTROL_EVENTS_PATH = '/events';
 
-/** The route's one argument as it travels: `undefined` for none. */
+/** The method's arguments from a request (server side); undefined for a missing one. */
 export function routeArgs(route: HttpRoute, input: { query: Record<string, unknown>; body: unknown }): unknown[] {
   if (!route.input) return [];
   if (route.input === 'query') return [input.query];
   if (route.input === 'body') return [input.body];
   const body = input.body as Record<string, unknown> | null;
   return [body && typeof body === 'object' && route.input.field in body ? body[route.input.field] : undefined];
+}
+
+/** The request for the method's arguments (client side): the inverse of routeArgs. */
+export function routeRequest(route: HttpRoute, args: readonly unknown[]): { query: Record<string, string>; body?: unknown } {
+  const [arg] = args;
+  if (!route.input) return { query: {} };
+  if (route.input === 'body') return { query: {}, body: arg };
+  if (typeof route.input === 'object') return { query: {}, body: { [route.input.field]: arg } };
+  const query: Record<string, string> = {};
+  for (const [key, value] of Object.entries((arg ?? {}) as Record<string, unknown>)) {
+    if (value !== undefined) query[key] = String(value);
+  }
+  return { query };
 }

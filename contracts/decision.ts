@@ -62,8 +62,8 @@ export const usageSchema = z.looseObject({
 });
 export type Usage = z.infer<typeof usageSchema>;
 
-/** One upstream call made for a request. */
-export const callRecordSchema = z.object({
+/** One upstream call made for a request. Loose, like the record: older and newer fields survive. */
+export const callRecordSchema = z.looseObject({
   model: z.string(),
   /** HTTP status the upstream answered with (0 when no response arrived). */
   status: z.number(),
@@ -121,9 +121,29 @@ export const decisionRecordSchema = z.looseObject({
 });
 export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
 
-/** Filters of the decision log (the HTTP form sends numbers as text, hence the coercion). */
+/** A decision query without a limit gets the latest this many: what the dashboard's log shows. */
+export const DEFAULT_DECISION_LIMIT = 500;
+
+const epochMs = z.coerce.number().int().nonnegative();
+
+/** Filters of the decision log, newest first (the HTTP form sends numbers as text, hence the coercion). */
 export const decisionQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
   decision: decisionSchema.optional(),
+  ruleId: z.string().min(1).max(100).optional(),
+  /** Requests that arrived at or after this time (epoch ms). */
+  since: epochMs.optional(),
+  /** Requests that arrived before this time (epoch ms). */
+  until: epochMs.optional(),
 });
 export type DecisionQuery = z.output<typeof decisionQuerySchema>;
+
+/** The WHERE clause of a decision query (its limit aside), for every store and test double alike. */
+export function matchesDecisionQuery(record: DecisionRecord, query: DecisionQuery): boolean {
+  return (
+    (query.since === undefined || record.time >= query.since) &&
+    (query.until === undefined || record.time < query.until) &&
+    (query.ruleId === undefined || record.ruleId === query.ruleId) &&
+    (query.decision === undefined || record.decision === query.decision)
+  );
+}

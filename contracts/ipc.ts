@@ -29,6 +29,6 @@ export type ResponseOf<M extends BridgeMethod> = z.output<(typeof bridgeMethods)
 /** Main-side handler table: a missing or mistyped handler is a compile error. */
 export type IpcHandlers = { [M in BridgeMethod]: (...args: RequestOf<M> & unknown[]) => Promise<ResponseOf<M>> };
 
-/** Main → renderer push: live events, in batches. */
+/** Main → renderer push: each live event as the event hub emits it (the hub is the one throttle). */
 export const eventsChannel = 'cascadeflow:events';
-export type EventsPayload = ControlEvent[];
+export type EventsPayload = ControlEvent;

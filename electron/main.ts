@@ -19,7 +19,7 @@ import {
 import ElectronStore from 'electron-store';
 import type { KeyValueStore, ProxyContext } from '../proxy/context';
 import { startProxyServer } from '../proxy/server';
-import { createProxyContext } from '../proxy/state/context';
+import { createProxyContext } from '../proxy/runtime';
 import { keyValueStoreOf, openWithRecovery, STORE_FILE_NAME, STORE_OPTIONS } from '../proxy/state/stores';
 import { DashboardWindow } from './app/dashboard-window';
 import { TrayView } from './app/tray-view';

@@ -8,7 +8,7 @@ import vm from 'node:vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CascadeflowBridge } from '../contracts/desktop';
 import type { ControlEvent } from '../contracts/events';
-import { eventsChannel, invokeChannels, invokeMethods } from '../contracts/ipc';
+import { eventsChannel, invokeChannels, invokeMethods, type EventsPayload } from '../contracts/ipc';
 import { buildElectron } from './tools/build';
 
 let code: string;
@@ -24,7 +24,7 @@ afterAll(async () => rm(outDir, { recursive: true, force: true }));
 
 let exposed: Record<string, unknown>;
 let invoke: ReturnType<typeof vi.fn>;
-let pushEvents: (batch: ControlEvent[]) => void;
+let pushEvent: (event: ControlEvent) => void;
 let errors: unknown[];
 
 beforeEach(() => {
@@ -35,8 +35,8 @@ beforeEach(() => {
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => void (exposed[key] = api) },
     ipcRenderer: {
       invoke,
-      on: (channel: string, listener: (event: unknown, batch: ControlEvent[]) => void) => {
-        if (channel === eventsChannel) pushEvents = (batch) => listener({}, batch);
+      on: (channel: string, listener: (event: unknown, payload: EventsPayload) => void) => {
+        if (channel === eventsChannel) pushEvent = (event) => listener({}, event);
       },
     },
   };
@@ -81,15 +81,16 @@ describe('preload bridge', () => {
     await expect(bridge().updateSettings({ port: 1 })).rejects.toThrow(/^port is set by the PORT environment variable$/);
   });
 
-  it('delivers every event of a batch to each subscriber until it unsubscribes', () => {
+  it('delivers each event to every subscriber until it unsubscribes', () => {
     const seen: string[] = [];
     const unsubscribe = bridge().subscribe((event) => seen.push(event.type));
     bridge().subscribe(() => {
       throw new Error('a broken listener');
     });
-    pushEvents([{ type: 'rules', rules: [] }, { type: 'status', status: {} as never }]);
+    pushEvent({ type: 'rules', rules: [] });
+    pushEvent({ type: 'status', status: {} as never });
     unsubscribe();
-    pushEvents([{ type: 'rules', rules: [] }]);
+    pushEvent({ type: 'rules', rules: [] });
     expect(seen).toEqual(['rules', 'status']);
     expect(errors).toHaveLength(3);
   });

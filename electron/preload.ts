@@ -25,14 +25,12 @@ function invoker<M extends BridgeMethod>(method: M) {
 
 const listeners = new Set<(event: ControlEvent) => void>();
 
-ipcRenderer.on(eventsChannel, (_event, batch: EventsPayload) => {
-  for (const event of batch) {
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        console.error('cascadeflow: live event listener failed', error);
-      }
+ipcRenderer.on(eventsChannel, (_event, event: EventsPayload) => {
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch (error) {
+      console.error('cascadeflow: live event listener failed', error);
     }
   }
 });

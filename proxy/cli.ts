@@ -1,6 +1,6 @@
 // `npm run serve`: the headless proxy. Prints where it listens and the line to paste for
 // Claude Code; one clear line and exit code 1 when it cannot start; flushes state on exit.
-import { createProxyContext } from './state/context';
+import { createProxyContext } from './runtime';
 import { DEFAULT_DRAFT_TIMEOUT_MS, PortInUseError, startProxyServer } from './server';
 
 function fail(message: string): never {

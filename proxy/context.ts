@@ -1,5 +1,5 @@
 // The seam between the request path and the state side: the server gets a ProxyContext,
-// the request path only its RequestPathDeps part; proxy/state/context.ts builds one, the
+// the request path only its RequestPathDeps part; proxy/runtime.ts builds one, the
 // Electron shell builds one with electron-store and safeStorage behind the two small
 // interfaces below.
 import type { ControlApi } from '../contracts/control-api';

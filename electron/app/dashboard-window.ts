@@ -1,10 +1,9 @@
 // The dashboard window: created on demand, placed next to the tray, hidden rather
 // than closed (the app lives in the tray), locked down per Electron's security
-// checklist. Live events go to it in throttled batches.
+// checklist. Live events are forwarded as they come (the event hub already throttles).
 import { BrowserWindow, screen, type Tray } from 'electron';
 import type { ControlEvent } from '../../contracts/events';
-import { eventsChannel } from '../../contracts/ipc';
-import { createEventBatcher } from '../ipc/event-batcher';
+import { eventsChannel, type EventsPayload } from '../../contracts/ipc';
 import { APP_ENTRY_URL } from '../window/app-protocol';
 import { placeWindow } from '../window/placement';
 
@@ -13,13 +12,6 @@ const SIZE = { width: 440, height: 680 };
 export class DashboardWindow {
   private window: BrowserWindow | null = null;
   private quitting = false;
-  private readonly batcher = createEventBatcher({
-    send: (events) => {
-      const contents = this.window?.webContents;
-      if (contents && !contents.isDestroyed() && !contents.isLoading()) contents.send(eventsChannel, events);
-    },
-  });
-
   constructor(
     private readonly preloadPath: string,
     private readonly iconPath: string,
@@ -27,7 +19,8 @@ export class DashboardWindow {
 
   /** Live events for the renderer; dropped while no window is open (it fetches fresh state on load). */
   push(event: ControlEvent): void {
-    if (this.window) this.batcher.push(event);
+    const contents = this.window?.webContents;
+    if (contents && !contents.isDestroyed() && !contents.isLoading()) contents.send(eventsChannel, event satisfies EventsPayload);
   }
 
   show(tray: Tray | null): void {
@@ -54,7 +47,6 @@ export class DashboardWindow {
   /** Lets the window really close when the app quits. */
   prepareToQuit(): void {
     this.quitting = true;
-    this.batcher.dispose();
   }
 
   private create(): BrowserWindow {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DesktopApi } from '../../contracts/desktop';
 import type { ProxyContext } from '../../proxy/context';
-import { createProxyContext } from '../../proxy/state/context';
+import { createProxyContext } from '../../proxy/runtime';
 import { createMemorySecretStore, createMemoryStore } from '../../proxy/state/stores';
 import { APP_ENTRY_URL, isTrustedAppUrl } from '../window/app-protocol';
 import type { BridgeMethod } from '../../contracts/desktop';

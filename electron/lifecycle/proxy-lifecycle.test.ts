@@ -4,25 +4,14 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProxyStatus } from '../../contracts/status';
 import type { ProxyContext } from '../../proxy/context';
 import { startProxyServer } from '../../proxy/server';
-import { createProxyContext } from '../../proxy/state/context';
+import { createProxyContext } from '../../proxy/runtime';
 import { createMemoryStore } from '../../proxy/state/stores';
 import { freePort, occupyPort } from '../../test/electron/ports';
 import { ProxyLifecycle, type StartServer } from './proxy-lifecycle';
 
 const quiet = { info: () => undefined, warn: () => undefined };
-
-async function waitForStatus(ctx: ProxyContext, predicate: (s: ProxyStatus) => boolean): Promise<ProxyStatus> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const status = await ctx.control.getStatus();
-    if (predicate(status)) return status;
-    if (Date.now() > deadline) throw new Error(`status never matched: ${JSON.stringify(status)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let dataDir: string;
 let ctx: ProxyContext;
@@ -83,17 +72,26 @@ describe('proxy lifecycle', () => {
       return startProxyServer(c, address);
     };
     const running: string[] = [];
-    lifecycle = new ProxyLifecycle({ ctx, startServer: counting, onRunning: (url) => void running.push(url) });
+    let onSecond!: () => void;
+    const runningOnSecond = new Promise<void>((resolve) => (onSecond = resolve));
+    lifecycle = new ProxyLifecycle({
+      ctx,
+      startServer: counting,
+      onRunning: (url) => {
+        running.push(url);
+        if (url.endsWith(`:${second}`)) onSecond();
+      },
+    });
     await lifecycle.start();
 
+    // Restarts run one after another in order: had the pause restarted the server, that
+    // start would come before the one for the port change and show up in both counts.
     await ctx.control.updateSettings({ paused: true });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(starts).toBe(1);
-
     await ctx.control.updateSettings({ port: second });
-    await waitForStatus(ctx, (s) => s.state === 'running' && s.baseUrl.endsWith(`:${second}`));
+    await runningOnSecond;
     expect(starts).toBe(2);
     expect(running).toEqual([`http://127.0.0.1:${first}`, `http://127.0.0.1:${second}`]);
+    expect(await ctx.control.getStatus()).toMatchObject({ state: 'running', baseUrl: `http://127.0.0.1:${second}` });
     // The old port is released, the new one answers.
     await expect(fetch(`http://127.0.0.1:${first}/health`)).rejects.toThrow();
     expect((await fetch(`http://127.0.0.1:${second}/health`)).status).toBe(200);

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createProxyContext } from '../../proxy/state/context';
+import { createProxyContext } from '../../proxy/runtime';
 import { createMemoryStore } from '../../proxy/state/stores';
 import { autostartEntry, autostartPath, createLoginItem, followStartAtLogin, type LoginItemApp } from './login-item';
 

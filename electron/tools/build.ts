@@ -1,5 +1,8 @@
-// Bundles the main process (ESM) and the preload (CommonJS: a sandboxed preload cannot
-// load ES modules) into dist/electron/. Run with `npm run build:electron`.
+// Compiles what runs as plain JavaScript, so nothing needs tsx at run time:
+// - the Electron main process (ESM) and preload (CommonJS: a sandboxed preload cannot load
+//   ES modules) into dist/electron/;
+// - the headless proxy's CLI into dist/proxy/cli.js (`npm run serve`).
+// Run with `npm run build:electron`, `npm run build:proxy` or `npm run build` (everything).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,13 +10,15 @@ import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const OUT_DIR = path.join(ROOT, 'dist', 'electron');
+export const PROXY_OUT_DIR = path.join(ROOT, 'dist', 'proxy');
 
 /**
- * Bundling moves every module into dist/electron/main.js, which would change what
- * `new URL('../x', import.meta.url)` points at (the package.json, the dashboard
- * bundle). Each project module keeps its own location instead.
+ * Bundling moves every module into one file, which would change what
+ * `new URL('../x', import.meta.url)` points at (the package.json, the dashboard bundle).
+ * Each project module keeps its own location instead, inside `appRoot`: the repository,
+ * or a copy of the packaged layout (package.json, dist/) that a test builds elsewhere.
  */
-export function keepModuleUrls(outDir: string): Plugin {
+export function keepModuleUrls(outDir: string, appRoot = ROOT): Plugin {
   return {
     name: 'keep-module-urls',
     setup(builder) {
@@ -21,7 +26,8 @@ export function keepModuleUrls(outDir: string): Plugin {
         if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
         const source = await readFile(args.path, 'utf8');
         if (!source.includes('import.meta.url')) return undefined;
-        const relative = path.relative(outDir, args.path).split(path.sep).join('/');
+        const location = path.join(appRoot, path.relative(ROOT, args.path));
+        const relative = path.relative(outDir, location).split(path.sep).join('/');
         return {
           contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, import.meta.url).href`),
           loader: 'ts',
@@ -31,29 +37,29 @@ export function keepModuleUrls(outDir: string): Plugin {
   };
 }
 
-export function buildOptions(outDir = OUT_DIR): BuildOptions[] {
-  const common: BuildOptions = {
-    absWorkingDir: ROOT,
-    bundle: true,
-    platform: 'node',
-    // Electron 45 ships Node 22.
-    target: 'node22',
-    sourcemap: 'linked',
-    logLevel: 'warning',
-    external: ['electron'],
-  };
+const common: BuildOptions = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: 'node',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+};
+
+/** Main and preload, written to `outDir`; module URLs resolve inside `appRoot`. */
+export function buildOptions(outDir = OUT_DIR, appRoot = ROOT): BuildOptions[] {
+  const electron: BuildOptions = { ...common, target: 'node22' /* Electron 45 ships Node 22 */, external: ['electron'] };
   return [
     {
-      ...common,
+      ...electron,
       entryPoints: ['electron/main.ts'],
       format: 'esm',
       // Dependencies load from node_modules at run time (electron-builder packs them).
       packages: 'external',
-      plugins: [keepModuleUrls(outDir)],
+      plugins: [keepModuleUrls(outDir, appRoot)],
       outfile: path.join(outDir, 'main.js'),
     },
     {
-      ...common,
+      ...electron,
       entryPoints: ['electron/preload.ts'],
       format: 'cjs',
       outfile: path.join(outDir, 'preload.cjs'),
@@ -61,11 +67,36 @@ export function buildOptions(outDir = OUT_DIR): BuildOptions[] {
   ];
 }
 
-export async function buildElectron(outDir = OUT_DIR): Promise<void> {
-  await Promise.all(buildOptions(outDir).map((options) => build(options)));
+/** The headless proxy: dependencies load from node_modules, like main's. */
+export function proxyBuildOptions(outDir = PROXY_OUT_DIR): BuildOptions {
+  return {
+    ...common,
+    entryPoints: ['proxy/cli.ts'],
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    plugins: [keepModuleUrls(outDir)],
+    outfile: path.join(outDir, 'cli.js'),
+  };
+}
+
+export async function buildElectron(outDir = OUT_DIR, appRoot = ROOT): Promise<void> {
+  await Promise.all(buildOptions(outDir, appRoot).map((options) => build(options)));
+}
+
+export async function buildProxy(outDir = PROXY_OUT_DIR): Promise<void> {
+  await build(proxyBuildOptions(outDir));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  await buildElectron();
-  console.log(`Built ${path.relative(ROOT, OUT_DIR)}/main.js and preload.cjs`);
+  const targets = process.argv.slice(2);
+  const wants = (target: string) => targets.length === 0 || targets.includes(target);
+  const unknown = targets.filter((t) => t !== 'electron' && t !== 'proxy');
+  if (unknown.length > 0) {
+    console.error(`Unknown build target(s): ${unknown.join(', ')} (known: electron, proxy)`);
+    process.exit(1);
+  }
+  await Promise.all([wants('electron') && buildElectron(), wants('proxy') && buildProxy()]);
+  if (wants('electron')) console.log(`Built ${path.relative(ROOT, OUT_DIR)}/main.js and preload.cjs`);
+  if (wants('proxy')) console.log(`Built ${path.relative(ROOT, PROXY_OUT_DIR)}/cli.js`);
 }

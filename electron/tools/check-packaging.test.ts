@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { checkPackaging, CONFIG_PATH, ROOT } from './check-packaging';
+import { checkDependencies, checkPackaging, CONFIG_PATH, ROOT, runtimePackages } from './check-packaging';
 
 const config = () => JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
+const dependencies = () =>
+  Object.keys((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: object }).dependencies);
 
 describe('packaging config', () => {
   it('passes `npm run check:packaging`', async () => {
@@ -36,5 +38,29 @@ describe('packaging config', () => {
         'files must include dist/electron/main.js (package.json main and the dashboard bundle)',
       ]),
     );
+  });
+});
+
+describe('packaged dependencies', () => {
+  it('are exactly the packages the real main and preload bundles load', async () => {
+    const loaded = await runtimePackages();
+    // The analysis sees through the proxy into its own dependencies, and leaves out Node's and Electron's modules.
+    expect(loaded.app).toContain('electron-store');
+    expect(loaded.app).toContain('express');
+    expect(loaded.proxy).toContain('express');
+    for (const set of [loaded.app, loaded.proxy]) {
+      expect([...set].filter((name) => name.startsWith('node:') || name === 'fs' || name === 'electron')).toEqual([]);
+    }
+    expect(loaded.proxy).not.toContain('electron-store');
+    expect(checkDependencies(dependencies(), loaded)).toEqual([]);
+  }, 60_000);
+
+  it('names a dependency main never loads and a package it loads that would not be packed', () => {
+    const loaded = { app: new Set(['express', 'zod', 'electron-store']), proxy: new Set(['express', 'zod', 'undici']) };
+    expect(checkDependencies(['express', 'zod', 'react'], loaded)).toEqual([
+      'main loads electron-store, which is not in dependencies (the installer would lack it)',
+      'react is in dependencies but main never loads it (move it to devDependencies)',
+      'the headless proxy loads undici, which is not in dependencies',
+    ]);
   });
 });

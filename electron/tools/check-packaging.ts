@@ -1,10 +1,15 @@
 // `npm run check:packaging`: validates build/electron-builder.json against
-// electron-builder's own JSON schema, plus what this app needs from it, without
-// packaging (that needs Electron's runtime from the internet).
+// electron-builder's own JSON schema, plus what this app needs from it, and checks that
+// package.json `dependencies` (what electron-builder packs into every installer) are
+// exactly the packages main and preload load, without packaging (that needs Electron's
+// runtime from the internet).
 import { existsSync, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
+import { build, type BuildOptions } from 'esbuild';
+import { buildOptions, proxyBuildOptions } from './build';
 import { LINUX_ICON_SIZES, TRAY_STATES } from './icons';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,12 +81,61 @@ export function checkPackaging(config: Json, root = ROOT): string[] {
   return problems;
 }
 
+/** `express/lib/x` → `express`, `@scope/pkg/x` → `@scope/pkg`. */
+function packageOf(specifier: string): string {
+  return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+}
+
+/** The packages a build loads at run time: its external bare imports, from esbuild's metafile. */
+async function packagesLoadedBy(options: BuildOptions[]): Promise<Set<string>> {
+  const loaded = new Set<string>();
+  for (const option of options) {
+    const { metafile } = await build({ ...option, write: false, metafile: true, logLevel: 'silent' });
+    for (const output of Object.values(metafile.outputs)) {
+      for (const { path: specifier, external } of output.imports) {
+        // `electron` is the runtime itself, not a package to ship.
+        if (external && !isBuiltin(specifier) && specifier !== 'electron') loaded.add(packageOf(specifier));
+      }
+    }
+  }
+  return loaded;
+}
+
+export interface RuntimePackages {
+  /** What dist/electron/main.js and preload.cjs load. */
+  app: Set<string>;
+  /** What dist/proxy/cli.js (`npm run serve`) loads. */
+  proxy: Set<string>;
+}
+
+export async function runtimePackages(): Promise<RuntimePackages> {
+  const [app, proxy] = await Promise.all([packagesLoadedBy(buildOptions()), packagesLoadedBy([proxyBuildOptions()])]);
+  return { app, proxy };
+}
+
+/** Problems with `dependencies` given what the builds load; empty when they match. */
+export function checkDependencies(dependencies: string[], loaded: RuntimePackages): string[] {
+  const problems: string[] = [];
+  for (const name of loaded.app) {
+    if (!dependencies.includes(name)) problems.push(`main loads ${name}, which is not in dependencies (the installer would lack it)`);
+  }
+  for (const name of dependencies) {
+    if (!loaded.app.has(name)) problems.push(`${name} is in dependencies but main never loads it (move it to devDependencies)`);
+  }
+  for (const name of loaded.proxy) {
+    if (!dependencies.includes(name)) problems.push(`the headless proxy loads ${name}, which is not in dependencies`);
+  }
+  return problems;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const problems = checkPackaging(readJson(CONFIG_PATH));
+  const dependencies = Object.keys(readJson(path.join(ROOT, 'package.json')).dependencies ?? {});
+  const problems = [...checkPackaging(readJson(CONFIG_PATH)), ...checkDependencies(dependencies, await runtimePackages())];
   if (problems.length > 0) {
-    console.error(`${path.relative(ROOT, CONFIG_PATH)} has ${problems.length} problem(s):`);
+    console.error(`${path.relative(ROOT, CONFIG_PATH)} and package.json dependencies: ${problems.length} problem(s):`);
     for (const problem of problems) console.error(`  - ${problem}`);
     process.exit(1);
   }
   console.log(`${path.relative(ROOT, CONFIG_PATH)} is valid for electron-builder ${readJson(path.join(ROOT, 'node_modules', 'electron-builder', 'package.json')).version}.`);
+  console.log(`package.json dependencies are exactly the ${dependencies.length} packages main loads.`);
 }

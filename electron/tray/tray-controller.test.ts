@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProxyContext } from '../../proxy/context';
-import { createProxyContext } from '../../proxy/state/context';
+import { createProxyContext } from '../../proxy/runtime';
 import { createMemoryStore } from '../../proxy/state/stores';
 import { ClaudeCodeSettingsFile, claudeSettingsPath, type ClaudeCodeAddition } from '../claude-code/settings-file';
 import { createDesktopApi } from '../desktop-api';
 import type { TrayMenuItem, TrayState } from './menu-model';
 import { TrayController } from './tray-controller';
-import { decisionRecord } from '../../test/fixtures/records';
+import { decisionRecord } from '../../test/fixtures/contracts';
 import type { DesktopApi } from '../../contracts/desktop';
 
 const quiet = { info: () => undefined, warn: () => undefined };
@@ -22,6 +22,7 @@ let controller: TrayController;
 let clipboard: string[];
 let notes: Array<[string, string]>;
 let rendered: TrayState[];
+let renderWaiters: Array<() => void>;
 let loginEnabled: boolean;
 const openDashboard = vi.fn();
 const quit = vi.fn();
@@ -34,6 +35,7 @@ beforeEach(async () => {
   clipboard = [];
   notes = [];
   rendered = [];
+  renderWaiters = [];
   loginEnabled = false;
   let addition: ClaudeCodeAddition | null = null;
   const desktop = createDesktopApi({
@@ -55,7 +57,10 @@ beforeEach(async () => {
     restartProxy,
     quit,
     notify: (title, body) => void notes.push([title, body]),
-    render: (state) => void rendered.push(state),
+    render: (state) => {
+      rendered.push(state);
+      renderWaiters.forEach((wake) => wake());
+    },
   });
   await controller.init();
 });
@@ -68,7 +73,18 @@ afterEach(async () => {
 });
 
 const labels = (items: TrayMenuItem[]) => items.flatMap((i) => (i.kind === 'separator' ? [] : [i.label]));
-const settle = () => new Promise((r) => setTimeout(r, 600));
+/** Resolves once the controller has rendered a state that `done` accepts: waits for the live event, not a set time. */
+function rendering(done: (state: TrayState) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!done(controller.state)) return;
+      renderWaiters = renderWaiters.filter((w) => w !== check);
+      resolve();
+    };
+    renderWaiters.push(check);
+    check();
+  });
+}
 
 describe('tray controller', () => {
   it('starts from the control API and the Claude Code file', () => {
@@ -113,10 +129,12 @@ describe('tray controller', () => {
   it('toggles pause through the settings, and the menu follows the live events', async () => {
     await controller.run('toggle-pause');
     expect((await ctx.control.getSettings()).paused).toBe(true);
-    await settle();
+    await rendering((s) => s.status.paused);
     expect(controller.menu()).toContainEqual(expect.objectContaining({ action: 'toggle-pause', checked: true }));
     await controller.run('toggle-pause');
     expect((await ctx.control.getSettings()).paused).toBe(false);
+    await rendering((s) => !s.status.paused);
+    expect(controller.menu()).toContainEqual(expect.objectContaining({ action: 'toggle-pause', checked: false }));
   });
 
   it('toggles start at login in the OS and in the settings', async () => {
@@ -128,7 +146,7 @@ describe('tray controller', () => {
 
   it('shows a proxy error from the live status, and retries', async () => {
     ctx.setStatus({ state: 'error', error: 'Port 8123 on 127.0.0.1 is already in use' });
-    await settle();
+    await rendering((s) => s.status.state === 'error');
     expect(labels(controller.menu())[0]).toBe('Proxy error: Port 8123 on 127.0.0.1 is already in use');
     await controller.run('retry-proxy');
     expect(restartProxy).toHaveBeenCalledOnce();
@@ -142,6 +160,19 @@ describe('tray controller', () => {
     restartProxy.mockRejectedValueOnce(new Error('boom'));
     await controller.run('retry-proxy');
     expect(notes.at(-1)).toEqual(['CascadeFlow', 'boom']);
+  });
+});
+
+describe('under load', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('renders the stats once per throttle interval, never once per request', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const before = rendered.length;
+    for (let i = 0; i < 50; i++) ctx.record(decisionRecord());
+    expect(rendered).toHaveLength(before);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(rendered.slice(before).map((state) => state.today?.queries)).toEqual([50]);
   });
 });
 

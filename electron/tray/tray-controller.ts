@@ -5,7 +5,6 @@ import type { ControlApi } from '../../contracts/control-api';
 import type { ControlEvent, Unsubscribe } from '../../contracts/events';
 import type { DesktopApi } from '../../contracts/desktop';
 import type { ProxyStatus } from '../../contracts/status';
-import { createEventBatcher, type EventBatcher } from '../ipc/event-batcher';
 import { buildTrayMenu, type TrayAction, type TrayMenuItem, type TrayState } from './menu-model';
 
 export interface TrayControllerDeps {
@@ -34,11 +33,6 @@ export class TrayController {
   private current: TrayState = { status: INITIAL_STATUS, today: null, claudeCode: null, startAtLogin: false };
   private unsubscribe: Unsubscribe | null = null;
   private midnight: ReturnType<typeof setTimeout> | null = null;
-  /** Rebuilding a native menu per request would be wasteful under load: a few times per second is plenty. */
-  private readonly batcher: EventBatcher = createEventBatcher({
-    send: (events) => events.forEach((event) => this.onEvent(event)),
-    intervalMs: 500,
-  });
 
   constructor(private readonly deps: TrayControllerDeps) {}
 
@@ -52,9 +46,9 @@ export class TrayController {
 
   async init(): Promise<void> {
     const { control } = this.deps;
-    this.unsubscribe = control.subscribe((event) => {
-      if (event.type !== 'decision') this.batcher.push(event);
-    });
+    // Decisions are ignored; stats arrive at most once per hub interval, so the native
+    // menu is rebuilt a few times per second at most, never once per request.
+    this.unsubscribe = control.subscribe((event) => this.onEvent(event));
     const [status, stats, settings] = await Promise.all([control.getStatus(), control.getStats(), control.getSettings()]);
     this.update({ status, today: stats.today, startAtLogin: settings.startAtLogin });
     this.scheduleMidnight();
@@ -109,7 +103,6 @@ export class TrayController {
   dispose(): void {
     if (this.midnight) clearTimeout(this.midnight);
     this.midnight = null;
-    this.batcher.dispose();
     this.unsubscribe?.();
     this.unsubscribe = null;
   }

@@ -5,14 +5,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProxyContext } from '../context';
 import type { Logger } from '../log/logger';
 import { defaultRules } from '../rules/defaults';
-import { createProxyContext } from '../state/context';
+import { createProxyContext } from '../runtime';
 import { createMemoryStore } from '../state/stores';
 import type { DecisionRecord } from '../../contracts/decision';
 import type { ControlEvent } from '../../contracts/events';
 import type { PublicSettings } from '../../contracts/settings';
+import type { Health } from '../../contracts/status';
 import type { StatsSnapshot } from '../../contracts/stats';
+import type { anthropicError } from '../http/errors';
 import { createControlRouter } from './http';
-import { decisionRecord } from '../../test/fixtures/records';
+import { decisionRecord } from '../../test/fixtures/contracts';
 
 const quiet: Logger = { info: () => {}, warn: () => {} };
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -23,7 +25,7 @@ afterEach(async () => {
 async function start(env: NodeJS.ProcessEnv = {}, store = createMemoryStore(), maxBufferedBytes?: number) {
   const ctx = await createProxyContext({ env, store, dataDir: '/nonexistent', logger: quiet });
   const app = express();
-  app.use(createControlRouter(ctx, { statsIntervalMs: 20, keepAliveMs: 50, maxBufferedBytes }));
+  app.use(createControlRouter(ctx, { keepAliveMs: 50, maxBufferedBytes }));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -38,6 +40,11 @@ async function start(env: NodeJS.ProcessEnv = {}, store = createMemoryStore(), m
 
 const record = decisionRecord;
 
+/** The error of an Anthropic-shaped error answer. */
+async function errorOf(res: Response): Promise<ReturnType<typeof anthropicError>['error']> {
+  return ((await res.json()) as ReturnType<typeof anthropicError>).error;
+}
+
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(body),
@@ -48,7 +55,7 @@ describe('GET /health and /stats', () => {
     const { base } = await start({ CASCADEFLOW_UPSTREAM_URL: 'http://127.0.0.1:9/' });
     const res = await fetch(`${base}/health`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as Health;
     expect(body).toMatchObject({ status: 'healthy', upstream: 'http://127.0.0.1:9', rules: defaultRules().length, paused: false });
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(body.uptime_seconds).toBeGreaterThanOrEqual(0);
@@ -92,7 +99,7 @@ describe('admin API', () => {
     const stats = (await (await fetch(`${base}/api/stats`)).json()) as StatsSnapshot;
     expect(stats.allTime.queries).toBe(3);
     expect(stats.today.accepted).toBe(2);
-    expect(stats.byRule['sonnet-4'].queries).toBe(3);
+    expect(stats.byRule.sonnet.queries).toBe(3);
     expect(stats.history.minute.at(-1)?.queries).toBe(3);
     expect(stats.prices['claude-haiku-4-5*']).toEqual({ input: 1, output: 5, cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.1 });
     const latest = (await (await fetch(`${base}/api/decisions?limit=2`)).json()) as DecisionRecord[];
@@ -101,7 +108,10 @@ describe('admin API', () => {
     expect(escalated.map((r) => r.id)).toEqual(['b']);
     const bad = await fetch(`${base}/api/decisions?decision=maybe`);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.type).toBe('invalid_request_error');
+    const error = (await errorOf(bad));
+    expect(error.type).toBe('invalid_request_error');
+    expect(error.message).toMatch(/^Invalid decision query: decision: /);
+    expect((await fetch(`${base}/api/decisions?colour=blue`)).status).toBe(400);
   });
 
   it('replaces rules with validation; the next match uses them', async () => {
@@ -117,9 +127,9 @@ describe('admin API', () => {
 
     const dup = await fetch(`${base}/api/rules`, { method: 'PUT', ...json([...rules, { ...rules[0], threshold: 1.5 }]) });
     expect(dup.status).toBe(400);
-    const error = (await dup.json()).error;
+    const error = (await errorOf(dup));
     expect(error.type).toBe('invalid_request_error');
-    expect(error.message).toContain('1.threshold');
+    expect(error.message).toMatch(/^Invalid rules: 1\.threshold: /);
     expect(error.message).toContain('duplicate rule id "mine"');
     expect(await (await fetch(`${base}/api/rules`)).json()).toEqual(rules);
   });
@@ -140,22 +150,22 @@ describe('admin API', () => {
 
     const locked = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ port: 9000 }) });
     expect(locked.status).toBe(409);
-    expect((await locked.json()).error.message).toContain('PORT');
+    expect((await errorOf(locked)).message).toContain('PORT');
 
     const loop = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ upstreamUrl: 'http://localhost:8123' }) });
     expect(loop.status).toBe(400);
-    expect((await loop.json()).error.message).toContain('points at this proxy');
+    expect((await errorOf(loop)).message).toContain('points at this proxy');
 
     const unknown = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ colour: 'blue' }) });
     expect(unknown.status).toBe(400);
     const badPort = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ upstreamUrl: 'ftp://x' }) });
-    expect((await badPort.json()).error.message).toContain('upstreamUrl');
+    expect((await errorOf(badPort)).message).toContain('upstreamUrl');
   });
 
   it('stores the API key write-only', async () => {
     const { ctx, base } = await start();
     const res = await fetch(`${base}/api/api-key`, { method: 'PUT', ...json({ key: 'sk-ant-test-123' }) });
-    const settings = await res.json();
+    const settings = (await res.json()) as PublicSettings;
     expect(settings.apiKeySet).toBe(true);
     expect(JSON.stringify(settings)).not.toContain('sk-ant-test-123');
     expect(ctx.fallbackApiKey()).toBe('sk-ant-test-123');
@@ -163,6 +173,11 @@ describe('admin API', () => {
     expect(ctx.fallbackApiKey()).toBeNull();
     const bad = await fetch(`${base}/api/api-key`, { method: 'PUT', ...json({ secret: 'x' }) });
     expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).message).toContain('Unrecognized key: "secret"');
+    const missing = await fetch(`${base}/api/api-key`, { method: 'PUT', ...json({}) });
+    expect(missing.status).toBe(400);
+    expect((await errorOf(missing)).message).toMatch(/^Invalid API key: /);
+    expect(ctx.fallbackApiKey()).toBeNull();
   });
 
   it('refuses to save a key over ANTHROPIC_API_KEY', async () => {
@@ -181,12 +196,12 @@ describe('admin API', () => {
     expect(await missing.json()).toEqual({ type: 'error', error: { type: 'not_found_error', message: expect.any(String) } });
     const malformed = await fetch(`${base}/api/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '[{' });
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error.type).toBe('invalid_request_error');
+    expect((await errorOf(malformed)).type).toBe('invalid_request_error');
   });
 });
 
 describe('GET /api/events', () => {
-  it('streams the current state, then decisions and throttled stats', async () => {
+  it('streams the current state, then every event as the hub emits it (stats coalesced there)', async () => {
     const { ctx, base } = await start();
     const controller = new AbortController();
     const res = await fetch(`${base}/api/events`, { signal: controller.signal });
@@ -242,7 +257,7 @@ describe('GET /api/events with a client that stops reading', () => {
         res.on('close', () => resolve());
         // Far more than the socket buffers hold: without the cut-off this would pile up in the proxy.
         const filler = 'x'.repeat(4096);
-        for (let i = 0; i < 8000 && !res.destroyed; i++) ctx.record(record({ id: `r${i}`, error: filler }));
+        for (let i = 0; i < 8000 && !res.destroyed; i++) ctx.record(record({ id: `r${i}`, failure: { kind: 'network', message: filler } }));
       });
       req.on('error', () => resolve());
       setTimeout(() => reject(new Error('the stalled connection was never cut off')), 10_000).unref();
@@ -285,7 +300,7 @@ describe('security', () => {
     const { base } = await start();
     const evil = await fetch(`${base}/api/settings`, { method: 'PATCH', ...json({ paused: true }, { origin: 'http://evil.example' }) });
     expect(evil.status).toBe(403);
-    expect((await evil.json()).error.type).toBe('permission_error');
+    expect((await errorOf(evil)).type).toBe('permission_error');
     const otherPort = await fetch(`${base}/api/stats`, { headers: { origin: 'http://127.0.0.1:1' } });
     expect(otherPort.status).toBe(403);
     const nullOrigin = await fetch(`${base}/stats`, { headers: { origin: 'null' } });
@@ -316,6 +331,8 @@ describe('security', () => {
     expect((await fetch(`${base}/api/status`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     expect((await fetch(`${base}/api/status`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     expect((await fetch(`${base}/api/status?token=${token}`)).status).toBe(200);
+    // The token in the query string is not taken for an argument.
+    expect((await fetch(`${base}/api/decisions?token=${token}&limit=1`)).status).toBe(200);
     const events = await fetch(`${base}/api/events?token=${token}`);
     expect(events.status).toBe(200);
     await events.body!.cancel();

@@ -1,30 +1,37 @@
 // The control API over HTTP: /health and /stats (the seed's endpoints) and the admin API
-// under /api that the web dashboard uses. Every route is guarded (security.ts).
+// under /api that the web dashboard uses. The admin routes are built from the contract's
+// route table (contracts/control-api.ts), so the router and the renderer's client cannot
+// drift apart. Every route is guarded (http/guards.ts).
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { ProxyContext } from '../context';
 import { toStatsResponse } from '../stats/response';
-import type { CascadeRule } from '../../contracts/rules';
-import type { SettingsPatch } from '../../contracts/settings';
+import {
+  CONTROL_API_PREFIX,
+  CONTROL_EVENTS_PATH,
+  controlMethodNames,
+  controlRoutes,
+  routeArgs,
+  type ControlApi,
+  type ControlMethod,
+  type HttpRoute,
+} from '../../contracts/control-api';
 import type { ControlEvent } from '../../contracts/events';
-import { ControlError, sendAnthropicError, validationError } from '../http/errors';
-import { throttle } from '../state/event-hub';
-import { decisionQuerySchema } from '../../contracts/decision';
+import type { StatsResponse } from '../../contracts/stats';
+import type { Health } from '../../contracts/status';
+import { ControlError, describeIssues, sendAnthropicError } from '../http/errors';
 import { rejectBrowserOrigins, requireAdminToken, requireJsonBody, requireLocalHost } from '../http/guards';
+import { SseWriter } from '../http/sse-writer';
 
 export interface ControlRouterOptions {
-  /** Minimum gap between two stats events on one SSE connection (ms). */
-  statsIntervalMs?: number;
   /** Keep-alive comment period on SSE connections (ms). */
   keepAliveMs?: number;
   /** An SSE client that lets this much output pile up unread is cut off (bytes). */
   maxBufferedBytes?: number;
 }
 
-/** A page that stopped reading (a stalled or suspended tab) must not grow the proxy's memory. */
-const DEFAULT_MAX_BUFFERED_BYTES = 1 << 20;
-
-const apiKeyBody = z.object({ key: z.string().nullable() }).strict();
+/** Every method has a route: a method without one fails to compile here too. */
+const routes: { readonly [M in ControlMethod]: HttpRoute } = controlRoutes;
 
 function uptimeSeconds(startedAt: number | null): number {
   return startedAt === null ? 0 : Math.max(0, (Date.now() - startedAt) / 1000);
@@ -33,58 +40,71 @@ function uptimeSeconds(startedAt: number | null): number {
 export function createControlRouter(ctx: ProxyContext, options: ControlRouterOptions = {}): Router {
   const router = express.Router();
   const { control } = ctx;
-  router.use(['/health', '/stats', '/api'], requireLocalHost(ctx), rejectBrowserOrigins(ctx));
+  router.use(['/health', '/stats', CONTROL_API_PREFIX], requireLocalHost(ctx), rejectBrowserOrigins(ctx));
 
   router.get('/health', async (_req, res) => {
     const [status, rules] = await Promise.all([control.getStatus(), control.getRules()]);
-    res.json({
+    const health: Health = {
       status: 'healthy',
       version: status.version,
       uptime_seconds: Math.floor(uptimeSeconds(status.startedAt)),
       upstream: status.upstreamUrl,
       rules: rules.length,
       paused: status.paused,
-    });
+    };
+    res.json(health);
   });
 
   router.get('/stats', async (_req, res) => {
     const [status, stats] = await Promise.all([control.getStatus(), control.getStats()]);
-    res.json(toStatsResponse(stats.allTime, uptimeSeconds(status.startedAt)));
+    const body: StatsResponse = toStatsResponse(stats.allTime, uptimeSeconds(status.startedAt));
+    res.json(body);
   });
 
   const api = express.Router();
-  router.use('/api', requireAdminToken(ctx), api);
+  router.use(CONTROL_API_PREFIX, requireAdminToken(ctx), api);
   api.use(requireJsonBody(), express.json({ limit: '1mb' }));
 
-  api.get('/status', async (_req, res) => void res.json(await control.getStatus()));
-  api.get('/stats', async (_req, res) => void res.json(await control.getStats()));
-  api.get('/decisions', async (req, res) => {
-    const { limit, decision } = req.query;
-    const query = decisionQuerySchema.safeParse({ limit, decision });
-    if (!query.success) throw validationError('decision query', query.error);
-    res.json(await control.getDecisions(query.data));
-  });
-  api.get('/rules', async (_req, res) => void res.json(await control.getRules()));
-  api.put('/rules', async (req, res) => void res.json(await control.saveRules(req.body as CascadeRule[])));
-  api.get('/settings', async (_req, res) => void res.json(await control.getSettings()));
-  api.patch('/settings', async (req, res) => void res.json(await control.updateSettings(req.body as SettingsPatch)));
-  api.put('/api-key', async (req, res) => {
-    const body = apiKeyBody.safeParse(req.body);
-    if (!body.success) throw validationError('request body (expected {"key": string | null})', body.error);
-    res.json(await control.setApiKey(body.data.key));
-  });
-  api.get('/events', (req, res) => streamEvents(ctx, req, res, options));
+  for (const method of controlMethodNames) {
+    const route = routes[method];
+    api[verb(route)](route.path, async (req: Request, res: Response) => {
+      const call = control[method] as (...args: unknown[]) => Promise<unknown>;
+      res.json(await call.apply(control, requestArgs(route, req)));
+    });
+  }
+  api.get(CONTROL_EVENTS_PATH, (_req, res) => streamEvents(control, res, options));
   api.use((req, res) => {
-    sendAnthropicError(res, 404, `No admin API route ${req.method} /api${req.path}.`);
+    sendAnthropicError(res, 404, `No admin API route ${req.method} ${CONTROL_API_PREFIX}${req.path}.`);
   });
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const { status, message } = describeError(error);
+    const { status, message } = adminErrorResponse(error);
     sendAnthropicError(res, status, message);
   });
   return router;
 }
 
-function describeError(error: unknown): { status: number; message: string } {
+function verb(route: HttpRoute): 'get' | 'put' | 'patch' | 'post' | 'delete' {
+  return route.method.toLowerCase() as Lowercase<HttpRoute['method']>;
+}
+
+/**
+ * The method's arguments as they arrived. The ControlApi checks them against the contract
+ * itself (a 400 naming the argument), as it does for IPC; only the wire's own shape is
+ * checked here.
+ */
+function requestArgs(route: HttpRoute, req: Request): unknown[] {
+  // `?token=` is the admin token for EventSource (guards.ts), not an argument.
+  const { token: _token, ...query } = req.query;
+  if (typeof route.input === 'object') {
+    // The argument travels alone in its field: anything else in the body is a caller's mistake.
+    const envelope = z.strictObject({ [route.input.field]: z.unknown().optional() }).safeParse(req.body);
+    if (!envelope.success) throw new ControlError(400, `Invalid request body: ${describeIssues(envelope.error)}`);
+  }
+  return routeArgs(route, { query, body: req.body });
+}
+
+/** A thrown error as the admin API answers it: the control API's own, body-parser's, or a 500. */
+function adminErrorResponse(error: unknown): { status: number; message: string } {
   if (error instanceof ControlError) return { status: error.status, message: error.message };
   const e = error as { type?: string; status?: number; message?: string };
   // body-parser's errors carry their status: malformed JSON, too large, bad charset.
@@ -95,49 +115,20 @@ function describeError(error: unknown): { status: number; message: string } {
   return { status: 500, message: `Internal error: ${e.message ?? String(error)}` };
 }
 
-/** Server-Sent Events: one `event: <type>` + `data: <ControlEvent JSON>` per event. */
-function streamEvents(ctx: ProxyContext, req: Request, res: Response, options: ControlRouterOptions): void {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-  const send = (event: ControlEvent) => {
-    if (res.destroyed) return;
-    // Cut off rather than buffer without bound: EventSource reconnects and reloads a fresh snapshot.
-    if (res.writableLength > maxBuffered) return void res.destroy();
-    res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-  };
-  res.write('retry: 2000\n\n');
-
-  // Bursts of stats events collapse into the latest one per interval.
-  let latestStats: ControlEvent | null = null;
-  const statsOut = throttle(options.statsIntervalMs ?? 250, () => {
-    if (latestStats) send(latestStats);
-    latestStats = null;
-  });
-  const unsubscribe = ctx.control.subscribe((event) => {
-    if (event.type === 'stats') {
-      latestStats = event;
-      statsOut.schedule();
-    } else {
-      send(event);
-    }
-  });
-  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), options.keepAliveMs ?? 15_000);
-  keepAlive.unref();
-  res.on('close', () => {
-    unsubscribe();
-    statsOut.cancel();
-    clearInterval(keepAlive);
-  });
+/**
+ * Live events as Server-Sent Events: one `event: <type>` + `data: <ControlEvent JSON>` per
+ * event, forwarded as the hub emits them (the hub already coalesces stats events).
+ */
+function streamEvents(control: ControlApi, res: Response, options: ControlRouterOptions): void {
+  const sse = new SseWriter(res, { keepAliveMs: options.keepAliveMs ?? 15_000, maxBufferedBytes: options.maxBufferedBytes });
+  sse.retry(2000);
+  const send = (event: ControlEvent) => sse.event(event.type, event);
+  const unsubscribe = control.subscribe(send);
+  res.once('close', unsubscribe);
 
   // The current state first, so a fresh page needs no extra round trip.
-  Promise.all([ctx.control.getStatus(), ctx.control.getStats()]).then(
+  Promise.all([control.getStatus(), control.getStats()]).then(
     ([status, stats]) => {
-      if (res.writableEnded || res.destroyed) return;
       send({ type: 'status', status });
       send({ type: 'stats', stats });
     },

@@ -1,52 +1,66 @@
+// The one place control events fan out to the UIs (IPC, SSE), and the one and only
+// throttle: decisions, status, rules and settings go out as they come; stats, which change
+// with every request, are coalesced into at most one event per interval. Transports
+// forward what they get without throttling again.
 import type { ControlEvent, Unsubscribe } from '../../contracts/events';
+import type { StatsSnapshot } from '../../contracts/stats';
 
 type Listener = (event: ControlEvent) => void;
 
-/** Fan-out of control events; a throwing listener never breaks the others or the request path. */
+export const STATS_EVENT_INTERVAL_MS = 250;
+
+export interface EventHubOptions {
+  /** Built only when a stats event is due and someone listens. */
+  statsSnapshot(): Promise<StatsSnapshot>;
+  /** A throwing listener, or a snapshot that failed: reported, never passed on. */
+  onError(error: unknown): void;
+  statsIntervalMs?: number;
+}
+
 export class EventHub {
   private readonly listeners = new Set<Listener>();
+  private statsTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
-  constructor(private readonly onListenerError: (error: unknown) => void) {}
+  constructor(private readonly options: EventHubOptions) {}
 
   subscribe(listener: Listener): Unsubscribe {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
 
-  get size(): number {
-    return this.listeners.size;
-  }
-
+  /** Delivers at once; a throwing listener never breaks the others or the caller. */
   emit(event: ControlEvent): void {
     for (const listener of [...this.listeners]) {
       try {
         listener(event);
       } catch (error) {
-        this.onListenerError(error);
+        this.options.onError(error);
       }
     }
   }
 
-  clear(): void {
+  /** The stats changed: one stats event goes out at the end of the current interval (trailing). */
+  statsChanged(): void {
+    if (this.statsTimer || this.closed) return;
+    this.statsTimer = setTimeout(() => {
+      this.statsTimer = null;
+      if (this.listeners.size === 0) return;
+      this.options.statsSnapshot().then(
+        (stats) => {
+          if (!this.closed) this.emit({ type: 'stats', stats });
+        },
+        (error: unknown) => this.options.onError(error),
+      );
+    }, this.options.statsIntervalMs ?? STATS_EVENT_INTERVAL_MS);
+    this.statsTimer.unref();
+  }
+
+  /** No more events: pending stats are dropped and listeners let go. */
+  close(): void {
+    this.closed = true;
+    if (this.statsTimer) clearTimeout(this.statsTimer);
+    this.statsTimer = null;
     this.listeners.clear();
   }
-}
-
-/** Runs `fire` at most once per interval, trailing: bursts of requests become one stats event. */
-export function throttle(intervalMs: number, fire: () => void): { schedule(): void; cancel(): void } {
-  let timer: NodeJS.Timeout | null = null;
-  return {
-    schedule() {
-      if (timer) return;
-      timer = setTimeout(() => {
-        timer = null;
-        fire();
-      }, intervalMs);
-      timer.unref();
-    },
-    cancel() {
-      if (timer) clearTimeout(timer);
-      timer = null;
-    },
-  };
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KeyValueStore } from '../context';
 import type { Logger } from '../log/logger';
 import { defaultRules } from '../rules/defaults';
-import { createProxyContext } from './context';
+import { createProxyContext } from '../runtime';
 import { SCHEMA_VERSION } from './layout';
 import { defaultDataDir } from './paths';
 import { loadState } from './persistence';
@@ -105,39 +105,13 @@ describe('loading the store', () => {
       schemaVersion: 0,
       settings: { ...DEFAULT_SETTINGS, paused: true },
       rules: [{ id: 'old', pattern: 'claude-*', draft: 'claude-haiku-4-5' }],
-      decisions: [
-        { id: 'broken' },
-        {
-          id: 'ok',
-          time: 1,
-          requestedModel: 'a',
-          answeringModel: 'b',
-          decision: 'passthrough',
-          ruleId: null,
-          stream: false,
-          confidence: null,
-          threshold: null,
-          signals: [],
-          tokens: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 },
-          cost: null,
-          baselineCost: null,
-          savings: null,
-          latencyMs: 1,
-          ttfbMs: null,
-          status: 200,
-          addedLater: 'kept',
-        },
-      ],
     });
     const state = loadState(store);
     expect(state.settings.paused).toBe(true);
     expect(state.rules).toEqual(defaultRules());
-    expect(state.decisions.map((d) => d.id)).toEqual(['ok']);
-    expect((state.decisions[0] as unknown as Record<string, unknown>).addedLater).toBe('kept');
     expect(state.warnings[0]).toContain('schema version 0');
     expect(state.warnings[0]).toContain('rules reset');
-    expect(state.warnings[0]).toContain('1 invalid decision record(s) dropped');
-    expect(state.repaired).toEqual(expect.arrayContaining(['schemaVersion', 'rules', 'decisions']));
+    expect(state.repaired).toEqual(expect.arrayContaining(['schemaVersion', 'rules']));
   });
 
   it('backs up a file written by a newer version before touching it', async () => {

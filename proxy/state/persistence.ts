@@ -1,21 +1,18 @@
+// Loading and writing the keys of config.json (layout.ts): validated on load, repaired
+// rather than crashed on, written when they change.
 import type { z } from 'zod';
 import type { KeyValueStore } from '../context';
 import { describeIssues } from '../http/errors';
 import { defaultRules, outdatedDefaultsNotice } from '../rules/defaults';
-import { emptyStatsData, type StatsData } from '../stats/recorder';
 import type { CascadeRule } from '../../contracts/rules';
-import type { DecisionRecord } from '../../contracts/decision';
 import type { Settings } from '../../contracts/settings';
 import { DEFAULT_SETTINGS } from '../../contracts/settings';
-import { decisionRecordSchema } from '../../contracts/decision';
 import { persistedSchemas, SCHEMA_VERSION, STORE_KEYS, type StoreKey } from './layout';
 import { backupStoreFile } from './stores';
 
 export interface PersistedState {
   settings: Settings;
   rules: CascadeRule[];
-  stats: StatsData;
-  decisions: DecisionRecord[];
   adminToken: string | null;
   /** Keys that were missing or repaired and must be written back. */
   repaired: StoreKey[];
@@ -26,9 +23,9 @@ export interface PersistedState {
 /**
  * Reads and validates every key. A key that is missing gets its default; a key that fails
  * its schema, or a file written by another schema version, is backed up once and whatever
- * still validates is kept (invalid decision records are dropped one by one) — never a crash.
+ * still validates is kept — never a crash.
  */
-export function loadState(store: KeyValueStore, now = Date.now()): PersistedState {
+export function loadState(store: KeyValueStore): PersistedState {
   const warnings: string[] = [];
   const problems: string[] = [];
   const repaired = new Set<StoreKey>();
@@ -57,23 +54,7 @@ export function loadState(store: KeyValueStore, now = Date.now()): PersistedStat
   const rules = read(STORE_KEYS.rules, persistedSchemas.rules, defaultRules);
   const outdated = outdatedDefaultsNotice(rules);
   if (outdated) warnings.push(outdated);
-  const stats = read(STORE_KEYS.stats, persistedSchemas.stats, () => emptyStatsData(now));
   const adminToken = read(STORE_KEYS.adminToken, persistedSchemas.adminToken.nullable(), () => null);
-
-  const rawDecisions = store.get(STORE_KEYS.decisions);
-  let decisions: DecisionRecord[] = [];
-  if (rawDecisions === undefined) {
-    repaired.add(STORE_KEYS.decisions);
-  } else if (!Array.isArray(rawDecisions)) {
-    problems.push('decisions reset (not a list)');
-    repaired.add(STORE_KEYS.decisions);
-  } else {
-    decisions = rawDecisions.filter((r) => decisionRecordSchema.safeParse(r).success) as DecisionRecord[];
-    if (decisions.length < rawDecisions.length) {
-      problems.push(`${rawDecisions.length - decisions.length} invalid decision record(s) dropped`);
-      repaired.add(STORE_KEYS.decisions);
-    }
-  }
 
   if (problems.length > 0) {
     const backup = backupStoreFile(store.path);
@@ -82,58 +63,40 @@ export function loadState(store: KeyValueStore, now = Date.now()): PersistedStat
         (backup ? ` The original was backed up to ${backup}.` : ''),
     );
   }
-  return { settings, rules, stats, decisions, adminToken, repaired: [...repaired], warnings };
+  return { settings, rules, adminToken, repaired: [...repaired], warnings };
 }
 
 /**
- * Batches writes: callers mark keys dirty on the hot path; at most one write per key per
- * interval, and everything on flush(). A failing write (disk full, read-only) is reported
- * once and retried on the next flush.
+ * Writes keys when they change. A failing write (disk full, read-only) is reported once and
+ * the value kept: the next write or flush() tries again, so the latest value still lands.
  */
-export class BatchedWriter {
-  private readonly dirty = new Set<StoreKey>();
-  private timer: NodeJS.Timeout | null = null;
+export class ConfigWriter {
+  private readonly pending = new Map<StoreKey, unknown>();
   private failing = false;
-  private stopped = false;
 
   constructor(
     private readonly store: KeyValueStore,
-    private readonly valueOf: (key: StoreKey) => unknown,
     private readonly onError: (message: string) => void,
-    private readonly intervalMs = 1000,
   ) {}
 
-  mark(...keys: StoreKey[]): void {
-    for (const key of keys) this.dirty.add(key);
-    if (!this.timer && !this.stopped) {
-      this.timer = setTimeout(() => this.flush(), this.intervalMs);
-      this.timer.unref();
-    }
+  /** null deletes the key. */
+  write(key: StoreKey, value: unknown): void {
+    this.pending.set(key, value);
+    this.flush();
   }
 
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    for (const key of [...this.dirty]) {
+    for (const [key, value] of this.pending) {
       try {
-        const value = this.valueOf(key);
-        if (value === null || value === undefined) this.store.delete(key);
+        if (value === null) this.store.delete(key);
         else this.store.set(key, value);
-        this.dirty.delete(key);
+        this.pending.delete(key);
         this.failing = false;
       } catch (error) {
         if (!this.failing) this.onError(`Could not save ${key} to ${this.store.path}: ${(error as Error).message}`);
         this.failing = true;
-        if (!this.timer) this.mark();
         return;
       }
     }
-  }
-
-  /** No more timed writes (after close); flush() still writes what is dirty. */
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
   }
 }

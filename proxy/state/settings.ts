@@ -1,34 +1,145 @@
-import { httpUrlSchema, type Settings } from '../../contracts/settings';
+// The owner of the settings: the persisted ones, the environment's overrides on top, the
+// fallback API key and the admin token. Everything that reads a setting (the request path's
+// config, status, prices, prompt logging) reads it here, so an edit counts from the next read.
+import { randomBytes } from 'node:crypto';
+import type { SecretStore } from '../context';
+import { ControlError, validationError } from '../http/errors';
+import { isLoopbackHost, pointsAt } from '../http/hosts';
+import type { ResolvedConfig } from '../request/deps';
+import { DEFAULT_SETTINGS, settingsSchema, type PublicSettings, type Settings, type SettingsPatch } from '../../contracts/settings';
+import { ENV_OVERRIDES, type EnvOverrides } from './env-overrides';
+import type { StoreKey } from './layout';
 
-/** Environment variables that override (and lock) persisted settings. */
-export const ENV_OVERRIDES = {
-  host: 'HOST',
-  port: 'PORT',
-  upstreamUrl: 'CASCADEFLOW_UPSTREAM_URL',
-} as const satisfies Partial<Record<keyof Settings, string>>;
+export interface SettingsOptions {
+  /** As loaded from the store. */
+  stored: Settings;
+  adminToken: string | null;
+  env: EnvOverrides;
+  /** ANTHROPIC_API_KEY: wins over a saved key, and makes the key read-only. */
+  envApiKey: string | null;
+  /** CASCADEFLOW_ADMIN_TOKEN. */
+  envAdminToken: string | null;
+  /** CASCADEFLOW_ALLOWED_HOSTS, lower case. */
+  allowedHosts: string[];
+  secrets: SecretStore;
+  dataDir: string;
+  version: string;
+  /** Writes a changed key to the store. */
+  persist(key: Extract<StoreKey, 'settings' | 'adminToken'>, value: unknown): void;
+  /** After a change that every UI shows (settings or the key). */
+  onChange(settings: PublicSettings, kind: 'settings' | 'apiKey'): void;
+}
 
-export type EnvOverrides = Partial<Pick<Settings, keyof typeof ENV_OVERRIDES>>;
+function selfUpstreamProblem(settings: Settings): string | null {
+  return pointsAt(settings.upstreamUrl, settings.host, settings.port)
+    ? `The upstream URL ${settings.upstreamUrl} points at this proxy itself`
+    : null;
+}
 
 /**
- * Reads the overrides; a malformed value is a startup error (a silent fallback would
- * listen or forward somewhere the user did not ask for). PORT=0 picks a free port.
+ * A stored upstream that loops back would hang every request: it falls back to the default,
+ * with a warning. One set by the environment is the user's explicit choice: a startup error.
  */
-export function readEnvOverrides(env: NodeJS.ProcessEnv): EnvOverrides {
-  const out: EnvOverrides = {};
-  if (env.HOST?.trim()) out.host = env.HOST.trim();
-  if (env.PORT?.trim()) {
-    const port = Number(env.PORT);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new Error(`PORT must be an integer between 0 and 65535, got "${env.PORT}"`);
-    }
-    out.port = port;
+export function checkSelfUpstream(stored: Settings, env: EnvOverrides): { stored: Settings; warning: string | null } {
+  const problem = selfUpstreamProblem({ ...stored, ...env });
+  if (!problem) return { stored, warning: null };
+  if (env.upstreamUrl !== undefined) {
+    throw new Error(`${problem}. Point CASCADEFLOW_UPSTREAM_URL at the real API (never at this proxy).`);
   }
-  if (env.CASCADEFLOW_UPSTREAM_URL?.trim()) {
-    const parsed = httpUrlSchema.safeParse(env.CASCADEFLOW_UPSTREAM_URL);
-    if (!parsed.success) {
-      throw new Error(`CASCADEFLOW_UPSTREAM_URL must be an http:// or https:// URL, got "${env.CASCADEFLOW_UPSTREAM_URL}"`);
-    }
-    out.upstreamUrl = parsed.data;
+  return {
+    stored: { ...stored, upstreamUrl: DEFAULT_SETTINGS.upstreamUrl },
+    warning: `${problem}; using ${DEFAULT_SETTINGS.upstreamUrl} instead.`,
+  };
+}
+
+export class SettingsState {
+  private stored: Settings;
+  private token: string | null;
+
+  constructor(private readonly options: SettingsOptions) {
+    this.stored = options.stored;
+    this.token = options.adminToken;
   }
-  return out;
+
+  /** Persisted settings with the environment's overrides applied. */
+  effective(): Settings {
+    return { ...this.stored, ...this.options.env };
+  }
+
+  /** What the store holds (without the environment's overrides). */
+  persisted(): Settings {
+    return this.stored;
+  }
+
+  get config(): ResolvedConfig {
+    const settings = this.effective();
+    return {
+      host: settings.host,
+      port: settings.port,
+      upstreamUrl: settings.upstreamUrl,
+      dataDir: this.options.dataDir,
+      version: this.options.version,
+      adminToken: this.adminToken(),
+      allowedHosts: this.options.allowedHosts,
+    };
+  }
+
+  /** Required beyond loopback: generated (and saved) the first time the proxy listens there. */
+  adminToken(): string | null {
+    if (this.options.envAdminToken) return this.options.envAdminToken;
+    if (isLoopbackHost(this.effective().host)) return null;
+    if (!this.token) {
+      this.token = randomBytes(24).toString('base64url');
+      this.options.persist('adminToken', this.token);
+    }
+    return this.token;
+  }
+
+  fallbackApiKey(): string | null {
+    return this.options.envApiKey ?? this.options.secrets.get();
+  }
+
+  public(): PublicSettings {
+    const envKey = this.options.envApiKey;
+    return {
+      ...structuredClone(this.effective()),
+      apiKeySet: (envKey ?? this.options.secrets.get()) !== null,
+      apiKeyStorage: envKey ? 'env' : this.options.secrets.kind,
+      lockedByEnv: Object.keys(this.options.env) as Array<keyof Settings>,
+    };
+  }
+
+  /** `patch` is already valid on its own; refused when it changes an env-locked field or loops back. */
+  update(patch: SettingsPatch): PublicSettings {
+    const { env } = this.options;
+    const effective = this.effective();
+    for (const [field, envName] of Object.entries(ENV_OVERRIDES) as Array<[keyof typeof ENV_OVERRIDES, string]>) {
+      const value = patch[field];
+      if (env[field] !== undefined && value !== undefined && value !== effective[field]) {
+        throw new ControlError(409, `${field} is set by the ${envName} environment variable; change or unset it there.`);
+      }
+    }
+    // Re-checked whole: a patch field sent as undefined must not erase a stored value.
+    const parsed = settingsSchema.safeParse({ ...this.stored, ...patch });
+    if (!parsed.success) throw validationError('settings', parsed.error);
+    const next = parsed.data;
+    const problem = selfUpstreamProblem({ ...next, ...env });
+    if (problem) throw new ControlError(400, `${problem}; it must be the real API (e.g. https://api.anthropic.com).`);
+    this.stored = next;
+    this.options.persist('settings', next);
+    const settings = this.public();
+    this.options.onChange(settings, 'settings');
+    return settings;
+  }
+
+  /** `key` is already valid (trimmed); null clears the saved key. */
+  setApiKey(key: string | null): PublicSettings {
+    if (this.options.envApiKey) {
+      throw new ControlError(409, 'The API key comes from the ANTHROPIC_API_KEY environment variable; unset it to save a key here.');
+    }
+    this.options.secrets.set(key);
+    const settings = this.public();
+    this.options.onChange(settings, 'apiKey');
+    return settings;
+  }
 }

@@ -4,7 +4,7 @@ import type { ClaudeCodeState, DesktopApi } from '../../contracts/desktop';
 import { App } from './App';
 import type { Transport } from './client/transport';
 import { MemoryControlApi } from '../../test/fixtures/memory-api';
-import { record, stats, totals } from '../../test/fixtures/dashboard';
+import { decisionRecord, stats, totals } from '../../test/fixtures/contracts';
 
 afterEach(cleanup);
 beforeEach(() => window.history.replaceState(null, '', '/'));
@@ -92,13 +92,13 @@ describe('proxy warnings', () => {
 
 describe('navigation and live log', () => {
   it('switches views through the URL fragment and adds decisions as they arrive', async () => {
-    const api = new MemoryControlApi(undefined, [record({ id: 'old', time: Date.now() - 5000 })]);
+    const api = new MemoryControlApi(undefined, [decisionRecord({ id: 'old', time: Date.now() - 5000 })]);
     await renderApp(api);
     fireEvent.click(screen.getByRole('link', { name: 'Log' }));
     expect(window.location.hash).toBe('#log');
     await screen.findByTestId('decision-log');
     expect(screen.getAllByTestId('decision-row')).toHaveLength(1);
-    act(() => api.emit({ type: 'decision', record: record({ id: 'new', time: Date.now(), decision: 'escalated' }) }));
+    act(() => api.emit({ type: 'decision', record: decisionRecord({ id: 'new', time: Date.now(), decision: 'escalated' }) }));
     const rows = screen.getAllByTestId('decision-row');
     expect(rows).toHaveLength(2);
     expect(rows[0].textContent).toContain('Escalated');

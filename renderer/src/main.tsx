@@ -1,3 +1,5 @@
+// First: before any contract schema is built (see the module).
+import './client/zod-config';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

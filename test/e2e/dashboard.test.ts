@@ -14,7 +14,7 @@ import type { ProxyContext } from '../../proxy/context';
 import type { Logger } from '../../proxy/log/logger';
 import { type RunningProxy, startProxyServer } from '../../proxy/server';
 import { createSimulator, type Simulator } from '../../simulator/server';
-import { createProxyContext } from '../../proxy/state/context';
+import { createProxyContext } from '../../proxy/runtime';
 import { formatMoney } from '../../renderer/src/lib/format';
 
 const ARTIFACTS = path.resolve('test-artifacts');

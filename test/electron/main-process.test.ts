@@ -1,10 +1,11 @@
-// The bundled main process (dist/electron/main.js) running in Node against a fake of
-// the Electron runtime (test/electron/fake-electron): everything else is real — the
-// proxy server on loopback, electron-store on disk, the Claude Code settings file in
-// a temporary HOME. Checks the wiring the unit tests cannot see.
+// The bundled main process running in Node against a fake of the Electron runtime
+// (test/electron/fake-electron): everything else is real — the proxy server on loopback,
+// electron-store on disk, the Claude Code settings file in a temporary HOME. Checks the
+// wiring the unit tests cannot see. It is built into a temporary copy of the packaged
+// layout (package.json, dist/electron, dist/renderer, node_modules), never the repo's dist/.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { freePort, occupyPort } from './ports';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventsChannel, invokeChannels } from '../../contracts/ipc';
 import { buildElectron } from '../../electron/tools/build';
-import { STORE_KEYS } from '../../proxy/state/layout';
+import { DECISIONS_FILE } from '../../proxy/store/file-store';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP_URL = 'app://dashboard/index.html';
@@ -79,13 +80,14 @@ class MainProcess {
   }
 }
 
+let app: string;
 let home: string;
 let dataDir: string;
 let port: number;
 const running: MainProcess[] = [];
 
 function launch(env: Record<string, string> = {}): MainProcess {
-  const child = fork(path.join(ROOT, 'dist/electron/main.js'), [], {
+  const child = fork(path.join(app, 'dist/electron/main.js'), [], {
     cwd: ROOT,
     execArgv: ['--import', 'tsx', '--import', path.join(ROOT, 'test/electron/fake-electron/register.ts')],
     env: {
@@ -107,7 +109,12 @@ const labels = (s: Snapshot) => (s.tray?.menu ?? []).map((i) => i.label ?? '---'
 const isRunning = (s: Snapshot) => labels(s)[0] === `Proxy running on http://127.0.0.1:${port}`;
 
 beforeAll(async () => {
-  await buildElectron();
+  app = await mkdtemp(path.join(tmpdir(), 'cf-main-app-'));
+  await copyFile(path.join(ROOT, 'package.json'), path.join(app, 'package.json'));
+  await symlink(path.join(ROOT, 'node_modules'), path.join(app, 'node_modules'), 'dir');
+  await mkdir(path.join(app, 'dist/renderer'), { recursive: true });
+  await writeFile(path.join(app, 'dist/renderer/index.html'), '<!doctype html><title>dashboard</title>');
+  await buildElectron(path.join(app, 'dist/electron'), app);
   home = await mkdtemp(path.join(tmpdir(), 'cf-main-home-'));
   dataDir = await mkdtemp(path.join(tmpdir(), 'cf-main-data-'));
   port = await freePort();
@@ -120,6 +127,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await rm(app, { recursive: true, force: true });
   await rm(home, { recursive: true, force: true });
   await rm(dataDir, { recursive: true, force: true });
 });
@@ -158,7 +166,7 @@ describe('main process (bundled, on a fake Electron runtime)', () => {
     expect(window.visible).toBe(true);
     expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(existsSync(window.options.webPreferences.preload)).toBe(true);
-    expect(window.options.webPreferences.preload).toBe(path.join(ROOT, 'dist/electron/preload.cjs'));
+    expect(window.options.webPreferences.preload).toBe(path.join(app, 'dist/electron/preload.cjs'));
 
     // Security: navigation, new windows, permissions, untrusted senders.
     expect(await main.send({ cmd: 'navigate', url: 'https://evil.example/' })).toEqual({ prevented: true });
@@ -170,7 +178,7 @@ describe('main process (bundled, on a fake Electron runtime)', () => {
 
     // The dashboard bundle is served with the CSP.
     const served = await main.send<{ status: number; headers: Record<string, string> }>({ cmd: 'fetch', url: APP_URL });
-    expect(served.status).toBe(existsSync(path.join(ROOT, 'dist/renderer/index.html')) ? 200 : 404);
+    expect(served.status).toBe(200);
     expect(served.headers['content-security-policy']).toContain("script-src 'self'");
 
     // Pause from the tray: settings, icon and live events to the window follow.
@@ -242,8 +250,8 @@ describe('main process (bundled, on a fake Electron runtime)', () => {
     expect(before).toHaveLength(1);
     main.child.kill('SIGTERM');
     expect(await main.exited).toBe(0);
-    const stored = JSON.parse(await readFile(path.join(dataDir, 'config.json'), 'utf8'));
-    expect(stored[STORE_KEYS.decisions].map((d: { id: string }) => d.id)).toContain(before[0].id);
+    const stored = (await readFile(path.join(dataDir, DECISIONS_FILE), 'utf8')).trim().split('\n');
+    expect(stored.map((line) => (JSON.parse(line) as { id: string }).id)).toContain(before[0].id);
   });
 
   it('shows the error when the port is taken, and moves Claude Code along with a port change', async () => {

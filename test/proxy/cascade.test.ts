@@ -178,7 +178,8 @@ describe('draft failures fall back to the requested model', () => {
     ['500', { kind: 'error', status: 500, message: 'internal boom' }, ['http_status', 'http_status'], 'internal boom'],
     ['529 overloaded', { kind: 'error', status: 529, message: 'Overloaded' }, ['http_status', 'http_status'], 'Overloaded'],
     ['a timeout', { kind: 'good', delayMs: 1_000 }, ['timeout', 'timeout'], 'Timeout'],
-    ['a stream that breaks midway', { kind: 'break' }, ['broken_stream', 'broken_stream'], ''],
+    // A JSON answer is one write: the connection drops before any response arrives.
+    ['a stream that breaks midway', { kind: 'break' }, ['broken_stream', 'network'], ''],
     ['an error event midway (a 529 for JSON)', { kind: 'stream_error' }, ['error_event', 'http_status'], 'overloaded_error: Overloaded'],
     ['invalid JSON', { kind: 'invalid_json' }, ['invalid_response', 'invalid_response'], 'JSON'],
   ];
@@ -265,7 +266,7 @@ describe('client disconnects', () => {
     await waitFor(() => h.sim.messagesFor(HAIKU_DRAFT)[0].aborted, 'the draft call to be aborted');
     expect(h.sim.messagesFor(SONNET)).toHaveLength(0);
     const [record] = await h.decisions(1);
-    expect(record).toMatchObject({ status: 499, decision: 'draft_error', error: 'client disconnected' });
+    expect(record).toMatchObject({ status: 499, decision: 'draft_error', failure: { kind: 'client_gone' } });
   });
 
   it('aborts the verifier stream in flight', async () => {

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProxyContext } from '../../proxy/context';
-import { capabilitiesOf } from '../../proxy/models/capabilities';
 import { startProxyServer, type RunningProxy } from '../../proxy/server';
 import { createSimulator, type Simulator } from '../../simulator/server';
-import { createProxyContext } from '../../proxy/state/context';
+import { createProxyContext } from '../../proxy/runtime';
 import { createMemorySecretStore, createMemoryStore } from '../../proxy/state/stores';
 import type { DecisionRecord } from '../../contracts/decision';
 
@@ -81,36 +80,3 @@ export async function startHarness(options: { env?: NodeJS.ProcessEnv; draftTime
   };
 }
 
-/**
- * A request body the way Claude Code shapes it (fields the proxy must not drop), with a
- * mid-conversation system message for models that take one, as Claude Code sends them.
- */
-export function claudeCodeLikeBody(model: string, text: string): Record<string, unknown> {
-  const system = capabilitiesOf(model)?.systemMessages ? [{ role: 'system', content: 'Extra system guidance inside messages.' }] : [];
-  return {
-    model,
-    max_tokens: 32_000,
-    stream: true,
-    system: [
-      { type: 'text', text: "You are Claude Code, Anthropic's official CLI for Claude." },
-      { type: 'text', text: 'Project instructions.', cache_control: { type: 'ephemeral' } },
-    ],
-    messages: [{ role: 'user', content: [{ type: 'text', text }] }, ...system],
-    tools: [
-      {
-        name: 'Bash',
-        description: 'Run a shell command',
-        input_schema: {
-          type: 'object',
-          properties: { command: { type: 'string' }, timeout: { type: 'number' } },
-          required: ['command'],
-          additionalProperties: false,
-        },
-      },
-    ],
-    thinking: { type: 'adaptive' },
-    output_config: { effort: 'medium' },
-    context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
-    metadata: { user_id: 'user_test_session' },
-  };
-}

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { EventSource, fetch } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControlEvent } from '../../../contracts/events';
-import { record, rule, status } from '../../../test/fixtures/dashboard';
+import { decisionRecord, rule, status } from '../../../test/fixtures/contracts';
 import { ApiError, createHttpClient } from './http';
 
 interface Seen {
@@ -56,8 +56,13 @@ beforeEach(async () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(body);
         return;
       }
+      if (req.url === '/api/settings') {
+        // A proxy speaking another version of the contract.
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ paused: 'yes' }));
+        return;
+      }
       if (req.url!.startsWith('/api/decisions')) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([record({ id: 'x' })]));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([decisionRecord({ id: 'x' })]));
         return;
       }
       res.writeHead(404, { 'content-type': 'application/json' });
@@ -116,6 +121,21 @@ describe('HTTP requests', () => {
     await expect(client().getStatus()).rejects.toThrow('No admin API route GET /api/status');
   });
 
+  it('sends a method whose argument is one field of the body, and checks the answer against the contract', async () => {
+    const error = await client().setApiKey('sk-ant-x').catch((e: unknown) => e);
+    expect(seen.at(-1)).toMatchObject({ method: 'PUT', url: '/api/api-key' });
+    expect(JSON.parse(seen.at(-1)!.body)).toEqual({ key: 'sk-ant-x' });
+    // The fake proxy has no such route: its 404 comes back as the error.
+    expect(error).toMatchObject({ status: 404, type: 'not_found_error' });
+  });
+
+  it('refuses an answer that does not match the method’s result schema', async () => {
+    const error = await client().getSettings().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 200, type: 'invalid_response' });
+    expect((error as Error).message).toMatch(/^getSettings: the proxy's answer does not match the contract at \w+: /);
+  });
+
   it('reports an unreachable proxy as a network error', async () => {
     const dead = createHttpClient({ baseUrl: 'http://127.0.0.1:9', fetch: fetch as unknown as typeof globalThis.fetch });
     await expect(dead.getStatus()).rejects.toMatchObject({ status: 0, type: 'network_error' });
@@ -135,10 +155,11 @@ describe('live events over SSE', () => {
     expect(seen.filter((s) => s.url.startsWith('/api/events'))).toHaveLength(1);
     expect(seen.at(-1)!.url).toBe('/api/events?token=tok%20en');
 
-    const decision: ControlEvent = { type: 'decision', record: record({ id: 'live' }) };
+    const decision: ControlEvent = { type: 'decision', record: decisionRecord({ id: 'live' }) };
     sse(streams[0], decision);
     sse(streams[0], { type: 'status', status: status({ paused: true }) });
     streams[0].write('event: stats\ndata: not json\n\n'); // ignored, not thrown
+    streams[0].write('event: status\ndata: {"type":"status","status":{"paused":true}}\n\n'); // not a status: ignored
     await until(() => a.length === 2 && b.length === 2, 'two events');
     expect(a[0]).toEqual(decision);
     expect(a[1]).toMatchObject({ type: 'status', status: { paused: true } });

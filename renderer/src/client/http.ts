@@ -1,16 +1,25 @@
 // The control API over HTTP (/api/*) and Server-Sent Events (/api/events), for the
-// dashboard served by the proxy in a browser.
-import type { ControlApi } from '../../../contracts/control-api';
-import type { ControlEvent, Unsubscribe } from '../../../contracts/events';
-import type { DecisionQuery } from '../../../contracts/decision';
-import type { ProxyStatus } from '../../../contracts/status';
-import type { PublicSettings } from '../../../contracts/settings';
-import type { StatsSnapshot } from '../../../contracts/stats';
-import type { CascadeRule } from '../../../contracts/rules';
-import type { DecisionRecord } from '../../../contracts/decision';
-import type { SettingsPatch } from '../../../contracts/settings';
+// dashboard served by the proxy in a browser. Every method's request is built from its
+// route in the contract's table, and every answer is checked against the method's result
+// schema: a proxy that answers something else is an error, never a silently wrong view.
+import {
+  CONTROL_API_PREFIX,
+  CONTROL_EVENTS_PATH,
+  controlMethodNames,
+  controlMethods,
+  controlRoutes,
+  routeRequest,
+  type ApiOf,
+  type ControlApi,
+  type ControlMethod,
+  type HttpRoute,
+} from '../../../contracts/control-api';
+import { controlEventSchema, type ControlEvent, type Unsubscribe } from '../../../contracts/events';
 
-export const EVENT_TYPES: ControlEvent['type'][] = ['decision', 'stats', 'status', 'rules', 'settings'];
+/** Every method has a route: a method without one fails to compile here too. */
+const routes: { readonly [M in ControlMethod]: HttpRoute } = controlRoutes;
+
+export const EVENT_TYPES = controlEventSchema.options.map((option) => option.shape.type.value);
 
 /** An error the proxy answered with, in Anthropic's format. */
 export class ApiError extends Error {
@@ -46,14 +55,17 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpControlCl
   const EventSourceImpl = options.EventSource ?? globalThis.EventSource;
   const reconnectMs = options.reconnectMs ?? 2000;
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request(method: ControlMethod, args: unknown[]): Promise<unknown> {
+    const route = routes[method];
+    const { query, body } = routeRequest(route, args);
+    const search = new URLSearchParams(query).toString();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await doFetch(`${baseUrl}${path}`, {
-        method,
+      response = await doFetch(`${baseUrl}${CONTROL_API_PREFIX}${route.path}${search ? `?${search}` : ''}`, {
+        method: route.method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         credentials: 'same-origin',
@@ -67,7 +79,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpControlCl
       const error = (parsed as { error?: { type?: string; message?: string } } | null)?.error;
       throw new ApiError(response.status, error?.type ?? 'api_error', error?.message ?? `HTTP ${response.status}`);
     }
-    return parsed as T;
+    const result = controlMethods[method].result.safeParse(parsed);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+      throw new ApiError(response.status, 'invalid_response', `${method}: the proxy's answer does not match the contract${where}: ${issue?.message}`);
+    }
+    return result.data;
   }
 
   // One EventSource shared by every subscriber, open only while someone listens.
@@ -84,7 +102,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpControlCl
   }
 
   function open(): void {
-    const url = `${baseUrl}/api/events${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+    const url = `${baseUrl}${CONTROL_API_PREFIX}${CONTROL_EVENTS_PATH}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
     const es = new EventSourceImpl(url);
     source = es;
     es.addEventListener('open', () => setConnected(true));
@@ -101,9 +119,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpControlCl
     });
     for (const type of EVENT_TYPES) {
       es.addEventListener(type, (message) => {
-        const event = safeJson((message as MessageEvent<string>).data) as ControlEvent | null;
-        if (!event || event.type !== type) return;
-        for (const listener of listeners) listener(event);
+        // A frame that is not a valid event of its type is dropped, not shown half-right.
+        const event = controlEventSchema.safeParse(safeJson((message as MessageEvent<string>).data));
+        if (!event.success || event.data.type !== type) return;
+        for (const listener of listeners) listener(event.data);
       });
     }
   }
@@ -116,23 +135,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpControlCl
     setConnected(false);
   }
 
-  const query = (q: DecisionQuery = {}): string => {
-    const params = new URLSearchParams();
-    if (q.limit !== undefined) params.set('limit', String(q.limit));
-    if (q.decision) params.set('decision', q.decision);
-    const text = params.toString();
-    return text ? `?${text}` : '';
-  };
+  // One request per method of the table; `request` checks each answer against its method's
+  // result schema, which is what makes the typed signatures true.
+  const methods = Object.fromEntries(
+    controlMethodNames.map((method) => [method, (...args: unknown[]) => request(method, args)]),
+  ) as unknown as ApiOf<typeof controlMethods>;
 
   return {
-    getStatus: () => request<ProxyStatus>('GET', '/api/status'),
-    getStats: () => request<StatsSnapshot>('GET', '/api/stats'),
-    getDecisions: (q?) => request<DecisionRecord[]>('GET', `/api/decisions${query(q)}`),
-    getRules: () => request<CascadeRule[]>('GET', '/api/rules'),
-    saveRules: (rules) => request<CascadeRule[]>('PUT', '/api/rules', rules),
-    getSettings: () => request<PublicSettings>('GET', '/api/settings'),
-    updateSettings: (patch: SettingsPatch) => request<PublicSettings>('PATCH', '/api/settings', patch),
-    setApiKey: (key) => request<PublicSettings>('PUT', '/api/api-key', { key }),
+    ...methods,
     subscribe(listener) {
       listeners.add(listener);
       if (source === null && reconnectTimer === null) open();

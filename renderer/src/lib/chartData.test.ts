@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryBucket } from '../../../contracts/stats';
-import { totals } from '../../../test/fixtures/dashboard';
+import { totals } from '../../../test/fixtures/contracts';
 import { formatBucketTime, modelRows, shapeHistory } from './chartData';
 
 function bucket(start: number, over: Partial<HistoryBucket> = {}): HistoryBucket {

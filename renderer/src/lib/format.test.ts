@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { totals } from '../../../test/fixtures/dashboard';
+import { totals } from '../../../test/fixtures/contracts';
 import { acceptanceRate, formatLatency, formatMoney, formatPercent, knownCost, savingsRatio } from './format';
 
 describe('formatMoney', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { record } from '../../../test/fixtures/dashboard';
+import { decisionRecord } from '../../../test/fixtures/contracts';
 import { decidingSignals, filterDecisions, mergeDecisions, summarizeDecision } from './logFilter';
 
-const accepted = record({ id: 'a', time: 3 });
-const escalated = record({
+const accepted = decisionRecord({ id: 'a', time: 3 });
+const escalated = decisionRecord({
   id: 'e',
   time: 2,
   decision: 'escalated',
@@ -14,8 +14,8 @@ const escalated = record({
     { name: 'tool_schema', penalty: 0.8, reason: "tool input failed schema: missing 'command'" },
   ],
 });
-const failed = record({ id: 'f', time: 1, decision: 'draft_error', confidence: null, failure: { kind: 'http_status', message: '400 invalid_request_error: unknown parameter' } });
-const passthrough = record({ id: 'p', time: 0, decision: 'passthrough', ruleId: null, requestedModel: 'claude-haiku-4-5' });
+const failed = decisionRecord({ id: 'f', time: 1, decision: 'draft_error', confidence: null, failure: { kind: 'http_status', message: '400 invalid_request_error: unknown parameter' } });
+const passthrough = decisionRecord({ id: 'p', time: 0, decision: 'passthrough', ruleId: null, requestedModel: 'claude-haiku-4-5' });
 const all = [accepted, escalated, failed, passthrough];
 
 describe('filterDecisions', () => {
@@ -37,7 +37,7 @@ describe('filterDecisions', () => {
 describe('mergeDecisions', () => {
   it('dedupes by id, newest first, bounded', () => {
     const updated = { ...accepted, latencyMs: 1 };
-    const merged = mergeDecisions([escalated, accepted], [failed, updated, record({ id: 'n', time: 10 })], 3);
+    const merged = mergeDecisions([escalated, accepted], [failed, updated, decisionRecord({ id: 'n', time: 10 })], 3);
     expect(merged.map((r) => r.id)).toEqual(['n', 'a', 'e']);
     expect(merged[1].latencyMs).toBe(1);
   });

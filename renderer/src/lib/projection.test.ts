@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { record } from '../../../test/fixtures/dashboard';
+import { decisionRecord } from '../../../test/fixtures/contracts';
 import { clampThreshold, projectAcceptance, thresholdLabel } from './projection';
 
 describe('projectAcceptance', () => {
   const decisions = [
-    record({ confidence: 0.95 }),
-    record({ confidence: 0.75, decision: 'accepted' }),
-    record({ confidence: 0.65, decision: 'escalated' }),
-    record({ confidence: null, decision: 'draft_error' }),
-    record({ confidence: 0.99, ruleId: 'opus' }),
-    record({ confidence: null, decision: 'passthrough', ruleId: null }),
+    decisionRecord({ confidence: 0.95 }),
+    decisionRecord({ confidence: 0.75, decision: 'accepted' }),
+    decisionRecord({ confidence: 0.65, decision: 'escalated' }),
+    decisionRecord({ confidence: null, decision: 'draft_error' }),
+    decisionRecord({ confidence: 0.99, ruleId: 'opus' }),
+    decisionRecord({ confidence: null, decision: 'passthrough', ruleId: null }),
   ];
 
   it('counts drafts of that rule whose confidence reaches the threshold', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { record, rule, settings, stats, status, totals } from '../../../test/fixtures/dashboard';
+import { decisionRecord, rule, settings, stats, status, totals } from '../../../test/fixtures/contracts';
 import { type DashboardData, dashboardReducer } from './dashboardState';
 
 const base: DashboardData = { status: status(), stats: stats(), rules: [rule()], settings: settings(), decisions: [] };
@@ -10,13 +10,13 @@ describe('dashboardReducer', () => {
   });
 
   it('keeps decisions that arrived live while the snapshot loaded', () => {
-    const live = { ...base, decisions: [record({ id: 'live', time: 20 })] };
-    const loaded = dashboardReducer(live, { type: 'loaded', data: { ...base, decisions: [record({ id: 'old', time: 10 })] } });
+    const live = { ...base, decisions: [decisionRecord({ id: 'live', time: 20 })] };
+    const loaded = dashboardReducer(live, { type: 'loaded', data: { ...base, decisions: [decisionRecord({ id: 'old', time: 10 })] } });
     expect(loaded?.decisions.map((d) => d.id)).toEqual(['live', 'old']);
   });
 
   it('applies each kind of event', () => {
-    let state = dashboardReducer(base, { type: 'event', event: { type: 'decision', record: record({ id: 'a' }) } });
+    let state = dashboardReducer(base, { type: 'event', event: { type: 'decision', record: decisionRecord({ id: 'a' }) } });
     expect(state?.decisions.map((d) => d.id)).toEqual(['a']);
     const next = stats({ today: totals({ queries: 9 }) });
     state = dashboardReducer(state, { type: 'event', event: { type: 'stats', stats: next } });

@@ -1,15 +1,15 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryControlApi } from '../../../test/fixtures/memory-api';
-import { record } from '../../../test/fixtures/dashboard';
+import { decisionRecord } from '../../../test/fixtures/contracts';
 import { DecisionLog } from './DecisionLog';
 
 afterEach(cleanup);
 
 const now = Date.now();
 const records = [
-  record({ id: 'acc', time: now - 1000, cost: 0.00035, savings: 0.0007 }),
-  record({
+  decisionRecord({ id: 'acc', time: now - 1000, cost: 0.00035, savings: 0.0007 }),
+  decisionRecord({
     id: 'esc',
     time: now - 2000,
     decision: 'escalated',
@@ -22,7 +22,7 @@ const records = [
     draft: { model: 'claude-haiku-4-5', status: 200, usage: { input_tokens: 100, output_tokens: 20 }, cost: 0.0003, latencyMs: 200, usageEstimated: true },
     verifier: { model: 'claude-sonnet-4-5', status: 200, usage: { input_tokens: 100, output_tokens: 100 }, cost: 0.0018, latencyMs: 900 },
   }),
-  record({ id: 'unp', time: now - 3000, decision: 'passthrough', ruleId: null, requestedModel: 'my-model', answeringModel: 'my-model', confidence: null, cost: null, baselineCost: null, savings: null, unpricedModels: ['my-model'] }),
+  decisionRecord({ id: 'unp', time: now - 3000, decision: 'passthrough', ruleId: null, requestedModel: 'my-model', answeringModel: 'my-model', confidence: null, cost: null, baselineCost: null, savings: null, unpricedModels: ['my-model'] }),
 ];
 
 describe('decision log', () => {

@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CascadeRule } from '../../../contracts/rules';
 import { MemoryControlApi } from '../../../test/fixtures/memory-api';
-import { record, rule, stats, totals } from '../../../test/fixtures/dashboard';
+import { decisionRecord, rule, stats, totals } from '../../../test/fixtures/contracts';
 import { Rules } from './Rules';
 
 afterEach(cleanup);
@@ -10,7 +10,7 @@ afterEach(cleanup);
 const sonnet = rule();
 const opus = rule({ id: 'opus', match: 'claude-opus-4*', draftModel: 'claude-sonnet-4-5', threshold: 0.75 });
 const decisions = [0.95, 0.85, 0.78, 0.72, 0.66, 0.55].map((confidence) =>
-  record({ confidence, decision: confidence >= 0.7 ? 'accepted' : 'escalated' }),
+  decisionRecord({ confidence, decision: confidence >= 0.7 ? 'accepted' : 'escalated' }),
 );
 const snapshot = stats({
   byRule: { sonnet: totals({ queries: 6, accepted: 4, escalated: 2, savings: 0.012, baselineCost: 0.02 }) },

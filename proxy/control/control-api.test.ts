@@ -1,14 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ProxyContext } from '../context';
 import type { Logger } from '../log/logger';
-import { createProxyContext } from '../state/context';
+import type { ControlError } from '../http/errors';
+import { createProxyContext } from '../runtime';
+import { DEFAULT_DECISION_LIMIT } from '../../contracts/decision';
+import { STATS_EVENT_INTERVAL_MS } from '../state/event-hub';
 import { createMemorySecretStore, createMemoryStore } from '../state/stores';
 import type { DecisionRecord } from '../../contracts/decision';
 import type { ControlEvent } from '../../contracts/events';
-import { decisionRecord } from '../../test/fixtures/records';
+import { decisionRecord } from '../../test/fixtures/contracts';
 
 const contexts: ProxyContext[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
   for (const ctx of contexts.splice(0)) await ctx.close();
 });
 
@@ -34,25 +38,44 @@ const record = (id: string): DecisionRecord =>
     savings: 0,
   });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ofType = <T extends ControlEvent['type']>(events: ControlEvent[], type: T) =>
+  events.filter((e): e is Extract<ControlEvent, { type: T }> => e.type === type);
 
-describe('ControlService events', () => {
-  it('delivers decisions at once and stats throttled, until unsubscribed', async () => {
+describe('control API events', () => {
+  it('delivers decisions at once and stats at most once per interval, until unsubscribed', async () => {
+    vi.useFakeTimers();
     const { ctx } = await context();
     const events: ControlEvent[] = [];
     const unsubscribe = ctx.control.subscribe((event) => events.push(event));
     for (let i = 0; i < 50; i++) ctx.record(record(`d${i}`));
-    expect(events.filter((e) => e.type === 'decision')).toHaveLength(50);
-    expect(events.filter((e) => e.type === 'stats')).toHaveLength(0);
-    await sleep(400);
-    const stats = events.filter((e) => e.type === 'stats');
-    expect(stats).toHaveLength(1);
-    expect(stats[0].type === 'stats' && stats[0].stats.allTime.queries).toBe(50);
+    expect(ofType(events, 'decision')).toHaveLength(50);
+    await vi.advanceTimersByTimeAsync(STATS_EVENT_INTERVAL_MS - 1);
+    expect(ofType(events, 'stats')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ofType(events, 'stats').map((e) => e.stats.allTime.queries)).toEqual([50]);
+
+    // A later burst is one more event; a quiet interval none.
+    for (let i = 0; i < 10; i++) ctx.record(record(`e${i}`));
+    await vi.advanceTimersByTimeAsync(3 * STATS_EVENT_INTERVAL_MS);
+    expect(ofType(events, 'stats').map((e) => e.stats.allTime.queries)).toEqual([50, 60]);
 
     unsubscribe();
     ctx.record(record('late'));
-    await sleep(400);
-    expect(events.filter((e) => e.type === 'decision')).toHaveLength(50);
+    await vi.advanceTimersByTimeAsync(3 * STATS_EVENT_INTERVAL_MS);
+    expect(events).toHaveLength(62);
+  });
+
+  it('records each decision once, in order: store, log line, then the live event', async () => {
+    const { ctx, lines } = await context();
+    const seen: Array<{ lines: number; stored: Promise<string[]> }> = [];
+    ctx.control.subscribe((event) => {
+      if (event.type === 'decision') seen.push({ lines: lines.length, stored: ctx.control.getDecisions().then((r) => r.map((d) => d.id)) });
+    });
+    ctx.record(record('one'));
+    expect(seen).toHaveLength(1);
+    expect(seen[0].lines).toBe(1);
+    expect(await seen[0].stored).toEqual(['one']);
+    expect(lines).toHaveLength(1);
   });
 
   it('reports status changes, keeping paused and upstream from settings', async () => {
@@ -121,5 +144,29 @@ describe('ControlService events', () => {
     expect(settings).toMatchObject({ host: '127.0.0.2', port: 9100, upstreamUrl: 'http://127.0.0.1:1234' });
     expect(settings.lockedByEnv).toEqual(['host', 'port', 'upstreamUrl']);
     await expect(ctx.control.updateSettings({ upstreamUrl: 'https://api.anthropic.com' })).rejects.toThrow(/CASCADEFLOW_UPSTREAM_URL/);
+  });
+});
+
+describe('control API arguments', () => {
+  it('checks every argument against the contract, naming the argument and the field', async () => {
+    const { ctx } = await context();
+    const call = (promise: Promise<unknown>) => promise.then(() => null, (error: ControlError) => [error.status, error.message]);
+    expect(await call(ctx.control.getDecisions({ limit: 0 }))).toEqual([400, expect.stringMatching(/^Invalid decision query: limit: /)]);
+    expect(await call(ctx.control.updateSettings({ port: 'eighty' } as never))).toEqual([400, expect.stringMatching(/^Invalid settings: port: /)]);
+    expect(await call(ctx.control.setApiKey('sk ant'))).toEqual([400, 'Invalid API key: must not contain spaces']);
+    expect(await call(ctx.control.saveRules('all' as never))).toEqual([400, expect.stringMatching(/^Invalid rules: /)]);
+    // Nothing changed on the way.
+    expect((await ctx.control.getSettings()).port).toBe(8000);
+    expect((await ctx.control.getSettings()).apiKeySet).toBe(false);
+  });
+
+  it('answers a decision query without a limit with the latest 500, newest first', async () => {
+    const { ctx } = await context();
+    for (let i = 0; i < DEFAULT_DECISION_LIMIT + 20; i++) ctx.record(record(`d${i}`));
+    const latest = await ctx.control.getDecisions();
+    expect(latest).toHaveLength(DEFAULT_DECISION_LIMIT);
+    expect(latest[0].id).toBe(`d${DEFAULT_DECISION_LIMIT + 19}`);
+    expect(await ctx.control.getDecisions({ limit: DEFAULT_DECISION_LIMIT + 20 })).toHaveLength(DEFAULT_DECISION_LIMIT + 20);
+    expect((await ctx.control.getDecisions({ decision: 'accepted' })).length).toBe(0);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionRecord } from '../../contracts/decision';
 import { addToHistory, dayStart, emptyHistory, hourStart, pruneHistory } from './history';
-import { emptyStatsData, StatsRecorder } from './recorder';
+import { emptyStatsData, RunningAggregates } from './aggregates';
 import { toStatsResponse } from './response';
-import { decisionRecord } from '../../test/fixtures/records';
+import { decisionRecord } from '../../test/fixtures/contracts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -82,12 +82,12 @@ describe('history', () => {
   });
 });
 
-describe('StatsRecorder', () => {
+describe('RunningAggregates', () => {
   it('adds up totals, tokens, models and cost per model; unknown costs are counted apart', () => {
     const now = Date.now();
-    const recorder = new StatsRecorder(emptyStatsData(now), []);
-    recorder.record(record(now));
-    recorder.record(
+    const aggregates = new RunningAggregates(emptyStatsData(now));
+    aggregates.add(record(now));
+    aggregates.add(
       record(now, {
         decision: 'escalated',
         answeringModel: 'claude-sonnet-4-5',
@@ -97,11 +97,11 @@ describe('StatsRecorder', () => {
         verifier: { model: 'claude-sonnet-4-5', status: 200, usage: null, cost: 0.003, latencyMs: 1 },
       }),
     );
-    recorder.record(record(now, { decision: 'passthrough', ruleId: null, answeringModel: 'mystery', cost: null, baselineCost: null, savings: null, draft: undefined }));
+    aggregates.add(record(now, { decision: 'passthrough', ruleId: null, answeringModel: 'mystery', cost: null, baselineCost: null, savings: null, draft: undefined }));
     // A draft with a known price for a requested model without one: its cost is left out of
     // the sums too, so that cost + savings = baseline holds for the totals.
-    recorder.record(record(now, { ruleId: null, requestedModel: 'mystery-large', cost: 0.002, baselineCost: null, savings: null }));
-    const { allTime, today, byRule } = recorder.snapshot({}, now);
+    aggregates.add(record(now, { ruleId: null, requestedModel: 'mystery-large', cost: 0.002, baselineCost: null, savings: null }));
+    const { allTime, today, byRule } = aggregates.snapshot(now);
     expect(allTime).toEqual({
       queries: 4,
       cost: 0.005,
@@ -117,17 +117,17 @@ describe('StatsRecorder', () => {
       costByModel: { 'claude-haiku-4-5': 0.003, 'claude-sonnet-4-5': 0.003 },
     });
     expect(today).toEqual(allTime);
-    expect(Object.keys(byRule)).toEqual(['sonnet-4']);
-    expect(byRule['sonnet-4'].queries).toBe(2);
+    expect(Object.keys(byRule)).toEqual(['sonnet']);
+    expect(byRule.sonnet.queries).toBe(2);
   });
 
   it('counts model ids that are also Object.prototype names like any other id', () => {
-    const recorder = new StatsRecorder(emptyStatsData(), []);
+    const aggregates = new RunningAggregates(emptyStatsData());
     const verifier = { model: 'toString', status: 200, usage: { input_tokens: 1, output_tokens: 1 }, cost: 0.5, latencyMs: 1 };
     for (const model of ['constructor', 'constructor', '__proto__']) {
-      recorder.record(record(Date.now(), { decision: 'passthrough', answeringModel: model, draft: undefined, verifier }));
+      aggregates.add(record(Date.now(), { decision: 'passthrough', answeringModel: model, draft: undefined, verifier }));
     }
-    const { allTime } = recorder.snapshot({});
+    const { allTime } = aggregates.snapshot();
     expect(Object.entries(allTime.modelsUsed)).toEqual([
       ['constructor', 2],
       ['__proto__', 1],
@@ -138,32 +138,24 @@ describe('StatsRecorder', () => {
 
   it('restarts "today" at local midnight', () => {
     const yesterday = new Date(2026, 2, 1, 23, 59).getTime();
-    const recorder = new StatsRecorder(emptyStatsData(yesterday), []);
-    recorder.record(record(yesterday));
+    const aggregates = new RunningAggregates(emptyStatsData(yesterday));
+    aggregates.add(record(yesterday));
     const morning = new Date(2026, 2, 2, 0, 1).getTime();
-    expect(recorder.snapshot({}, morning).today.queries).toBe(0);
-    recorder.record(record(morning));
-    const snapshot = recorder.snapshot({}, morning);
+    expect(aggregates.snapshot(morning).today.queries).toBe(0);
+    aggregates.add(record(morning));
+    const snapshot = aggregates.snapshot(morning);
     expect(snapshot.today.queries).toBe(1);
     expect(snapshot.allTime.queries).toBe(2);
   });
 
-  it('keeps the last N decisions, newest first, with a filter', () => {
-    const recorder = new StatsRecorder(emptyStatsData(), [], 5);
-    const now = Date.now();
-    for (let i = 0; i < 12; i++) recorder.record(record(now + i, { id: `d${i}`, decision: i % 2 ? 'escalated' : 'accepted' }));
-    expect(recorder.getDecisions().map((r) => r.id)).toEqual(['d11', 'd10', 'd9', 'd8', 'd7']);
-    expect(recorder.getDecisions({ decision: 'escalated', limit: 2 }).map((r) => r.id)).toEqual(['d11', 'd9']);
-    expect(recorder.persisted().decisions).toHaveLength(5);
-  });
-
   it('hands out copies, never its live state', () => {
-    const recorder = new StatsRecorder(emptyStatsData(), []);
-    recorder.record(record(Date.now()));
-    recorder.snapshot({}).allTime.queries = 99;
-    recorder.getDecisions()[0].decision = 'escalated';
-    expect(recorder.snapshot({}).allTime.queries).toBe(1);
-    expect(recorder.getDecisions()[0].decision).toBe('accepted');
+    const aggregates = new RunningAggregates(emptyStatsData());
+    aggregates.add(record(Date.now()));
+    const snapshot = aggregates.snapshot();
+    snapshot.allTime.queries = 99;
+    snapshot.history.minute[0].queries = 99;
+    expect(aggregates.snapshot().allTime.queries).toBe(1);
+    expect(aggregates.snapshot().history.minute[0].queries).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 // SSE decoding at arbitrary chunk boundaries and message assembly from Anthropic events.
 import { describe, expect, it } from 'vitest';
-import { MessageAssembler } from '../../proxy/sse/assemble';
-import { formatSse, SseDecoder, type SseEvent } from '../../proxy/sse/events';
+import { MessageAssembler } from './assemble';
+import { formatSse, SseDecoder, type SseEvent } from './events';
 
 function decodeAll(bytes: Buffer, chunkSize: number): { events: SseEvent[]; invalid: string[] } {
   const events: SseEvent[] = [];

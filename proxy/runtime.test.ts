@@ -1,14 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { KeyValueStore } from '../context';
-import type { Logger } from '../log/logger';
-import type { DecisionRecord } from '../../contracts/decision';
-import { createProxyContext } from './context';
-import { SCHEMA_VERSION } from './layout';
-import { openConfStore } from './stores';
-import { decisionRecord } from '../../test/fixtures/records';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { KeyValueStore } from './context';
+import type { Logger } from './log/logger';
+import type { DecisionRecord } from '../contracts/decision';
+import { createProxyContext } from './runtime';
+import { SCHEMA_VERSION } from './state/layout';
+import { openConfStore } from './state/stores';
+import { dayStart } from './stats/history';
+import { DECISIONS_FILE, STATS_FILE } from './store/file-store';
+import { createMemoryDecisionStore } from './store/memory-store';
+import { decisionRecord } from '../test/fixtures/contracts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -47,6 +50,10 @@ function counting(store: KeyValueStore) {
   return { store: wrapped, counter };
 }
 
+const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+const decisionLines = (dir: string) =>
+  fs.existsSync(path.join(dir, DECISIONS_FILE)) ? fs.readFileSync(path.join(dir, DECISIONS_FILE), 'utf8').split('\n').filter(Boolean) : [];
+
 describe('createProxyContext', () => {
   it('resolves config from env over settings; never reads ANTHROPIC_BASE_URL', async () => {
     const dir = tempDir();
@@ -77,7 +84,7 @@ describe('createProxyContext', () => {
     ).rejects.toThrow(/points at this proxy/);
   });
 
-  it('persists rules, settings and stats through a real conf store and reads them back', async () => {
+  it('persists rules and settings in config.json, stats and decisions in files of their own, and reads them back', async () => {
     const dir = tempDir();
     const { logger } = collectingLogger();
     const first = await createProxyContext({ env: {}, dataDir: dir, logger });
@@ -89,9 +96,11 @@ describe('createProxyContext', () => {
     first.record(record(2));
     await first.close();
 
-    const onDisk = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
+    const onDisk = readJson(path.join(dir, 'config.json'));
+    expect(Object.keys(onDisk).sort()).toEqual(['rules', 'schemaVersion', 'settings']);
     expect(onDisk.schemaVersion).toBe(SCHEMA_VERSION);
-    expect(onDisk.decisions).toHaveLength(2);
+    expect(decisionLines(dir).map((line) => (JSON.parse(line) as DecisionRecord).id)).toEqual(['r1', 'r2']);
+    expect(fs.existsSync(path.join(dir, STATS_FILE))).toBe(true);
 
     const second = await createProxyContext({ env: {}, dataDir: dir, logger });
     expect((await second.control.getRules())[2].threshold).toBe(0.85);
@@ -105,29 +114,49 @@ describe('createProxyContext', () => {
     await second.close();
   });
 
-  it('batches writes: a burst of requests is one write per key, flushed on flush()', async () => {
+  it('moves the stats and decisions of a version 1 config.json into the decision store', async () => {
     const dir = tempDir();
-    const { store, counter } = counting(openConfStore(dir).store);
-    const ctx = await createProxyContext({ env: {}, store, logger: collectingLogger().logger, writeIntervalMs: 60_000 });
-    const afterStart = counter.writes;
-    for (let i = 0; i < 200; i++) ctx.record(record(i));
-    expect(counter.writes).toBe(afterStart);
-    await ctx.flush();
-    expect(counter.writes).toBe(afterStart + 2); // stats + decisions
-    await ctx.flush();
-    expect(counter.writes).toBe(afterStart + 2);
-    expect((store.get('decisions') as unknown[]).length).toBe(200);
+    const { logger } = collectingLogger();
+    const old = await createProxyContext({ env: {}, dataDir: dir, logger });
+    await old.close();
+    // What version 1 kept in config.json: the aggregates and the last decisions.
+    const { store } = openConfStore(dir);
+    const legacy = createMemoryDecisionStore();
+    for (let i = 1; i <= 3; i++) legacy.append(record(i));
+    const { allTime, today, byRule, history } = await legacy.aggregate();
+    store.set('stats', { allTime, today, byRule, history, todayStart: dayStart(Date.now()) });
+    store.set('decisions', (await legacy.query()).reverse());
+    fs.rmSync(path.join(dir, DECISIONS_FILE), { force: true });
+    fs.rmSync(path.join(dir, STATS_FILE), { force: true });
+
+    const ctx = await createProxyContext({ env: {}, dataDir: dir, logger });
+    expect((await ctx.control.getStats()).allTime.queries).toBe(3);
+    expect((await ctx.control.getDecisions()).map((r) => r.id)).toEqual(['r3', 'r2', 'r1']);
+    expect((await ctx.control.getStatus()).warnings).toEqual([]);
     await ctx.close();
+    expect(Object.keys(readJson(path.join(dir, 'config.json'))).sort()).toEqual(['rules', 'schemaVersion', 'settings']);
+    expect(decisionLines(dir)).toHaveLength(3);
   });
 
-  it('writes batched state on its own after the interval', async () => {
+  it('never writes config.json per request: the decision store writes its files in one batch on flush()', async () => {
     const dir = tempDir();
     const { store, counter } = counting(openConfStore(dir).store);
-    const ctx = await createProxyContext({ env: {}, store, logger: collectingLogger().logger, writeIntervalMs: 30 });
+    const ctx = await createProxyContext({ env: {}, store, dataDir: dir, logger: collectingLogger().logger, writeIntervalMs: 60_000 });
     const afterStart = counter.writes;
+    for (let i = 0; i < 200; i++) ctx.record(record(i));
+    expect(decisionLines(dir)).toHaveLength(0);
+    await ctx.flush();
+    expect(decisionLines(dir)).toHaveLength(200);
+    expect(counter.writes).toBe(afterStart);
+    await ctx.close();
+    expect(counter.writes).toBe(afterStart);
+  });
+
+  it('writes appended decisions on its own after the interval', async () => {
+    const dir = tempDir();
+    const ctx = await createProxyContext({ env: {}, dataDir: dir, logger: collectingLogger().logger, writeIntervalMs: 30 });
     for (let i = 0; i < 50; i++) ctx.record(record(i));
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(counter.writes).toBe(afterStart + 2);
+    await vi.waitFor(() => expect(decisionLines(dir)).toHaveLength(50), { timeout: 5_000, interval: 10 });
     await ctx.close();
   });
 

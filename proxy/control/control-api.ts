@@ -1,0 +1,80 @@
+// The control API (contracts/control-api.ts) over the state owners, and nothing else: each
+// method checks its arguments against the contract, since IPC and HTTP hand over whatever
+// arrived, and calls the owner of what it reads or changes. Exposed over HTTP (http.ts)
+// and IPC (the Electron shell).
+import { z } from 'zod';
+import { controlMethods, type ControlApi, type ControlMethod } from '../../contracts/control-api';
+import { DEFAULT_DECISION_LIMIT } from '../../contracts/decision';
+import type { StatsSnapshot } from '../../contracts/stats';
+import { validationError } from '../http/errors';
+import type { EventHub } from '../state/event-hub';
+import type { RulesState } from '../state/rules';
+import type { SettingsState } from '../state/settings';
+import type { StatusState } from '../state/status';
+import type { DecisionStore } from '../store/decision-store';
+
+export interface ControlOwners {
+  settings: SettingsState;
+  rules: RulesState;
+  status: StatusState;
+  decisions: Pick<DecisionStore, 'query'>;
+  /** Aggregates with the effective prices. */
+  stats(): Promise<StatsSnapshot>;
+  events: Pick<EventHub, 'subscribe'>;
+}
+
+/** What an argument is called in error messages ("Invalid rules: 0.id: …"). */
+const ARGUMENT_NAMES: Partial<Record<ControlMethod, string>> = {
+  getDecisions: 'decision query',
+  saveRules: 'rules',
+  updateSettings: 'settings',
+  setApiKey: 'API key',
+};
+
+/** The arguments as the contract outputs them; a 400 naming the argument when they do not fit. */
+function argsOf<M extends ControlMethod>(method: M, args: unknown[]): z.output<(typeof controlMethods)[M]['args']> {
+  const parsed = controlMethods[method].args.safeParse(args);
+  if (parsed.success) return parsed.data as z.output<(typeof controlMethods)[M]['args']>;
+  // Paths start at the argument, not at its position in the argument list.
+  const issues = parsed.error.issues.map((issue) => ({ ...issue, path: issue.path.slice(1) }));
+  throw validationError(ARGUMENT_NAMES[method] ?? `arguments of ${method}`, new z.ZodError(issues));
+}
+
+export function createControlApi(owners: ControlOwners): ControlApi {
+  const { settings, rules, status, decisions, events } = owners;
+  return {
+    getStatus: async (...args) => {
+      argsOf('getStatus', args);
+      return status.current();
+    },
+    getStats: async (...args) => {
+      argsOf('getStats', args);
+      return owners.stats();
+    },
+    getDecisions: async (...args) => {
+      const [query = {}] = argsOf('getDecisions', args);
+      return decisions.query({ ...query, limit: query.limit ?? DEFAULT_DECISION_LIMIT });
+    },
+    getRules: async (...args) => {
+      argsOf('getRules', args);
+      return rules.list();
+    },
+    saveRules: async (...args) => {
+      const [list] = argsOf('saveRules', args);
+      return rules.save(list);
+    },
+    getSettings: async (...args) => {
+      argsOf('getSettings', args);
+      return settings.public();
+    },
+    updateSettings: async (...args) => {
+      const [patch] = argsOf('updateSettings', args);
+      return settings.update(patch);
+    },
+    setApiKey: async (...args) => {
+      const [key] = argsOf('setApiKey', args);
+      return settings.setApiKey(key);
+    },
+    subscribe: (listener) => events.subscribe(listener),
+  };
+}

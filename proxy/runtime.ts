@@ -1,0 +1,171 @@
+// Assembles the proxy's state side: one owner per piece of state (proxy/state/), the decision
+// store (proxy/store/), the event hub, and the control API adapter over them. The only module
+// that knows them all; data flows one way from here down:
+//   request path → decision sink → store, log line, event hub → transports (IPC, SSE)
+import fs from 'node:fs';
+import type { KeyValueStore, ProxyContext, SecretStore } from './context';
+import { createControlApi } from './control/control-api';
+import { consoleLogger, type Logger } from './log/logger';
+import { createAccounting, effectivePrices } from './pricing/accounting';
+import { createDecisionSink } from './state/decision-sink';
+import { readEnvOverrides } from './state/env-overrides';
+import { EventHub } from './state/event-hub';
+import { SCHEMA_VERSION, type StoreKey } from './state/layout';
+import { defaultDataDir } from './state/paths';
+import { ConfigWriter, loadState } from './state/persistence';
+import { RulesState } from './state/rules';
+import { checkSelfUpstream, SettingsState } from './state/settings';
+import { StatusState } from './state/status';
+import { createMemorySecretStore, openConfStore } from './state/stores';
+import type { DecisionStore } from './store/decision-store';
+import { openFileDecisionStore } from './store/file-store';
+import { migrateLegacyStats } from './store/migrate-legacy';
+import { createMemoryDecisionStore } from './store/memory-store';
+import type { StatsSnapshot } from '../contracts/stats';
+
+export interface ProxyContextOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Settings, rules, admin token. Default: conf in the data dir (config.json, the file the desktop app's electron-store uses). */
+  store?: KeyValueStore;
+  /** Problems met while opening `store` (e.g. openWithRecovery's), shown in status like the loader's own. */
+  storeWarnings?: string[];
+  /**
+   * Stats and the decision log. Default: files in the data dir, or in memory when `store`
+   * is an in-memory one (tests, benchmarks).
+   */
+  decisions?: DecisionStore;
+  /** Default: in memory (a key set from the dashboard lasts until the proxy stops). */
+  secrets?: SecretStore;
+  /** Default: CASCADEFLOW_DATA_DIR, else Electron's userData folder for "CascadeFlow Tray". */
+  dataDir?: string;
+  /** Default: the console. */
+  logger?: Logger;
+  /** How often the decision store writes what was appended (ms); default: the store's. */
+  writeIntervalMs?: number;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  return value?.trim() ? value.trim() : null;
+}
+
+/**
+ * Files in the data dir (taking over the stats and decisions older versions kept in
+ * config.json), or memory beside an in-memory `store`.
+ */
+async function openDecisionStore(
+  store: KeyValueStore,
+  dataDir: string,
+  flushIntervalMs: number | undefined,
+  onError: (message: string) => void,
+): Promise<DecisionStore> {
+  if (store.path === ':memory:') return createMemoryDecisionStore();
+  const files = await openFileDecisionStore({ dataDir, flushIntervalMs, onError });
+  await migrateLegacyStats(store, files);
+  return files;
+}
+
+/**
+ * Builds the state side of the proxy: persisted settings (overridden by HOST, PORT,
+ * CASCADEFLOW_UPSTREAM_URL), rules, prices, stats and decisions, status, events, the
+ * control API. Throws on a malformed environment variable or an upstream that points at
+ * the proxy itself.
+ */
+export async function createProxyContext(options: ProxyContextOptions = {}): Promise<ProxyContext> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? consoleLogger;
+  const overrides = readEnvOverrides(env);
+  const dataDir = options.dataDir ?? nonEmpty(env.CASCADEFLOW_DATA_DIR) ?? defaultDataDir(env);
+  const opened = options.store ? { store: options.store, warnings: options.storeWarnings ?? [] } : openConfStore(dataDir);
+  const loaded = loadState(opened.store);
+  const upstream = checkSelfUpstream(loaded.settings, overrides);
+  if (upstream.warning) loaded.repaired.push('settings');
+
+  // Owners call each other only after construction (on a change or a failed write), so the
+  // order below is free of cycles at startup.
+  const config = new ConfigWriter(opened.store, (message) => status.warn(message));
+  const version = packageVersion();
+
+  const settings = new SettingsState({
+    stored: upstream.stored,
+    adminToken: loaded.adminToken,
+    env: overrides,
+    envApiKey: nonEmpty(env.ANTHROPIC_API_KEY),
+    envAdminToken: nonEmpty(env.CASCADEFLOW_ADMIN_TOKEN),
+    allowedHosts: (env.CASCADEFLOW_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    secrets: options.secrets ?? createMemorySecretStore(),
+    dataDir,
+    version,
+    persist: (key, value) => config.write(key, value),
+    onChange: (publicSettings, kind) => {
+      hub.emit({ type: 'settings', settings: publicSettings });
+      // Status shows paused, the upstream and the address.
+      if (kind === 'settings') status.changed();
+    },
+  });
+  const rules = new RulesState(loaded.rules, {
+    persist: (list) => config.write('rules', list),
+    onChange: (list) => hub.emit({ type: 'rules', rules: list }),
+  });
+  // A copy like the aggregates: the price table's entries are shared otherwise.
+  const stats = async (): Promise<StatsSnapshot> => ({
+    ...(await decisions.aggregate()),
+    prices: structuredClone(effectivePrices(settings.effective().priceOverrides)),
+  });
+  const hub = new EventHub({
+    statsSnapshot: stats,
+    onError: (error) => logger.warn(`Control event listener failed: ${String(error)}`),
+  });
+  const status = new StatusState({
+    version,
+    settings,
+    warnings: [...opened.warnings, ...loaded.warnings, ...(upstream.warning ? [upstream.warning] : [])],
+    logger,
+    onChange: (current) => hub.emit({ type: 'status', status: current }),
+  });
+  const decisions =
+    options.decisions ?? (await openDecisionStore(opened.store, dataDir, options.writeIntervalMs, (message) => status.warn(message)));
+  for (const warning of decisions.warnings) status.warn(warning);
+
+  const repairedValue: Record<StoreKey, unknown> = {
+    schemaVersion: SCHEMA_VERSION,
+    settings: settings.persisted(),
+    rules: rules.list(),
+    adminToken: loaded.adminToken,
+  };
+  for (const key of loaded.repaired) config.write(key, repairedValue[key]);
+  // A non-loopback listener needs its admin token from the first start on.
+  settings.adminToken();
+
+  return {
+    get config() {
+      return settings.config;
+    },
+    matchRule: (model) => rules.match(model, settings.effective().paused),
+    accounting: createAccounting(() => settings.effective().priceOverrides),
+    record: createDecisionSink({ store: decisions, hub, logger, logPrompts: () => settings.effective().logPrompts }),
+    fallbackApiKey: () => settings.fallbackApiKey(),
+    control: createControlApi({ settings, rules, status, decisions, stats, events: hub }),
+    setStatus: (reported) => status.report(reported),
+    flush: async () => {
+      config.flush();
+      await decisions.flush();
+    },
+    close: async () => {
+      hub.close();
+      config.flush();
+      await decisions.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// The owner of the proxy's status: what the server lifecycle reports (starting, running,
+// error, stopped) and the warnings every UI shows, combined with the settings it depends on.
+import { baseUrlFor } from '../http/hosts';
+import type { Logger } from '../log/logger';
+import type { ProxyStatus } from '../../contracts/status';
+import type { Settings } from '../../contracts/settings';
+
+/** Older warnings give way: the list stays readable in a banner or a menu. */
+const MAX_WARNINGS = 20;
+
+export interface StatusOptions {
+  version: string;
+  settings: { effective(): Settings };
+  /** Found at startup (store repairs, a looping upstream); logged here once. */
+  warnings: string[];
+  logger: Logger;
+  /** After every change, with the new status. */
+  onChange(status: ProxyStatus): void;
+}
+
+export class StatusState {
+  private reported: Partial<ProxyStatus> = {};
+  private readonly warnings: string[];
+
+  constructor(private readonly options: StatusOptions) {
+    this.warnings = options.warnings.slice(-MAX_WARNINGS);
+    for (const warning of options.warnings) options.logger.warn(`⚠️  ${warning}`);
+  }
+
+  current(): ProxyStatus {
+    const settings = this.options.settings.effective();
+    return {
+      state: 'starting',
+      baseUrl: baseUrlFor(settings.host, settings.port),
+      error: null,
+      startedAt: null,
+      ...this.reported,
+      paused: settings.paused,
+      upstreamUrl: settings.upstreamUrl,
+      version: this.options.version,
+      warnings: [...this.warnings],
+    };
+  }
+
+  /** From the server lifecycle; `startedAt` is set on the first 'running' that lacks one. */
+  report(status: Partial<ProxyStatus>): void {
+    this.reported = { ...this.reported, ...status };
+    if (status.state === 'running' && status.startedAt === undefined && !this.reported.startedAt) {
+      this.reported.startedAt = Date.now();
+    }
+    this.changed();
+  }
+
+  /** A problem that should be visible in every UI and the log. */
+  warn(message: string): void {
+    this.warnings.push(message);
+    if (this.warnings.length > MAX_WARNINGS) this.warnings.splice(0, this.warnings.length - MAX_WARNINGS);
+    this.options.logger.warn(`⚠️  ${message}`);
+    this.changed();
+  }
+
+  /** Something status shows changed elsewhere (paused, upstream, address). */
+  changed(): void {
+    this.options.onChange(this.current());
+  }
+}

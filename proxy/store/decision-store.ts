@@ -1,0 +1,32 @@
+// Where decisions and the statistics over them live, behind one interface: the file store
+// (file-store.ts, the default), the memory store (tests, throwaway runs) and, later, a
+// database for team deployments. Operations are the SQL-friendly ones: filter by time range,
+// rule and decision kind, newest first, and totals and time buckets for the charts.
+import type { DecisionQuery, DecisionRecord } from '../../contracts/decision';
+import type { Aggregates } from '../stats/aggregates';
+
+export type { Aggregates } from '../stats/aggregates';
+
+/** The control API's decision query (contracts/decision.ts); without a limit, every retained match. */
+export type DecisionFilter = DecisionQuery;
+
+export interface DecisionStore {
+  /**
+   * In memory at once (stats and queries see it immediately), on disk at the next flush.
+   * Cheap: called once per request. The store keeps the record: do not change it afterwards.
+   */
+  append(record: DecisionRecord): void;
+  /** Newest (last appended) first; copies. */
+  query(filter?: DecisionFilter): Promise<DecisionRecord[]>;
+  /** Totals and history over every decision ever appended (not only the retained ones). */
+  aggregate(now?: number): Promise<Aggregates>;
+  /** Problems met while loading (shown in status by the caller). */
+  readonly warnings: string[];
+  /**
+   * Writes what is pending; resolves when it is on disk, or when a failure was reported
+   * through the store's onError (what failed stays pending for the next flush).
+   */
+  flush(): Promise<void>;
+  /** Flushes and stops timed writes. */
+  close(): Promise<void>;
+}

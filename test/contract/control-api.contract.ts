@@ -1,0 +1,143 @@
+// One behaviour suite for every ControlApi: the proxy's own (what IPC and HTTP expose) and
+// the in-memory one the renderer's component tests use, so a component test cannot pass
+// against an API that accepts what the proxy refuses or answers what it never would.
+import { describe, expect, it } from 'vitest';
+import { controlMethods, type ControlApi, type ControlMethod } from '../../contracts/control-api';
+import type { DecisionRecord } from '../../contracts/decision';
+import type { ControlEvent } from '../../contracts/events';
+import { decisionRecord, rule } from '../fixtures/contracts';
+
+export interface ControlApiUnderTest {
+  api: ControlApi;
+  /** A finished request handed over the way the request path hands it over. */
+  record(record: DecisionRecord): void;
+  close(): Promise<void> | void;
+}
+
+/** Calls a method with whatever a transport might hand over, past the compile-time types. */
+function call(api: ControlApi, method: ControlMethod, ...args: unknown[]): Promise<unknown> {
+  const fn = api[method] as (...a: unknown[]) => Promise<unknown>;
+  return fn.apply(api, args);
+}
+
+export function controlApiContract(name: string, create: () => Promise<ControlApiUnderTest>): void {
+  describe(`ControlApi contract: ${name}`, () => {
+    async function withApi(test: (subject: ControlApiUnderTest, events: ControlEvent[]) => Promise<void>): Promise<void> {
+      const subject = await create();
+      const events: ControlEvent[] = [];
+      const unsubscribe = subject.api.subscribe((event) => events.push(event));
+      try {
+        await test(subject, events);
+      } finally {
+        unsubscribe();
+        await subject.close();
+      }
+    }
+    const ofType = <T extends ControlEvent['type']>(events: ControlEvent[], type: T) =>
+      events.filter((e): e is Extract<ControlEvent, { type: T }> => e.type === type);
+
+    it('answers every read with what its result schema accepts', () =>
+      withApi(async ({ api }) => {
+        for (const method of ['getStatus', 'getStats', 'getDecisions', 'getRules', 'getSettings'] as const) {
+          const result = controlMethods[method].result.safeParse(await call(api, method));
+          expect(result.error, method).toBeUndefined();
+        }
+      }));
+
+    it('refuses arguments its contract does not accept, and changes nothing', () =>
+      withApi(async ({ api }, events) => {
+        const rulesBefore = await api.getRules();
+        const settingsBefore = await api.getSettings();
+        const refused: Array<[ControlMethod, unknown[], RegExp]> = [
+          ['getStatus', ['extra'], /invalid/i],
+          ['getDecisions', [{ limit: 0 }], /limit/],
+          ['getDecisions', [{ decision: 'maybe' }], /decision/],
+          ['getDecisions', [{ colour: 'blue' }], /colour/],
+          ['saveRules', [[rule({ threshold: 1.5 })]], /threshold/],
+          ['saveRules', [[rule(), rule()]], /duplicate rule id "sonnet"/],
+          ['saveRules', [[{ id: 'x' }]], /match/],
+          ['saveRules', ['not a list'], /invalid/i],
+          ['updateSettings', [{ port: 'eighty' }], /port/],
+          ['updateSettings', [{ colour: 'blue' }], /colour/],
+          ['updateSettings', [{ upstreamUrl: 'ftp://example.com' }], /upstreamUrl/],
+          ['setApiKey', [''], /must not be empty/],
+          ['setApiKey', ['sk ant'], /must not contain spaces/],
+          ['setApiKey', [42], /invalid/i],
+          ['setApiKey', [], /invalid/i],
+        ];
+        for (const [method, args, why] of refused) {
+          await expect(call(api, method, ...args), `${method}(${JSON.stringify(args)})`).rejects.toThrow(why);
+        }
+        expect(await api.getRules()).toEqual(rulesBefore);
+        expect(await api.getSettings()).toEqual(settingsBefore);
+        expect(events).toEqual([]);
+      }));
+
+    it('saves the whole rule list and answers it back, with a rules event', () =>
+      withApi(async ({ api }, events) => {
+        const rules = [
+          rule({ id: 'opus', match: 'claude-opus-4*', threshold: 0.8 }),
+          rule({ id: 'sonnet', enabled: false, verifierModel: 'claude-haiku-4-5' }),
+        ];
+        expect(await api.saveRules(rules)).toEqual(rules);
+        expect(await api.getRules()).toEqual(rules);
+        expect(ofType(events, 'rules')).toEqual([{ type: 'rules', rules }]);
+        expect(await api.saveRules([])).toEqual([]);
+        expect(await api.getRules()).toEqual([]);
+      }));
+
+    it('answers decisions newest first, filtered by kind, rule and time range, cut at the limit', () =>
+      withApi(async ({ api, record }, events) => {
+        record(decisionRecord({ id: 'a', time: 1_000 }));
+        record(decisionRecord({ id: 'b', time: 2_000, decision: 'escalated', answeringModel: 'claude-sonnet-4-5' }));
+        record(decisionRecord({ id: 'c', time: 3_000, ruleId: 'opus' }));
+        const ids = (records: DecisionRecord[]) => records.map((r) => r.id);
+        expect(ids(await api.getDecisions())).toEqual(['c', 'b', 'a']);
+        expect(ids(await api.getDecisions({ limit: 2 }))).toEqual(['c', 'b']);
+        expect(ids(await api.getDecisions({ decision: 'escalated' }))).toEqual(['b']);
+        expect(ids(await api.getDecisions({ decision: 'accepted', limit: 1 }))).toEqual(['c']);
+        expect(await api.getDecisions({ decision: 'draft_error' })).toEqual([]);
+        // Time range: since inclusive, until exclusive; and by rule.
+        expect(ids(await api.getDecisions({ since: 2_000, until: 3_000 }))).toEqual(['b']);
+        expect(ids(await api.getDecisions({ since: 2_001 }))).toEqual(['c']);
+        expect(ids(await api.getDecisions({ ruleId: 'opus' }))).toEqual(['c']);
+        expect(ofType(events, 'decision').map((e) => e.record.id)).toEqual(['a', 'b', 'c']);
+      }));
+
+    it('patches only the settings it is sent, takes a whole settings object back, and emits the result', () =>
+      withApi(async ({ api }, events) => {
+        const before = await api.getSettings();
+        const paused = await api.updateSettings({ paused: !before.paused, upstreamUrl: 'https://api.example.com/' });
+        expect(paused).toEqual({ ...before, paused: !before.paused, upstreamUrl: 'https://api.example.com' });
+        expect(await api.getSettings()).toEqual(paused);
+        expect(ofType(events, 'settings').at(-1)).toEqual({ type: 'settings', settings: paused });
+
+        // What a UI read, sent back whole: the read-only fields are ignored, not refused.
+        const again = await call(api, 'updateSettings', { ...paused, apiKeySet: !paused.apiKeySet, logPrompts: true });
+        expect(again).toEqual({ ...paused, logPrompts: true });
+      }));
+
+    it('stores the API key write-only and says whether one is set', () =>
+      withApi(async ({ api }, events) => {
+        const key = 'sk-ant-api03-never-answered';
+        const set = await api.setApiKey(key);
+        expect(set.apiKeySet).toBe(true);
+        expect(JSON.stringify(set)).not.toContain('never-answered');
+        expect(JSON.stringify(await api.getSettings())).not.toContain('never-answered');
+        expect(ofType(events, 'settings').at(-1)?.settings.apiKeySet).toBe(true);
+        expect((await api.setApiKey(null)).apiKeySet).toBe(false);
+        expect(ofType(events, 'settings').at(-1)?.settings.apiKeySet).toBe(false);
+        expect(JSON.stringify(events)).not.toContain('never-answered');
+      }));
+
+    it('stops delivering events to a listener that unsubscribed', () =>
+      withApi(async ({ api }) => {
+        const seen: ControlEvent[] = [];
+        const unsubscribe = api.subscribe((event) => seen.push(event));
+        await api.saveRules([rule()]);
+        unsubscribe();
+        await api.saveRules([]);
+        expect(ofType(seen, 'rules')).toEqual([{ type: 'rules', rules: [rule()] }]);
+      }));
+  });
+}
