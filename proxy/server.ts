@@ -61,7 +61,7 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
   app.use(requireLocalHost(ctx));
 
   const api = express.Router();
-  api.use(rejectBrowserOrigins(ctx));
+  api.use(rejectBrowserOrigins());
   api.use((req, res, next) => {
     if (!isLoopedBack(req.headers)) return next();
     sendAnthropicError(res, 508, `Request loop: the upstream URL ${ctx.config.upstreamUrl} leads back to this proxy`);

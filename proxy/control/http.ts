@@ -40,7 +40,7 @@ function uptimeSeconds(startedAt: number | null): number {
 export function createControlRouter(ctx: ProxyContext, options: ControlRouterOptions = {}): Router {
   const router = express.Router();
   const { control } = ctx;
-  router.use(['/health', '/stats', CONTROL_API_PREFIX], requireLocalHost(ctx), rejectBrowserOrigins(ctx));
+  router.use(['/health', '/stats', CONTROL_API_PREFIX], requireLocalHost(ctx), rejectBrowserOrigins());
 
   router.get('/health', async (_req, res) => {
     const [status, rules] = await Promise.all([control.getStatus(), control.getRules()]);

@@ -15,7 +15,8 @@ describe('ClientResponse', () => {
     const chunk = Buffer.alloc(1 << 20, 'x');
     const writes = 20;
     let listenersAfter: Record<string, number> = {};
-    const server = createServer(async (_req, res: ServerResponse) => {
+    const server = createServer((_req, res: ServerResponse) => void respond(res));
+    async function respond(res: ServerResponse) {
       const before = { close: res.listenerCount('close'), drain: res.listenerCount('drain'), error: res.listenerCount('error') };
       const client = new ClientResponse(res as unknown as Response, Date.now());
       client.head(200, { 'content-type': 'application/octet-stream' });
@@ -26,7 +27,7 @@ describe('ClientResponse', () => {
         error: res.listenerCount('error') - before.error,
       };
       client.end();
-    });
+    }
     servers.push(server);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');

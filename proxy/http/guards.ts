@@ -6,11 +6,15 @@ import { timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { RequestPathDeps } from '../request/deps';
 import { sendAnthropicError } from './errors';
 import { hostnameOfHeader, isLoopbackHost, isWildcardHost } from './hosts';
 
-function allowedHostname(ctx: RequestPathDeps, hostname: string): boolean {
+/** What the guards read, per request, so a settings change applies to the next one. */
+export interface GuardedListener {
+  readonly config: { readonly host: string; readonly adminToken: string | null; readonly allowedHosts?: string[] };
+}
+
+function allowedHostname(ctx: GuardedListener, hostname: string): boolean {
   if (isLoopbackHost(hostname)) return true;
   const { host, allowedHosts = [] } = ctx.config;
   if (hostname === host.toLowerCase() || allowedHosts.includes(hostname)) return true;
@@ -24,7 +28,7 @@ function allowedHostname(ctx: RequestPathDeps, hostname: string): boolean {
 }
 
 /** Refuses a request whose Host is not this machine (DNS rebinding). */
-export function requireLocalHost(ctx: RequestPathDeps): RequestHandler {
+export function requireLocalHost(ctx: GuardedListener): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.host;
     if (!header || !allowedHostname(ctx, hostnameOfHeader(header))) {
@@ -45,7 +49,7 @@ export function requireLocalHost(ctx: RequestPathDeps): RequestHandler {
  * differs (or is "null"), or a cross-site fetch without one (`Sec-Fetch-Site`). Plain
  * navigations are let through: they cannot read the answer and GETs change nothing.
  */
-export function rejectBrowserOrigins(_ctx: RequestPathDeps): RequestHandler {
+export function rejectBrowserOrigins(): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const origin = req.headers.origin;
     if (origin !== undefined) {
@@ -93,7 +97,7 @@ export function tokenMatches(given: string, expected: string): boolean {
 }
 
 /** When an admin token is configured: `Authorization: Bearer <token>`, or `?token=` for EventSource. */
-export function requireAdminToken(ctx: RequestPathDeps): RequestHandler {
+export function requireAdminToken(ctx: GuardedListener): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const expected = ctx.config.adminToken;
     if (!expected) return next();

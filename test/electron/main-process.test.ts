@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, occupyPort } from './ports';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventsChannel, invokeChannels } from '../../contracts/ipc';
 import { buildElectron } from '../../electron/tools/build';
 import { DECISIONS_FILE } from '../../proxy/store/file-store';
@@ -266,8 +266,14 @@ describe('main process (bundled, on a fake Electron runtime)', () => {
       const newPort = await freePort();
       await main.invoke(invokeChannels.updateSettings, [{ port: newPort }]);
       await main.until((s) => labels(s)[0] === `Proxy running on http://127.0.0.1:${newPort}`, 'the restart');
-      const claude = JSON.parse(await readFile(path.join(home, '.claude', 'settings.json'), 'utf8'));
-      expect(claude.env.ANTHROPIC_BASE_URL).toBe(`http://127.0.0.1:${newPort}`);
+      // The settings file follows the restart (written once the proxy runs), so wait for it.
+      await vi.waitFor(
+        async () => {
+          const claude = JSON.parse(await readFile(path.join(home, '.claude', 'settings.json'), 'utf8'));
+          expect(claude.env.ANTHROPIC_BASE_URL).toBe(`http://127.0.0.1:${newPort}`);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
       expect(await main.quit()).toBe(0);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));

@@ -59,10 +59,10 @@ function DesktopSetup({ desktop, baseUrl }: { desktop: DesktopApi; baseUrl: stri
         </p>
       )}
       <div className="row">
-        <button type="button" disabled={busy || Boolean(state.error) || state.configured} onClick={() => run(() => desktop.configureClaudeCode())}>
+        <button type="button" disabled={busy || Boolean(state.error) || state.configured} onClick={() => void run(() => desktop.configureClaudeCode())}>
           Configure Claude Code
         </button>
-        <button type="button" disabled={busy || Boolean(state.error) || !state.configured} onClick={() => run(() => desktop.removeClaudeCode())}>
+        <button type="button" disabled={busy || Boolean(state.error) || !state.configured} onClick={() => void run(() => desktop.removeClaudeCode())}>
           Remove from Claude Code
         </button>
       </div>

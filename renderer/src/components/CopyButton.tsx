@@ -14,7 +14,7 @@ export function CopyButton({ text, copy, label = 'Copy' }: { text: string; copy?
     setTimeout(() => setState('idle'), 1500);
   }
   return (
-    <button type="button" className="button-small" onClick={onClick} aria-label={`${label}: ${text}`}>
+    <button type="button" className="button-small" onClick={() => void onClick()} aria-label={`${label}: ${text}`}>
       {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select and copy' : label}
     </button>
   );

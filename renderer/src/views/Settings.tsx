@@ -98,7 +98,7 @@ function ProxySection({ status, settings, transport }: { status: ProxyStatus; se
       <Switch
         checked={settings.paused}
         disabled={busy || locked('paused')}
-        onChange={(paused) => run(() => transport.api.updateSettings({ paused }))}
+        onChange={(paused) => void run(() => transport.api.updateSettings({ paused }))}
         label="Pause cascade (every request passes through to the model it asked for)"
       />
       <form
@@ -126,14 +126,14 @@ function ProxySection({ status, settings, transport }: { status: ProxyStatus; se
       <Switch
         checked={settings.logPrompts}
         disabled={busy || locked('logPrompts')}
-        onChange={(logPrompts) => run(() => transport.api.updateSettings({ logPrompts }))}
+        onChange={(logPrompts) => void run(() => transport.api.updateSettings({ logPrompts }))}
         label="Log prompt text (off by default)"
       />
       {transport.desktop ? (
         <Switch
           checked={settings.startAtLogin}
           disabled={busy}
-          onChange={(enabled) => run(() => transport.desktop!.setStartAtLogin(enabled))}
+          onChange={(enabled) => void run(() => transport.desktop!.setStartAtLogin(enabled))}
           label="Start at login"
         />
       ) : null}
@@ -183,7 +183,7 @@ function ApiKeySection({ settings, api }: { settings: PublicSettings; api: Trans
             Save key
           </button>
           {settings.apiKeySet ? (
-            <button type="button" className="button-quiet" disabled={busy} onClick={() => run(() => api.setApiKey(null))}>
+            <button type="button" className="button-quiet" disabled={busy} onClick={() => void run(() => api.setApiKey(null))}>
               Clear
             </button>
           ) : null}
@@ -259,7 +259,7 @@ function PricesSection({ settings, stats, api }: { settings: PublicSettings; sta
         <button
           type="button"
           disabled={busy || invalid || locked || !changed}
-          onClick={() => run(() => api.updateSettings({ priceOverrides: edited }))}
+          onClick={() => void run(() => api.updateSettings({ priceOverrides: edited }))}
         >
           Save prices
         </button>

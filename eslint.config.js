@@ -1,0 +1,119 @@
+// @ts-check
+// Lint: type-aware promise and import-style rules, and the folder boundaries of README's
+// "Development" map as import restrictions. Each boundary's message starts with its name, so a
+// failing import says which rule it broke. The compiler enforces what each folder may *see*
+// (tsconfig per project); these rules enforce which folders may import which.
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
+const REQUEST_PATH = ['request', 'upstream', 'models', 'quality', 'sse', 'pricing', 'rules', 'http'].map((dir) => `proxy/${dir}`);
+const DEV_CODE = ['simulator', 'test', 'bench', 'scripts'];
+const ROOT = import.meta.dirname;
+/** Everything the renderer may import: globs, because it is an allow-list (packages stay allowed). */
+const RENDERER_ALLOWED = [`${ROOT}/contracts/**`, `${ROOT}/renderer/**`, '**/node_modules/**'];
+
+/** @param {string} name @param {string} why */
+const message = (name, why) => `[boundary ${name}] ${why}`;
+
+/**
+ * Zones for import-x/no-restricted-paths, relative to this folder. `productOnly` zones do not
+ * apply to unit tests (which may use the simulator and test fixtures).
+ * @type {Array<{ target: string | string[], from: string | string[], except?: string[], message: string, productOnly?: boolean }>}
+ */
+export const boundaries = [
+  {
+    target: 'contracts',
+    from: ['proxy', 'electron', 'renderer'],
+    message: message('contracts-standalone', 'contracts/ is the shared layer: it imports nothing from proxy/, electron/ or renderer/.'),
+  },
+  {
+    target: 'renderer/src',
+    from: ['**/*'],
+    except: RENDERER_ALLOWED,
+    message: message('renderer-contracts-only', 'renderer/ imports only contracts/ and its own code (the proxy and the shell are reached through contracts/control-api and contracts/desktop).'),
+    productOnly: true,
+  },
+  {
+    target: 'proxy',
+    from: ['electron', 'renderer'],
+    message: message('proxy-headless', 'proxy/ runs without the desktop shell: it never imports electron/ or renderer/.'),
+  },
+  {
+    target: 'electron',
+    from: 'renderer',
+    message: message('electron-no-renderer', 'electron/ never imports renderer/: the dashboard is a bundle it loads, talking over contracts/ipc.'),
+  },
+  {
+    target: ['proxy/state', 'proxy/stats', 'proxy/store'],
+    from: 'proxy/control',
+    message: message('state-below-control', 'proxy/state, proxy/stats and proxy/store own the state; the control API adapts them and they never import proxy/control/.'),
+  },
+  {
+    target: REQUEST_PATH,
+    from: ['proxy/control', 'proxy/state', 'proxy/store'],
+    message: message('request-path-narrow', 'the request path gets its dependencies through proxy/request/deps (RequestPathDeps), never from proxy/control/, proxy/state/ or proxy/store/.'),
+  },
+  {
+    target: 'proxy/http',
+    from: 'proxy/request',
+    message: message('http-below-request', 'proxy/http/ is the HTTP plumbing the request path uses; it imports nothing from proxy/request/.'),
+  },
+  {
+    target: ['contracts', 'proxy', 'electron', 'renderer/src'],
+    from: DEV_CODE,
+    message: message('no-dev-code-in-product', 'product code never imports simulator/, test/, bench/ or scripts/ (they are not shipped).'),
+    productOnly: true,
+  },
+];
+
+/** Renderer unit tests may also use the shared, DOM- and Node-free fixtures. */
+const rendererTestZones = [
+  {
+    target: 'renderer/src',
+    from: ['**/*'],
+    except: [...RENDERER_ALLOWED, `${ROOT}/test/fixtures/**`],
+    message: message('renderer-contracts-only', 'renderer/ tests import only contracts/, renderer/ and the shared fixtures in test/fixtures/.'),
+  },
+  {
+    target: 'renderer/src',
+    from: 'test/fixtures/messages.ts',
+    message: message('renderer-contracts-only', 'test/fixtures/messages.ts builds proxy wire messages; renderer/ tests use the contract fixtures.'),
+  },
+];
+
+/** @param {typeof boundaries} zones @returns {import('eslint').Linter.RuleEntry} */
+const restrictedPaths = (zones) => [
+  'error',
+  { basePath: ROOT, zones: zones.map(({ productOnly: _, ...zone }) => zone) },
+];
+
+export default defineConfig([
+  { ignores: ['dist/**', 'out/**', 'release/**', 'test-artifacts/**', 'node_modules/**'] },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    plugins: { '@typescript-eslint': tseslint.plugin, 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.d.ts', '.js', '.mjs', '.json'] })],
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'import-x/no-restricted-paths': restrictedPaths(boundaries),
+    },
+  },
+  {
+    files: TESTS,
+    rules: {
+      'import-x/no-restricted-paths': restrictedPaths([...boundaries.filter((zone) => !zone.productOnly), ...rendererTestZones]),
+    },
+  },
+]);
