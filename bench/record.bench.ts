@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DecisionRecord } from '../contracts/decision';
 import { createProxyContext } from '../proxy/runtime';
 import { DECISIONS_FILE, STATS_FILE } from '../proxy/store/file-store';
+import { benchRecord } from './records';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-bench-'));
 const ctx = await createProxyContext({
@@ -20,32 +20,9 @@ const ctx = await createProxyContext({
 });
 ctx.control.subscribe(() => {}); // a dashboard is watching: events are built
 
-function record(i: number, time: number): DecisionRecord {
-  return {
-    id: `bench-${i}`,
-    time,
-    requestedModel: 'claude-sonnet-4-5-20250929',
-    answeringModel: i % 3 ? 'claude-haiku-4-5' : 'claude-sonnet-4-5-20250929',
-    decision: i % 3 ? 'accepted' : 'escalated',
-    ruleId: 'sonnet-4',
-    stream: true,
-    confidence: 0.5 + (i % 50) / 100,
-    threshold: 0.7,
-    signals: [{ name: 'hedging', penalty: 0.2, reason: 'hedges or admits uncertainty ("I am not sure")' }],
-    tokens: { input: 12_000, output: 800, cacheWrite: 2_000, cacheRead: 30_000 },
-    cost: 0.0123,
-    baselineCost: 0.0345,
-    savings: 0.0222,
-    latencyMs: 2300,
-    ttfbMs: 400,
-    status: 200,
-    draft: { model: 'claude-haiku-4-5', status: 200, usage: { input_tokens: 12_000, output_tokens: 800 }, cost: 0.0123, latencyMs: 900 },
-  };
-}
-
 // A day of history at one request a minute, then a full decision log.
 const start = Date.now() - 24 * 3_600_000;
-for (let i = 0; i < 1440; i++) ctx.record(record(i, start + i * 60_000));
+for (let i = 0; i < 1440; i++) ctx.record(benchRecord(i, start + i * 60_000));
 await ctx.flush();
 
 // In batches of a second's worth of requests at ~1,000 req/s, each followed by the store's
@@ -56,7 +33,7 @@ let recordNs = 0n;
 const flushes: number[] = [];
 for (let b = 0; b < runs; b += batch) {
   const t0 = process.hrtime.bigint();
-  for (let i = b; i < b + batch; i++) ctx.record(record(i, Date.now()));
+  for (let i = b; i < b + batch; i++) ctx.record(benchRecord(i, Date.now()));
   const t1 = process.hrtime.bigint();
   recordNs += t1 - t0;
   await ctx.flush();

@@ -17,6 +17,7 @@ import type { DecisionRecord } from '../contracts/decision';
 import { openConfStore } from '../proxy/state/stores';
 import { RunningAggregates, emptyStatsData } from '../proxy/stats/aggregates';
 import { DECISIONS_FILE, openFileDecisionStore } from '../proxy/store/file-store';
+import { benchRecord } from './records';
 
 const RETAIN = 10_000;
 const APPEND_RUNS = 20_000;
@@ -27,35 +28,11 @@ const FLUSH_INTERVAL_MS = 250;
 const TARGET_APPEND_US = 20;
 const TARGET_BLOCK_MS = 2;
 
-/** A Claude Code-sized record: a signal, a draft call with usage, cache tokens. */
-function record(i: number, time: number): DecisionRecord {
-  return {
-    id: `bench-${i}`,
-    time,
-    requestedModel: 'claude-sonnet-4-5-20250929',
-    answeringModel: i % 3 ? 'claude-haiku-4-5' : 'claude-sonnet-4-5-20250929',
-    decision: i % 3 ? 'accepted' : 'escalated',
-    ruleId: 'sonnet-4',
-    stream: true,
-    confidence: 0.5 + (i % 50) / 100,
-    threshold: 0.7,
-    signals: [{ name: 'hedging', penalty: 0.2, reason: 'hedges or admits uncertainty ("I am not sure")' }],
-    tokens: { input: 12_000, output: 800, cacheWrite: 2_000, cacheRead: 30_000 },
-    cost: 0.0123,
-    baselineCost: 0.0345,
-    savings: 0.0222,
-    latencyMs: 2300,
-    ttfbMs: 400,
-    status: 200,
-    draft: { model: 'claude-haiku-4-5', status: 200, usage: { input_tokens: 12_000, output_tokens: 800 }, cost: 0.0123, latencyMs: 900 },
-  };
-}
-
 /** A day of history at one request a minute, then a full log: the worst-sized stats.json and log. */
 function* history(): Generator<DecisionRecord> {
   const start = Date.now() - 24 * 3_600_000;
-  for (let i = 0; i < 1440; i++) yield record(i, start + i * 60_000);
-  for (let i = 0; i < RETAIN; i++) yield record(1440 + i, Date.now());
+  for (let i = 0; i < 1440; i++) yield benchRecord(i, start + i * 60_000);
+  for (let i = 0; i < RETAIN; i++) yield benchRecord(1440 + i, Date.now());
 }
 
 const dirs: string[] = [];
@@ -110,7 +87,7 @@ const openMs = await measure(async () => {
 });
 
 let n = 20_000;
-const batch = Array.from({ length: APPEND_RUNS }, (_, i) => record(n + i, Date.now()));
+const batch = Array.from({ length: APPEND_RUNS }, (_, i) => benchRecord(n + i, Date.now()));
 n += APPEND_RUNS;
 const appending = await measure(() => {
   for (const r of batch) store.append(r);
@@ -149,7 +126,7 @@ while (last - start < LOAD_MS) {
     void store.flush().finally(() => flushing--);
   }
   const due = loadFrom + Math.floor(((now - start) / 1000) * LOAD_RATE);
-  while (n < due) store.append(record(n++, Date.now()));
+  while (n < due) store.append(benchRecord(n++, Date.now()));
   last = performance.now();
 }
 delay.disable();

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { KeyValueStore } from './context';
 import type { Logger } from './log/logger';
 import type { DecisionRecord } from '../contracts/decision';
@@ -12,17 +11,9 @@ import { dayStart } from './stats/history';
 import { DECISIONS_FILE, STATS_FILE } from './store/file-store';
 import { createMemoryDecisionStore } from './store/memory-store';
 import { decisionRecord } from '../test/fixtures/contracts';
+import { useTempDirs } from '../test/temp-dirs';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-state-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = useTempDirs('cf-state-');
 
 function collectingLogger() {
   const lines: string[] = [];

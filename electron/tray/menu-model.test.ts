@@ -2,17 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ClaudeCodeState } from '../../contracts/desktop';
 import type { ProxyStatus } from '../../contracts/status';
 import type { Totals } from '../../contracts/stats';
+import { status } from '../../test/fixtures/contracts';
 import { buildTrayMenu, formatUsd, trayIconFile, trayIconState, type TrayMenuItem, type TrayState } from './menu-model';
 
-const running: ProxyStatus = {
-  state: 'running',
-  baseUrl: 'http://127.0.0.1:8000',
-  paused: false,
-  upstreamUrl: 'https://api.anthropic.com',
-  error: null,
-  version: '0.1.0',
-  startedAt: 1,
-};
+const running: ProxyStatus = status();
 const notConfigured: ClaudeCodeState = {
   settingsPath: '/home/u/.claude/settings.json',
   configured: false,

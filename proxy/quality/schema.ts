@@ -41,7 +41,7 @@ function compile(schema: JsonObject): ValidateFunction | null {
 }
 
 /** "missing 'command'", "'/timeout' must be number", … */
-export function describeError(error: ErrorObject): string {
+export function describeSchemaError(error: ErrorObject): string {
   const at = error.instancePath ? `'${error.instancePath}'` : 'input';
   switch (error.keyword) {
     case 'required':

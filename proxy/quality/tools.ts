@@ -4,7 +4,7 @@
 import type { JsonObject, ToolDefinition, ToolUseBlock } from '../wire';
 import type { QualitySignal } from '../../contracts/decision';
 import type { DraftContext, SignalCheck } from './extract';
-import { describeError, validatorFor } from './schema';
+import { describeSchemaError, validatorFor } from './schema';
 
 /** Values a model writes when it does not know what to put: `TODO`, `<path>`, `...`. */
 const PLACEHOLDER =
@@ -38,7 +38,7 @@ function checkCall(block: ToolUseBlock, tools: ToolDefinition[], complete: boole
   if (!complete || !tool.input_schema || typeof tool.input_schema !== 'object') return [];
   const validate = validatorFor(tool.input_schema);
   if (validate && !validate(block.input)) {
-    const why = validate.errors?.[0] ? describeError(validate.errors[0]) : 'invalid input';
+    const why = validate.errors?.[0] ? describeSchemaError(validate.errors[0]) : 'invalid input';
     return [{ name: 'tool_schema', penalty: 0.9, reason: `tool input failed schema: ${why}`, decisive: true }];
   }
   const placeholders = placeholderFields(block.input, tool.input_schema);

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KeyValueStore } from '../context';
 import type { Logger } from '../log/logger';
 import { defaultRules } from '../rules/defaults';
@@ -11,17 +10,9 @@ import { defaultDataDir } from './paths';
 import { loadState } from './persistence';
 import { DEFAULT_SETTINGS } from '../../contracts/settings';
 import { createMemoryStore, openConfStore } from './stores';
+import { useTempDirs } from '../../test/temp-dirs';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-persist-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = useTempDirs('cf-persist-');
 
 const backups = (dir: string) => fs.readdirSync(dir).filter((f) => f.includes('.backup-'));
 

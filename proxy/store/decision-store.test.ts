@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DecisionRecord } from '../../contracts/decision';
@@ -7,6 +6,7 @@ import { decisionRecord } from '../../test/fixtures/contracts';
 import type { DecisionStore } from './decision-store';
 import { DECISIONS_FILE, openFileDecisionStore, STATS_FILE } from './file-store';
 import { createMemoryDecisionStore } from './memory-store';
+import { useTempDirs } from '../../test/temp-dirs';
 
 const MINUTE = 60_000;
 const t0 = new Date(2026, 0, 5, 10, 0).getTime();
@@ -17,17 +17,10 @@ beforeEach(() => {
   vi.setSystemTime(t0 + 10 * MINUTE);
 });
 
-const dirs: string[] = [];
+const tempDir = useTempDirs('cf-store-');
 afterEach(() => {
   vi.useRealTimers();
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-store-'));
-  dirs.push(dir);
-  return dir;
-}
 
 /** Four decisions a minute apart: two rules, one without a rule, one unpriced. */
 function sample(): DecisionRecord[] {

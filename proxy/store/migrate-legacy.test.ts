@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decisionRecord } from '../../test/fixtures/contracts';
@@ -7,6 +6,7 @@ import { openConfStore } from '../state/stores';
 import { RunningAggregates, emptyStatsData } from '../stats/aggregates';
 import { openFileDecisionStore } from './file-store';
 import { LEGACY_KEYS, migrateLegacyStats } from './migrate-legacy';
+import { useTempDirs } from '../../test/temp-dirs';
 
 const MINUTE = 60_000;
 const t0 = new Date(2026, 0, 5, 10, 0).getTime();
@@ -16,17 +16,10 @@ beforeEach(() => {
   vi.setSystemTime(t0 + 10 * MINUTE);
 });
 
-const dirs: string[] = [];
+const tempDir = useTempDirs('cf-migrate-');
 afterEach(() => {
   vi.useRealTimers();
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-migrate-'));
-  dirs.push(dir);
-  return dir;
-}
 
 /**
  * A config.json as version 1 wrote it: settings beside `stats` (counting 5 decisions, of which
