@@ -14,7 +14,7 @@ import { mountDashboard } from './dashboard';
 import { rejectBrowserOrigins, requireLocalHost } from './http/guards';
 import { SignatureRegistry } from './models/signatures';
 import { isLoopedBack } from './upstream/headers';
-import { createPassthroughHandler } from './upstream/passthrough';
+import { createPassthroughHandler } from './request/passthrough';
 
 export interface AppOptions {
   /** Longest wait (ms) for the draft's first byte and between its chunks; then the verifier answers. */

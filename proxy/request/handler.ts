@@ -5,7 +5,7 @@
 import type { Request, Response } from 'express';
 import { ClientResponse } from '../http/client-response';
 import { sendAnthropicError } from '../http/errors';
-import { authorizedUpstreamHeaders } from '../upstream/auth';
+import { authorizedUpstreamHeaders } from './auth';
 import { describeError, failure } from '../upstream/failures';
 import type { MessagesRequest } from '../wire';
 import { decide } from './decide';

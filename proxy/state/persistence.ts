@@ -8,7 +8,7 @@ import type { CascadeRule } from '../../contracts/rules';
 import type { Settings } from '../../contracts/settings';
 import { DEFAULT_SETTINGS } from '../../contracts/settings';
 import { persistedSchemas, SCHEMA_VERSION, STORE_KEYS, type StoreKey } from './layout';
-import { backupStoreFile } from './stores';
+import { backupStoreFile } from '../store/files';
 
 export interface PersistedState {
   settings: Settings;

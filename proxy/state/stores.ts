@@ -2,18 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import type { KeyValueStore, SecretStore } from '../context';
+import { backupStoreFile } from '../store/files';
 
 export const STORE_FILE_NAME = 'config.json';
-
-/** Copies a store file aside (config.backup-<time>.json); returns the copy's path, or null when there is no file. */
-export function backupStoreFile(filePath: string, now = new Date()): string | null {
-  if (!fs.existsSync(filePath)) return null;
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  const ext = path.extname(filePath);
-  const backup = path.join(path.dirname(filePath), `${path.basename(filePath, ext)}.backup-${stamp}${ext}`);
-  fs.copyFileSync(filePath, backup);
-  return backup;
-}
 
 /**
  * Opens a conf/electron-store style store; a file that is not valid JSON is moved aside

@@ -10,11 +10,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { decisionRecordSchema, type DecisionRecord } from '../../contracts/decision';
 import { describeIssues } from '../http/errors';
-import { backupStoreFile } from '../state/stores';
 import { RunningAggregates, type StatsData } from '../stats/aggregates';
 import { DecisionLog } from './decision-log';
 import type { Aggregates, DecisionFilter, DecisionStore } from './decision-store';
-import { appendPieces, readText, replacePieces } from './files';
+import { appendPieces, backupStoreFile, readText, replacePieces } from './files';
 import { copyStats, statsFileSchema, statsFilePieces, type StatsFile } from './stats-file';
 
 export const DECISIONS_FILE = 'decisions.jsonl';

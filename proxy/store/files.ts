@@ -1,7 +1,9 @@
 // File writes that keep the event loop free: the I/O runs on libuv's thread pool, and text is
 // handed over in small pieces, each made just before it is written, so no single step holds
 // the main thread for long. Every file is owner-only.
+import { copyFileSync, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 
 export const FILE_MODE = 0o600;
 
@@ -71,4 +73,14 @@ export async function replacePieces(file: string, pieces: Iterable<string>): Pro
     await fs.rm(temp, { force: true }).catch(() => {});
     throw error;
   }
+}
+
+/** Copies a damaged file aside (config.backup-<time>.json) when it is loaded, before the first write; returns the copy's path, or null when there is no file. */
+export function backupStoreFile(filePath: string, now = new Date()): string | null {
+  if (!existsSync(filePath)) return null;
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const ext = path.extname(filePath);
+  const backup = path.join(path.dirname(filePath), `${path.basename(filePath, ext)}.backup-${stamp}${ext}`);
+  copyFileSync(filePath, backup);
+  return backup;
 }

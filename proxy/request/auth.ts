@@ -4,11 +4,11 @@
 // for requests that carry the admin token in a header of its own: `Authorization` always stays
 // the client's credential for the upstream and is never read as the admin token.
 import type { Request, Response } from 'express';
-import type { RequestPathDeps } from '../request/deps';
+import type { RequestPathDeps } from './deps';
 import { sendAnthropicError } from '../http/errors';
 import { isLoopbackHost } from '../http/hosts';
 import { tokenMatches } from '../http/guards';
-import { ADMIN_TOKEN_HEADER, hasClientKey, upstreamRequestHeaders } from './headers';
+import { ADMIN_TOKEN_HEADER, hasClientKey, upstreamRequestHeaders } from '../upstream/headers';
 
 export const NO_KEY_MESSAGE =
   'No API key: send x-api-key or Authorization with the request, or give the proxy a fallback key ' +

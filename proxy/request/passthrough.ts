@@ -1,12 +1,12 @@
 // Every /v1/* endpoint other than POST /v1/messages (count_tokens, models, batches, files…):
 // forwarded untouched, the answer relayed chunk by chunk as it arrives.
 import type { Request, Response } from 'express';
-import type { RequestPathDeps } from '../request/deps';
+import type { RequestPathDeps } from './deps';
 import { ClientResponse } from '../http/client-response';
-import { sendUpstream } from './client';
-import { describeError } from './failures';
+import { sendUpstream } from '../upstream/client';
+import { describeError } from '../upstream/failures';
 import { authorizedUpstreamHeaders } from './auth';
-import { clientResponseHeaders } from './headers';
+import { clientResponseHeaders } from '../upstream/headers';
 
 export function createPassthroughHandler(ctx: RequestPathDeps) {
   return async (req: Request, res: Response): Promise<void> => {
