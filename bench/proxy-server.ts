@@ -1,13 +1,19 @@
 // The proxy under benchmark, in a process of its own so that its memory is read apart
 // from the client's and the simulator's, and so that it gets a core of its own as it
-// would in real use. bench/proxy.bench.ts forks it with --expose-gc; it reports its URL
-// once listening, then answers CPU and memory probes over IPC until told to stop.
+// would in real use. bench/proxy.bench.ts and bench/event-loop.bench.ts fork it with
+// --expose-gc; it reports its URL once listening, then answers CPU, memory and event-loop
+// probes over IPC until told to stop. Its state is real: config.json and the decision
+// store's files in a temporary data dir, flushed as in use, so their writes are part of
+// what is measured. BENCH_STORE=memory keeps stats and decisions in memory instead: a
+// control that shows which event-loop blocks persisting causes.
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startProxyServer } from '../proxy/server';
-import { createProxyContext } from '../proxy/state/context';
-import { createMemorySecretStore, createMemoryStore } from '../proxy/state/stores';
+import { createProxyContext } from '../proxy/runtime';
+import { createMemoryStore } from '../proxy/state/stores';
 
 export interface Reading {
   /** CPU time the process has used so far (user + system), in µs. */
@@ -18,36 +24,164 @@ export interface Reading {
   heapUsed: number;
   /** Buffers and other memory outside the JavaScript heap that objects hold on to. */
   external: number;
+  /**
+   * The longest the event loop was blocked since the last reset, from two independent
+   * clocks, all in ms. `loopDelayMaxMs` and `loopDelayP99Ms` come from
+   * perf_hooks.monitorEventLoopDelay (1 ms resolution; its samples are whole intervals
+   * between timer runs, so an idle loop reads about 1 ms, not 0). `tickGapMaxMs` is the
+   * largest gap between runs of a 1 ms setInterval, likewise about 1 ms when idle.
+   */
+  loopDelayMaxMs: number;
+  loopDelayP99Ms: number;
+  loopDelayMeanMs: number;
+  tickGapMaxMs: number;
+  /** How many of the interval's gaps reached each threshold: one long block or many. */
+  tickGapsOver: { thresholdMs: number; count: number }[];
+  /**
+   * The same gaps less the time the main thread spent waiting for a core (Linux schedstat):
+   * what the proxy blocked itself, by its own work or a synchronous syscall, whatever else
+   * ran on the machine. Equal to the gaps where schedstat is unavailable (`ownExact` false).
+   */
+  ownBlockMaxMs: number;
+  ownGapsOver: { thresholdMs: number; count: number }[];
+  ownExact: boolean;
+  /** How long the window those figures cover was (since the last reset), in ms. */
+  loopWindowMs: number;
+  /** Bytes in the data dir (config.json with the in-memory store): whatever files the state keeps there. */
+  storeBytes: number;
 }
 
-export type ChildMessage = { type: 'listening'; url: string } | { type: 'reading'; reading: Reading };
-export type ParentMessage = { type: 'read' } | { type: 'stop' };
+export type ChildMessage = { type: 'listening'; url: string } | { type: 'reading'; reading: Reading } | { type: 'filled' };
+/**
+ * `read` with `resetLoop`: start a new event-loop window once this reading is taken (after
+ * its collections). `fill`: record `records` copies of the newest decision, then flush.
+ */
+export type ParentMessage = { type: 'read'; resetLoop?: boolean } | { type: 'fill'; records: number } | { type: 'stop' };
 
 const gc = globalThis.gc;
-if (!process.send || !gc) throw new Error('bench/proxy-server.ts is forked by bench/proxy.bench.ts (IPC and --expose-gc)');
+if (!process.send || !gc) throw new Error('bench/proxy-server.ts is forked by bench/proxy.bench.ts or bench/event-loop.bench.ts (IPC and --expose-gc)');
 const send = process.send.bind(process);
 
 const dataDir = await mkdtemp(join(tmpdir(), 'cascadeflow-bench-'));
 const ctx = await createProxyContext({
   env: { CASCADEFLOW_UPSTREAM_URL: process.env.CASCADEFLOW_UPSTREAM_URL },
-  store: createMemoryStore(),
-  secrets: createMemorySecretStore(),
+  // An in-memory settings store brings in-memory stats and decisions with it (proxy/runtime.ts).
+  ...(process.env.BENCH_STORE === 'memory' ? { store: createMemoryStore() } : {}),
   dataDir,
   // One log line per request would measure the terminal, not the proxy.
   logger: { info: () => {}, warn: () => {} },
 });
 const proxy = await startProxyServer(ctx, { host: '127.0.0.1', port: 0 });
 
+/**
+ * Nanoseconds the main thread (its task id is the pid) has waited on a run queue so far:
+ * the second field of its schedstat. Read through one open descriptor: ~6 µs a read, where
+ * opening the file each time costs ~60 µs, too much for a 1 ms clock.
+ */
+const schedstat = (() => {
+  try {
+    return openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
+  } catch {
+    return null; // not Linux, or a kernel without schedstats
+  }
+})();
+const schedBuffer = Buffer.alloc(128);
+function runQueueWaitMs(): number {
+  if (schedstat === null) return 0;
+  const length = readSync(schedstat, schedBuffer, 0, schedBuffer.length, 0);
+  return Number(schedBuffer.toString('latin1', 0, length).split(' ')[1]) / 1e6;
+}
+
+// Two clocks for event-loop blocks, so that neither's quirks go unnoticed: the histogram
+// is libuv's timer sampled in native code; the interval below is what a JavaScript timer
+// (e.g. the proxy's own) actually experiences. Neither spins: a setImmediate loop would
+// keep a core busy and slow the proxy it measures. Both start with the first reset, so
+// that benches which never ask (proxy.bench.ts) keep an idle proxy truly idle.
+const GAP_THRESHOLDS_MS = [10, 25, 50, 100];
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+let ticker: NodeJS.Timeout | null = null;
+let tickGapMaxMs = 0;
+let tickGapsOver = GAP_THRESHOLDS_MS.map(() => 0);
+let ownBlockMaxMs = 0;
+let ownGapsOver = GAP_THRESHOLDS_MS.map(() => 0);
+let lastTick = 0;
+let lastWaitMs = 0;
+let windowStart = 0;
+function tick(): void {
+  const now = performance.now();
+  const waitMs = runQueueWaitMs();
+  const gap = now - lastTick;
+  const own = gap - (waitMs - lastWaitMs);
+  tickGapMaxMs = Math.max(tickGapMaxMs, gap);
+  ownBlockMaxMs = Math.max(ownBlockMaxMs, own);
+  GAP_THRESHOLDS_MS.forEach((threshold, i) => {
+    tickGapsOver[i] += gap >= threshold ? 1 : 0;
+    ownGapsOver[i] += own >= threshold ? 1 : 0;
+  });
+  lastTick = now;
+  lastWaitMs = waitMs;
+}
+function resetLoop(): void {
+  loopDelay.enable(); // no-op once enabled
+  loopDelay.reset();
+  ticker ??= setInterval(tick, 1).unref();
+  tickGapMaxMs = ownBlockMaxMs = 0;
+  tickGapsOver = GAP_THRESHOLDS_MS.map(() => 0);
+  ownGapsOver = GAP_THRESHOLDS_MS.map(() => 0);
+  lastTick = windowStart = performance.now();
+  lastWaitMs = runQueueWaitMs();
+}
+
+/** Copies of the newest decision under new ids, through the same sink as requests, then on disk. */
+async function fill(records: number): Promise<void> {
+  const [newest] = await ctx.control.getDecisions({ limit: 1 });
+  if (!newest) throw new Error('fill: no decision to copy yet (send requests first)');
+  for (let i = 0; i < records; i++) ctx.record({ ...newest, id: `${newest.id}-fill-${i}` });
+  await ctx.flush();
+}
+
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'read') {
     const { user, system } = process.cpuUsage(); // before the collections below
+    // Also before them: the forced collections block the loop and are not the proxy's.
+    const nsToMs = (ns: number) => ns / 1e6;
+    // The block still open at this moment counts too, with whatever run-queue wait it had.
+    const openGapMs = ticker ? performance.now() - lastTick : 0;
+    const openOwnMs = ticker ? openGapMs - (runQueueWaitMs() - lastWaitMs) : 0;
+    const loop = {
+      loopDelayMaxMs: nsToMs(loopDelay.max),
+      loopDelayP99Ms: nsToMs(loopDelay.percentile(99)),
+      loopDelayMeanMs: nsToMs(loopDelay.mean),
+      tickGapMaxMs: Math.max(tickGapMaxMs, openGapMs),
+      tickGapsOver: GAP_THRESHOLDS_MS.map((thresholdMs, i) => ({ thresholdMs, count: tickGapsOver[i] })),
+      ownBlockMaxMs: Math.max(ownBlockMaxMs, openOwnMs),
+      ownGapsOver: GAP_THRESHOLDS_MS.map((thresholdMs, i) => ({ thresholdMs, count: ownGapsOver[i] })),
+      ownExact: schedstat !== null,
+      loopWindowMs: ticker ? performance.now() - windowStart : 0,
+    };
+    // Summed over the directory, not one file name, so that it still holds if the layout changes.
+    const storeBytes = readdirSync(dataDir).reduce((sum, name) => sum + statSync(join(dataDir, name)).size, 0);
     // Twice: the first collection can leave work (finalizers, weak references) for a second.
     gc();
     gc();
     const { rss, heapUsed, external } = process.memoryUsage();
-    send({ type: 'reading', reading: { cpuUs: user + system, rss, heapUsed, external } } satisfies ChildMessage);
+    const reply = () => send({ type: 'reading', reading: { cpuUs: user + system, rss, heapUsed, external, ...loop, storeBytes } } satisfies ChildMessage);
+    if (!message.resetLoop) reply();
+    else {
+      // Not at once: the histogram's timer has not run since before the collections, and
+      // its first sample after a reset would be their pause. Once it has run, the window opens.
+      setTimeout(() => {
+        resetLoop();
+        reply();
+      }, 10);
+    }
+  } else if (message.type === 'fill') {
+    void fill(message.records).then(() => send({ type: 'filled' } satisfies ChildMessage));
   } else if (message.type === 'stop') {
     void (async () => {
+      loopDelay.disable();
+      if (ticker) clearInterval(ticker);
+      if (schedstat !== null) closeSync(schedstat);
       await proxy.close();
       await ctx.close();
       await rm(dataDir, { recursive: true, force: true });

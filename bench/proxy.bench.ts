@@ -3,7 +3,7 @@
 // relay of a slow stream, throughput with concurrent clients, and the proxy's memory across
 // thousands of requests. Every figure is printed next to its target; a missed target exits
 // non-zero. ctx.record() and the quality checker have benches of their own
-// (proxy/state/record.bench.ts, bench/quality.bench.ts); here they are only part of the path.
+// (bench/record.bench.ts, bench/quality.bench.ts); here they are only part of the path.
 // Run: npx tsx bench/proxy.bench.ts
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,12 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { createSimulator } from '../simulator/server';
 import type { ChildMessage, ParentMessage, Reading } from './proxy-server';
+import { CASCADE_MODEL, HEADERS, PASSTHROUGH_MODEL, requestBody } from './requests';
+import { DEFAULT_RETAIN } from '../proxy/store/decision-store';
 
-/** No default rule matches it: a pure passthrough. */
-const PASSTHROUGH_MODEL = 'claude-haiku-4-5-20251001';
-/** The default `sonnet-4` rule drafts it with claude-haiku-4-5, whose good answer is accepted. */
-const CASCADE_MODEL = 'claude-sonnet-4-6';
-/** Before anything is measured; more than the decision log holds (500). */
+/** Before anything is measured: both request paths optimised, the store past its first flushes. */
 const WARMUP_REQUESTS = 1_000;
 /** Before each latency row, one request at a time. */
 const WARMUP = 20;
@@ -52,38 +50,6 @@ const TARGET = {
   /** Growth over both batches: resident memory moves by ±30 MB with V8's young generation and malloc's arenas. */
   rssMb: 40,
 };
-const HEADERS = { 'content-type': 'application/json', 'x-api-key': 'sk-bench-key', 'anthropic-version': '2023-06-01' };
-
-/** A Claude Code-shaped request: system blocks, a dozen tools, a short history. */
-function requestBody(model: string, stream: boolean): string {
-  const tools = Array.from({ length: 12 }, (_, i) => ({
-    name: `tool_${i}`,
-    description: `Tool number ${i}: ${'reads or changes files in the project and reports what it did. '.repeat(4)}`,
-    input_schema: {
-      type: 'object',
-      properties: { path: { type: 'string', description: 'Absolute path' }, limit: { type: 'number' } },
-      required: ['path'],
-      additionalProperties: false,
-    },
-  }));
-  return JSON.stringify({
-    model,
-    max_tokens: 4_096,
-    stream,
-    system: [
-      { type: 'text', text: 'You are a coding assistant working in a TypeScript repository.' },
-      { type: 'text', text: 'Project notes: '.concat('keep answers short and precise. '.repeat(40)), cache_control: { type: 'ephemeral' } },
-    ],
-    tools,
-    messages: [
-      { role: 'user', content: 'What does the build script in package.json do?' },
-      { role: 'assistant', content: 'It compiles the renderer with Vite and then bundles the Electron main process.' },
-      { role: 'user', content: [{ type: 'text', text: 'Explain in two sentences why the proxy listens on 127.0.0.1 only.' }] },
-    ],
-    metadata: { user_id: 'bench-user' },
-  });
-}
-
 interface Timing {
   /** From sending the request to the first body byte (the first event of a stream). */
   firstByteMs: number;
@@ -209,9 +175,13 @@ try {
   const proxyUrl = started.url;
 
   // Warm-up of every path in both processes, concurrent like the throughput runs: the
-  // proxy's code optimised and its decision log full before anything is measured.
+  // proxy's code optimised and its decision log full (copies of the warm-up's records)
+  // before anything is measured, so memory growth below is what requests leave behind.
   await throughput(sim.url, WARMUP_REQUESTS, false);
   await throughput(proxyUrl, WARMUP_REQUESTS, true);
+  const filled = nextMessage();
+  child.send({ type: 'fill', records: DEFAULT_RETAIN } satisfies ParentMessage);
+  if ((await filled).type !== 'filled') throw new Error('unexpected message from the proxy process while filling its decision log');
 
   // Latency: each request goes once direct and once through the proxy, in alternating
   // order, so a burst of other work on the shared machine falls on both sides alike.

@@ -7,6 +7,9 @@ import type { Aggregates } from '../stats/aggregates';
 
 export type { Aggregates } from '../stats/aggregates';
 
+/** Records a store keeps for queries by default (its aggregates count every record ever). */
+export const DEFAULT_RETAIN = 10_000;
+
 /** The control API's decision query (contracts/decision.ts); without a limit, every retained match. */
 export type DecisionFilter = DecisionQuery;
 

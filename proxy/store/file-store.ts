@@ -12,7 +12,7 @@ import { decisionRecordSchema, type DecisionRecord } from '../../contracts/decis
 import { describeIssues } from '../http/errors';
 import { RunningAggregates, type StatsData } from '../stats/aggregates';
 import { DecisionLog } from './decision-log';
-import type { Aggregates, DecisionFilter, DecisionStore } from './decision-store';
+import { DEFAULT_RETAIN, type Aggregates, type DecisionFilter, type DecisionStore } from './decision-store';
 import { appendPieces, backupStoreFile, readText, replacePieces } from './files';
 import { copyStats, statsFileSchema, statsFilePieces, type StatsFile } from './stats-file';
 
@@ -253,7 +253,7 @@ function* asLines(records: DecisionRecord[]): Generator<string> {
 export async function openFileDecisionStore({
   dataDir,
   flushIntervalMs = 1000,
-  retain = 10_000,
+  retain = DEFAULT_RETAIN,
   onError,
 }: FileDecisionStoreOptions): Promise<FileDecisionStore> {
   // A folder that cannot be made is reported by the first write, like any other write failure.

@@ -3,9 +3,9 @@
 import type { DecisionRecord } from '../../contracts/decision';
 import { RunningAggregates } from '../stats/aggregates';
 import { DecisionLog } from './decision-log';
-import type { DecisionFilter, DecisionStore } from './decision-store';
+import { DEFAULT_RETAIN, type DecisionFilter, type DecisionStore } from './decision-store';
 
-export function createMemoryDecisionStore({ retain = 10_000 }: { retain?: number } = {}): DecisionStore {
+export function createMemoryDecisionStore({ retain = DEFAULT_RETAIN }: { retain?: number } = {}): DecisionStore {
   const log = new DecisionLog(new RunningAggregates(), retain);
   return {
     warnings: [],

@@ -1,0 +1,108 @@
+// Request bodies shared by the proxy benches. Both are shaped like Claude Code's requests
+// (system blocks with a cache breakpoint, tool schemas, a history), because the proxy's
+// cost per request is mostly in handling bodies of that shape.
+
+export const HEADERS = { 'content-type': 'application/json', 'x-api-key': 'sk-bench-key', 'anthropic-version': '2023-06-01' };
+
+/** No default rule matches it: a pure passthrough. */
+export const PASSTHROUGH_MODEL = 'claude-haiku-4-5-20251001';
+/** The default `sonnet-4` rule drafts it with claude-haiku-4-5, whose good answer is accepted. */
+export const CASCADE_MODEL = 'claude-sonnet-4-6';
+
+/** A Claude Code-shaped request at the start of a session: system blocks, a dozen tools, a short history (~7 KB). */
+export function requestBody(model: string, stream: boolean): string {
+  const tools = Array.from({ length: 12 }, (_, i) => ({
+    name: `tool_${i}`,
+    description: `Tool number ${i}: ${'reads or changes files in the project and reports what it did. '.repeat(4)}`,
+    input_schema: {
+      type: 'object',
+      properties: { path: { type: 'string', description: 'Absolute path' }, limit: { type: 'number' } },
+      required: ['path'],
+      additionalProperties: false,
+    },
+  }));
+  return JSON.stringify({
+    model,
+    max_tokens: 4_096,
+    stream,
+    system: [
+      { type: 'text', text: 'You are a coding assistant working in a TypeScript repository.' },
+      { type: 'text', text: 'Project notes: '.concat('keep answers short and precise. '.repeat(40)), cache_control: { type: 'ephemeral' } },
+    ],
+    tools,
+    messages: [
+      { role: 'user', content: 'What does the build script in package.json do?' },
+      { role: 'assistant', content: 'It compiles the renderer with Vite and then bundles the Electron main process.' },
+      { role: 'user', content: [{ type: 'text', text: 'Explain in two sentences why the proxy listens on 127.0.0.1 only.' }] },
+    ],
+    metadata: { user_id: 'bench-user' },
+  });
+}
+
+/** Source-like text of about `chars` characters, so that bodies are not one repeated phrase. */
+function sourceText(seed: number, chars: number): string {
+  const lines: string[] = [];
+  let length = 0;
+  for (let i = 0; length < chars; i++) {
+    const line = `  ${i % 7 ? 'const' : 'export function'} value${seed}_${i} = compute(${seed}, ${i}, 'item ${(seed * 31 + i) % 97}'); // step ${i}`;
+    lines.push(line);
+    length += line.length + 1;
+  }
+  return lines.join('\n');
+}
+
+/**
+ * A Claude Code-shaped request well into a session (~150 KB): a long system prompt
+ * (instructions and project notes), 24 tool schemas, 20 history turns of tool calls and
+ * file contents, then the new question. The size is what makes per-request work (body
+ * parsing, copying, serialising for a draft) visible in the proxy's event loop.
+ */
+export function largeRequestBody(model: string, stream: boolean): string {
+  const tools = Array.from({ length: 24 }, (_, i) => ({
+    name: `tool_${i}`,
+    description: `Tool number ${i}: ${'reads or changes files in the project, runs commands in the workspace and reports what it did, with paths relative to the root. '.repeat(6)}`,
+    input_schema: {
+      type: 'object',
+      properties: {
+        path: { type: 'string', description: 'Absolute path of the file or directory to work on' },
+        pattern: { type: 'string', description: 'A glob or regular expression selecting what to include' },
+        offset: { type: 'number', description: 'The line to start from, 1-based' },
+        limit: { type: 'number', description: 'The most lines to return' },
+        mode: { type: 'string', enum: ['read', 'write', 'append', 'list'], description: 'What to do with the path' },
+        recursive: { type: 'boolean', description: 'Whether to descend into subdirectories' },
+      },
+      required: ['path'],
+      additionalProperties: false,
+    },
+  }));
+  // 10 exchanges = 20 turns: the assistant calls a tool, the user turn carries its result.
+  const history = Array.from({ length: 10 }, (_, i) => [
+    {
+      role: 'assistant',
+      content: [
+        { type: 'text', text: `Let me look at part ${i} of the source before changing it.` },
+        { type: 'tool_use', id: `toolu_bench_${i}`, name: `tool_${i % 24}`, input: { path: `/repo/src/module_${i}.ts`, mode: 'read', limit: 400 } },
+      ],
+    },
+    {
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: `toolu_bench_${i}`, content: sourceText(i, 8_000) }],
+    },
+  ]).flat();
+  return JSON.stringify({
+    model,
+    max_tokens: 32_000,
+    stream,
+    system: [
+      { type: 'text', text: 'You are Claude Code, an interactive CLI tool that helps users with software engineering tasks.' },
+      { type: 'text', text: 'Instructions: '.concat('Prefer small, reviewable changes; run the tests after each edit; never commit secrets. '.repeat(250)) },
+      { type: 'text', text: `Project notes (CLAUDE.md):\n${sourceText(99, 12_000)}`, cache_control: { type: 'ephemeral' } },
+    ],
+    tools,
+    messages: [
+      ...history,
+      { role: 'user', content: [{ type: 'text', text: 'Explain in two sentences why the proxy listens on 127.0.0.1 only.' }] },
+    ],
+    metadata: { user_id: 'bench-user' },
+  });
+}
