@@ -1,12 +1,12 @@
 // Decision log: filter, order and bound the records the dashboard holds.
-import type { Decision, DecisionRecord, Failure, QualitySignal } from '../../../contracts/decision';
+import { DECISIONS, DEFAULT_DECISION_LIMIT, type Decision, type DecisionRecord, type Failure, type QualitySignal } from '../../../contracts/decision';
 
 export type DecisionFilter = Decision | 'all';
 
-export const DECISION_FILTERS: DecisionFilter[] = ['all', 'accepted', 'escalated', 'draft_error', 'passthrough'];
+export const DECISION_FILTERS: DecisionFilter[] = ['all', ...DECISIONS];
 
-/** Most decisions the dashboard keeps in memory. */
-export const LOG_CAPACITY = 500;
+/** Most decisions the dashboard keeps in memory: what the proxy answers without a limit. */
+export const LOG_CAPACITY = DEFAULT_DECISION_LIMIT;
 
 export function filterDecisions(records: readonly DecisionRecord[], filter: DecisionFilter, search = ''): DecisionRecord[] {
   const needle = search.trim().toLowerCase();
