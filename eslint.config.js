@@ -11,8 +11,22 @@ const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
 const REQUEST_PATH = ['request', 'upstream', 'models', 'quality', 'sse', 'pricing', 'rules', 'http'].map((dir) => `proxy/${dir}`);
 const DEV_CODE = ['simulator', 'test', 'bench', 'scripts'];
 const ROOT = import.meta.dirname;
+const PACKAGES = '**/node_modules/**';
 /** Everything the renderer may import: globs, because it is an allow-list (packages stay allowed). */
-const RENDERER_ALLOWED = [`${ROOT}/contracts/**`, `${ROOT}/renderer/**`, '**/node_modules/**'];
+const RENDERER_ALLOWED = [`${ROOT}/contracts/**`, `${ROOT}/renderer/**`, PACKAGES];
+/**
+ * Everything the request path may import: itself, the Anthropic wire types, contracts/ and
+ * packages (every entry a glob, as an allow-list must be). Node built-ins resolve to no file, so
+ * the rule never sees them. The rest of the proxy (runtime, context, state, stats, store, log,
+ * control, server) reaches it only as RequestPathDeps.
+ */
+const REQUEST_PATH_ALLOWED = [...REQUEST_PATH.map((dir) => `${ROOT}/${dir}/**`), `${ROOT}/proxy/wire.@(ts)`, `${ROOT}/contracts/**`, PACKAGES];
+/** The dev code unit tests may also use (see `productOnly`). */
+const TEST_HELPERS = [`${ROOT}/simulator/**`, `${ROOT}/test/fixtures/**`];
+
+const STATE = ['proxy/state', 'proxy/stats', 'proxy/store'];
+const REQUEST_PATH_WHY =
+  'the request path gets its dependencies through proxy/request/deps (RequestPathDeps): it imports only the request-path folders (proxy/request, upstream, models, quality, sse, pricing, rules, http), proxy/wire.ts, contracts/ and packages.';
 
 /** @param {string} name @param {string} why */
 const message = (name, why) => `[boundary ${name}] ${why}`;
@@ -46,14 +60,23 @@ export const boundaries = [
     message: message('electron-no-renderer', 'electron/ never imports renderer/: the dashboard is a bundle it loads, talking over contracts/ipc.'),
   },
   {
-    target: ['proxy/state', 'proxy/stats', 'proxy/store'],
+    target: STATE,
     from: 'proxy/control',
     message: message('state-below-control', 'proxy/state, proxy/stats and proxy/store own the state; the control API adapts them and they never import proxy/control/.'),
   },
   {
+    // Unit tests may build a whole runtime to test persistence through it.
+    target: STATE,
+    from: ['proxy/runtime.ts', 'proxy/server.ts', 'proxy/cli.ts'],
+    message: message('state-below-control', 'proxy/state, proxy/stats and proxy/store sit below the runtime, server and CLI that wire them to proxy/control/; they never import proxy/runtime.ts, proxy/server.ts or proxy/cli.ts.'),
+    productOnly: true,
+  },
+  {
     target: REQUEST_PATH,
-    from: ['proxy/control', 'proxy/state', 'proxy/store'],
-    message: message('request-path-narrow', 'the request path gets its dependencies through proxy/request/deps (RequestPathDeps), never from proxy/control/, proxy/state/ or proxy/store/.'),
+    from: ['**/*'],
+    except: REQUEST_PATH_ALLOWED,
+    message: message('request-path-narrow', REQUEST_PATH_WHY),
+    productOnly: true,
   },
   {
     target: 'proxy/http',
@@ -68,8 +91,14 @@ export const boundaries = [
   },
 ];
 
-/** Renderer unit tests may also use the shared, DOM- and Node-free fixtures. */
-const rendererTestZones = [
+/** Renderer unit tests may also use the shared, DOM- and Node-free fixtures; request-path tests the simulator too. */
+const testZones = [
+  {
+    target: REQUEST_PATH,
+    from: ['**/*'],
+    except: [...REQUEST_PATH_ALLOWED, ...TEST_HELPERS],
+    message: message('request-path-narrow', `${REQUEST_PATH_WHY} Its tests may also use simulator/ and test/fixtures/.`),
+  },
   {
     target: 'renderer/src',
     from: ['**/*'],
@@ -107,13 +136,14 @@ export default defineConfig([
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'import-x/no-duplicates': ['error', { 'prefer-inline': true }],
       'import-x/no-restricted-paths': restrictedPaths(boundaries),
     },
   },
   {
     files: TESTS,
     rules: {
-      'import-x/no-restricted-paths': restrictedPaths([...boundaries.filter((zone) => !zone.productOnly), ...rendererTestZones]),
+      'import-x/no-restricted-paths': restrictedPaths([...boundaries.filter((zone) => !zone.productOnly), ...testZones]),
     },
   },
 ]);

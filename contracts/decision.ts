@@ -128,7 +128,8 @@ const epochMs = z.coerce.number().int().nonnegative();
 
 /** Filters of the decision log, newest first (the HTTP form sends numbers as text, hence the coercion). */
 export const decisionQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** At most 1,000 per query, so one answer never holds the proxy up; page back with `until`. */
+  limit: z.coerce.number().int().min(1).max(1_000).optional(),
   decision: decisionSchema.optional(),
   ruleId: z.string().min(1).max(100).optional(),
   /** Requests that arrived at or after this time (epoch ms). */
@@ -146,4 +147,14 @@ export function matchesDecisionQuery(record: DecisionRecord, query: DecisionQuer
     (query.ruleId === undefined || record.ruleId === query.ruleId) &&
     (query.decision === undefined || record.decision === query.decision)
   );
+}
+
+/** A failure in words, as the log line and the dashboard show it: "timeout: UND_ERR_HEADERS_TIMEOUT: …". */
+export function describeFailure(failure: Failure): string {
+  return `${failure.kind}: ${failure.message}`;
+}
+
+/** The signals that lowered confidence or ruled the draft out, strongest first. */
+export function penalisingSignals(signals: readonly QualitySignal[]): QualitySignal[] {
+  return signals.filter((s) => s.penalty > 0 || s.decisive).sort((a, b) => b.penalty - a.penalty);
 }

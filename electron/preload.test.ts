@@ -1,7 +1,6 @@
 // The bundled preload evaluated in a VM with fake contextBridge and ipcRenderer: what
 // the page gets on `window.cascadeflow`, and nothing more.
-import { readFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';

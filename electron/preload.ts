@@ -1,9 +1,8 @@
 // The sandboxed preload: exposes `window.cascadeflow` (CascadeflowBridge), one method
 // per action over the typed IPC contract. ipcRenderer itself never reaches the page.
 import { contextBridge, ipcRenderer } from 'electron';
-import type { CascadeflowBridge } from '../contracts/desktop';
+import type { BridgeMethod, CascadeflowBridge } from '../contracts/desktop';
 import type { ControlEvent } from '../contracts/events';
-import type { BridgeMethod } from '../contracts/desktop';
 import { eventsChannel, invokeChannels, type EventsPayload, type RequestOf, type ResponseOf } from '../contracts/ipc';
 
 /** Electron wraps handler errors as "Error invoking remote method '…': Error: msg"; the UI wants msg. */

@@ -3,6 +3,7 @@
 // Electron shell builds one with electron-store and safeStorage behind the two small
 // interfaces below.
 import type { ControlApi } from '../contracts/control-api';
+import type { ApiKeyStorage } from '../contracts/settings';
 import type { ProxyStatus } from '../contracts/status';
 import type { RequestPathDeps } from './request/deps';
 
@@ -16,7 +17,7 @@ export interface KeyValueStore {
 
 /** Where the optional fallback API key lives. Never plain text on disk. */
 export interface SecretStore {
-  readonly kind: 'os-keyring' | 'basic_text' | 'memory' | 'env';
+  readonly kind: ApiKeyStorage;
   get(): string | null;
   set(key: string | null): void;
 }

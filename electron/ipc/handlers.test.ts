@@ -1,15 +1,14 @@
-// IPC handlers against the real control service: a fake ipcMain records the
+// IPC handlers against the real control API: a fake ipcMain records the
 // registered handlers and invokes them the way Electron does.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DesktopApi } from '../../contracts/desktop';
+import type { BridgeMethod, DesktopApi } from '../../contracts/desktop';
 import type { ProxyContext } from '../../proxy/context';
 import { createProxyContext } from '../../proxy/runtime';
 import { createMemorySecretStore, createMemoryStore } from '../../proxy/state/stores';
 import { APP_ENTRY_URL, isTrustedAppUrl } from '../window/app-protocol';
-import type { BridgeMethod } from '../../contracts/desktop';
 import { invokeChannels, invokeMethods } from '../../contracts/ipc';
 import { bridgeHandlers, registerIpcHandlers, type IpcMainLike, type InvokeEvent } from './handlers';
 

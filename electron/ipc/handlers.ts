@@ -2,8 +2,7 @@
 // before it reaches the control API: the sending frame must be the app's own
 // renderer, and the payload must match the channel's schema.
 import type { ControlApi } from '../../contracts/control-api';
-import type { DesktopApi } from '../../contracts/desktop';
-import { bridgeMethods, type BridgeMethod } from '../../contracts/desktop';
+import { bridgeMethods, type BridgeMethod, type DesktopApi } from '../../contracts/desktop';
 import { invokeChannels, invokeMethods, type IpcHandlers } from '../../contracts/ipc';
 
 /** The slice of Electron's IpcMainInvokeEvent the handlers read. */

@@ -1,4 +1,4 @@
-// The tray's actions end to end in Node: real control service, real Claude Code
+// The tray's actions end to end in Node: real control API, real Claude Code
 // settings file in a temporary HOME, fake clipboard, login item and notifications.
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -3,10 +3,9 @@ import type { ProxyContext } from '../context';
 import type { Logger } from '../log/logger';
 import type { ControlError } from '../http/errors';
 import { createProxyContext } from '../runtime';
-import { DEFAULT_DECISION_LIMIT } from '../../contracts/decision';
+import { DEFAULT_DECISION_LIMIT, type DecisionRecord } from '../../contracts/decision';
 import { STATS_EVENT_INTERVAL_MS } from '../state/event-hub';
 import { createMemorySecretStore, createMemoryStore } from '../state/stores';
-import type { DecisionRecord } from '../../contracts/decision';
 import type { ControlEvent } from '../../contracts/events';
 import { decisionRecord } from '../../test/fixtures/contracts';
 

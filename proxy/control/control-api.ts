@@ -6,10 +6,11 @@ import { z } from 'zod';
 import { controlMethods, type ControlApi, type ControlMethod } from '../../contracts/control-api';
 import { DEFAULT_DECISION_LIMIT } from '../../contracts/decision';
 import type { StatsSnapshot } from '../../contracts/stats';
-import { validationError } from '../http/errors';
+import { ControlError, validationError } from '../http/errors';
 import type { EventHub } from '../state/event-hub';
 import type { RulesState } from '../state/rules';
 import type { SettingsState } from '../state/settings';
+import { SettingsError, type SettingsErrorReason } from '../state/settings-error';
 import type { StatusState } from '../state/status';
 import type { DecisionStore } from '../store/decision-store';
 
@@ -38,6 +39,23 @@ function argsOf<M extends ControlMethod>(method: M, args: unknown[]): z.output<(
   // Paths start at the argument, not at its position in the argument list.
   const issues = parsed.error.issues.map((issue) => ({ ...issue, path: issue.path.slice(1) }));
   throw validationError(ARGUMENT_NAMES[method] ?? `arguments of ${method}`, new z.ZodError(issues));
+}
+
+/** A change the environment decides conflicts with it; anything else is the caller's mistake. */
+const SETTINGS_ERROR_STATUS: Record<SettingsErrorReason, number> = {
+  locked_by_env: 409,
+  invalid: 400,
+  self_upstream: 400,
+};
+
+/** The settings owner's refusal as the control API reports it. */
+function settingsChange<T>(change: () => T): T {
+  try {
+    return change();
+  } catch (error) {
+    if (error instanceof SettingsError) throw new ControlError(SETTINGS_ERROR_STATUS[error.reason], error.message);
+    throw error;
+  }
 }
 
 export function createControlApi(owners: ControlOwners): ControlApi {
@@ -69,11 +87,11 @@ export function createControlApi(owners: ControlOwners): ControlApi {
     },
     updateSettings: async (...args) => {
       const [patch] = argsOf('updateSettings', args);
-      return settings.update(patch);
+      return settingsChange(() => settings.update(patch));
     },
     setApiKey: async (...args) => {
       const [key] = argsOf('setApiKey', args);
-      return settings.setApiKey(key);
+      return settingsChange(() => settings.setApiKey(key));
     },
     subscribe: (listener) => events.subscribe(listener),
   };

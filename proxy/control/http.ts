@@ -63,7 +63,9 @@ export function createControlRouter(ctx: ProxyContext, options: ControlRouterOpt
 
   const api = express.Router();
   router.use(CONTROL_API_PREFIX, requireAdminToken(ctx), api);
-  api.use(requireJsonBody(), express.json({ limit: '1mb' }));
+  // Not strict: a body that is JSON but the wrong shape (a string for the rules) gets the
+  // control API's own message, as over IPC, instead of body-parser's.
+  api.use(requireJsonBody(), express.json({ limit: '1mb', strict: false }));
 
   for (const method of controlMethodNames) {
     const route = routes[method];

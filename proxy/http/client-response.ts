@@ -3,8 +3,8 @@
 import { once } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Response } from 'express';
-import { formatSse } from '../sse/events';
 import { anthropicError, sendAnthropicError } from './errors';
+import { SseWriter } from './sse-writer';
 
 export class ClientResponse {
   ttfbMs: number | null = null;
@@ -60,7 +60,7 @@ export class ClientResponse {
   async fail(status: number, message: string): Promise<void> {
     if (!this.open) return;
     if (!this.headersSent) return sendAnthropicError(this.res, status, message);
-    if (this.eventStream) await this.write(formatSse('error', anthropicError(status, message)));
+    if (this.eventStream) new SseWriter(this.res).event('error', anthropicError(status, message));
     this.end();
   }
 }

@@ -1,4 +1,4 @@
-import type { DecisionRecord } from '../../contracts/decision';
+import { describeFailure, penalisingSignals, type DecisionRecord } from '../../contracts/decision';
 
 function money(value: number | null): string {
   return value === null ? 'cost unknown' : `$${value.toFixed(6)}`;
@@ -8,14 +8,13 @@ function unpriced(record: DecisionRecord): string {
   return record.unpricedModels?.length ? ` [no price for ${record.unpricedModels.join(', ')}]` : '';
 }
 
-/** The failure by kind, then its detail: "timeout: UND_ERR_HEADERS_TIMEOUT: …". */
 function failureText(record: DecisionRecord): string {
-  return record.failure ? `${record.failure.kind}: ${record.failure.message}` : 'unknown failure';
+  return record.failure ? describeFailure(record.failure) : 'unknown failure';
 }
 
 /** The signals that lowered confidence, in words; the threshold comparison when none did. */
 function escalationReason(record: DecisionRecord): string {
-  const reasons = record.signals.filter((s) => s.penalty > 0 || s.decisive).map((s) => s.reason);
+  const reasons = penalisingSignals(record.signals).map((s) => s.reason);
   if (reasons.length > 0) return reasons.join('; ');
   if (record.confidence !== null && record.threshold !== null) {
     return `confidence ${record.confidence.toFixed(2)} < threshold ${record.threshold.toFixed(2)}`;
@@ -48,7 +47,7 @@ function decisionLine(record: DecisionRecord): string {
     return `❌ Escalated to verifier: ${answeringModel} (reason: ${escalationReason(record)}), ${money(record.cost)}${unpriced(record)}`;
   }
   if (decision === 'draft_error') {
-    // Without a draft call the error says why none was made ("draft skipped: …").
+    // Without a draft call the failure says why none was made ("skipped: …").
     const why = failureText(record);
     const cause = record.draft ? `${record.draft.model}: ${why}` : why;
     return `⚠️ Draft error (${cause}), answered by ${answeringModel}, ${money(record.cost)}${unpriced(record)}`;

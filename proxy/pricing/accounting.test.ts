@@ -6,8 +6,9 @@ import { BUILTIN_PRICES } from './table';
 
 const accounting = createAccounting(() => ({}));
 
+/** A call as the request path records it: priced once, when it ended. */
 function call(model: string, usage: Usage | null, status = 200): CallRecord {
-  return { model, status, usage, cost: null, latencyMs: 1 };
+  return { model, status, usage, cost: accounting.callCost(model, usage), latencyMs: 1 };
 }
 
 describe('price table', () => {
@@ -200,5 +201,17 @@ describe('settle', () => {
     expect(live.callCost('local-llm', { input_tokens: 1_000_000, output_tokens: 0 })).toBeNull();
     overrides = { 'local-*': { input: 2, output: 4, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.2 } };
     expect(live.callCost('local-llm', { input_tokens: 1_000_000, output_tokens: 1_000_000 })).toBeCloseTo(6, 12);
+  });
+
+  it('settles the calls at the cost recorded when each ended, so the record adds up to its calls', () => {
+    let overrides: Record<string, ModelPrice> = { 'local-*': { input: 2, output: 4, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.2 } };
+    const live = createAccounting(() => overrides);
+    const usage = { input_tokens: 1_000_000, output_tokens: 0 };
+    const draft: CallRecord = { model: 'local-llm', status: 200, usage, cost: live.callCost('local-llm', usage), latencyMs: 1 };
+    // The price is edited while the request is under way: the draft was already priced at $2.
+    overrides = { 'local-*': { ...overrides['local-*'], input: 3 } };
+    const settled = live.settle({ decision: 'accepted', requestedModel: 'local-big', draft });
+    expect(settled.cost).toBeCloseTo(2, 12);
+    expect(settled.baselineCost).toBeCloseTo(3, 12);
   });
 });

@@ -103,8 +103,16 @@ export function createAccounting(overrides: () => Record<string, ModelPrice>): A
     };
     const sum = (...values: Array<number | null>): number | null =>
       values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + (v as number), 0);
+    // Each call was priced once, when it ended (CallRecord.cost); only the baseline is priced here.
     const callsCost = (...calls: Array<CallRecord | undefined>): number | null =>
-      sum(...calls.filter((c): c is CallRecord => !!c).map((c) => cost(c.model, c.usage)));
+      sum(
+        ...calls
+          .filter((c): c is CallRecord => !!c)
+          .map((c) => {
+            if (c.cost === null) unpriced.add(c.model);
+            return c.cost;
+          }),
+      );
 
     const { decision, requestedModel, draft, verifier } = input;
     let total: number | null;

@@ -7,6 +7,15 @@ import { runDraft } from './draft';
 import type { DecisionValue, Exchange } from './exchange';
 
 export async function decide(ex: Exchange, rule: CascadeRule): Promise<DecisionValue> {
+  try {
+    return await draftAndJudge(ex, rule);
+  } catch (err) {
+    // A bug of the proxy's own while drafting is a draft failure like any other: the verifier answers.
+    return { kind: 'draft_error', rule, failure: failure('proxy_error', describeError(err)) };
+  }
+}
+
+async function draftAndJudge(ex: Exchange, rule: CascadeRule): Promise<DecisionValue> {
   const draftRequest = adaptForDraft(ex, rule);
   if (draftRequest.unsupported) {
     // No draft call at all: the requested model answers, and the record says why.

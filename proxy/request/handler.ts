@@ -6,12 +6,12 @@ import type { Request, Response } from 'express';
 import { ClientResponse } from '../http/client-response';
 import { sendAnthropicError } from '../http/errors';
 import { authorizedUpstreamHeaders } from './auth';
-import { describeError, failure } from '../upstream/failures';
+import { describeError } from '../upstream/failures';
 import type { MessagesRequest } from '../wire';
 import { decide } from './decide';
 import type { RequestPathDeps } from './deps';
 import type { CascadeOptions, DecisionValue, Exchange } from './exchange';
-import { decisionRecord, type Settled } from './record';
+import { decisionRecord } from './record';
 import { respond } from './respond';
 
 export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOptions) {
@@ -38,16 +38,9 @@ export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOpt
       signal: abort.signal,
     };
     const rule = deps.matchRule(request.model);
-    const settled: Settled = { rule, decision: { kind: 'passthrough' }, answer: null, startedAt };
-    try {
-      const decision: DecisionValue = rule ? await decide(ex, rule) : { kind: 'passthrough' };
-      settled.decision = decision;
-      settled.answer = await respond(ex, decision);
-    } catch (err) {
-      settled.internal = failure('proxy_error', describeError(err));
-      await ex.client.fail(502, `Proxy error: ${settled.internal.message}`);
-    }
-    deps.record(decisionRecord(ex, settled), request);
+    const decision: DecisionValue = rule ? await decide(ex, rule) : { kind: 'passthrough' };
+    const answer = await respond(ex, decision);
+    deps.record(decisionRecord(ex, { rule, decision, answer, startedAt }), request);
   };
 }
 

@@ -1,7 +1,7 @@
 // The record step: one DecisionRecord per request, built from the decision value, the answer
-// and the settled cost. Nothing is computed twice: the cost comes from the respond step.
+// and the cost the respond step settled.
 import { randomUUID } from 'node:crypto';
-import type { CallRecord, DecisionRecord, Failure, TokenCounts } from '../../contracts/decision';
+import type { CallRecord, DecisionRecord, TokenCounts } from '../../contracts/decision';
 import type { CascadeRule } from '../../contracts/rules';
 import type { Answer } from './respond';
 import { answeringModelOf, draftCallOf, type DecisionValue, type Exchange } from './exchange';
@@ -9,21 +9,18 @@ import { answeringModelOf, draftCallOf, type DecisionValue, type Exchange } from
 export interface Settled {
   rule: CascadeRule | null;
   decision: DecisionValue;
-  /** Null when the proxy itself failed before an answer was settled. */
-  answer: Answer | null;
-  /** A failure of the proxy's own (a bug): the client got a 502. */
-  internal?: Failure;
+  answer: Answer;
   startedAt: number;
 }
 
-export function decisionRecord(ex: Exchange, { rule, decision, answer, internal, startedAt }: Settled): DecisionRecord {
+export function decisionRecord(ex: Exchange, { rule, decision, answer, startedAt }: Settled): DecisionRecord {
   const draft = draftCallOf(decision);
-  const verifier = answer?.verifier;
+  const { verifier, costs } = answer;
   const judged = decision.kind === 'accepted' || decision.kind === 'escalated' ? decision.draft.quality : null;
   // 499: the client closed the connection before an answer went out (nginx's convention).
   const { client } = ex;
   const status = client.headersSent || !ex.signal.aborted ? client.res.statusCode : 499;
-  const failure = internal ?? (decision.kind === 'draft_error' ? decision.failure : verifier?.failure);
+  const failure = answer.failure ?? (decision.kind === 'draft_error' ? decision.failure : verifier?.failure);
   const record: DecisionRecord = {
     id: randomUUID(),
     time: startedAt,
@@ -36,9 +33,9 @@ export function decisionRecord(ex: Exchange, { rule, decision, answer, internal,
     threshold: rule?.threshold ?? null,
     signals: judged?.signals ?? [],
     tokens: tokensOf([draft, verifier]),
-    cost: answer?.costs.cost ?? null,
-    baselineCost: answer?.costs.baselineCost ?? null,
-    savings: answer?.costs.savings ?? null,
+    cost: costs.cost,
+    baselineCost: costs.baselineCost,
+    savings: costs.savings,
     latencyMs: Date.now() - startedAt,
     ttfbMs: client.ttfbMs,
     status,
@@ -46,7 +43,7 @@ export function decisionRecord(ex: Exchange, { rule, decision, answer, internal,
   if (draft) record.draft = draft;
   if (verifier) record.verifier = verifier;
   if (failure) record.failure = failure;
-  if (answer?.costs.unpricedModels.length) record.unpricedModels = answer.costs.unpricedModels;
+  if (costs.unpricedModels.length) record.unpricedModels = costs.unpricedModels;
   return record;
 }
 

@@ -3,11 +3,11 @@
 // model), relayed live. Cost is settled once, as soon as every call is known.
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
-import type { CallRecord } from '../../contracts/decision';
+import type { CallRecord, Failure } from '../../contracts/decision';
 import type { CostBreakdown } from '../pricing/accounting';
 import { buildAnswerRequest, withoutThinking } from '../models/adapt-request';
 import { sendUpstream, type UpstreamResponse } from '../upstream/client';
-import { requestFailure } from '../upstream/failures';
+import { describeError, failure, requestFailure } from '../upstream/failures';
 import { clientResponseHeaders } from '../upstream/headers';
 import type { MessagesRequest } from '../wire';
 import { answeringModelOf, draftCallOf, type DecisionValue, type Exchange } from './exchange';
@@ -17,6 +17,8 @@ export interface Answer {
   /** The answering model's call; absent for accepted drafts and when the client left during the draft. */
   verifier?: CallRecord;
   costs: CostBreakdown;
+  /** A failure of the proxy's own while answering (a bug): the client got a 502. */
+  failure?: Failure;
 }
 
 export async function respond(ex: Exchange, decision: DecisionValue): Promise<Answer> {
@@ -28,7 +30,16 @@ export async function respond(ex: Exchange, decision: DecisionValue): Promise<An
       draft: draftCallOf(decision),
       verifier,
     }));
+  try {
+    return await answer(ex, decision, settle);
+  } catch (err) {
+    const why = failure('proxy_error', describeError(err));
+    await ex.client.fail(502, `Proxy error: ${why.message}`);
+    return { costs: settle(), failure: why };
+  }
+}
 
+async function answer(ex: Exchange, decision: DecisionValue, settle: (verifier?: CallRecord) => CostBreakdown): Promise<Answer> {
   if (decision.kind === 'accepted') {
     const { draft } = decision;
     rememberSignatures(ex.options.signatures, draft.message, draft.call.model);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CascadeRule } from '../../contracts/rules';
+import { rulesSchema, type CascadeRule } from '../../contracts/rules';
 import { DEFAULT_RULES, defaultRules } from './defaults';
 import { findRule } from './match';
 import { matchesPattern, mostSpecificMatch } from './pattern';
-import { rulesSchema } from '../../contracts/rules';
 
 describe('patterns', () => {
   it('matches exact ids and * wildcards, anchored', () => {

@@ -5,8 +5,7 @@ import type { KeyValueStore } from '../context';
 import { describeIssues } from '../http/errors';
 import { defaultRules, outdatedDefaultsNotice } from '../rules/defaults';
 import type { CascadeRule } from '../../contracts/rules';
-import type { Settings } from '../../contracts/settings';
-import { DEFAULT_SETTINGS } from '../../contracts/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../contracts/settings';
 import { persistedSchemas, SCHEMA_VERSION, STORE_KEYS, type StoreKey } from './layout';
 import { backupStoreFile } from '../store/files';
 

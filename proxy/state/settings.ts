@@ -3,12 +3,13 @@
 // config, status, prices, prompt logging) reads it here, so an edit counts from the next read.
 import { randomBytes } from 'node:crypto';
 import type { SecretStore } from '../context';
-import { ControlError, validationError } from '../http/errors';
+import { describeIssues } from '../http/errors';
 import { isLoopbackHost, pointsAt } from '../http/hosts';
 import type { ResolvedConfig } from '../request/deps';
 import { DEFAULT_SETTINGS, settingsSchema, type PublicSettings, type Settings, type SettingsPatch } from '../../contracts/settings';
 import { ENV_OVERRIDES, type EnvOverrides } from './env-overrides';
 import type { StoreKey } from './layout';
+import { SettingsError } from './settings-error';
 
 export interface SettingsOptions {
   /** As loaded from the store. */
@@ -109,22 +110,25 @@ export class SettingsState {
     };
   }
 
-  /** `patch` is already valid on its own; refused when it changes an env-locked field or loops back. */
+  /**
+   * `patch` is already valid on its own; refused (SettingsError) when it changes an env-locked
+   * field or loops back.
+   */
   update(patch: SettingsPatch): PublicSettings {
     const { env } = this.options;
     const effective = this.effective();
     for (const [field, envName] of Object.entries(ENV_OVERRIDES) as Array<[keyof typeof ENV_OVERRIDES, string]>) {
       const value = patch[field];
       if (env[field] !== undefined && value !== undefined && value !== effective[field]) {
-        throw new ControlError(409, `${field} is set by the ${envName} environment variable; change or unset it there.`);
+        throw new SettingsError('locked_by_env', `${field} is set by the ${envName} environment variable; change or unset it there.`);
       }
     }
     // Re-checked whole: a patch field sent as undefined must not erase a stored value.
     const parsed = settingsSchema.safeParse({ ...this.stored, ...patch });
-    if (!parsed.success) throw validationError('settings', parsed.error);
+    if (!parsed.success) throw new SettingsError('invalid', `Invalid settings: ${describeIssues(parsed.error)}`);
     const next = parsed.data;
     const problem = selfUpstreamProblem({ ...next, ...env });
-    if (problem) throw new ControlError(400, `${problem}; it must be the real API (e.g. https://api.anthropic.com).`);
+    if (problem) throw new SettingsError('self_upstream', `${problem}; it must be the real API (e.g. https://api.anthropic.com).`);
     this.stored = next;
     this.options.persist('settings', next);
     const settings = this.public();
@@ -135,7 +139,7 @@ export class SettingsState {
   /** `key` is already valid (trimmed); null clears the saved key. */
   setApiKey(key: string | null): PublicSettings {
     if (this.options.envApiKey) {
-      throw new ControlError(409, 'The API key comes from the ANTHROPIC_API_KEY environment variable; unset it to save a key here.');
+      throw new SettingsError('locked_by_env', 'The API key comes from the ANTHROPIC_API_KEY environment variable; unset it to save a key here.');
     }
     this.options.secrets.set(key);
     const settings = this.public();

@@ -1,8 +1,7 @@
 // What every DecisionStore keeps in memory: the running aggregates over all decisions and the
 // last `retain` records, in the order they were appended. Queries are answered from here.
-import type { DecisionRecord } from '../../contracts/decision';
+import { matchesDecisionQuery, type DecisionRecord } from '../../contracts/decision';
 import type { Aggregates, RunningAggregates } from '../stats/aggregates';
-import { matchesDecisionQuery } from '../../contracts/decision';
 import type { DecisionFilter } from './decision-store';
 
 export class DecisionLog {

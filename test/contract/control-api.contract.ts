@@ -1,7 +1,9 @@
-// One behaviour suite for every ControlApi: the proxy's own (what IPC and HTTP expose) and
-// the in-memory one the renderer's component tests use, so a component test cannot pass
-// against an API that accepts what the proxy refuses or answers what it never would.
-import { describe, expect, it } from 'vitest';
+// One behaviour suite for every ControlApi: the proxy's own (in process, as IPC reaches it,
+// and over HTTP through the renderer's client) and the in-memory one the renderer's component
+// tests use, so a component test cannot pass against an API that accepts what the proxy
+// refuses or answers what it never would. Events may arrive after the call that caused them
+// (over SSE), so the suite waits for them, and proves an absence by the arrival of a later one.
+import { describe, expect, it, vi } from 'vitest';
 import { controlMethods, type ControlApi, type ControlMethod } from '../../contracts/control-api';
 import type { DecisionRecord } from '../../contracts/decision';
 import type { ControlEvent } from '../../contracts/events';
@@ -11,8 +13,16 @@ export interface ControlApiUnderTest {
   api: ControlApi;
   /** A finished request handed over the way the request path hands it over. */
   record(record: DecisionRecord): void;
+  /**
+   * Resolves once a listener just added hears every later event. A transport may first send
+   * a snapshot of the current state, which is not the test's doing and is not counted.
+   */
+  subscribed?(): Promise<void>;
   close(): Promise<void> | void;
 }
+
+/** Passes as soon as `check` does (at once in process), or fails with its last error. */
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 3_000, interval: 5 });
 
 /** Calls a method with whatever a transport might hand over, past the compile-time types. */
 function call(api: ControlApi, method: ControlMethod, ...args: unknown[]): Promise<unknown> {
@@ -27,6 +37,8 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
       const events: ControlEvent[] = [];
       const unsubscribe = subject.api.subscribe((event) => events.push(event));
       try {
+        await subject.subscribed?.();
+        events.splice(0);
         await test(subject, events);
       } finally {
         unsubscribe();
@@ -70,7 +82,9 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
         }
         expect(await api.getRules()).toEqual(rulesBefore);
         expect(await api.getSettings()).toEqual(settingsBefore);
-        expect(events).toEqual([]);
+        // Events arrive in order: a refused call's event would come before this one's.
+        await api.saveRules(rulesBefore);
+        await eventually(() => expect(events).toEqual([{ type: 'rules', rules: rulesBefore }]));
       }));
 
     it('saves the whole rule list and answers it back, with a rules event', () =>
@@ -81,7 +95,7 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
         ];
         expect(await api.saveRules(rules)).toEqual(rules);
         expect(await api.getRules()).toEqual(rules);
-        expect(ofType(events, 'rules')).toEqual([{ type: 'rules', rules }]);
+        await eventually(() => expect(ofType(events, 'rules')).toEqual([{ type: 'rules', rules }]));
         expect(await api.saveRules([])).toEqual([]);
         expect(await api.getRules()).toEqual([]);
       }));
@@ -101,7 +115,7 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
         expect(ids(await api.getDecisions({ since: 2_000, until: 3_000 }))).toEqual(['b']);
         expect(ids(await api.getDecisions({ since: 2_001 }))).toEqual(['c']);
         expect(ids(await api.getDecisions({ ruleId: 'opus' }))).toEqual(['c']);
-        expect(ofType(events, 'decision').map((e) => e.record.id)).toEqual(['a', 'b', 'c']);
+        await eventually(() => expect(ofType(events, 'decision').map((e) => e.record.id)).toEqual(['a', 'b', 'c']));
       }));
 
     it('patches only the settings it is sent, takes a whole settings object back, and emits the result', () =>
@@ -110,7 +124,7 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
         const paused = await api.updateSettings({ paused: !before.paused, upstreamUrl: 'https://api.example.com/' });
         expect(paused).toEqual({ ...before, paused: !before.paused, upstreamUrl: 'https://api.example.com' });
         expect(await api.getSettings()).toEqual(paused);
-        expect(ofType(events, 'settings').at(-1)).toEqual({ type: 'settings', settings: paused });
+        await eventually(() => expect(ofType(events, 'settings').at(-1)).toEqual({ type: 'settings', settings: paused }));
 
         // What a UI read, sent back whole: the read-only fields are ignored, not refused.
         const again = await call(api, 'updateSettings', { ...paused, apiKeySet: !paused.apiKeySet, logPrompts: true });
@@ -124,19 +138,22 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
         expect(set.apiKeySet).toBe(true);
         expect(JSON.stringify(set)).not.toContain('never-answered');
         expect(JSON.stringify(await api.getSettings())).not.toContain('never-answered');
-        expect(ofType(events, 'settings').at(-1)?.settings.apiKeySet).toBe(true);
+        await eventually(() => expect(ofType(events, 'settings').at(-1)?.settings.apiKeySet).toBe(true));
         expect((await api.setApiKey(null)).apiKeySet).toBe(false);
-        expect(ofType(events, 'settings').at(-1)?.settings.apiKeySet).toBe(false);
+        await eventually(() => expect(ofType(events, 'settings').at(-1)?.settings.apiKeySet).toBe(false));
         expect(JSON.stringify(events)).not.toContain('never-answered');
       }));
 
     it('stops delivering events to a listener that unsubscribed', () =>
-      withApi(async ({ api }) => {
+      withApi(async ({ api }, events) => {
         const seen: ControlEvent[] = [];
         const unsubscribe = api.subscribe((event) => seen.push(event));
         await api.saveRules([rule()]);
+        await eventually(() => expect(ofType(seen, 'rules')).toEqual([{ type: 'rules', rules: [rule()] }]));
         unsubscribe();
         await api.saveRules([]);
+        // The later event reached the listener still subscribed, and not this one.
+        await eventually(() => expect(ofType(events, 'rules').at(-1)).toEqual({ type: 'rules', rules: [] }));
         expect(ofType(seen, 'rules')).toEqual([{ type: 'rules', rules: [rule()] }]);
       }));
   });

@@ -179,7 +179,7 @@ describe('draft failures fall back to the requested model', () => {
     ['529 overloaded', { kind: 'error', status: 529, message: 'Overloaded' }, ['http_status', 'http_status'], 'Overloaded'],
     ['a timeout', { kind: 'good', delayMs: 1_000 }, ['timeout', 'timeout'], 'Timeout'],
     // A JSON answer is one write: the connection drops before any response arrives.
-    ['a stream that breaks midway', { kind: 'break' }, ['broken_stream', 'network'], ''],
+    ['a stream that breaks midway', { kind: 'break' }, ['broken_stream', 'network'], 'broke|closed|ended'],
     ['an error event midway (a 529 for JSON)', { kind: 'stream_error' }, ['error_event', 'http_status'], 'overloaded_error: Overloaded'],
     ['invalid JSON', { kind: 'invalid_json' }, ['invalid_response', 'invalid_response'], 'JSON'],
   ];
@@ -197,7 +197,7 @@ describe('draft failures fall back to the requested model', () => {
         const [record] = await h.decisions(1);
         expect(record).toMatchObject({ decision: 'draft_error', answeringModel: SONNET, status: 200 });
         const kind = kinds[stream ? 0 : 1];
-        expect(record.failure).toEqual({ kind, message: expect.stringContaining(message) });
+        expect(record.failure).toEqual({ kind, message: expect.stringMatching(message) });
         expect(record.draft?.failure?.kind).toBe(kind);
         // Half a streamed answer arrived before the break: its output is estimated, not 1 token.
         if (stream && behaviour.kind === 'break') {

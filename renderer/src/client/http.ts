@@ -57,6 +57,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpControlCl
 
   async function request(method: ControlMethod, args: unknown[]): Promise<unknown> {
     const route = routes[method];
+    // An argument the route has no place for would be dropped unseen: refused, as in process.
+    const carried = route.input ? 1 : 0;
+    if (args.length > carried) {
+      throw new ApiError(400, 'invalid_request_error', `Invalid arguments of ${method}: expected at most ${carried}, got ${args.length}`);
+    }
     const { query, body } = routeRequest(route, args);
     const search = new URLSearchParams(query).toString();
     const headers: Record<string, string> = { accept: 'application/json' };

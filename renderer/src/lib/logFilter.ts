@@ -1,5 +1,13 @@
 // Decision log: filter, order and bound the records the dashboard holds.
-import { DECISIONS, DEFAULT_DECISION_LIMIT, type Decision, type DecisionRecord, type Failure, type QualitySignal } from '../../../contracts/decision';
+import {
+  DECISIONS,
+  DEFAULT_DECISION_LIMIT,
+  describeFailure,
+  penalisingSignals,
+  type Decision,
+  type DecisionRecord,
+  type QualitySignal,
+} from '../../../contracts/decision';
 
 export type DecisionFilter = Decision | 'all';
 
@@ -36,13 +44,16 @@ export function mergeDecisions(
 
 /** The signals that decided it, strongest first; informational ones only when nothing penalised. */
 export function decidingSignals(signals: readonly QualitySignal[]): QualitySignal[] {
-  const penalising = signals.filter((s) => s.penalty > 0 || s.decisive);
-  return (penalising.length > 0 ? penalising : [...signals]).sort((a, b) => b.penalty - a.penalty);
+  const penalising = penalisingSignals(signals);
+  return penalising.length > 0 ? penalising : [...signals];
 }
 
 /** One line in words for the log row. */
 export function summarizeDecision(record: DecisionRecord): string {
-  if (record.decision === 'draft_error') return describeFailure(record.failure ?? record.draft?.failure) ?? 'the draft call failed';
+  if (record.decision === 'draft_error') {
+    const failure = record.failure ?? record.draft?.failure;
+    return failure ? describeFailure(failure) : 'the draft call failed';
+  }
   if (record.decision === 'passthrough') {
     if (record.failure) return describeFailure(record.failure);
     return record.status >= 400 ? `upstream answered ${record.status}` : 'no rule applied (no match, or cascade paused)';
@@ -50,11 +61,4 @@ export function summarizeDecision(record: DecisionRecord): string {
   const reasons = decidingSignals(record.signals).map((s) => s.reason);
   if (reasons.length > 0) return reasons.join('; ');
   return record.decision === 'accepted' ? 'no quality problem found' : 'confidence below threshold';
-}
-
-/** A failure in words: its kind's meaning, then the detail ("timeout — no answer …: UND_ERR_HEADERS_TIMEOUT …"). */
-export function describeFailure(failure: Failure): string;
-export function describeFailure(failure: Failure | undefined): string | undefined;
-export function describeFailure(failure: Failure | undefined): string | undefined {
-  return failure && `${failure.kind}: ${failure.message}`;
 }

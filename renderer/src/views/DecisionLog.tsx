@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ControlApi } from '../../../contracts/control-api';
-import { FAILURE_KINDS, type CallRecord, type DecisionRecord } from '../../../contracts/decision';
+import { describeFailure, FAILURE_KINDS, type CallRecord, type DecisionRecord } from '../../../contracts/decision';
 import {
   DECISION_LABELS,
   formatConfidence,
@@ -9,7 +9,7 @@ import {
   formatMoney,
   formatTime,
 } from '../lib/format';
-import { DECISION_FILTERS, type DecisionFilter, LOG_CAPACITY, decidingSignals, describeFailure, filterDecisions, summarizeDecision } from '../lib/logFilter';
+import { DECISION_FILTERS, type DecisionFilter, LOG_CAPACITY, decidingSignals, filterDecisions, summarizeDecision } from '../lib/logFilter';
 
 const FILTER_LABELS: Record<DecisionFilter, string> = { all: 'All', ...DECISION_LABELS };
 

@@ -1,7 +1,6 @@
 import type { ProxyStatus } from '../../../contracts/status';
-import type { StatsSnapshot } from '../../../contracts/stats';
+import type { StatsSnapshot, Totals } from '../../../contracts/stats';
 import type { DecisionRecord } from '../../../contracts/decision';
-import type { Totals } from '../../../contracts/stats';
 import { shapeHistory } from '../lib/chartData';
 import {
   acceptanceRate,

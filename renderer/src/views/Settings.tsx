@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ProxyStatus } from '../../../contracts/status';
-import type { PublicSettings } from '../../../contracts/settings';
+import type { PublicSettings, Settings as SettingsShape, SettingsPatch } from '../../../contracts/settings';
 import type { StatsSnapshot } from '../../../contracts/stats';
 import type { ModelPrice } from '../../../contracts/pricing';
-import type { Settings as SettingsShape, SettingsPatch } from '../../../contracts/settings';
 import type { Transport } from '../client/transport';
 import { ClaudeCodeSetup } from '../components/ClaudeCodeSetup';
 import { CopyButton } from '../components/CopyButton';
