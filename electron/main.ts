@@ -17,10 +17,10 @@ import {
   type Tray,
 } from 'electron';
 import ElectronStore from 'electron-store';
-import type { KeyValueStore, ProxyContext } from '../proxy/context';
+import type { ProxyContext } from '../proxy/context';
 import { startProxyServer } from '../proxy/server';
 import { createProxyContext } from '../proxy/runtime';
-import { keyValueStoreOf, openWithRecovery, STORE_FILE_NAME, STORE_OPTIONS } from '../proxy/state/stores';
+import { keyValueStoreOf, openWithRecovery, STORE_FILE_NAME, STORE_OPTIONS, type KeyValueStore } from '../proxy/state/stores';
 import { DashboardWindow } from './app/dashboard-window';
 import { TrayView } from './app/tray-view';
 import { ClaudeCodeSettingsFile, claudeSettingsPath } from './claude-code/settings-file';

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import type { KeyValueStore } from './context';
+import { type KeyValueStore, openConfStore } from './state/stores';
 import type { Logger } from './log/logger';
 import type { DecisionRecord } from '../contracts/decision';
 import { createProxyContext } from './runtime';
 import { SCHEMA_VERSION } from './state/layout';
-import { openConfStore } from './state/stores';
 import { dayStart } from './stats/history';
 import { DECISIONS_FILE, STATS_FILE } from './store/file-store';
 import { createMemoryDecisionStore } from './store/memory-store';

@@ -3,7 +3,7 @@
 // that knows them all; data flows one way from here down:
 //   request path → decision sink → store, log line, event hub → transports (IPC, SSE)
 import fs from 'node:fs';
-import type { KeyValueStore, ProxyContext, SecretStore } from './context';
+import type { ProxyContext } from './context';
 import { createControlApi } from './control/control-api';
 import { consoleLogger, type Logger } from './log/logger';
 import { createAccounting, effectivePrices } from './pricing/accounting';
@@ -16,7 +16,7 @@ import { ConfigWriter, loadState } from './state/persistence';
 import { RulesState } from './state/rules';
 import { checkSelfUpstream, SettingsState } from './state/settings';
 import { StatusState } from './state/status';
-import { createMemorySecretStore, openConfStore } from './state/stores';
+import { createMemorySecretStore, openConfStore, type KeyValueStore, type SecretStore } from './state/stores';
 import type { DecisionStore } from './store/decision-store';
 import { openFileDecisionStore } from './store/file-store';
 import { migrateLegacyStats } from './store/migrate-legacy';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyValueStore } from '../../proxy/context';
+import type { KeyValueStore } from '../../proxy/state/stores';
 import { createSafeStorageSecretStore, ENCRYPTED_API_KEY, type SafeStorageLike } from './safe-storage-secrets';
 
 function memoryStore(): KeyValueStore & { data: Map<string, unknown> } {

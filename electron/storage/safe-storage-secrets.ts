@@ -1,7 +1,7 @@
 // The optional fallback API key, encrypted with Electron's safeStorage (Keychain,
 // DPAPI, libsecret/kwallet). Only ciphertext reaches the store; without any OS
 // encryption the key is kept in memory for this session and never written.
-import type { KeyValueStore, SecretStore } from '../../proxy/context';
+import type { KeyValueStore, SecretStore } from '../../proxy/state/stores';
 
 /** The slice of Electron's safeStorage this store uses. */
 export interface SafeStorageLike {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { KeyValueStore } from '../context';
+import { type KeyValueStore, createMemoryStore, openConfStore } from './stores';
 import type { Logger } from '../log/logger';
 import { defaultRules } from '../rules/defaults';
 import { createProxyContext } from '../runtime';
@@ -9,7 +9,6 @@ import { SCHEMA_VERSION } from './layout';
 import { defaultDataDir } from './paths';
 import { loadState } from './persistence';
 import { DEFAULT_SETTINGS } from '../../contracts/settings';
-import { createMemoryStore, openConfStore } from './stores';
 import { useTempDirs } from '../../test/temp-dirs';
 
 const tempDir = useTempDirs('cf-persist-');

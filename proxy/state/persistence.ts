@@ -1,7 +1,7 @@
 // Loading and writing the keys of config.json (layout.ts): validated on load, repaired
 // rather than crashed on, written when they change.
 import type { z } from 'zod';
-import type { KeyValueStore } from '../context';
+import type { KeyValueStore } from './stores';
 import { describeIssues } from '../http/errors';
 import { defaultRules, outdatedDefaultsNotice } from '../rules/defaults';
 import type { CascadeRule } from '../../contracts/rules';

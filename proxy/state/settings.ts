@@ -2,7 +2,7 @@
 // fallback API key and the admin token. Everything that reads a setting (the request path's
 // config, status, prices, prompt logging) reads it here, so an edit counts from the next read.
 import { randomBytes } from 'node:crypto';
-import type { SecretStore } from '../context';
+import type { SecretStore } from './stores';
 import { describeIssues } from '../http/errors';
 import { isLoopbackHost, pointsAt } from '../http/hosts';
 import type { ResolvedConfig } from '../request/deps';

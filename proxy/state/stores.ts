@@ -1,8 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
-import type { KeyValueStore, SecretStore } from '../context';
+import type { ApiKeyStorage } from '../../contracts/settings';
 import { backupStoreFile } from '../store/files';
+
+/** What conf (Node) and electron-store (Electron) both offer. */
+export interface KeyValueStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+  readonly path: string;
+}
+
+/** Where the optional fallback API key lives. Never plain text on disk. */
+export interface SecretStore {
+  readonly kind: ApiKeyStorage;
+  get(): string | null;
+  set(key: string | null): void;
+}
 
 export const STORE_FILE_NAME = 'config.json';
 

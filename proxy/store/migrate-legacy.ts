@@ -1,7 +1,7 @@
 // Up to schema version 1, stats and the last 500 decisions lived in config.json (keys `stats`
 // and `decisions`), rewritten whole on every flush. On the first start with the file store,
 // they move there and leave config.json.
-import type { KeyValueStore } from '../context';
+import type { KeyValueStore } from '../state/stores';
 import { decisionRecordSchema } from '../../contracts/decision';
 import { describeIssues } from '../http/errors';
 import { statsDataSchema } from '../stats/aggregates';
