@@ -28,12 +28,12 @@
 // causes.) Do not run it under `chrt -f`: its three processes keep both cores busy, and at a
 // real-time priority they starve everything else on the machine.
 import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { createSimulator } from '../simulator/server';
 import type { ChildMessage, ParentMessage, Reading } from './proxy-server';
+import { stopProxyChild } from './proxy-child';
 import { CASCADE_MODEL, HEADERS, largeRequestBody, PASSTHROUGH_MODEL } from './requests';
 import { DEFAULT_RETAIN } from '../proxy/store/decision-store';
 
@@ -279,12 +279,7 @@ try {
   // can also be time spent waiting for a core. The load says how busy the machine was.
   console.log(`(load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores)`);
 } finally {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = once(child, 'exit');
-    if (child.connected) child.send({ type: 'stop' } satisfies ParentMessage);
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-    if (child.exitCode === null) child.kill();
-  }
+  await stopProxyChild(child);
   await dispatcher.close();
   await sim.close();
 }

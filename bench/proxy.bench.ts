@@ -6,12 +6,12 @@
 // (bench/record.bench.ts, bench/quality.bench.ts); here they are only part of the path.
 // Run: npx tsx bench/proxy.bench.ts
 import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { createSimulator } from '../simulator/server';
 import type { ChildMessage, ParentMessage, Reading } from './proxy-server';
+import { stopProxyChild } from './proxy-child';
 import { CASCADE_MODEL, HEADERS, PASSTHROUGH_MODEL, requestBody } from './requests';
 import { DEFAULT_RETAIN } from '../proxy/store/decision-store';
 
@@ -303,12 +303,7 @@ try {
   console.log(`(whole run ${((performance.now() - runStart) / 1000).toFixed(1)} s; ${load})`);
   if (rows.some((r) => !r.pass)) process.exitCode = 1;
 } finally {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = once(child, 'exit');
-    if (child.connected) child.send({ type: 'stop' } satisfies ParentMessage);
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-    if (child.exitCode === null) child.kill();
-  }
+  await stopProxyChild(child);
   await dispatcher.close();
   await sim.close();
 }
