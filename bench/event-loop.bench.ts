@@ -27,13 +27,11 @@
 // (`memory`: stats and decisions in memory, a control that shows which blocks persisting
 // causes.) Do not run it under `chrt -f`: its three processes keep both cores busy, and at a
 // real-time priority they starve everything else on the machine.
-import { fork } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { createSimulator } from '../simulator/server';
-import type { ChildMessage, ParentMessage, Reading } from './proxy-server';
-import { stopProxyChild } from './proxy-child';
+import type { Reading } from './proxy-server';
+import { forkProxyChild } from './proxy-child';
 import { CASCADE_MODEL, HEADERS, largeRequestBody, PASSTHROUGH_MODEL } from './requests';
 import { DEFAULT_RETAIN } from '../proxy/store/decision-store';
 
@@ -80,7 +78,7 @@ const SCENARIOS: Scenario[] = [
 
 const watchdog = setTimeout(() => {
   console.error(`event-loop bench: still running after ${WATCHDOG_MS / 1000} s; stopping`);
-  child.kill();
+  proxy.process.kill();
   process.exit(2);
 }, WATCHDOG_MS);
 watchdog.unref();
@@ -106,32 +104,11 @@ function median(values: number[]): number {
 }
 
 const sim = await createSimulator({ host: '127.0.0.1', port: 0 });
-// A clean environment: no HTTP(S)_PROXY detour for the loopback upstream, no HOST/PORT from the shell.
-const child = fork(fileURLToPath(new URL('./proxy-server.ts', import.meta.url)), [], {
-  execArgv: ['--import', import.meta.resolve('tsx'), '--expose-gc'],
-  env: { PATH: process.env.PATH, CASCADEFLOW_UPSTREAM_URL: sim.url, ...(STORE === 'memory' ? { BENCH_STORE: 'memory' } : {}) },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-// One exchange at a time: the next message the proxy process sends answers the last one sent to it.
-let pending: { resolve(message: ChildMessage): void; reject(error: Error): void } | null = null;
-child.on('message', (message: ChildMessage) => pending?.resolve(message));
-child.on('exit', (code) => pending?.reject(new Error(`the proxy process exited (code ${code})`)));
-function nextMessage(): Promise<ChildMessage> {
-  return new Promise((resolve, reject) => (pending = { resolve, reject }));
-}
-
-/** Sends `message` to the proxy process and waits for its answer of type `type`. */
-async function ask<T extends ChildMessage['type']>(message: ParentMessage, type: T): Promise<Extract<ChildMessage, { type: T }>> {
-  const reply = nextMessage();
-  child.send(message);
-  const answer = await reply;
-  if (answer.type !== type) throw new Error(`unexpected message from the proxy process: ${answer.type}`);
-  return answer as Extract<ChildMessage, { type: T }>;
-}
+const proxy = forkProxyChild({ CASCADEFLOW_UPSTREAM_URL: sim.url, ...(STORE === 'memory' ? { BENCH_STORE: 'memory' } : {}) });
 
 /** The proxy's figures since the last reset; `resetLoop` starts a new event-loop window after them. */
 async function readProxy(resetLoop: boolean): Promise<Reading> {
-  return (await ask({ type: 'read', resetLoop }, 'reading')).reading;
+  return (await proxy.ask({ type: 'read', resetLoop }, 'reading')).reading;
 }
 
 /**
@@ -173,15 +150,13 @@ interface Row {
 const rows: Row[] = [];
 
 try {
-  const started = await nextMessage();
-  if (started.type !== 'listening') throw new Error(`unexpected message from the proxy process: ${started.type}`);
-  const proxyUrl = started.url;
+  const proxyUrl = await proxy.url;
   const bodies = SCENARIOS.map((s) => largeRequestBody(s.model, false));
   const kb = (Buffer.byteLength(bodies[0]) / 1024).toFixed(0);
 
   // Both paths optimised in both processes, and the decision log full, before measuring.
   await load(proxyUrl, bodies, SCENARIOS, Number.POSITIVE_INFINITY, WARMUP_REQUESTS, CONCURRENCY);
-  await ask({ type: 'fill', records: FILL_RECORDS }, 'filled');
+  await proxy.ask({ type: 'fill', records: FILL_RECORDS }, 'filled');
 
   // Nothing to do: the floor of both clocks. Waits past the last flush of the warm-up first.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -279,7 +254,7 @@ try {
   // can also be time spent waiting for a core. The load says how busy the machine was.
   console.log(`(load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores)`);
 } finally {
-  await stopProxyChild(child);
+  await proxy.stop();
   await dispatcher.close();
   await sim.close();
 }

@@ -5,13 +5,11 @@
 // non-zero. ctx.record() and the quality checker have benches of their own
 // (bench/record.bench.ts, bench/quality.bench.ts); here they are only part of the path.
 // Run: npx tsx bench/proxy.bench.ts
-import { fork } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { createSimulator } from '../simulator/server';
-import type { ChildMessage, ParentMessage, Reading } from './proxy-server';
-import { stopProxyChild } from './proxy-child';
+import type { Reading } from './proxy-server';
+import { forkProxyChild } from './proxy-child';
 import { CASCADE_MODEL, HEADERS, PASSTHROUGH_MODEL, requestBody } from './requests';
 import { DEFAULT_RETAIN } from '../proxy/store/decision-store';
 
@@ -129,26 +127,10 @@ function expectDecision(timing: Timing, scenario: Scenario): void {
 
 const runStart = performance.now();
 const sim = await createSimulator();
-// A clean environment: no HTTP(S)_PROXY detour for the loopback upstream, no HOST/PORT from the shell.
-const child = fork(fileURLToPath(new URL('./proxy-server.ts', import.meta.url)), [], {
-  execArgv: ['--import', import.meta.resolve('tsx'), '--expose-gc'],
-  env: { PATH: process.env.PATH, CASCADEFLOW_UPSTREAM_URL: sim.url },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-// One exchange at a time: the next message the proxy process sends answers the last one sent to it.
-let pending: { resolve(message: ChildMessage): void; reject(error: Error): void } | null = null;
-child.on('message', (message: ChildMessage) => pending?.resolve(message));
-child.on('exit', (code) => pending?.reject(new Error(`the proxy process exited (code ${code})`)));
-function nextMessage(): Promise<ChildMessage> {
-  return new Promise((resolve, reject) => (pending = { resolve, reject }));
-}
+const proxy = forkProxyChild({ CASCADEFLOW_UPSTREAM_URL: sim.url });
 
 async function readProxy(): Promise<Reading> {
-  const reply = nextMessage();
-  child.send({ type: 'read' } satisfies ParentMessage);
-  const message = await reply;
-  if (message.type !== 'reading') throw new Error(`unexpected message from the proxy process: ${message.type}`);
-  return message.reading;
+  return (await proxy.ask({ type: 'read' }, 'reading')).reading;
 }
 
 /** `total` requests from CONCURRENCY clients, cycling through the scenarios; requests per second. */
@@ -170,18 +152,14 @@ async function throughput(base: string, total: number, viaProxy: boolean): Promi
 }
 
 try {
-  const started = await nextMessage();
-  if (started.type !== 'listening') throw new Error(`unexpected message from the proxy process: ${started.type}`);
-  const proxyUrl = started.url;
+  const proxyUrl = await proxy.url;
 
   // Warm-up of every path in both processes, concurrent like the throughput runs: the
   // proxy's code optimised and its decision log full (copies of the warm-up's records)
   // before anything is measured, so memory growth below is what requests leave behind.
   await throughput(sim.url, WARMUP_REQUESTS, false);
   await throughput(proxyUrl, WARMUP_REQUESTS, true);
-  const filled = nextMessage();
-  child.send({ type: 'fill', records: DEFAULT_RETAIN } satisfies ParentMessage);
-  if ((await filled).type !== 'filled') throw new Error('unexpected message from the proxy process while filling its decision log');
+  await proxy.ask({ type: 'fill', records: DEFAULT_RETAIN }, 'filled');
 
   // Latency: each request goes once direct and once through the proxy, in alternating
   // order, so a burst of other work on the shared machine falls on both sides alike.
@@ -303,7 +281,7 @@ try {
   console.log(`(whole run ${((performance.now() - runStart) / 1000).toFixed(1)} s; ${load})`);
   if (rows.some((r) => !r.pass)) process.exitCode = 1;
 } finally {
-  await stopProxyChild(child);
+  await proxy.stop();
   await dispatcher.close();
   await sim.close();
 }

@@ -1,8 +1,7 @@
 // What every DecisionStore keeps in memory: the running aggregates over all decisions and the
 // last `retain` records, in the order they were appended. Queries are answered from here.
-import { matchesDecisionQuery, type DecisionRecord } from '../../contracts/decision';
+import { matchesDecisionQuery, type DecisionQuery, type DecisionRecord } from '../../contracts/decision';
 import type { Aggregates, RunningAggregates } from '../stats/aggregates';
-import type { DecisionFilter } from './decision-store';
 
 export class DecisionLog {
   private records: DecisionRecord[] = [];
@@ -38,7 +37,7 @@ export class DecisionLog {
     return Math.min(this.records.length, this.retain);
   }
 
-  query(filter: DecisionFilter = {}): DecisionRecord[] {
+  query(filter: DecisionQuery = {}): DecisionRecord[] {
     const limit = filter.limit ?? Infinity;
     const oldest = this.records.length - this.size;
     const out: DecisionRecord[] = [];

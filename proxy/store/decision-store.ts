@@ -10,17 +10,14 @@ export type { Aggregates } from '../stats/aggregates';
 /** Records a store keeps for queries by default (its aggregates count every record ever). */
 export const DEFAULT_RETAIN = 10_000;
 
-/** The control API's decision query (contracts/decision.ts); without a limit, every retained match. */
-export type DecisionFilter = DecisionQuery;
-
 export interface DecisionStore {
   /**
    * In memory at once (stats and queries see it immediately), on disk at the next flush.
    * Cheap: called once per request. The store keeps the record: do not change it afterwards.
    */
   append(record: DecisionRecord): void;
-  /** Newest (last appended) first; copies. */
-  query(filter?: DecisionFilter): Promise<DecisionRecord[]>;
+  /** Newest (last appended) first; copies. Without a limit, every retained match. */
+  query(filter?: DecisionQuery): Promise<DecisionRecord[]>;
   /** Totals and history over every decision ever appended (not only the retained ones). */
   aggregate(now?: number): Promise<Aggregates>;
   /** Problems met while loading (shown in status by the caller). */

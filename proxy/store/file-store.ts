@@ -8,11 +8,11 @@
 // loop for long; a crash loses at most the last flush interval.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { decisionRecordSchema, type DecisionRecord } from '../../contracts/decision';
+import { decisionRecordSchema, type DecisionQuery, type DecisionRecord } from '../../contracts/decision';
 import { describeIssues } from '../http/errors';
 import { RunningAggregates, type StatsData } from '../stats/aggregates';
 import { DecisionLog } from './decision-log';
-import { DEFAULT_RETAIN, type Aggregates, type DecisionFilter, type DecisionStore } from './decision-store';
+import { DEFAULT_RETAIN, type Aggregates, type DecisionStore } from './decision-store';
 import { appendPieces, backupStoreFile, readText, replacePieces } from './files';
 import { copyStats, statsFileSchema, statsFilePieces, type StatsFile } from './stats-file';
 
@@ -157,7 +157,7 @@ class FileStore implements FileDecisionStore {
     this.markDirty();
   }
 
-  async query(filter?: DecisionFilter): Promise<DecisionRecord[]> {
+  async query(filter?: DecisionQuery): Promise<DecisionRecord[]> {
     return this.log.query(filter);
   }
 

@@ -1,16 +1,16 @@
 // A DecisionStore with nothing on disk, for tests and throwaway runs: the same semantics as
 // the file store (retention, newest first, aggregates over everything appended).
-import type { DecisionRecord } from '../../contracts/decision';
+import type { DecisionQuery, DecisionRecord } from '../../contracts/decision';
 import { RunningAggregates } from '../stats/aggregates';
 import { DecisionLog } from './decision-log';
-import { DEFAULT_RETAIN, type DecisionFilter, type DecisionStore } from './decision-store';
+import { DEFAULT_RETAIN, type DecisionStore } from './decision-store';
 
 export function createMemoryDecisionStore({ retain = DEFAULT_RETAIN }: { retain?: number } = {}): DecisionStore {
   const log = new DecisionLog(new RunningAggregates(), retain);
   return {
     warnings: [],
     append: (record: DecisionRecord) => log.add(record),
-    query: async (filter?: DecisionFilter) => log.query(filter),
+    query: async (filter?: DecisionQuery) => log.query(filter),
     aggregate: async (now?: number) => log.aggregate(now),
     flush: async () => {},
     close: async () => {},
