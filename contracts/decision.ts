@@ -6,15 +6,31 @@ import { z } from 'zod';
 const count = z.number().int().nonnegative();
 export const amount = z.number().finite();
 
-export const DECISIONS = ['passthrough', 'accepted', 'escalated', 'draft_error'] as const;
+/**
+ * passthrough: no rule matched; accepted: the draft answered; escalated: the judged draft fell
+ * short; draft_error: no usable draft (the failure says why); not_worth_drafting: a rule matched
+ * but the proxy chose not to draft (expected cost, a conversation that keeps escalating, or a
+ * recent accepted draft that later failed: the signals say which).
+ */
+export const DECISIONS = ['passthrough', 'accepted', 'escalated', 'draft_error', 'not_worth_drafting'] as const;
 export const decisionSchema = z.enum(DECISIONS);
 export type Decision = z.infer<typeof decisionSchema>;
+
+/**
+ * What a draft does: `read` (tool calls that only read), `write` (edits, commands not proven
+ * read-only, unknown tools), `answer` (text for the user, no tool call).
+ */
+export const ACTION_CLASSES = ['read', 'write', 'answer'] as const;
+export const actionClassSchema = z.enum(ACTION_CLASSES);
+export type ActionClass = z.infer<typeof actionClassSchema>;
 
 export const qualitySignalSchema = z.object({
   /** Stable machine name, e.g. `truncated`, `refusal`, `tool_schema`. */
   name: z.string(),
-  /** How much this signal lowered confidence, in [0, 1]; 0 for informational signals. */
+  /** How much this signal lowered confidence, in [0, 1]; 0 for informational signals and evidence for the draft. */
   penalty: z.number(),
+  /** Evidence for the draft: how much of the remaining doubt it removed, in (0, 1]. */
+  support: z.number().optional(),
   /** Human-readable explanation, e.g. "tool input failed schema: missing 'command'". */
   reason: z.string(),
   /** On a partial (still streaming) draft: the draft is ruled out whatever follows. */
@@ -84,6 +100,43 @@ export type CallRecord = z.infer<typeof callRecordSchema>;
 export const tokenCountsSchema = z.object({ input: count, output: count, cacheWrite: count, cacheRead: count });
 export type TokenCounts = z.infer<typeof tokenCountsSchema>;
 
+/** The two costs the proxy compared before deciding whether to draft (dollars, estimated). */
+export const costEstimateSchema = z.object({
+  /** Going straight to the requested model, given its prompt-cache state. */
+  direct: amount,
+  /** Drafting: the draft given its cache state plus (1 - acceptance) x the verifier's cost. */
+  draft: amount,
+  /** The acceptance rate p used, in [0, 1]. */
+  acceptance: z.number().min(0).max(1),
+  /** Where p came from, e.g. "conversation (4 of 5)", "rule (12 of 20)", "prior". */
+  acceptanceBasis: z.string(),
+});
+export type CostEstimate = z.infer<typeof costEstimateSchema>;
+
+/** An accepted draft whose tool call came back failed on the conversation's next request. */
+export const laterFailureSchema = z.object({
+  /** Epoch ms of the request that carried the failed tool result. */
+  time: z.number(),
+  /** e.g. "Edit came back is_error: String to replace not found". */
+  reason: z.string(),
+});
+export type LaterFailure = z.infer<typeof laterFailureSchema>;
+
+/** A sampled accepted draft, answered again by the verifier in the background and compared. */
+export const shadowResultSchema = z.object({
+  model: z.string(),
+  /** The draft and the verifier's answer agree (by the comparison the reason names). */
+  agreed: z.boolean(),
+  /** e.g. "same tool Read, same input", "final numbers differ: 42 vs 41". */
+  reason: z.string(),
+  /** What the shadow call cost; null when its price is unknown. */
+  cost: amount.nullable(),
+  usage: usageSchema.nullable(),
+  /** The shadow call failed (no comparison was made). */
+  failure: failureSchema.optional(),
+});
+export type ShadowResult = z.infer<typeof shadowResultSchema>;
+
 /** Exactly one per request to /v1/messages. Loose: fields added by later versions survive a round trip. */
 export const decisionRecordSchema = z.looseObject({
   id: z.string(),
@@ -118,6 +171,20 @@ export const decisionRecordSchema = z.looseObject({
   failure: failureSchema.optional(),
   /** Models of this request whose price is unknown. */
   unpricedModels: z.array(z.string()).optional(),
+  /** The conversation the request belongs to (a session id, or a hash of its opening). */
+  conversationId: z.string().optional(),
+  /** The client's working directory, when the request states it (Claude Code does). */
+  project: z.string().optional(),
+  /** What the judged draft does. */
+  actionClass: actionClassSchema.optional(),
+  /** The judged draft had no evidence either way: its confidence is a prior, not a measurement. */
+  unverified: z.boolean().optional(),
+  /** The costs compared before drafting. */
+  estimate: costEstimateSchema.optional(),
+  /** Set later, on the same record, when an accepted draft's tool call came back failed. */
+  laterFailed: laterFailureSchema.optional(),
+  /** Set later, on the same record, when the draft was shadow-verified. */
+  shadow: shadowResultSchema.optional(),
 });
 export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
 
@@ -136,6 +203,8 @@ export const decisionQuerySchema = z.strictObject({
   since: epochMs.optional(),
   /** Requests that arrived before this time (epoch ms). */
   until: epochMs.optional(),
+  conversationId: z.string().min(1).max(200).optional(),
+  project: z.string().min(1).max(4096).optional(),
 });
 export type DecisionQuery = z.output<typeof decisionQuerySchema>;
 
@@ -145,7 +214,9 @@ export function matchesDecisionQuery(record: DecisionRecord, query: DecisionQuer
     (query.since === undefined || record.time >= query.since) &&
     (query.until === undefined || record.time < query.until) &&
     (query.ruleId === undefined || record.ruleId === query.ruleId) &&
-    (query.decision === undefined || record.decision === query.decision)
+    (query.decision === undefined || record.decision === query.decision) &&
+    (query.conversationId === undefined || record.conversationId === query.conversationId) &&
+    (query.project === undefined || record.project === query.project)
   );
 }
 
@@ -153,6 +224,17 @@ export function matchesDecisionQuery(record: DecisionRecord, query: DecisionQuer
 export function describeFailure(failure: Failure): string {
   return `${failure.kind}: ${failure.message}`;
 }
+
+/**
+ * A change to a record already appended: the consequence of an accepted draft, or its shadow
+ * verification, known only later. Stores apply it to the kept record and persist it.
+ */
+export const decisionAmendSchema = z.object({
+  id: z.string(),
+  laterFailed: laterFailureSchema.optional(),
+  shadow: shadowResultSchema.optional(),
+});
+export type DecisionAmend = z.infer<typeof decisionAmendSchema>;
 
 /** The signals that lowered confidence or ruled the draft out, strongest first. */
 export function penalisingSignals(signals: readonly QualitySignal[]): QualitySignal[] {

@@ -23,6 +23,15 @@ const fields = {
   priceOverrides: z.record(z.string().trim().min(1), modelPriceSchema),
   /** Log prompt text? Off by default. */
   logPrompts: z.boolean(),
+  /**
+   * `cost_aware`: draft only when drafting is expected to cost clearly less than going straight
+   * to the requested model (prompt-cache state, acceptance rate); `always`: draft whenever a rule matches.
+   */
+  draftPolicy: z.enum(['cost_aware', 'always']),
+  /** Loopback clients only: check drafts' tool calls against the files they name (read-only, bounded). */
+  grounding: z.boolean(),
+  /** After an accepted draft's tool call comes back failed, skip drafting this many requests of that conversation. */
+  escalateAfterFailure: z.number().int().min(0).max(50),
 };
 
 export const settingsSchema = z.object(fields);
@@ -36,6 +45,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   startAtLogin: false,
   priceOverrides: {},
   logPrompts: false,
+  draftPolicy: 'cost_aware',
+  grounding: true,
+  escalateAfterFailure: 2,
 });
 
 export const API_KEY_STORAGE = ['os-keyring', 'basic_text', 'memory', 'env'] as const;

@@ -16,6 +16,8 @@ const countsShape = {
   escalated: count,
   passthrough: count,
   draftErrors: count,
+  /** A rule matched but the proxy chose not to draft (0 in stats saved before it existed). */
+  notWorthDrafting: count.default(0),
 };
 export const decisionCountsSchema = z.object(countsShape);
 export type DecisionCounts = z.infer<typeof decisionCountsSchema>;
@@ -26,6 +28,7 @@ export const DECISION_COUNTER = {
   escalated: 'escalated',
   passthrough: 'passthrough',
   draft_error: 'draftErrors',
+  not_worth_drafting: 'notWorthDrafting',
 } as const satisfies Record<Decision, keyof DecisionCounts>;
 
 export const totalsSchema = z.object({
@@ -49,6 +52,7 @@ export function emptyTotals(): Totals {
     escalated: 0,
     passthrough: 0,
     draftErrors: 0,
+    notWorthDrafting: 0,
     unpricedQueries: 0,
     tokens: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
     modelsUsed: {},

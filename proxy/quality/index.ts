@@ -5,6 +5,7 @@ import type { AssistantMessage, MessagesRequest } from '../wire';
 import type { QualityCheck, QualityOptions, QualityResult } from './types';
 import type { QualitySignal } from '../../contracts/decision';
 import { buildContext, type SignalCheck } from './extract';
+import { classifyDraft } from './action-class';
 import { arithmetic } from './arithmetic';
 import { code } from './code';
 import { finalAnswer } from './final-answer';
@@ -53,5 +54,10 @@ export const checkQuality: QualityCheck = (
       signals.push({ ...signal, penalty: round3(Math.min(1, Math.max(0, signal.penalty))) });
     }
   }
-  return { confidence: round3(combine(signals)), signals };
+  return {
+    confidence: round3(combine(signals)),
+    signals,
+    actionClass: classifyDraft(ctx.content),
+    unverified: !signals.some((s) => s.penalty > 0 || (s.support ?? 0) > 0),
+  };
 };

@@ -1,12 +1,16 @@
 // The quality checker's interface: a pure, fast function from a request and a draft to a
 // confidence with named, explained signals.
-import type { QualitySignal } from '../../contracts/decision';
+import type { ActionClass, QualitySignal } from '../../contracts/decision';
 import type { AssistantMessage, MessagesRequest } from '../wire';
 
 export interface QualityResult {
   /** Confidence that the draft is good enough, in [0, 1]. Accept when >= threshold. */
   confidence: number;
   signals: QualitySignal[];
+  /** What the draft does (read, write, answer): the policy picks the class's threshold. */
+  actionClass: ActionClass;
+  /** No check found evidence for or against the draft: the confidence is a prior, not a measurement. */
+  unverified: boolean;
 }
 
 export interface QualityOptions {

@@ -4,7 +4,7 @@ import { totals } from '../../../test/fixtures/contracts';
 import { formatBucketTime, modelRows, shapeHistory } from './chartData';
 
 function bucket(start: number, over: Partial<HistoryBucket> = {}): HistoryBucket {
-  return { start, queries: 1, cost: 0, baselineCost: 0, savings: 0, accepted: 0, escalated: 0, passthrough: 0, draftErrors: 0, ...over };
+  return { start, queries: 1, cost: 0, baselineCost: 0, savings: 0, accepted: 0, escalated: 0, passthrough: 0, draftErrors: 0, notWorthDrafting: 0, ...over };
 }
 
 const MINUTE = 60_000;

@@ -73,4 +73,5 @@ export const DECISION_LABELS = {
   escalated: 'Escalated',
   draft_error: 'Draft failed',
   passthrough: 'Passthrough',
+  not_worth_drafting: 'Not worth drafting',
 } as const;

@@ -1,0 +1,72 @@
+// Which conversation a request belongs to, and which project: Claude Code names its session in
+// `metadata.user_id` (a JSON string with `session_id`; older versions wrote
+// `user_…_session_<uuid>`) and states its working directory in a system message. Other clients
+// get a stable hash of the system prompt and the first user turn, the part of a conversation
+// that every later turn resends unchanged.
+import { createHash } from 'node:crypto';
+import type { ContentBlock, MessagesRequest } from '../wire';
+
+export interface ConversationRef {
+  /** `s:<session id>` or `h:<hash of the opening>`. */
+  id: string;
+  /** The working directory the client declares, when it does. */
+  project?: string;
+}
+
+const LEGACY_SESSION = /_session_([0-9a-f-]{8,})$/i;
+const WORKING_DIRECTORY = /Primary working directory: *([^\n]+)/;
+/** Ids come from the client: bounded, printable. */
+const SAFE_ID = /^[\w.:-]{1,100}$/;
+/** The environment section sits near the top of Claude Code's system text; no need to scan a whole prompt. */
+const PROJECT_SCAN_CHARS = 20_000;
+
+export function identifyConversation(request: MessagesRequest): ConversationRef | null {
+  const project = declaredProject(request);
+  const session = sessionId(request.metadata);
+  if (session) return { id: `s:${session}`, ...(project && { project }) };
+  const opening = openingText(request);
+  if (!opening) return null;
+  return { id: `h:${createHash('sha256').update(opening).digest('hex').slice(0, 24)}`, ...(project && { project }) };
+}
+
+function sessionId(metadata: unknown): string | null {
+  const userId = (metadata as { user_id?: unknown } | undefined)?.user_id;
+  if (typeof userId !== 'string' || userId.length > 2_000) return null;
+  if (userId.startsWith('{')) {
+    try {
+      const session = (JSON.parse(userId) as { session_id?: unknown }).session_id;
+      return typeof session === 'string' && SAFE_ID.test(session) ? session : null;
+    } catch {
+      return null;
+    }
+  }
+  const legacy = LEGACY_SESSION.exec(userId);
+  return legacy && SAFE_ID.test(legacy[1]) ? legacy[1] : null;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let out = '';
+  for (const block of content as ContentBlock[]) if (block?.type === 'text' && typeof block.text === 'string') out += `${block.text}\n`;
+  return out;
+}
+
+/** The system prompt and the first user turn, as text ('' when the request has neither). */
+function openingText(request: MessagesRequest): string {
+  const firstUser = request.messages.find((m) => m?.role === 'user');
+  const system = textOf(request.system);
+  const user = firstUser ? textOf(firstUser.content) : '';
+  return system || user ? `${system}\u0000${user}` : '';
+}
+
+function declaredProject(request: MessagesRequest): string | undefined {
+  const sources: unknown[] = [request.system];
+  for (const message of request.messages) if ((message?.role as string) === 'system') sources.push(message.content);
+  for (const source of sources) {
+    const match = WORKING_DIRECTORY.exec(textOf(source).slice(0, PROJECT_SCAN_CHARS));
+    const path = match?.[1].trim();
+    if (path && path.length <= 4096) return path;
+  }
+  return undefined;
+}
