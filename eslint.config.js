@@ -8,7 +8,9 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
-const REQUEST_PATH = ['request', 'upstream', 'models', 'quality', 'sse', 'pricing', 'rules', 'http'].map((dir) => `proxy/${dir}`);
+const REQUEST_PATH = ['request', 'upstream', 'models', 'quality', 'sse', 'pricing', 'rules', 'http', 'conversations', 'economics', 'grounding', 'shadow'].map(
+  (dir) => `proxy/${dir}`,
+);
 const DEV_CODE = ['simulator', 'test', 'bench', 'scripts'];
 const ROOT = import.meta.dirname;
 const PACKAGES = '**/node_modules/**';
@@ -26,7 +28,7 @@ const TEST_HELPERS = [`${ROOT}/simulator/**`, `${ROOT}/test/fixtures/**`];
 
 const STATE = ['proxy/state', 'proxy/stats', 'proxy/store'];
 const REQUEST_PATH_WHY =
-  'the request path gets its dependencies through proxy/request/deps (RequestPathDeps): it imports only the request-path folders (proxy/request, upstream, models, quality, sse, pricing, rules, http), proxy/wire.ts, contracts/ and packages.';
+  'the request path gets its dependencies through proxy/request/deps (RequestPathDeps): it imports only the request-path folders (proxy/request, upstream, models, quality, sse, pricing, rules, http, conversations, economics, grounding, shadow), proxy/wire.ts, contracts/ and packages.';
 
 /** @param {string} name @param {string} why */
 const message = (name, why) => `[boundary ${name}] ${why}`;

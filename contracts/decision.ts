@@ -129,6 +129,8 @@ export const shadowResultSchema = z.object({
   agreed: z.boolean(),
   /** e.g. "same tool Read, same input", "final numbers differ: 42 vs 41". */
   reason: z.string(),
+  /** How the answers were compared: tool calls, final numbers, or wording (the weakest; see proxy/shadow/compare.ts). */
+  method: z.enum(['tool_calls', 'number', 'wording']).optional(),
   /** What the shadow call cost; null when its price is unknown. */
   cost: amount.nullable(),
   usage: usageSchema.nullable(),
@@ -235,6 +237,9 @@ export const decisionAmendSchema = z.object({
   shadow: shadowResultSchema.optional(),
 });
 export type DecisionAmend = z.infer<typeof decisionAmendSchema>;
+
+/** The signal that carries the acceptance policy's verdict in words (penalty 0): why a judged draft was accepted or escalated. */
+export const POLICY_SIGNAL = 'policy';
 
 /** The signals that lowered confidence or ruled the draft out, strongest first. */
 export function penalisingSignals(signals: readonly QualitySignal[]): QualitySignal[] {

@@ -4,6 +4,7 @@
 //   request path → decision sink → store, log line, event hub → transports (IPC, SSE)
 import fs from 'node:fs';
 import type { ProxyContext } from './context';
+import { ConversationMemory } from './conversations/memory';
 import { createControlApi } from './control/control-api';
 import { consoleLogger, type Logger } from './log/logger';
 import { createAccounting, effectivePrices } from './pricing/accounting';
@@ -154,8 +155,9 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     },
     matchRule: (model) => rules.match(model, settings.effective().paused),
     accounting: createAccounting(() => settings.effective().priceOverrides),
-    record: createDecisionSink({ store: decisions, hub, logger, logPrompts: () => settings.effective().logPrompts }),
+    ...createDecisionSink({ store: decisions, hub, logger, logPrompts: () => settings.effective().logPrompts }),
     fallbackApiKey: () => settings.fallbackApiKey(),
+    conversations: new ConversationMemory(),
     control: createControlApi({ settings, rules, status, decisions, stats, events: hub }),
     setStatus: (reported) => status.report(reported),
     flush: async () => {

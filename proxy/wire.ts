@@ -22,6 +22,10 @@ export interface ToolUseBlock extends ContentBlock {
   input: unknown;
 }
 
+export function isToolUse(block: ContentBlock): block is ToolUseBlock {
+  return block.type === 'tool_use';
+}
+
 export interface Message {
   /** Claude Code may send `system` messages inside `messages`, so the role is open. */
   role: 'user' | 'assistant' | (string & {});

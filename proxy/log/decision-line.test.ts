@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionRecord } from '../../contracts/decision';
 import type { MessagesRequest } from '../wire';
-import { formatDecisionLine } from './decision-line';
+import { formatAmendLine, formatDecisionLine } from './decision-line';
 import { EXCERPT_CHARS, promptExcerpt } from './prompt-excerpt';
 
 const base: DecisionRecord = {
@@ -25,6 +25,40 @@ const base: DecisionRecord = {
 };
 
 describe('formatDecisionLine', () => {
+  it('names the draft’s action class, and the policy’s reason when no signal lowered confidence', () => {
+    expect(formatDecisionLine({ ...base, actionClass: 'read' })).toMatch(/^✅ Draft accepted \(read\): claude-3-5-haiku/);
+    const line = formatDecisionLine({
+      ...base,
+      decision: 'escalated',
+      actionClass: 'answer',
+      unverified: true,
+      signals: [{ name: 'policy', penalty: 0, reason: 'unverified answer: the rule waits for evidence' }],
+    });
+    expect(line).toMatch(/^❌ Escalated \(answer, unverified\) to verifier: .*\(reason: unverified answer: the rule waits for evidence\)/);
+  });
+
+  it('a skipped draft, with the gate’s reasons', () => {
+    const line = formatDecisionLine({
+      ...base,
+      decision: 'not_worth_drafting',
+      answeringModel: 'claude-3-5-sonnet-20241022',
+      confidence: null,
+      signals: [{ name: 'after_failure', penalty: 0, reason: "an accepted draft's Edit came back is_error: the requested model answers" }],
+    });
+    expect(line).toBe(
+      "⏭️  Not worth drafting: answered by claude-3-5-sonnet-20241022 (an accepted draft's Edit came back is_error: the requested model answers), $0.000080",
+    );
+  });
+
+  it('amendments: a later failure and a shadow check, naming the record by the start of its id', () => {
+    expect(formatAmendLine({ id: '0123456789', laterFailed: { time: 1, reason: 'Edit came back is_error' } })).toBe(
+      "↩️  Later failed: accepted draft 01234567 (Edit came back is_error); escalating the conversation's next requests",
+    );
+    const shadow = { model: 'opus', agreed: false, reason: 'final numbers differ: 42 vs 41', cost: 0.0021, usage: null };
+    expect(formatAmendLine({ id: 'abcdefghij', shadow })).toBe('🔍 Shadow check of abcdefgh by opus: disagreed (final numbers differ: 42 vs 41), $0.002100');
+  });
+
+
   it('accepted, in the seed format', () => {
     expect(formatDecisionLine(base)).toBe(
       '✅ Draft accepted: claude-3-5-haiku-20241022, $0.000080 (~60% savings vs claude-3-5-sonnet-20241022)',

@@ -1,4 +1,4 @@
-import { describeFailure, penalisingSignals, type DecisionRecord } from '../../contracts/decision';
+import { describeFailure, penalisingSignals, POLICY_SIGNAL, type DecisionAmend, type DecisionRecord } from '../../contracts/decision';
 
 function money(value: number | null): string {
   return value === null ? 'cost unknown' : `$${value.toFixed(6)}`;
@@ -16,6 +16,8 @@ function failureText(record: DecisionRecord): string {
 function escalationReason(record: DecisionRecord): string {
   const reasons = penalisingSignals(record.signals).map((s) => s.reason);
   if (reasons.length > 0) return reasons.join('; ');
+  const policy = record.signals.find((s) => s.name === POLICY_SIGNAL);
+  if (policy) return policy.reason;
   if (record.confidence !== null && record.threshold !== null) {
     return `confidence ${record.confidence.toFixed(2)} < threshold ${record.threshold.toFixed(2)}`;
   }
@@ -28,10 +30,36 @@ function escalationReason(record: DecisionRecord): string {
  * otherwise only model ids, amounts, signal reasons and upstream error messages.
  */
 export function formatDecisionLine(record: DecisionRecord, prompt: string | null = null): string {
-  // Model ids come from clients and error messages from the upstream: control characters
-  // (newlines, terminal escapes) would forge log lines.
-  const line = decisionLine(record).replace(/\p{Cc}+/gu, ' ');
+  const line = oneLine(decisionLine(record));
   return prompt === null ? line : `${line} | prompt: ${JSON.stringify(prompt)}`;
+}
+
+/** Model ids come from clients and error messages from the upstream: control characters (newlines, terminal escapes) would forge log lines. */
+function oneLine(text: string): string {
+  return text.replace(/\p{Cc}+/gu, ' ');
+}
+
+/** The log line of a later change to a decision, naming it by the start of its id. */
+export function formatAmendLine(change: DecisionAmend): string {
+  const id = change.id.slice(0, 8);
+  const lines: string[] = [];
+  if (change.laterFailed) lines.push(`↩️  Later failed: accepted draft ${id} (${change.laterFailed.reason}); escalating the conversation's next requests`);
+  if (change.shadow) {
+    const { shadow } = change;
+    const verdict = shadow.failure ? `no comparison (${describeFailure(shadow.failure)})` : `${shadow.agreed ? 'agreed' : 'disagreed'} (${shadow.reason})`;
+    lines.push(`🔍 Shadow check of ${id} by ${shadow.model}: ${verdict}, ${money(shadow.cost)}`);
+  }
+  return oneLine(lines.join(' · '));
+}
+
+/** " (write)": the draft's action class, when one was judged. */
+function actionClass(record: DecisionRecord): string {
+  return record.actionClass ? ` (${record.actionClass}${record.unverified ? ', unverified' : ''})` : '';
+}
+
+/** The skip's reasons: the signals it carries. */
+function skipReason(record: DecisionRecord): string {
+  return record.signals.map((s) => s.reason).join('; ') || 'no reason recorded';
 }
 
 function decisionLine(record: DecisionRecord): string {
@@ -41,16 +69,19 @@ function decisionLine(record: DecisionRecord): string {
       record.savings !== null && record.baselineCost
         ? ` (~${Math.round((record.savings / record.baselineCost) * 100)}% savings vs ${requestedModel})`
         : ` (vs ${requestedModel})`;
-    return `✅ Draft accepted: ${answeringModel}, ${money(record.cost)}${savings}${unpriced(record)}`;
+    return `✅ Draft accepted${actionClass(record)}: ${answeringModel}, ${money(record.cost)}${savings}${unpriced(record)}`;
   }
   if (decision === 'escalated') {
-    return `❌ Escalated to verifier: ${answeringModel} (reason: ${escalationReason(record)}), ${money(record.cost)}${unpriced(record)}`;
+    return `❌ Escalated${actionClass(record)} to verifier: ${answeringModel} (reason: ${escalationReason(record)}), ${money(record.cost)}${unpriced(record)}`;
   }
   if (decision === 'draft_error') {
     // Without a draft call the failure says why none was made ("skipped: …").
     const why = failureText(record);
     const cause = record.draft ? `${record.draft.model}: ${why}` : why;
     return `⚠️ Draft error (${cause}), answered by ${answeringModel}, ${money(record.cost)}${unpriced(record)}`;
+  }
+  if (decision === 'not_worth_drafting') {
+    return `⏭️  Not worth drafting: answered by ${answeringModel} (${skipReason(record)}), ${money(record.cost)}${unpriced(record)}`;
   }
   const status = record.status >= 400 ? ` (HTTP ${record.status}${record.failure ? `: ${failureText(record)}` : ''})` : '';
   return `➡️  Passthrough: ${answeringModel}, ${money(record.cost)}${status}${unpriced(record)}`;

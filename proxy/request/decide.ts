@@ -1,7 +1,9 @@
-// The decide step: draft with the rule's cheap model, judge the draft, and conclude with a
-// decision value. Nothing here writes to the client.
+// The decide step: draft with the rule's cheap model, judge the draft, apply the rule's
+// acceptance policy (per action class), and conclude with a decision value. Nothing here
+// writes to the client.
 import type { CascadeRule } from '../../contracts/rules';
 import { buildDraftRequest, type DraftRequest } from '../models/adapt-request';
+import { judgeAcceptance } from '../quality/policy';
 import { describeError, failure } from '../upstream/failures';
 import { runDraft } from './draft';
 import type { DecisionValue, Exchange } from './exchange';
@@ -41,8 +43,8 @@ async function draftAndJudge(ex: Exchange, rule: CascadeRule): Promise<DecisionV
   }
   if (draft.kind === 'failed') return { kind: 'draft_error', rule, failure: draft.failure, draftCall: draft.call };
   // A draft stopped early by a decisive signal is never acceptable, whatever its confidence.
-  const accept = !draft.stoppedEarly && draft.quality.confidence >= rule.threshold;
-  return { kind: accept ? 'accepted' : 'escalated', rule, draft };
+  const acceptance = judgeAcceptance(rule, draft.quality, draft.stoppedEarly);
+  return { kind: acceptance.accept ? 'accepted' : 'escalated', rule, draft, acceptance };
 }
 
 /**

@@ -1,10 +1,11 @@
 // What the request path needs from the rest of the proxy, and nothing more: the effective
 // configuration, rule matching, pricing, the fallback key and the decision sink. The state
 // side implements it; the request path never sees the control API, stores or transports.
-import type { DecisionRecord } from '../../contracts/decision';
+import type { DecisionAmend, DecisionRecord } from '../../contracts/decision';
 import type { CascadeRule } from '../../contracts/rules';
 import type { MessagesRequest } from '../wire';
 import type { Accounting } from '../pricing/accounting';
+import type { ConversationMemory } from '../conversations/memory';
 
 /** Effective configuration: persisted settings overridden by environment variables. */
 export interface ResolvedConfig {
@@ -16,6 +17,12 @@ export interface ResolvedConfig {
   version: string;
   /** Required on the admin API when listening on a non-loopback address. */
   adminToken: string | null;
+  /** Draft only where it pays (`cost_aware`) or whenever a rule matches (`always`). */
+  draftPolicy: 'cost_aware' | 'always';
+  /** Check drafts' tool calls against the files they name, for loopback clients. */
+  grounding: boolean;
+  /** Requests of a conversation that skip drafting after an accepted draft's tool call failed. */
+  escalateAfterFailure: number;
   /** Extra Host names accepted besides loopback and `host` (CASCADEFLOW_ALLOWED_HOSTS), lower case. */
   allowedHosts?: string[];
 }
@@ -26,6 +33,8 @@ export interface RequestPathDeps {
   /** The first enabled rule matching the model; null when paused or none matches. */
   matchRule(model: string): CascadeRule | null;
   readonly accounting: Accounting;
+  /** Accepted drafts' tool calls per conversation, and which conversations skip drafting after one failed. */
+  readonly conversations: ConversationMemory;
   /** The proxy's own key, used only when the client sent none. */
   fallbackApiKey(): string | null;
   /**
@@ -34,4 +43,6 @@ export interface RequestPathDeps {
    * never stored.
    */
   record(record: DecisionRecord, request?: MessagesRequest): void;
+  /** A change to a record already recorded (a later failure, a shadow verification): store, log line, live event. */
+  amend(change: DecisionAmend): void;
 }

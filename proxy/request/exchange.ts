@@ -1,6 +1,8 @@
 // One request to /v1/messages as it moves through decide → respond → settle → record, and
 // the decision value the steps pass along.
-import type { CallRecord, Failure } from '../../contracts/decision';
+import type { CallRecord, CostEstimate, Failure, QualitySignal } from '../../contracts/decision';
+import type { ConversationRef } from '../conversations/identify';
+import type { Acceptance } from '../quality/policy';
 import type { CascadeRule } from '../../contracts/rules';
 import type { ClientResponse } from '../http/client-response';
 import type { SignatureRegistry } from '../models/signatures';
@@ -25,23 +27,29 @@ export interface Exchange {
   pathAndQuery: string;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /** The conversation the request belongs to, when it can be told. */
+  conversation: ConversationRef | null;
+  /** The client is on this machine (loopback): grounding may read the files its drafts name. */
+  localClient: boolean;
 }
 
 /**
- * What the decide step concluded, as a value. `kind` is the record's decision: passthrough (no
- * rule), accepted (the draft answers), escalated (the judged draft fell short), draft_error (no
- * usable draft: the failure says why).
+ * What the gate and decide steps concluded, as a value. `kind` is the record's decision:
+ * passthrough (no rule), not_worth_drafting (a rule matched, but the gate chose not to draft:
+ * the signals say why), accepted (the draft answers), escalated (the judged draft fell short),
+ * draft_error (no usable draft: the failure says why).
  */
 export type DecisionValue =
   | { kind: 'passthrough' }
-  | { kind: 'accepted'; rule: CascadeRule; draft: JudgedDraft }
-  | { kind: 'escalated'; rule: CascadeRule; draft: JudgedDraft }
-  | { kind: 'draft_error'; rule: CascadeRule; failure: Failure; draftCall?: CallRecord };
+  | { kind: 'not_worth_drafting'; rule: CascadeRule; signals: QualitySignal[]; estimate?: CostEstimate }
+  | { kind: 'accepted' | 'escalated'; rule: CascadeRule; draft: JudgedDraft; acceptance: Acceptance; estimate?: CostEstimate }
+  | { kind: 'draft_error'; rule: CascadeRule; failure: Failure; draftCall?: CallRecord; estimate?: CostEstimate };
 
 /** The model that answers when the draft does not. */
 export function answeringModelOf(decision: DecisionValue, request: MessagesRequest): string {
   if (decision.kind === 'accepted') return decision.draft.call.model;
   if (decision.kind === 'passthrough') return request.model;
+  // not_worth_drafting, escalated, draft_error: the rule's verifier answers.
   return decision.rule.verifierModel ?? request.model;
 }
 

@@ -1,5 +1,6 @@
-// POST /v1/messages as four steps: decide (passthrough when no rule matches; else draft with
-// the cheap model and judge it) → respond (the only writer of the client's answer) → settle
+// POST /v1/messages as five steps: the conversation's turn begins (tool results that show an
+// accepted draft later failed amend its record) → gate (may skip drafting) → decide
+// (passthrough when no rule matches; else draft with the cheap model and judge it) → respond (the only writer of the client's answer) → settle
 // cost once → record. Whatever goes wrong with the draft, the client gets the verifier's
 // answer; exactly one decision record per request leaves through deps.record().
 import type { Request, Response } from 'express';
@@ -7,8 +8,11 @@ import { ClientResponse } from '../http/client-response';
 import { sendAnthropicError } from '../http/errors';
 import { authorizedUpstreamHeaders } from './auth';
 import { describeError } from '../upstream/failures';
-import type { MessagesRequest } from '../wire';
+import { type MessagesRequest, isToolUse } from '../wire';
+import { identifyConversation } from '../conversations/identify';
+import { isLoopbackHost } from '../http/hosts';
 import { decide } from './decide';
+import { gate } from './gate';
 import type { RequestPathDeps } from './deps';
 import type { CascadeOptions, DecisionValue, Exchange } from './exchange';
 import { decisionRecord } from './record';
@@ -23,6 +27,10 @@ export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOpt
     const headers = authorizedUpstreamHeaders(deps, req, res);
     if (!headers) return;
 
+    const conversation = identifyConversation(request);
+    const turn = conversation ? deps.conversations.begin(conversation.id, request.messages, startedAt, deps.config.escalateAfterFailure) : null;
+    for (const { recordId, failure } of turn?.laterFailed ?? []) deps.amend({ id: recordId, laterFailed: failure });
+
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
@@ -36,11 +44,17 @@ export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOpt
       headers,
       pathAndQuery: req.originalUrl,
       signal: abort.signal,
+      conversation,
+      localClient: isLoopbackHost(req.socket.remoteAddress ?? ''),
     };
     const rule = deps.matchRule(request.model);
-    const decision: DecisionValue = rule ? await decide(ex, rule) : { kind: 'passthrough' };
+    const decision: DecisionValue = rule ? (gate(rule, turn) ?? (await decide(ex, rule))) : { kind: 'passthrough' };
     const answer = await respond(ex, decision);
-    deps.record(decisionRecord(ex, { rule, decision, answer, startedAt }), request);
+    const record = decisionRecord(ex, { rule, decision, answer, startedAt });
+    deps.record(record, request);
+    if (conversation && decision.kind === 'accepted') {
+      deps.conversations.accepted(conversation.id, record.id, decision.draft.message.content.filter(isToolUse), Date.now());
+    }
   };
 }
 

@@ -1,7 +1,7 @@
 // The record step: one DecisionRecord per request, built from the decision value, the answer
 // and the cost the respond step settled.
 import { randomUUID } from 'node:crypto';
-import type { CallRecord, DecisionRecord, TokenCounts } from '../../contracts/decision';
+import { POLICY_SIGNAL, type CallRecord, type DecisionRecord, type QualitySignal, type TokenCounts } from '../../contracts/decision';
 import type { CascadeRule } from '../../contracts/rules';
 import type { Answer } from './respond';
 import { answeringModelOf, draftCallOf, type DecisionValue, type Exchange } from './exchange';
@@ -16,7 +16,8 @@ export interface Settled {
 export function decisionRecord(ex: Exchange, { rule, decision, answer, startedAt }: Settled): DecisionRecord {
   const draft = draftCallOf(decision);
   const { verifier, costs } = answer;
-  const judged = decision.kind === 'accepted' || decision.kind === 'escalated' ? decision.draft.quality : null;
+  const judged = decision.kind === 'accepted' || decision.kind === 'escalated' ? decision : null;
+  const quality = judged?.draft.quality;
   // 499: the client closed the connection before an answer went out (nginx's convention).
   const { client } = ex;
   const status = client.headersSent || !ex.signal.aborted ? client.res.statusCode : 499;
@@ -29,9 +30,9 @@ export function decisionRecord(ex: Exchange, { rule, decision, answer, startedAt
     decision: decision.kind,
     ruleId: rule?.id ?? null,
     stream: ex.request.stream === true,
-    confidence: judged?.confidence ?? null,
-    threshold: rule?.threshold ?? null,
-    signals: judged?.signals ?? [],
+    confidence: quality?.confidence ?? null,
+    threshold: judged?.acceptance.threshold ?? rule?.threshold ?? null,
+    signals: signalsOf(decision),
     tokens: tokensOf([draft, verifier]),
     cost: costs.cost,
     baselineCost: costs.baselineCost,
@@ -44,7 +45,23 @@ export function decisionRecord(ex: Exchange, { rule, decision, answer, startedAt
   if (verifier) record.verifier = verifier;
   if (failure) record.failure = failure;
   if (costs.unpricedModels.length) record.unpricedModels = costs.unpricedModels;
+  if (ex.conversation) {
+    record.conversationId = ex.conversation.id;
+    if (ex.conversation.project) record.project = ex.conversation.project;
+  }
+  if (quality) {
+    record.actionClass = quality.actionClass;
+    record.unverified = quality.unverified;
+  }
+  if (decision.kind !== 'passthrough' && decision.estimate) record.estimate = decision.estimate;
   return record;
+}
+
+/** The checker's signals and the policy's verdict for a judged draft; the gate's reasons for a skip. */
+function signalsOf(decision: DecisionValue): QualitySignal[] {
+  if (decision.kind === 'not_worth_drafting') return decision.signals;
+  if (decision.kind !== 'accepted' && decision.kind !== 'escalated') return [];
+  return [...decision.draft.quality.signals, { name: POLICY_SIGNAL, penalty: 0, reason: decision.acceptance.reason }];
 }
 
 function tokensOf(calls: Array<CallRecord | undefined>): TokenCounts {

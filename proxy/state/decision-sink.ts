@@ -2,7 +2,7 @@
 // (stats and the decision log), the log line, the live decision event, then a stats event
 // scheduled on the hub (its one throttle). Runs on every request, so it only appends and
 // formats; writing to disk happens in the store's batched flush.
-import { formatDecisionLine } from '../log/decision-line';
+import { formatAmendLine, formatDecisionLine } from '../log/decision-line';
 import type { Logger } from '../log/logger';
 import { promptExcerpt } from '../log/prompt-excerpt';
 import type { DecisionStore } from '../store/decision-store';
@@ -10,19 +10,29 @@ import type { RequestPathDeps } from '../request/deps';
 import type { EventHub } from './event-hub';
 
 export interface DecisionSinkOptions {
-  store: Pick<DecisionStore, 'append'>;
+  store: Pick<DecisionStore, 'append' | 'amend'>;
   hub: Pick<EventHub, 'emit' | 'statsChanged'>;
   logger: Logger;
   /** settings.logPrompts, read per request: the log line carries a prompt excerpt only when on. */
   logPrompts(): boolean;
 }
 
-export function createDecisionSink(options: DecisionSinkOptions): RequestPathDeps['record'] {
+export function createDecisionSink(options: DecisionSinkOptions): Pick<RequestPathDeps, 'record' | 'amend'> {
   const { store, hub, logger, logPrompts } = options;
-  return (record, request) => {
-    store.append(record);
-    logger.info(formatDecisionLine(record, request && logPrompts() ? promptExcerpt(request) : null));
-    hub.emit({ type: 'decision', record });
-    hub.statsChanged();
+  return {
+    record: (record, request) => {
+      store.append(record);
+      logger.info(formatDecisionLine(record, request && logPrompts() ? promptExcerpt(request) : null));
+      hub.emit({ type: 'decision', record });
+      hub.statsChanged();
+    },
+    // A change to a record no longer kept still gets its log line: the log is the one place that sees it.
+    amend: (change) => {
+      const kept = store.amend(change);
+      logger.info(formatAmendLine(change));
+      if (!kept) return;
+      hub.emit({ type: 'amend', amend: change });
+      hub.statsChanged();
+    },
   };
 }

@@ -82,6 +82,9 @@ export class SettingsState {
       version: this.options.version,
       adminToken: this.adminToken(),
       allowedHosts: this.options.allowedHosts,
+      draftPolicy: settings.draftPolicy,
+      grounding: settings.grounding,
+      escalateAfterFailure: settings.escalateAfterFailure,
     };
   }
 

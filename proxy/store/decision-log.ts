@@ -1,6 +1,6 @@
 // What every DecisionStore keeps in memory: the running aggregates over all decisions and the
 // last `retain` records, in the order they were appended. Queries are answered from here.
-import { matchesDecisionQuery, type DecisionQuery, type DecisionRecord } from '../../contracts/decision';
+import { matchesDecisionQuery, type DecisionAmend, type DecisionQuery, type DecisionRecord } from '../../contracts/decision';
 import type { Aggregates, RunningAggregates } from '../stats/aggregates';
 
 export class DecisionLog {
@@ -15,6 +15,19 @@ export class DecisionLog {
   add(record: DecisionRecord): void {
     this.aggregates.add(record);
     this.keep(record);
+  }
+
+  /**
+   * A later change to a kept record: counted (`count`: false when loading a change the
+   * aggregates already count), then applied. False when the record is no longer kept.
+   */
+  amend(change: DecisionAmend, count = true): boolean {
+    const record = this.records.findLast((r) => r.id === change.id);
+    if (!record) return false;
+    if (count) this.aggregates.amend(record, change);
+    if (change.laterFailed) record.laterFailed = change.laterFailed;
+    if (change.shadow) record.shadow = change.shadow;
+    return true;
   }
 
   /** A decision the aggregates already count (loaded from disk). */

@@ -89,6 +89,26 @@ describe.each(implementations)('%s store', (_name, open) => {
     await store.close();
   });
 
+  it('amends a kept record: a later failure is kept on it, a shadow call’s cost counts wherever the record did', async () => {
+    const store = await open();
+    for (const record of sample()) store.append(record);
+    const shadow = { model: 'claude-sonnet-4-6', agreed: true, reason: 'same text', cost: 0.003, usage: null };
+    expect(store.amend({ id: 'a', laterFailed: { time: t0 + 5 * MINUTE, reason: 'Edit came back is_error' } })).toBe(true);
+    expect(store.amend({ id: 'a', shadow })).toBe(true);
+    expect(store.amend({ id: 'gone', shadow })).toBe(false);
+    const [a] = await store.query({ decision: 'accepted', ruleId: 'sonnet-4' });
+    expect(a).toMatchObject({ laterFailed: { reason: 'Edit came back is_error' }, shadow });
+    const { allTime, today, byRule, history } = await store.aggregate(t0 + 10 * MINUTE);
+    // 0.02 + 0.003 spent, 0.022 - 0.003 saved; the record's own cost stays the request's.
+    expect(allTime.cost).toBeCloseTo(0.023, 12);
+    expect(allTime.savings).toBeCloseTo(0.019, 12);
+    expect(today.cost).toBeCloseTo(0.023, 12);
+    expect(byRule['sonnet-4'].cost).toBeCloseTo(0.013, 12);
+    expect(history.minute[0].cost).toBeCloseTo(0.005, 12);
+    expect(a.cost).toBe(0.002);
+    await store.close();
+  });
+
   it('retains the newest records for queries while the aggregates count them all', async () => {
     const store = await openWithRetain(open, 3);
     for (let i = 0; i < 10; i++) store.append(decisionRecord({ id: `r${i}`, time: t0 + i }));
@@ -150,6 +170,29 @@ describe('file store', () => {
     expect(reopened.warnings).toEqual([expect.stringContaining('dropped 1 invalid')]);
     expect(ids(await reopened.query())).toEqual(['d', 'c', 'a']);
     expect((await reopened.aggregate(t0)).allTime.queries).toBe(3);
+  });
+
+  it('keeps amendments across a reopen and counts a shadow cost once, also when stats.json missed it', async () => {
+    const dir = tempDir();
+    const shadow = { model: 'm', agreed: false, reason: 'different numbers', cost: 0.004, usage: null };
+    const store = await openFileDecisionStore({ dataDir: dir, onError: noErrors });
+    for (const record of sample()) store.append(record);
+    store.amend({ id: 'b', shadow });
+    await store.close();
+    expect(fileLines(dir)).toHaveLength(5);
+    const reopened = await openFileDecisionStore({ dataDir: dir, onError: noErrors });
+    expect((await reopened.query({ ruleId: 'sonnet-4', decision: 'escalated' }))[0].shadow).toEqual(shadow);
+    expect((await reopened.aggregate(t0)).allTime.cost).toBeCloseTo(0.024, 12);
+    await reopened.close();
+
+    // A later amendment line reached the disk, its stats.json did not: counted on the next start, once.
+    fs.appendFileSync(path.join(dir, DECISIONS_FILE), `${JSON.stringify({ amend: { id: 'd', shadow }, seq: 2 })}\n`);
+    for (let i = 0; i < 2; i++) {
+      const again = await openFileDecisionStore({ dataDir: dir, onError: noErrors });
+      expect((await again.query({ ruleId: 'opus-4' }))[0].shadow).toEqual(shadow);
+      expect((await again.aggregate(t0)).allTime.cost).toBeCloseTo(0.028, 12);
+      await again.close();
+    }
   });
 
   it('counts records appended by a flush that stopped before writing stats.json, once', async () => {

@@ -2,7 +2,7 @@
 // (file-store.ts, the default), the memory store (tests, throwaway runs) and, later, a
 // database for team deployments. Operations are the SQL-friendly ones: filter by time range,
 // rule and decision kind, newest first, and totals and time buckets for the charts.
-import type { DecisionQuery, DecisionRecord } from '../../contracts/decision';
+import type { DecisionAmend, DecisionQuery, DecisionRecord } from '../../contracts/decision';
 import type { Aggregates } from '../stats/aggregates';
 
 export type { Aggregates } from '../stats/aggregates';
@@ -16,6 +16,11 @@ export interface DecisionStore {
    * Cheap: called once per request. The store keeps the record: do not change it afterwards.
    */
   append(record: DecisionRecord): void;
+  /**
+   * A later change to a kept record (DecisionAmend): applied in memory at once, persisted at the
+   * next flush. False when the record is no longer kept (the change is dropped).
+   */
+  amend(change: DecisionAmend): boolean;
   /** Newest (last appended) first; copies. Without a limit, every retained match. */
   query(filter?: DecisionQuery): Promise<DecisionRecord[]>;
   /** Totals and history over every decision ever appended (not only the retained ones). */

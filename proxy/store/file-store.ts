@@ -1,14 +1,17 @@
 // The default DecisionStore: two files of its own in the data dir, never config.json.
 //   decisions.jsonl  one record per line, oldest first; each flush appends its batch, and when
 //                    the file passes 2 × retain lines it is rewritten to the last `retain`.
+//                    A later change to a record (DecisionAmend) is a line of its own,
+//                    {"amend": change, "seq": n}, applied to the record when loading.
 //   stats.json       the aggregates over every decision ever (small), replaced atomically;
-//                    `lastRecordId` says which line they count up to, so records appended
-//                    just before a crash are counted on the next start, never twice.
+//                    `lastRecordId` and `lastAmendSeq` say which lines they count up to, so
+//                    lines appended just before a crash are counted on the next start, never twice.
 // Records are serialised at append time, so a flush is only I/O and never blocks the event
 // loop for long; a crash loses at most the last flush interval.
 import fs from 'node:fs/promises';
+import { z } from 'zod';
 import path from 'node:path';
-import { decisionRecordSchema, type DecisionQuery, type DecisionRecord } from '../../contracts/decision';
+import { decisionAmendSchema, decisionRecordSchema, type DecisionAmend, type DecisionQuery, type DecisionRecord } from '../../contracts/decision';
 import { describeIssues } from '../http/errors';
 import { RunningAggregates, type StatsData } from '../stats/aggregates';
 import { DecisionLog } from './decision-log';
@@ -38,11 +41,16 @@ export interface FileDecisionStore extends DecisionStore {
   importLegacy(stats: StatsData | null, decisions: DecisionRecord[]): Promise<boolean>;
 }
 
+const amendLineSchema = z.object({ amend: decisionAmendSchema, seq: z.number().int().positive() });
+type AmendLine = z.infer<typeof amendLineSchema>;
+
 interface Loaded {
   /** null: none, or unreadable (then `statsExisted`). */
   stats: StatsFile | null;
   statsExisted: boolean;
   records: DecisionRecord[];
+  /** Amendment lines, in file order. */
+  amends: AmendLine[];
   /** Lines in decisions.jsonl (valid or not), for the compaction threshold. */
   fileLines: number;
   decisionsExisted: boolean;
@@ -74,9 +82,9 @@ async function loadDecisions(
   file: string,
   retain: number,
   warnings: string[],
-): Promise<Pick<Loaded, 'records' | 'fileLines' | 'decisionsExisted'>> {
+): Promise<Pick<Loaded, 'records' | 'amends' | 'fileLines' | 'decisionsExisted'>> {
   const text = await readText(file);
-  if (text === null) return { records: [], fileLines: 0, decisionsExisted: false };
+  if (text === null) return { records: [], amends: [], fileLines: 0, decisionsExisted: false };
   const lines = text.split('\n');
   const torn = lines.pop() ?? '';
   if (torn !== '') {
@@ -87,17 +95,20 @@ async function loadDecisions(
   }
   let invalid = 0;
   const records: DecisionRecord[] = [];
+  const amends: AmendLine[] = [];
   for (const line of lines.slice(-retain)) {
     try {
-      const parsed = decisionRecordSchema.safeParse(JSON.parse(line));
-      if (parsed.success) records.push(parsed.data);
-      else invalid++;
+      const json = JSON.parse(line) as unknown;
+      const parsed = json && typeof json === 'object' && 'amend' in json ? amendLineSchema.safeParse(json) : decisionRecordSchema.safeParse(json);
+      if (!parsed.success) invalid++;
+      else if ('amend' in parsed.data) amends.push(parsed.data as AmendLine);
+      else records.push(parsed.data);
     } catch {
       invalid++;
     }
   }
   if (invalid > 0) warnings.push(`${file}: dropped ${invalid} invalid decision record(s).`);
-  return { records, fileLines: lines.length, decisionsExisted: true };
+  return { records, amends, fileLines: lines.length, decisionsExisted: true };
 }
 
 /**
@@ -121,6 +132,8 @@ class FileStore implements FileDecisionStore {
   private fileLines: number;
   private fresh: boolean;
   private log: DecisionLog;
+  /** The last amendment line's number. */
+  private amendSeq: number;
   readonly warnings: string[];
 
   constructor(
@@ -134,6 +147,11 @@ class FileStore implements FileDecisionStore {
     const { stats, records } = loaded;
     const from = uncountedFrom(records, stats);
     records.forEach((record, i) => (i < from ? this.log.keep(record) : this.log.add(record)));
+    // Changes stats.json counts already are applied to their records only.
+    const counted = stats ? (stats.lastAmendSeq ?? 0) : 0;
+    for (const { amend, seq } of loaded.amends) this.log.amend(amend, seq > counted);
+    this.amendSeq = Math.max(stats?.lastAmendSeq ?? 0, ...loaded.amends.map((a) => a.seq));
+    if (this.amendSeq > counted) this.markDirty();
     // Newly counted records, or an unreadable stats.json: write stats.json soon.
     if (from < records.length || (!stats && loaded.statsExisted)) this.markDirty();
   }
@@ -155,6 +173,13 @@ class FileStore implements FileDecisionStore {
     this.pending.push(asLine(record));
     this.fresh = false;
     this.markDirty();
+  }
+
+  amend(change: DecisionAmend): boolean {
+    if (!this.log.amend(change)) return false;
+    this.pending.push(`${JSON.stringify({ amend: change, seq: ++this.amendSeq })}\n`);
+    this.markDirty();
+    return true;
   }
 
   async query(filter?: DecisionQuery): Promise<DecisionRecord[]> {
@@ -212,7 +237,12 @@ class FileStore implements FileDecisionStore {
     this.statsDirty = false;
     // Taken together, so stats.json counts exactly the lines on disk before it.
     const compacted = this.fileLines + lines.length > 2 * this.options.retain ? this.log.retained() : null;
-    const stats: StatsFile = { version: 1, lastRecordId: this.log.last?.id ?? null, stats: copyStats(this.log.aggregates.data) };
+    const stats: StatsFile = {
+      version: 1,
+      lastRecordId: this.log.last?.id ?? null,
+      lastAmendSeq: this.amendSeq,
+      stats: copyStats(this.log.aggregates.data),
+    };
     try {
       if (compacted) {
         // Serialised again as it is written (records are not kept as text: half the memory).

@@ -1,6 +1,6 @@
 // A DecisionStore with nothing on disk, for tests and throwaway runs: the same semantics as
 // the file store (retention, newest first, aggregates over everything appended).
-import type { DecisionQuery, DecisionRecord } from '../../contracts/decision';
+import type { DecisionAmend, DecisionQuery, DecisionRecord } from '../../contracts/decision';
 import { RunningAggregates } from '../stats/aggregates';
 import { DecisionLog } from './decision-log';
 import { DEFAULT_RETAIN, type DecisionStore } from './decision-store';
@@ -10,6 +10,7 @@ export function createMemoryDecisionStore({ retain = DEFAULT_RETAIN }: { retain?
   return {
     warnings: [],
     append: (record: DecisionRecord) => log.add(record),
+    amend: (change: DecisionAmend) => log.amend(change),
     query: async (filter?: DecisionQuery) => log.query(filter),
     aggregate: async (now?: number) => log.aggregate(now),
     flush: async () => {},

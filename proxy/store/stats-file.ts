@@ -8,6 +8,8 @@ export const statsFileSchema = z.object({
   version: z.literal(1),
   /** The last appended record these aggregates count; null: none. */
   lastRecordId: z.string().nullable(),
+  /** The last amendment line (decisions.jsonl) these aggregates count; absent: none. */
+  lastAmendSeq: z.number().int().nonnegative().optional(),
   stats: statsDataSchema,
 });
 export type StatsFile = z.infer<typeof statsFileSchema>;
@@ -22,10 +24,11 @@ export function copyStats(stats: StatsData): StatsData {
 }
 
 /** The file's JSON text, one bucket per piece. */
-export function* statsFilePieces({ stats, lastRecordId }: StatsFile): Generator<string> {
+export function* statsFilePieces({ stats, lastRecordId, lastAmendSeq }: StatsFile): Generator<string> {
   const { history, ...totals } = stats;
   const head = JSON.stringify(totals);
-  yield `{"version":1,"lastRecordId":${JSON.stringify(lastRecordId)},"stats":${head.slice(0, -1)},"history":{`;
+  const seq = lastAmendSeq === undefined ? '' : `"lastAmendSeq":${lastAmendSeq},`;
+  yield `{"version":1,"lastRecordId":${JSON.stringify(lastRecordId)},${seq}"stats":${head.slice(0, -1)},"history":{`;
   for (const key of ['minute', 'hour', 'day'] as const) {
     yield `${key === 'minute' ? '' : ','}"${key}":[`;
     for (let i = 0; i < history[key].length; i++) yield `${i ? ',' : ''}${JSON.stringify(history[key][i])}`;

@@ -28,5 +28,8 @@ describe('dashboardReducer', () => {
     state = dashboardReducer(state, { type: 'event', event: { type: 'settings', settings: settings({ paused: true }) } });
     expect(state?.settings.paused).toBe(true);
     expect(state?.decisions).toHaveLength(1);
+    const laterFailed = { time: 5, reason: 'Edit came back is_error' };
+    state = dashboardReducer(state, { type: 'event', event: { type: 'amend', amend: { id: 'a', laterFailed } } });
+    expect(state?.decisions[0].laterFailed).toEqual(laterFailed);
   });
 });

@@ -33,6 +33,11 @@ export function dashboardReducer(state: DashboardData | null, action: DashboardA
   switch (event.type) {
     case 'decision':
       return { ...state, decisions: mergeDecisions(state.decisions, [event.record]) };
+    case 'amend': {
+      // A later failure or a shadow check lands on the record already shown.
+      const { id, ...change } = event.amend;
+      return { ...state, decisions: state.decisions.map((record) => (record.id === id ? { ...record, ...change } : record)) };
+    }
     case 'stats':
       return { ...state, stats: event.stats };
     case 'status':

@@ -1,0 +1,101 @@
+// Conversation memory for consequences: which tool calls came from accepted drafts, and how
+// many of the conversation's next requests skip drafting after one of them came back failed.
+// Bounded (least recently seen conversations go first, idle ones expire) and free of prompt
+// text: it holds ids, tool names and counters only.
+import type { LaterFailure } from '../../contracts/decision';
+import type { Message, ToolUseBlock } from '../wire';
+import { toolOutcomes } from './consequences';
+
+/** An accepted draft's tool call, waiting for its result. */
+interface PendingCall {
+  recordId: string;
+  tool: string;
+}
+
+interface ConversationState {
+  lastSeen: number;
+  pending: Map<string, PendingCall>;
+  /** Requests left that skip drafting, and why. */
+  hold: { remaining: number; reason: string } | null;
+}
+
+export interface LaterFailed {
+  recordId: string;
+  failure: LaterFailure;
+}
+
+export interface TurnStart {
+  /** Accepted drafts whose tool calls this request reports as failed: their records are amended. */
+  laterFailed: LaterFailed[];
+  /** This request skips drafting: a recent accepted draft of the conversation later failed. */
+  hold: { reason: string; remaining: number } | null;
+}
+
+export interface ConversationMemoryOptions {
+  maxConversations?: number;
+  /** A conversation not seen for this long is forgotten. */
+  idleMs?: number;
+}
+
+/** Calls kept per conversation: an agent turn rarely makes more than a handful. */
+const MAX_PENDING = 64;
+
+export class ConversationMemory {
+  private readonly conversations = new Map<string, ConversationState>();
+  private readonly max: number;
+  private readonly idleMs: number;
+
+  constructor({ maxConversations = 5_000, idleMs = 6 * 60 * 60_000 }: ConversationMemoryOptions = {}) {
+    this.max = maxConversations;
+    this.idleMs = idleMs;
+  }
+
+  get size(): number {
+    return this.conversations.size;
+  }
+
+  /**
+   * A new request of the conversation: reads the tool results it hands back, marks accepted
+   * drafts whose calls failed, and says whether this request skips drafting. `escalateAfter`
+   * is how many requests skip drafting after a failure (0: none).
+   */
+  begin(id: string, messages: readonly Message[], now: number, escalateAfter: number): TurnStart {
+    const state = this.touch(id, now);
+    const laterFailed: LaterFailed[] = [];
+    for (const outcome of toolOutcomes(messages)) {
+      const call = state.pending.get(outcome.toolUseId);
+      if (!call) continue;
+      state.pending.delete(outcome.toolUseId);
+      if (outcome.failure === null || laterFailed.some((f) => f.recordId === call.recordId)) continue;
+      const reason = `${call.tool} ${outcome.failure}`;
+      laterFailed.push({ recordId: call.recordId, failure: { time: now, reason } });
+      if (escalateAfter > 0) state.hold = { remaining: escalateAfter, reason: `an accepted draft's ${reason}` };
+    }
+    if (!state.hold) return { laterFailed, hold: null };
+    const hold = { reason: state.hold.reason, remaining: state.hold.remaining - 1 };
+    state.hold = hold.remaining > 0 ? hold : null;
+    return { laterFailed, hold };
+  }
+
+  /** An accepted draft's tool calls: their results arrive with the conversation's next request. */
+  accepted(id: string, recordId: string, calls: readonly ToolUseBlock[], now: number): void {
+    if (calls.length === 0) return;
+    const state = this.touch(id, now);
+    for (const call of calls) {
+      if (state.pending.size >= MAX_PENDING) state.pending.delete(state.pending.keys().next().value as string);
+      state.pending.set(call.id, { recordId, tool: call.name });
+    }
+  }
+
+  private touch(id: string, now: number): ConversationState {
+    let state = this.conversations.get(id);
+    if (state && now - state.lastSeen > this.idleMs) state = undefined;
+    this.conversations.delete(id);
+    state ??= { lastSeen: now, pending: new Map(), hold: null };
+    state.lastSeen = now;
+    // Map order is insertion order: re-inserting keeps the least recently seen first.
+    this.conversations.set(id, state);
+    while (this.conversations.size > this.max) this.conversations.delete(this.conversations.keys().next().value as string);
+    return state;
+  }
+}
