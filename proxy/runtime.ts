@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import type { ProxyContext } from './context';
 import { ConversationMemory } from './conversations/memory';
+import { EconomicsState } from './economics/state';
+import { ShadowVerifier } from './shadow/verifier';
 import { createControlApi } from './control/control-api';
 import { consoleLogger, type Logger } from './log/logger';
 import { createAccounting, effectivePrices } from './pricing/accounting';
@@ -149,15 +151,27 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
   // A non-loopback listener needs its admin token from the first start on.
   settings.adminToken();
 
+  const accounting = createAccounting(() => settings.effective().priceOverrides);
+  const sink = createDecisionSink({ store: decisions, hub, logger, logPrompts: () => settings.effective().logPrompts });
+  const shadow = new ShadowVerifier({
+    upstreamUrl: () => settings.config.upstreamUrl,
+    accounting,
+    paused: () => settings.effective().paused,
+    onResult: sink.amend,
+    warn: (message) => logger.warn(message),
+  });
+
   return {
     get config() {
       return settings.config;
     },
     matchRule: (model) => rules.match(model, settings.effective().paused),
-    accounting: createAccounting(() => settings.effective().priceOverrides),
-    ...createDecisionSink({ store: decisions, hub, logger, logPrompts: () => settings.effective().logPrompts }),
+    accounting,
+    ...sink,
     fallbackApiKey: () => settings.fallbackApiKey(),
     conversations: new ConversationMemory(),
+    economics: new EconomicsState(accounting),
+    shadow,
     control: createControlApi({ settings, rules, status, decisions, stats, events: hub }),
     setStatus: (reported) => status.report(reported),
     flush: async () => {
@@ -165,6 +179,7 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
       await decisions.flush();
     },
     close: async () => {
+      await shadow.close();
       hub.close();
       config.flush();
       await decisions.close();

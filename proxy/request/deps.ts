@@ -6,6 +6,8 @@ import type { CascadeRule } from '../../contracts/rules';
 import type { MessagesRequest } from '../wire';
 import type { Accounting } from '../pricing/accounting';
 import type { ConversationMemory } from '../conversations/memory';
+import type { EconomicsState } from '../economics/state';
+import type { ShadowVerifier } from '../shadow/verifier';
 
 /** Effective configuration: persisted settings overridden by environment variables. */
 export interface ResolvedConfig {
@@ -35,6 +37,10 @@ export interface RequestPathDeps {
   readonly accounting: Accounting;
   /** Accepted drafts' tool calls per conversation, and which conversations skip drafting after one failed. */
   readonly conversations: ConversationMemory;
+  /** Prompt caches and acceptance per conversation: whether drafting pays (proxy/economics/). */
+  readonly economics: EconomicsState;
+  /** Answers a sample of accepted drafts again with the verifier, in the background. */
+  readonly shadow: Pick<ShadowVerifier, 'consider'>;
   /** The proxy's own key, used only when the client sent none. */
   fallbackApiKey(): string | null;
   /**

@@ -2,6 +2,7 @@
 // the decision value the steps pass along.
 import type { CallRecord, CostEstimate, Failure, QualitySignal } from '../../contracts/decision';
 import type { ConversationRef } from '../conversations/identify';
+import type { RequestedCache } from '../pricing/accounting';
 import type { Acceptance } from '../quality/policy';
 import type { CascadeRule } from '../../contracts/rules';
 import type { ClientResponse } from '../http/client-response';
@@ -31,6 +32,8 @@ export interface Exchange {
   conversation: ConversationRef | null;
   /** The client is on this machine (loopback): grounding may read the files its drafts name. */
   localClient: boolean;
+  /** The requested model's prompt cache for this conversation, for an honest baseline. */
+  requestedCache?: RequestedCache;
 }
 
 /**
@@ -42,8 +45,14 @@ export interface Exchange {
 export type DecisionValue =
   | { kind: 'passthrough' }
   | { kind: 'not_worth_drafting'; rule: CascadeRule; signals: QualitySignal[]; estimate?: CostEstimate }
-  | { kind: 'accepted' | 'escalated'; rule: CascadeRule; draft: JudgedDraft; acceptance: Acceptance; estimate?: CostEstimate }
-  | { kind: 'draft_error'; rule: CascadeRule; failure: Failure; draftCall?: CallRecord; estimate?: CostEstimate };
+  | ({ kind: 'accepted' | 'escalated'; rule: CascadeRule; draft: JudgedDraft; acceptance: Acceptance } & Planned)
+  | ({ kind: 'draft_error'; rule: CascadeRule; failure: Failure; draftCall?: CallRecord } & Planned);
+
+/** What the gate step knew when it let a request draft: its cost estimate and notes (a probe after a pause). */
+interface Planned {
+  estimate?: CostEstimate;
+  notes?: QualitySignal[];
+}
 
 /** The model that answers when the draft does not. */
 export function answeringModelOf(decision: DecisionValue, request: MessagesRequest): string {

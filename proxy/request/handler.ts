@@ -8,11 +8,12 @@ import { ClientResponse } from '../http/client-response';
 import { sendAnthropicError } from '../http/errors';
 import { authorizedUpstreamHeaders } from './auth';
 import { describeError } from '../upstream/failures';
-import { type MessagesRequest, isToolUse } from '../wire';
+import type { MessagesRequest } from '../wire';
 import { identifyConversation } from '../conversations/identify';
 import { isLoopbackHost } from '../http/hosts';
 import { decide } from './decide';
-import { gate } from './gate';
+import { gate, withPlan } from './gate';
+import { beginTurn, endTurn } from './turn';
 import type { RequestPathDeps } from './deps';
 import type { CascadeOptions, DecisionValue, Exchange } from './exchange';
 import { decisionRecord } from './record';
@@ -28,8 +29,11 @@ export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOpt
     if (!headers) return;
 
     const conversation = identifyConversation(request);
-    const turn = conversation ? deps.conversations.begin(conversation.id, request.messages, startedAt, deps.config.escalateAfterFailure) : null;
-    for (const { recordId, failure } of turn?.laterFailed ?? []) deps.amend({ id: recordId, laterFailed: failure });
+    const turn = beginTurn(deps, conversation, request, startedAt);
+    const rule = deps.matchRule(request.model);
+    const plan = rule
+      ? deps.economics.planDraft({ conversationId: conversation?.id, rule, request, rawBytes: raw.length, now: startedAt, policy: deps.config.draftPolicy })
+      : null;
 
     const abort = new AbortController();
     res.on('close', () => {
@@ -46,15 +50,13 @@ export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOpt
       signal: abort.signal,
       conversation,
       localClient: isLoopbackHost(req.socket.remoteAddress ?? ''),
+      requestedCache: plan?.requestedCache,
     };
-    const rule = deps.matchRule(request.model);
-    const decision: DecisionValue = rule ? (gate(rule, turn) ?? (await decide(ex, rule))) : { kind: 'passthrough' };
+    const decision: DecisionValue = rule && plan ? (gate(rule, turn, plan) ?? withPlan(await decide(ex, rule), plan)) : { kind: 'passthrough' };
     const answer = await respond(ex, decision);
     const record = decisionRecord(ex, { rule, decision, answer, startedAt });
     deps.record(record, request);
-    if (conversation && decision.kind === 'accepted') {
-      deps.conversations.accepted(conversation.id, record.id, decision.draft.message.content.filter(isToolUse), Date.now());
-    }
+    endTurn(ex, decision, record);
   };
 }
 

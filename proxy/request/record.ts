@@ -59,9 +59,11 @@ export function decisionRecord(ex: Exchange, { rule, decision, answer, startedAt
 
 /** The checker's signals and the policy's verdict for a judged draft; the gate's reasons for a skip. */
 function signalsOf(decision: DecisionValue): QualitySignal[] {
+  if (decision.kind === 'passthrough') return [];
   if (decision.kind === 'not_worth_drafting') return decision.signals;
-  if (decision.kind !== 'accepted' && decision.kind !== 'escalated') return [];
-  return [...decision.draft.quality.signals, { name: POLICY_SIGNAL, penalty: 0, reason: decision.acceptance.reason }];
+  const notes = decision.notes ?? [];
+  if (decision.kind === 'draft_error') return notes;
+  return [...notes, ...decision.draft.quality.signals, { name: POLICY_SIGNAL, penalty: 0, reason: decision.acceptance.reason }];
 }
 
 function tokensOf(calls: Array<CallRecord | undefined>): TokenCounts {

@@ -29,6 +29,7 @@ export async function respond(ex: Exchange, decision: DecisionValue): Promise<An
       requestedModel: ex.request.model,
       draft: draftCallOf(decision),
       verifier,
+      requestedCache: ex.requestedCache,
     }));
   try {
     return await answer(ex, decision, settle);

@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CLAUDE_CODE_TOOLS } from '../../proxy/quality/action-class';
 import { GOOD_OPENING } from '../../simulator/behaviours';
 import { HAIKU_DRAFT, type Harness, SONNET, startHarness } from '../proxy/harness';
 
@@ -15,7 +16,7 @@ const RUN_TIMEOUT_MS = 90_000;
 let h: Harness;
 let home: string;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ draftPolicy: 'cost_aware' });
   home = await mkdtemp(join(tmpdir(), 'cascadeflow-claude-home-'));
 });
 afterAll(async () => {
@@ -102,6 +103,9 @@ describe('Claude Code through the proxy', { timeout: RUN_TIMEOUT_MS * 2 }, () =>
     expect(draft.body?.thinking).toMatchObject({ type: 'enabled' });
     expect((draft.body?.output_config as { effort?: string } | undefined)?.effort).toBeUndefined();
     expect(draft.body?.tools?.length).toBeGreaterThan(5);
+    // The action classes name every tool this Claude Code sends (unknown tools count as writes).
+    const unclassified = (draft.body?.tools ?? []).map((t) => t.name).filter((name) => !Object.hasOwn(CLAUDE_CODE_TOOLS, name));
+    expect(unclassified).toEqual([]);
   });
 
   it('escalates a refusing draft and prints the requested model’s answer, its request untouched', async () => {

@@ -10,6 +10,7 @@ import { createSimulator, type Simulator } from '../../simulator/server';
 import { createProxyContext } from '../../proxy/runtime';
 import { createMemorySecretStore, createMemoryStore } from '../../proxy/state/stores';
 import type { DecisionRecord } from '../../contracts/decision';
+import type { Settings } from '../../contracts/settings';
 
 export interface Harness {
   sim: Simulator;
@@ -41,7 +42,18 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, time
   }
 }
 
-export async function startHarness(options: { env?: NodeJS.ProcessEnv; draftTimeoutMs?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  env?: NodeJS.ProcessEnv;
+  draftTimeoutMs?: number;
+  /**
+   * Default `always`: request-path tests exercise the cascade itself, and many of them send the
+   * same prompt (one conversation to the economics). Tests of the economics and of Claude Code
+   * end to end use the product's default, `cost_aware`.
+   */
+  draftPolicy?: Settings['draftPolicy'];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sim = await createSimulator();
   const dataDir = await mkdtemp(join(tmpdir(), 'cascadeflow-test-'));
   const logs: string[] = [];
@@ -52,6 +64,7 @@ export async function startHarness(options: { env?: NodeJS.ProcessEnv; draftTime
     dataDir,
     logger: { info: (line) => logs.push(line), warn: (line) => logs.push(line) },
   });
+  await ctx.control.updateSettings({ draftPolicy: options.draftPolicy ?? 'always' });
   const proxy = await startProxyServer(ctx, { host: '127.0.0.1', port: 0, draftTimeoutMs: options.draftTimeoutMs });
   const client = new Anthropic({ baseURL: proxy.url, apiKey: 'sk-test-client-key', maxRetries: 0 });
   let seen = 0;
