@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import type { ProxyContext } from './context';
 import { ConversationMemory } from './conversations/memory';
 import { EconomicsState } from './economics/state';
+import { processSignatures } from './models/signatures';
 import { ShadowVerifier } from './shadow/verifier';
 import { createControlApi } from './control/control-api';
 import { consoleLogger, type Logger } from './log/logger';
@@ -159,6 +160,7 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     paused: () => settings.effective().paused,
     onResult: sink.amend,
     warn: (message) => logger.warn(message),
+    signatures: processSignatures,
   });
 
   return {
@@ -172,7 +174,7 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     conversations: new ConversationMemory(),
     economics: new EconomicsState(accounting),
     shadow,
-    control: createControlApi({ settings, rules, status, decisions, stats, events: hub }),
+    control: createControlApi({ settings, rules, status, decisions, stats, qualityStats: async () => decisions.quality().qualityStats(rules.list()), events: hub }),
     setStatus: (reported) => status.report(reported),
     flush: async () => {
       config.flush();

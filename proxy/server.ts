@@ -12,7 +12,7 @@ import { sendAnthropicError } from './http/errors';
 import { createControlRouter } from './control/http';
 import { mountDashboard } from './dashboard';
 import { rejectBrowserOrigins, requireLocalHost } from './http/guards';
-import { SignatureRegistry } from './models/signatures';
+import { processSignatures } from './models/signatures';
 import { isLoopedBack } from './upstream/headers';
 import { createPassthroughHandler } from './request/passthrough';
 
@@ -31,8 +31,6 @@ export interface RunningProxy {
 }
 
 export const DEFAULT_DRAFT_TIMEOUT_MS = 30_000;
-/** One per process: a server restarted on another port still knows who signed what. */
-const signatures = new SignatureRegistry();
 /** Claude Code sends long histories, 20+ tools and images: allow large bodies. */
 const MAX_BODY = '64mb';
 /** Longest wait in close() for cut requests to record their decision. */
@@ -68,7 +66,7 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
   });
   api.use(express.raw({ type: () => true, limit: MAX_BODY }));
   const messages = createMessagesHandler(ctx, {
-    signatures,
+    signatures: processSignatures,
     draftTimeoutMs: options.draftTimeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS,
   });
   api.post('/messages', (req, res) => {

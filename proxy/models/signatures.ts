@@ -22,3 +22,9 @@ export class SignatureRegistry {
     return this.owners.get(signature);
   }
 }
+
+/**
+ * The process's registry: the request path records who signed what it relayed, and the shadow
+ * verifier reads it; a server restarted on another port still knows.
+ */
+export const processSignatures = new SignatureRegistry();
