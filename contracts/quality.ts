@@ -43,6 +43,25 @@ export const thresholdSuggestionSchema = z.discriminatedUnion('kind', [
 ]);
 export type ThresholdSuggestion = z.infer<typeof thresholdSuggestionSchema>;
 
+/**
+ * What the rule's "accept unverified drafts" choice did for a class: drafts no check found
+ * evidence for or against, accepted (with what they saved and how they fared) or escalated
+ * (with what accepting them would have saved, their quality unknown).
+ */
+export const unverifiedOutcomesSchema = z.object({
+  accepted: count,
+  /** Savings of the accepted ones (known prices only). */
+  savings: amount,
+  /** Of the accepted ones: later failed, shadow-sampled, and agreed when sampled. */
+  laterFailed: count,
+  sampled: count,
+  agreed: count,
+  escalated: count,
+  /** What accepting the escalated ones would have saved: their baseline minus the draft's cost. */
+  forgone: amount,
+});
+export type UnverifiedOutcomes = z.infer<typeof unverifiedOutcomesSchema>;
+
 export const classQualitySchema = z.object({
   /** Accepted drafts of this class under the rule. */
   accepted: count,
@@ -54,6 +73,7 @@ export const classQualitySchema = z.object({
   target: share.nullable(),
   /** The threshold that would meet the target, from the sampled drafts' confidences; null without a target. */
   suggestion: thresholdSuggestionSchema.nullable(),
+  unverified: unverifiedOutcomesSchema,
 });
 export type ClassQuality = z.infer<typeof classQualitySchema>;
 
@@ -122,4 +142,21 @@ export function describeLaterFailed(quality: ClassQuality, actionClass: ActionCl
   const { accepted, laterFailed, laterFailedShare } = quality;
   const share = laterFailedShare === null ? '' : ` (${percent(laterFailedShare)})`;
   return `${laterFailed} of ${accepted} accepted ${actionClass} drafts later failed${share}`;
+}
+
+/**
+ * "Unverified answer drafts: 12 accepted (saved $0.31; 1 later failed; 4 of 5 sampled matched) ·
+ * 3 escalated (accepting them would have saved $0.05 more)".
+ */
+export function describeUnverified(u: UnverifiedOutcomes, actionClass: ActionClass): string {
+  if (u.accepted === 0 && u.escalated === 0) return `No unverified ${actionClass} drafts yet.`;
+  const parts: string[] = [];
+  if (u.accepted > 0) {
+    const fared = [`saved ${formatCost(u.savings)}`];
+    if (u.laterFailed > 0) fared.push(`${u.laterFailed} later failed`);
+    if (u.sampled > 0) fared.push(`${u.agreed} of ${u.sampled} sampled matched`);
+    parts.push(`${u.accepted} accepted (${fared.join('; ')})`);
+  }
+  if (u.escalated > 0) parts.push(`${u.escalated} escalated (accepting them would have saved ${formatCost(u.forgone)} more)`);
+  return `Unverified ${actionClass} drafts: ${parts.join(' · ')}`;
 }

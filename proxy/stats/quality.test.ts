@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionClass, DecisionRecord, ShadowResult } from '../../contracts/decision';
-import { describeAgreement, describeLaterFailed, describeTarget, qualityStatsSchema, type ClassQuality } from '../../contracts/quality';
+import { describeAgreement, describeLaterFailed, describeTarget, describeUnverified, qualityStatsSchema, type ClassQuality } from '../../contracts/quality';
 import { decisionRecord, rule } from '../../test/fixtures/contracts';
 import { dayStart } from './history';
 import { MAX_RULES, MAX_SAMPLES, QualityAggregates, sampleCostPerDay, suggestThreshold, wilsonInterval } from './quality';
@@ -89,6 +89,24 @@ describe('QualityAggregates', () => {
     expect(sonnet.classes.write.accepted).toBe(1);
     expect(sonnet.classes.answer.accepted).toBe(0);
     expect(sonnet.sampleCostPerDay).toBeCloseTo(0.01 / 3, 12);
+  });
+
+  it('says what the unverified choice did: accepted ones with their savings and fate, escalated ones with what accepting them would have saved', () => {
+    const q = new QualityAggregates();
+    const kept = accepted('answer', { unverified: true, savings: 0.004 });
+    q.add(kept);
+    q.add(accepted('answer', { unverified: true, savings: 0.002 }));
+    q.add(accepted('answer', { savings: 0.5 })); // verified: not counted as unverified
+    const draft = { model: 'claude-haiku-4-5', status: 200, usage: null, cost: 0.001, latencyMs: 5 };
+    q.add(decisionRecord({ time: NOW, decision: 'escalated', actionClass: 'answer', unverified: true, baselineCost: 0.006, draft }));
+    q.amend(kept, { id: kept.id, laterFailed: { time: NOW, reason: 'x' } });
+    q.amend(kept, { id: kept.id, shadow: shadow({ agreed: false }) });
+    const { unverified } = q.snapshot([rule()], NOW).byRule[rule().id].classes.answer;
+    // savings 0.004 + 0.002; forgone 0.006 - 0.001.
+    expect(unverified).toEqual({ accepted: 2, savings: expect.closeTo(0.006, 12), laterFailed: 1, sampled: 1, agreed: 0, escalated: 1, forgone: expect.closeTo(0.005, 12) });
+    expect(describeUnverified(unverified, 'answer')).toBe(
+      'Unverified answer drafts: 2 accepted (saved $0.006; 1 later failed; 0 of 1 sampled matched) · 1 escalated (accepting them would have saved $0.005 more)',
+    );
   });
 
   it('counts a later failure once, however often it is amended', () => {

@@ -8,10 +8,12 @@ import { z } from 'zod';
 import { ACTION_CLASSES, actionClassSchema, amount, type ActionClass, type DecisionAmend, type DecisionRecord } from '../../contracts/decision';
 import {
   MIN_SUGGESTION_SAMPLES,
+  unverifiedOutcomesSchema,
   type ClassQuality,
   type QualityStats,
   type RuleQuality,
   type ThresholdSuggestion,
+  type UnverifiedOutcomes,
 } from '../../contracts/quality';
 import type { CascadeRule } from '../../contracts/rules';
 import { dayStart } from './history';
@@ -40,6 +42,8 @@ const classDataSchema = z.object({
   }),
   /** [confidence, agreed] of the latest compared samples, oldest first. */
   samples: z.array(z.tuple([z.number(), z.boolean()])),
+  /** Drafts no check found evidence for (absent in stats saved before it existed). */
+  unverified: unverifiedOutcomesSchema.default(emptyUnverified),
 });
 type ClassData = z.infer<typeof classDataSchema>;
 
@@ -63,8 +67,18 @@ export function emptyQualityData(): QualityData {
   return { byRule: {} };
 }
 
+function emptyUnverified(): UnverifiedOutcomes {
+  return { accepted: 0, savings: 0, laterFailed: 0, sampled: 0, agreed: 0, escalated: 0, forgone: 0 };
+}
+
 function emptyClass(): ClassData {
-  return { accepted: 0, laterFailed: 0, shadow: { n: 0, agreed: 0, byWording: 0, failed: 0, cost: 0, unpriced: 0, model: null }, samples: [] };
+  return {
+    accepted: 0,
+    laterFailed: 0,
+    shadow: { n: 0, agreed: 0, byWording: 0, failed: 0, cost: 0, unpriced: 0, model: null },
+    samples: [],
+    unverified: emptyUnverified(),
+  };
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -84,12 +98,24 @@ export class QualityAggregates {
     return this.data;
   }
 
-  /** Once per recorded decision: accepted drafts count, and their verifier-equivalent cost. */
+  /** Once per recorded decision: accepted drafts count, and their verifier-equivalent cost; unverified drafts either way. */
   add(record: DecisionRecord): void {
-    if (record.decision !== 'accepted' || record.ruleId === null) return;
+    if (record.ruleId === null) return;
+    if (record.decision === 'escalated' && record.unverified && record.actionClass) {
+      const unverified = classOf(this.rule(record.ruleId, record.time), record.actionClass).unverified;
+      unverified.escalated += 1;
+      if (record.baselineCost !== null && record.draft?.cost != null) unverified.forgone += record.baselineCost - record.draft.cost;
+    }
+    if (record.decision !== 'accepted') return;
     const rule = this.rule(record.ruleId, record.time);
     if (record.baselineCost !== null) addDayCost(rule.days, record.time, record.baselineCost);
-    if (record.actionClass) classOf(rule, record.actionClass).accepted += 1;
+    if (!record.actionClass) return;
+    const counted = classOf(rule, record.actionClass);
+    counted.accepted += 1;
+    if (record.unverified) {
+      counted.unverified.accepted += 1;
+      counted.unverified.savings += record.savings ?? 0;
+    }
   }
 
   /**
@@ -99,7 +125,10 @@ export class QualityAggregates {
   amend(record: DecisionRecord, change: DecisionAmend): void {
     if (record.decision !== 'accepted' || record.ruleId === null || !record.actionClass) return;
     const counted = classOf(this.rule(record.ruleId, record.time), record.actionClass);
-    if (change.laterFailed && !record.laterFailed) counted.laterFailed += 1;
+    if (change.laterFailed && !record.laterFailed) {
+      counted.laterFailed += 1;
+      if (record.unverified) counted.unverified.laterFailed += 1;
+    }
     const result = change.shadow;
     if (!result || record.shadow) return;
     const shadow = counted.shadow;
@@ -111,6 +140,10 @@ export class QualityAggregates {
     }
     shadow.n += 1;
     if (result.agreed) shadow.agreed += 1;
+    if (record.unverified) {
+      counted.unverified.sampled += 1;
+      if (result.agreed) counted.unverified.agreed += 1;
+    }
     if (result.method === 'wording') shadow.byWording += 1;
     shadow.model = result.model;
     if (record.confidence !== null) {
@@ -228,7 +261,7 @@ function ruleQuality(data: RuleData | undefined, rule: CascadeRule, now: number)
 }
 
 function classQuality(data: ClassData, target: number | null): ClassQuality {
-  const { accepted, laterFailed, shadow, samples } = data;
+  const { accepted, laterFailed, shadow, samples, unverified } = data;
   const interval = wilsonInterval(shadow.agreed, shadow.n);
   return {
     accepted,
@@ -238,5 +271,6 @@ function classQuality(data: ClassData, target: number | null): ClassQuality {
     shadow: { ...shadow, rate: shadow.n === 0 ? null : shadow.agreed / shadow.n, low: interval?.low ?? null, high: interval?.high ?? null },
     target,
     suggestion: target === null ? null : suggestThreshold(samples, target),
+    unverified: { ...unverified },
   };
 }
