@@ -1,5 +1,6 @@
-// npm run bench: how long checkQuality takes per answer, on the replay dataset's real
-// answers and on synthetic ones of growing size (the cost must grow linearly).
+// npm run bench: how long checkQuality takes per answer, on the replay datasets' real
+// answers (math word problems, and open-ended and coding questions, where the learned check
+// runs) and on synthetic ones of growing size (the cost must grow linearly).
 // Target: <= 50 µs for a typical 1–2 KB answer.
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -8,7 +9,14 @@ import { checkQuality } from '../proxy/quality';
 import { draftMessage, requestFor } from '../test/fixtures/messages';
 import type { AssistantMessage, MessagesRequest, TextBlock } from '../proxy/wire';
 
-const DATASET = process.argv[2] ?? fileURLToPath(new URL('../../shared/eval/gsm8k-mixtral-gpt4.jsonl', import.meta.url));
+const shared = (file: string) => fileURLToPath(new URL(`../../shared/eval/${file}`, import.meta.url));
+const DATASETS =
+  process.argv.length > 2
+    ? process.argv.slice(2).map((file) => ({ name: file, file }))
+    : [
+        { name: 'math', file: shared('gsm8k-mixtral-gpt4.jsonl') },
+        { name: 'open-ended', file: shared('arena-claude-dev.jsonl') },
+      ];
 
 type Case = { request: MessagesRequest; draft: AssistantMessage };
 
@@ -35,8 +43,8 @@ function measure(cases: Case[]): number {
   return rounds.sort((x, y) => x - y)[5];
 }
 
-function loadCases(): Case[] {
-  const rows = readFileSync(DATASET, 'utf8').split('\n').filter((l) => l.trim());
+function loadCases(file: string): Case[] {
+  const rows = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
   return rows.flatMap((line) => {
     const row = JSON.parse(line) as { messages: MessagesRequest['messages']; draft: { text: string }; verifier: { text: string } };
     // Both answers of each row: short drafts and the verifier's longer ones.
@@ -72,23 +80,27 @@ function baselineLoop(): number {
   return best;
 }
 
-const real = existsSync(DATASET) ? loadCases() : [];
-const sizes = real.map((c) => (c.draft.content[0] as TextBlock).text.length);
-const typical = real.filter((_, i) => sizes[i] >= 1000 && sizes[i] <= 2000);
 const fmt = (n: number) => n.toFixed(1).padStart(8);
 // The machine is shared: its load says how far other processes inflate the figures.
 const load = loadavg()[0].toFixed(2);
 console.log(`checkQuality speed (Node ${process.version}; machine baseline: a bare 1 KB charCodeAt loop takes ${baselineLoop().toFixed(2)} µs; load average ${load} on ${availableParallelism()} cores)`);
-console.log(`${'answers'.padEnd(36)}${'count'.padStart(7)}${'avg KB'.padStart(8)}  µs/answer`);
+console.log(`${'answers'.padEnd(46)}${'count'.padStart(7)}${'avg KB'.padStart(8)}  µs/answer`);
 const line = (name: string, cases: Case[]) => {
   const kb = cases.reduce((s, c) => s + (c.draft.content[0] as TextBlock).text.length, 0) / cases.length / 1024;
-  console.log(`${name.padEnd(36)}${String(cases.length).padStart(7)}${kb.toFixed(2).padStart(8)}${fmt(measure(cases))}`);
+  console.log(`${name.padEnd(46)}${String(cases.length).padStart(7)}${kb.toFixed(2).padStart(8)}${fmt(measure(cases))}`);
 };
-if (real.length > 0) {
-  line('dataset answers (all)', real);
-  line('dataset answers of 1–2 KB (typical)', typical);
-} else {
-  console.log(`(no replay dataset at ${DATASET}: pass one as \`npm run bench -- file.jsonl\`)`);
+for (const { name, file } of DATASETS) {
+  if (!existsSync(file)) {
+    console.log(`(no replay dataset at ${file}: pass files as \`npm run bench -- a.jsonl b.jsonl\`)`);
+    continue;
+  }
+  const real = loadCases(file);
+  const typical = real.filter((c) => {
+    const size = (c.draft.content[0] as TextBlock).text.length;
+    return size >= 1000 && size <= 2000;
+  });
+  line(`${name} answers (all)`, real);
+  if (typical.length > 0) line(`${name} answers of 1–2 KB (typical)`, typical);
 }
 for (const kb of [1, 2, 8, 32, 128]) line(`synthetic ${kb} KB`, [synthetic(kb * 1024)]);
 // Pathological shapes must stay linear too: one 32 KB line of digits and operators, no spaces.

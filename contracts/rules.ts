@@ -46,7 +46,8 @@ export const READ_THRESHOLD_OFFSET = 0.15;
 export function thresholdFor(rule: Pick<CascadeRule, 'threshold' | 'classThresholds'>, actionClass: ActionClass): number {
   const own = rule.classThresholds?.[actionClass];
   if (own !== undefined) return own;
-  return actionClass === 'read' ? Math.max(0, rule.threshold - READ_THRESHOLD_OFFSET) : rule.threshold;
+  // Rounded to the slider's 0.01 steps: 0.7 - 0.15 is 0.5499999999999999 in floating point.
+  return actionClass === 'read' ? Math.max(0, Math.round((rule.threshold - READ_THRESHOLD_OFFSET) * 100) / 100) : rule.threshold;
 }
 
 /** Unverified drafts: reads are accepted; edits and final answers wait for evidence unless the user says otherwise. */

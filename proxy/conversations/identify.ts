@@ -60,7 +60,8 @@ function openingText(request: MessagesRequest): string {
   return system || user ? `${system}\u0000${user}` : '';
 }
 
-function declaredProject(request: MessagesRequest): string | undefined {
+/** The working directory the request declares (Claude Code: "Primary working directory: …"). */
+export function declaredProject(request: MessagesRequest): string | undefined {
   const sources: unknown[] = [request.system];
   for (const message of request.messages) if ((message?.role as string) === 'system') sources.push(message.content);
   for (const source of sources) {

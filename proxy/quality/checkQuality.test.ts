@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ToolDefinition } from '../wire';
-import { checkQuality } from './index';
+import { checkQuality, createChecker } from './index';
+import { silentModel } from './learned/model';
 import { draftMessage, requestFor } from '../../test/fixtures/messages';
 
 const names = (result: { signals: { name: string }[] }) => result.signals.map((s) => s.name);
@@ -150,6 +151,8 @@ describe('checkQuality', () => {
   });
 
   describe('code blocks', () => {
+    // The code checks alone: short answers to code requests are also judged by the learned check (learned/*.test.ts).
+    const checkQuality = createChecker(silentModel());
     const ask = requestFor('Write the config as JSON and a small JavaScript helper that reads it.');
     const answer = (json: string, js: string) =>
       draftMessage(`Here is the config:\n\n\`\`\`json\n${json}\n\`\`\`\n\nAnd the helper:\n\n\`\`\`js\n${js}\n\`\`\`\n\nThe helper reads the file and parses it, returning the port.`);

@@ -38,7 +38,11 @@ function conclusion(text: string): string {
   return '';
 }
 
-function finalNumber(line: string): { text: string; value: number } | null {
+/** The end of the closing line carries the answer; bounding it keeps the regexes that read it linear. */
+export const concludingLine = (text: string): string => conclusion(text).slice(-300);
+
+/** The last number of a line, as written and as a value. */
+export function finalNumber(line: string): { text: string; value: number } | null {
   const numbers = line.match(NUMBER);
   if (!numbers) return null;
   const text = numbers[numbers.length - 1];
@@ -49,8 +53,7 @@ export const finalAnswer: SignalCheck = (ctx) => {
   const givenQuantities = numericQuestion(ctx);
   if (ctx.partial || ctx.afterToolResults || !ctx.text || !givenQuantities) return [];
   if (ctx.hasToolUse) return [];
-  // The end of the closing line carries the answer; bounding it keeps the regexes linear.
-  const line = conclusion(ctx.text).slice(-300);
+  const line = concludingLine(ctx.text);
   const final = finalNumber(line);
   if (!final) return [{ name: 'no_final_number', penalty: 0.35, reason: 'the question asks for a number but the answer does not end on one' }];
   const signals: QualitySignal[] = [];
@@ -96,6 +99,9 @@ export const finalAnswer: SignalCheck = (ctx) => {
         penalty: 0.25,
         reason: `the final answer ${final.text} is not the result of any calculation in the answer`,
       });
+    } else {
+      // Evidence for: the answer is what its own working reaches (the arithmetic check says whether that working holds).
+      signals.push({ name: 'derived_answer', penalty: 0, support: 0.3, reason: `the final answer ${final.text} is the result of the draft's own calculation` });
     }
   }
   return signals;

@@ -3,12 +3,12 @@
 import type { SignalCheck } from './extract';
 
 /** Questions that ask for an explanation, a piece of writing or code. */
-const ELABORATE =
+export const ELABORATE =
   /\b(?:explain|describe|why|compare|contrast|discuss|elaborate|write|implement|design|refactor|summari[sz]e|outline|step[- ]by[- ]step|in detail|detailed|essay|pros and cons|how (?:do|does|can|should|would|to))\b/i;
 const ELABORATE_MIN_WORDS = 20;
 const BRIEF_MAX_WORDS = 80;
 /** Questions that ask for a short answer on purpose. */
-const BRIEF = /\b(?:one word|single word|yes or no|true or false|only (?:the|a) (?:number|answer|name)|just (?:the|a) (?:number|answer|name)|briefly|in one sentence)\b/i;
+export const BRIEF = /\b(?:one word|single word|yes or no|true or false|only (?:the|a) (?:number|answer|name)|just (?:the|a) (?:number|answer|name)|briefly|in one sentence)\b/i;
 
 /** Words in the text, counted up to `limit` (the checks only compare against small bounds). */
 function wordCount(text: string, limit: number): number {

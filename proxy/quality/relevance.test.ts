@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkQuality } from './index';
+import { createChecker } from './index';
+import { silentModel } from './learned/model';
 import { draftMessage, requestFor } from '../../test/fixtures/messages';
 
+// The hand-written checks alone: how much of the question an answer covers also feeds the learned check (learned/*.test.ts).
+const checkQuality = createChecker(silentModel());
 const signals = (question: string, answer: string) => checkQuality(requestFor(question), draftMessage(answer)).signals;
 
 describe('relevance', () => {

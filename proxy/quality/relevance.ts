@@ -4,6 +4,7 @@ import type { QualitySignal } from '../../contracts/decision';
 import { equationsOf } from './arithmetic';
 import { memoRequest, type DraftContext, type SignalCheck } from './extract';
 import { WORD_NUMBER_VALUES, numericQuestion, visitWordNumbers, visitWrittenNumbers } from './numbers';
+import { explainsNoToolFits } from './tool-fit';
 
 const STOPWORDS = new Set(
   ('about above after again against also among because been before being below between both could does doing during each ' +
@@ -23,7 +24,7 @@ const isTermChar = (c: number) => isLower(c) || (c >= 48 && c <= 57) || c === 95
  * in place rather than with a regex match: only words of four characters or more are
  * made into strings.
  */
-function keyTerms(text: string): Set<string> {
+export function keyTerms(text: string): Set<string> {
   const lower = text.toLowerCase();
   const terms = new Set<string>();
   for (let i = 0; i < lower.length; ) {
@@ -45,6 +46,8 @@ function keyTerms(text: string): Set<string> {
 function offTopic(ctx: DraftContext): QualitySignal | null {
   const answer = ctx.text;
   if (answer.length < 120) return null; // too short to judge; the length check covers it
+  // Saying why the offered tools do not fit is about the tools, not the question's terms.
+  if (ctx.tools.length > 0 && !ctx.hasToolUse && explainsNoToolFits(answer)) return null;
   const asked = memoRequest(ctx, 'keyTerms', ({ question }) => keyTerms(question));
   if (asked.size < 3) return null;
   // A long prompt (pasted code, reminders) has many terms: then only no overlap at all counts.

@@ -13,6 +13,9 @@ const PLACEHOLDER =
 const ANNOUNCES_ACTION =
   /\b(?:let me|let['’]s|I['’]ll|I will|I['’]m going to|now I(?:['’]ll| will)|next,? I(?:['’]ll| will))\s+(?:now\s+|first\s+|also\s+)?(?:check|look|read|run|open|search|inspect|examine|create|write|edit|update|fix|list|find|explore|try|start|use|call|fetch|install|test|verify|investigate|grep|view|modify|add|remove|delete|implement|change|apply|execute|build|compile|rerun|re-run)\b[^.\n]{0,120}[.:…]?\s*$/i;
 
+/** A value a model writes when it does not know what to put (`TODO`, `<path>`, `/path/to/file`). */
+export const isPlaceholder = (value: string): boolean => PLACEHOLDER.test(value);
+
 function isToolUse(block: { type: string }): block is ToolUseBlock {
   return block.type === 'tool_use';
 }
@@ -24,7 +27,7 @@ function placeholderFields(input: unknown, schema: JsonObject): string[] {
   for (const field of required) {
     if (typeof field !== 'string') continue;
     const value = (input as Record<string, unknown>)[field];
-    if (typeof value === 'string' && PLACEHOLDER.test(value)) found.push(field);
+    if (typeof value === 'string' && isPlaceholder(value)) found.push(field);
   }
   return found;
 }

@@ -3,9 +3,12 @@
 // writes to the client.
 import type { CascadeRule } from '../../contracts/rules';
 import { buildDraftRequest, type DraftRequest } from '../models/adapt-request';
+import { groundDraft } from '../grounding/ground';
+import { withEvidence } from '../quality';
 import { judgeAcceptance } from '../quality/policy';
+import { isToolUse } from '../wire';
 import { describeError, failure } from '../upstream/failures';
-import { runDraft } from './draft';
+import { runDraft, type JudgedDraft } from './draft';
 import type { DecisionValue, Exchange } from './exchange';
 
 export async function decide(ex: Exchange, rule: CascadeRule): Promise<DecisionValue> {
@@ -42,9 +45,23 @@ async function draftAndJudge(ex: Exchange, rule: CascadeRule): Promise<DecisionV
     return { kind: 'draft_error', rule, failure: failure('client_gone', 'client disconnected'), draftCall: draft.call };
   }
   if (draft.kind === 'failed') return { kind: 'draft_error', rule, failure: draft.failure, draftCall: draft.call };
-  // A draft stopped early by a decisive signal is never acceptable, whatever its confidence.
-  const acceptance = judgeAcceptance(rule, draft.quality, draft.stoppedEarly);
-  return { kind: acceptance.accept ? 'accepted' : 'escalated', rule, draft, acceptance };
+  const grounded = ground(ex, draft);
+  // A draft stopped early by a decisive signal, or whose call grounding refutes, is never acceptable.
+  const refuted = draft.stoppedEarly || grounded.quality.signals.some((s) => s.decisive);
+  const acceptance = judgeAcceptance(rule, grounded.quality, refuted);
+  return { kind: acceptance.accept ? 'accepted' : 'escalated', rule, draft: grounded, acceptance };
+}
+
+/**
+ * When the client shares this machine (loopback), states its working directory and grounding is
+ * on: the draft's tool calls checked against the files they name (read-only, bounded).
+ */
+function ground(ex: Exchange, draft: JudgedDraft): JudgedDraft {
+  const workingDirectory = ex.conversation?.project;
+  if (!workingDirectory || !ex.localClient || !ex.deps.config.grounding) return draft;
+  const calls = draft.message.content.filter(isToolUse);
+  if (calls.length === 0) return draft;
+  return { ...draft, quality: withEvidence(draft.quality, groundDraft(calls, { workingDirectory })) };
 }
 
 /**

@@ -1,5 +1,7 @@
 // The human-readable report: one block per file, every figure next to its floor
 // (random checker) and ceiling (oracle).
+import { ACTION_CLASSES } from '../../contracts/decision';
+import { acceptsUnverified, thresholdFor } from '../../contracts/rules';
 import type { CurvePoint, Summary } from './metrics';
 import type { FileReport } from './replay';
 
@@ -27,23 +29,59 @@ function sampleCurve(points: CurvePoint[]): CurvePoint[] {
   return picked;
 }
 
+/** The rule in words: the slider, each class's threshold, and which classes take unverified drafts. */
+function describeRule(r: FileReport): string {
+  const thresholds = ACTION_CLASSES.map((c) => `${c} ${num(thresholdFor(r.rule, c), 2)}`).join(', ');
+  const unverified = ACTION_CLASSES.filter((c) => acceptsUnverified(r.rule, c));
+  return `rule: slider ${num(r.rule.threshold, 2)} (${thresholds}); unverified drafts accepted for ${unverified.join(', ') || 'no class'}`;
+}
+
+function classTable(r: FileReport): string {
+  return table(
+    ['class', 'rows', 'good enough', 'AUROC', 'savings@95%', 'random', 'oracle', 'unverified', `accepted@${num(r.rule.threshold, 2)}`, 'savings there'],
+    ACTION_CLASSES.flatMap((c) => {
+      const b = r.classes[c];
+      if (!b) return [];
+      const point = b.atRule;
+      return [
+        [
+          c,
+          String(b.baseline.rows),
+          pct(b.baseline.goodEnough),
+          num(b.checker.auroc),
+          pct(b.checker.at95?.savings),
+          pct(b.random.at95?.savings),
+          pct(b.oracle.at95?.savings),
+          pct(point.unverified),
+          pct(point.acceptance),
+          pct(point.savings),
+        ],
+      ];
+    }),
+  );
+}
+
 export function formatReport(r: FileReport): string {
   const b = r.baseline;
   const target = 0.95 * b.verifierOnlyQuality;
   return [
     `${r.file}: ${b.rows} rows, draft good enough on ${pct(b.goodEnough)}`,
     `draft-only quality ${num(b.draftOnlyQuality)}, verifier-only ${num(b.verifierOnlyQuality)} (95 % = ${num(target)}), verifier price ×${r.priceRatio}`,
+    describeRule(r),
+    ...(r.inSample ? ['in-sample: the learned check was trained on this file; `npm run train:quality` prints its held-out figures'] : []),
     '',
     table(
       ['checker', 'AUROC', 'savings@95%', 'accepted@95%', 'threshold@95%', 'APGR'],
       [summaryRow('ours', r.checker, true), summaryRow('random (20 seeds)', r.random), summaryRow('oracle (20 seeds)', r.oracle)],
     ),
     '',
+    'the production policy at each slider value (class thresholds, unverified drafts as the rule says):',
     table(
-      ['threshold', 'accepted', 'quality', '% of verifier', 'savings', 'random accepted', 'random savings'],
-      r.checker.atThresholds.map((p, i) => [
+      ['slider', 'accepted', 'unverified', 'quality', '% of verifier', 'savings', 'random accepted', 'random savings'],
+      r.policy.map((p, i) => [
         num(p.threshold, 1),
         pct(p.acceptance),
+        pct(p.unverified),
         num(p.quality),
         pct(p.quality / b.verifierOnlyQuality),
         pct(p.savings),
@@ -51,6 +89,9 @@ export function formatReport(r: FileReport): string {
         pct(r.random.atThresholds[i].savings),
       ]),
     ),
+    '',
+    'by action class of the draft (random and oracle: savings at 95 % of that class\'s verifier quality):',
+    classTable(r),
     '',
     'quality/cost curve (ours):',
     table(

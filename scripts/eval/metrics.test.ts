@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apgr, auroc, baseline, curve, oracleSummary, pointAt, randomSummary, summarize, type ScoredRow } from './metrics';
+import { apgr, auroc, baseline, curve, oracleSummary, pointAt, pointWhere, randomSummary, summarize, type ScoredRow } from './metrics';
 
 const row = (confidence: number, draftQuality: number, verifierQuality: number): ScoredRow => ({
   confidence,
@@ -52,6 +52,11 @@ describe('replay metrics on a hand-computed dataset', () => {
   it('reads operating points at fixed thresholds', () => {
     expect(pointAt(rows, 0.75)).toMatchObject({ acceptance: 0.5, quality: 0.5, cost: 14 });
     expect(summarize(rows).atThresholds.map((p) => p.acceptance)).toEqual([1, 1, 0.5]);
+  });
+
+  it('reads the operating point of any accepted set, such as the policy accepts', () => {
+    // Accept B and C: quality (A 1 + B 0 + C 1 + D 1) / 4, cost 4 drafts + A and D escalated = 14.
+    expect(pointWhere(rows, [false, true, true, false])).toMatchObject({ threshold: null, acceptance: 0.5, quality: 0.75, cost: 14 });
   });
 
   it('brackets every checker between a random floor and the oracle ceiling', () => {

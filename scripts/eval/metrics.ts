@@ -113,12 +113,24 @@ export function curve(rows: ScoredRow[]): CurvePoint[] {
   return points;
 }
 
-export function pointAt(rows: ScoredRow[], threshold: number): CurvePoint {
-  const accepted = rows.filter((r) => r.confidence >= threshold);
+/** The operating point of accepting exactly the rows marked in `accepted` (one flag per row). */
+export function pointWhere(rows: ScoredRow[], accepted: readonly boolean[]): CurvePoint {
   const base = baseline(rows);
-  const cost = sum(rows.map((r) => r.draftCost)) + base.verifierOnlyCost - sum(accepted.map((r) => r.verifierCost));
-  const quality = sum(rows.map((r) => (r.confidence >= threshold ? r.draftQuality : r.verifierQuality))) / rows.length;
-  return { threshold, acceptance: accepted.length / rows.length, quality, cost, savings: 1 - cost / base.verifierOnlyCost };
+  let cost = sum(rows.map((r) => r.draftCost)) + base.verifierOnlyCost;
+  let quality = 0;
+  let count = 0;
+  rows.forEach((r, i) => {
+    if (accepted[i]) {
+      cost -= r.verifierCost;
+      quality += r.draftQuality;
+      count++;
+    } else quality += r.verifierQuality;
+  });
+  return { threshold: null, acceptance: count / rows.length, quality: quality / rows.length, cost, savings: 1 - cost / base.verifierOnlyCost };
+}
+
+export function pointAt(rows: ScoredRow[], threshold: number): CurvePoint {
+  return { ...pointWhere(rows, rows.map((r) => r.confidence >= threshold)), threshold };
 }
 
 export function cheapestAtQuality(points: CurvePoint[], minQuality: number): CurvePoint | null {

@@ -45,7 +45,7 @@ describe('accepted drafts', () => {
     try {
       await h.client.messages.create(ask);
       await h.decisions(1);
-      expect(h.logs.at(-1)).toMatch(/^✅ Draft accepted: .* \| prompt: "Explain how a TCP handshake works, step by step\."$/);
+      expect(h.logs.at(-1)).toMatch(/^✅ Draft accepted \(answer\): .* \| prompt: "Explain how a TCP handshake works, step by step\."$/);
     } finally {
       await h.ctx.control.updateSettings({ logPrompts: false });
     }

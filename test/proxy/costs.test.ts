@@ -10,10 +10,15 @@ beforeEach(async () => {
   return () => h.close();
 });
 
-const ask = (model: string) => ({
+/**
+ * Each request its own conversation: the hand-computed baselines below are single requests (what a
+ * conversation's cache state does to the baseline is tested in proxy/pricing and proxy/economics).
+ */
+const ask = (model: string, session: string) => ({
   model,
   max_tokens: 1024,
   messages: [{ role: 'user' as const, content: 'Explain how a TCP handshake works, step by step.' }],
+  metadata: { user_id: JSON.stringify({ session_id: session }) },
 });
 
 // List prices, $/MTok: Haiku 4.5 1 in / 5 out / 1.25 5-min write / 2 1-h write / 0.1 read;
@@ -25,7 +30,7 @@ function acceptedDraft() {
     kind: 'good',
     usage: { input_tokens: 1000, output_tokens: 200, cache_creation_input_tokens: 2000, cache_read_input_tokens: 5000 },
   }, 1);
-  return h.client.messages.stream(ask(SONNET)).withResponse();
+  return h.client.messages.stream(ask(SONNET, 'accepted')).withResponse();
 }
 
 /** A Sonnet request whose draft hedges, answered by Sonnet with a 1-hour cache write. */
@@ -41,13 +46,13 @@ function escalated() {
       cache_read_input_tokens: 2000,
     },
   }, 1);
-  return h.client.messages.create(ask(SONNET)).withResponse();
+  return h.client.messages.create(ask(SONNET, 'escalated')).withResponse();
 }
 
 /** A Haiku request no rule matches. */
 function passthrough() {
   h.sim.script(HAIKU, { kind: 'good', usage: { input_tokens: 100, output_tokens: 10 } }, 1);
-  return h.client.messages.stream(ask(HAIKU)).finalMessage();
+  return h.client.messages.stream(ask(HAIKU, 'passthrough')).finalMessage();
 }
 
 describe('costs and savings', () => {
