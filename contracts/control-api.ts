@@ -7,8 +7,9 @@ import { decisionQuerySchema, decisionRecordSchema } from './decision';
 import type { ControlEvent, Unsubscribe } from './events';
 import { rulesSchema } from './rules';
 import { apiKeySchema, publicSettingsSchema, settingsPatchSchema } from './settings';
-import { statsSnapshotSchema } from './stats';
+import { conversationSummaryQuerySchema, conversationSummarySchema, spendingQuerySchema, spendingSchema, statsSnapshotSchema } from './stats';
 import { proxyStatusSchema } from './status';
+import { qualityStatsSchema } from './quality';
 
 export interface MethodContract {
   /** Positional arguments, validated wherever they cross a boundary. */
@@ -19,7 +20,13 @@ export interface MethodContract {
 export const controlMethods = {
   getStatus: { args: z.tuple([]), result: proxyStatusSchema },
   getStats: { args: z.tuple([]), result: statsSnapshotSchema },
+  /** Top conversations and projects by cost and by savings over a period. */
+  getSpending: { args: z.tuple([spendingQuerySchema.optional()]), result: spendingSchema },
+  /** One conversation's money and today's (Claude Code's status line asks for this). */
+  getConversationSummary: { args: z.tuple([conversationSummaryQuerySchema.optional()]), result: conversationSummarySchema },
   getDecisions: { args: z.tuple([decisionQuerySchema.optional()]), result: z.array(decisionRecordSchema) },
+  /** Per rule and action class: later failures, shadow agreement and its cost, the threshold that would meet the target. */
+  qualityStats: { args: z.tuple([]), result: qualityStatsSchema },
   getRules: { args: z.tuple([]), result: rulesSchema },
   /** Replaces the whole list (add, edit, delete, reorder); effective on the next request. */
   saveRules: { args: z.tuple([rulesSchema]), result: rulesSchema },
@@ -56,7 +63,10 @@ export interface HttpRoute {
 export const controlRoutes = {
   getStatus: { method: 'GET', path: '/status' },
   getStats: { method: 'GET', path: '/stats' },
+  getSpending: { method: 'GET', path: '/spending', input: 'query' },
+  getConversationSummary: { method: 'GET', path: '/conversation-summary', input: 'query' },
   getDecisions: { method: 'GET', path: '/decisions', input: 'query' },
+  qualityStats: { method: 'GET', path: '/quality' },
   getRules: { method: 'GET', path: '/rules' },
   saveRules: { method: 'PUT', path: '/rules', input: 'body' },
   getSettings: { method: 'GET', path: '/settings' },

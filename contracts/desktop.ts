@@ -12,12 +12,27 @@ export const claudeCodeStateSchema = z.object({
   baseUrl: z.string().nullable(),
   /** The file exists but is not valid JSON: the app refuses to touch it. */
   error: z.string().nullable(),
+  /** Claude Code's status line; absent where the app cannot install one (its command is not built). */
+  statusLine: z
+    .object({
+      /** `statusLine` runs this app's `cascadeflow statusline` (savings of the session and today). */
+      installed: z.boolean(),
+      /** The command there now, if any: the user's own (kept, and put back on removal) or the app's. */
+      command: z.string().nullable(),
+    })
+    .optional(),
 });
 export type ClaudeCodeState = z.infer<typeof claudeCodeStateSchema>;
 
+export const claudeCodeOptionsSchema = z.strictObject({
+  /** Also install (true) or remove (false) the status line; absent: leave it as it is. */
+  statusLine: z.boolean().optional(),
+});
+export type ClaudeCodeOptions = z.infer<typeof claudeCodeOptionsSchema>;
+
 export const desktopMethods = {
   getClaudeCodeState: { args: z.tuple([]), result: claudeCodeStateSchema },
-  configureClaudeCode: { args: z.tuple([]), result: claudeCodeStateSchema },
+  configureClaudeCode: { args: z.tuple([claudeCodeOptionsSchema.optional()]), result: claudeCodeStateSchema },
   removeClaudeCode: { args: z.tuple([]), result: claudeCodeStateSchema },
   copyBaseUrl: { args: z.tuple([]), result: z.string() },
   setStartAtLogin: { args: z.tuple([z.boolean()]), result: publicSettingsSchema },

@@ -8,7 +8,10 @@ import type { ControlEvent } from './events';
 export const invokeChannels = {
   getStatus: 'cascadeflow:get-status',
   getStats: 'cascadeflow:get-stats',
+  getSpending: 'cascadeflow:get-spending',
+  getConversationSummary: 'cascadeflow:get-conversation-summary',
   getDecisions: 'cascadeflow:get-decisions',
+  qualityStats: 'cascadeflow:quality-stats',
   getRules: 'cascadeflow:get-rules',
   saveRules: 'cascadeflow:save-rules',
   getSettings: 'cascadeflow:get-settings',

@@ -37,8 +37,13 @@ export const totalsSchema = z.object({
   tokens: tokenCountsSchema,
   /** Answering model -> number of requests it answered. */
   modelsUsed: z.record(z.string(), count),
-  /** Model -> known cost spent on it (draft and verifier calls alike). */
+  /** Model -> known cost spent on it (draft, verifier and shadow calls alike). */
   costByModel: z.record(z.string(), amount),
+  /**
+   * Estimated money the not_worth_drafting skips kept the user from losing: the sum over those
+   * requests of max(0, estimate.draft - estimate.direct) (0 in stats saved before it existed).
+   */
+  skippedDraftLossAvoided: amount.default(0),
 });
 export type Totals = z.infer<typeof totalsSchema>;
 
@@ -57,6 +62,7 @@ export function emptyTotals(): Totals {
     tokens: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
     modelsUsed: {},
     costByModel: {},
+    skippedDraftLossAvoided: 0,
   };
 }
 
@@ -87,7 +93,81 @@ export const statsSnapshotSchema = z.object({
 });
 export type StatsSnapshot = z.infer<typeof statsSnapshotSchema>;
 
-/** GET /stats: exact field names are part of the public contract. */
+/** The counters of one conversation or project over a period, with the requests of unknown price. */
+export const spendCountsSchema = z.object({ ...countsShape, unpricedQueries: count });
+export type SpendCounts = z.infer<typeof spendCountsSchema>;
+
+/**
+ * today: since local midnight; 7d: today and the six local days before it; all: since the
+ * conversation or project was first seen.
+ */
+export const SPEND_PERIODS = ['today', '7d', 'all'] as const;
+export const spendPeriodSchema = z.enum(SPEND_PERIODS);
+export type SpendPeriod = z.infer<typeof spendPeriodSchema>;
+
+const spendEntryShape = {
+  /** Epoch ms of its first and latest request. */
+  firstSeen: z.number(),
+  lastSeen: z.number(),
+  counts: spendCountsSchema,
+};
+export const conversationSpendSchema = z.object({
+  /** `s:<Claude Code session id>` or `h:<hash of the opening>` (see DecisionRecord.conversationId). */
+  conversationId: z.string(),
+  /** The working directory its latest request declared. */
+  project: z.string().optional(),
+  ...spendEntryShape,
+});
+export type ConversationSpend = z.infer<typeof conversationSpendSchema>;
+export const projectSpendSchema = z.object({ project: z.string(), ...spendEntryShape });
+export type ProjectSpend = z.infer<typeof projectSpendSchema>;
+
+/** Top conversations and projects (HTTP: numbers arrive as text, hence the coercion). */
+export const spendingQuerySchema = z.strictObject({
+  /** Default: today. */
+  period: spendPeriodSchema.optional(),
+  /** Entries per list; default 10. */
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+export type SpendingQuery = z.output<typeof spendingQuerySchema>;
+
+export const spendingSchema = z.object({
+  period: spendPeriodSchema,
+  /** Epoch ms the period starts at; null for all time. */
+  since: z.number().nullable(),
+  /** `counts` cover the period; entries without a request in it are left out. Ties: the most recent first. */
+  conversations: z.object({ byCost: z.array(conversationSpendSchema), bySavings: z.array(conversationSpendSchema) }),
+  projects: z.object({ byCost: z.array(projectSpendSchema), bySavings: z.array(projectSpendSchema) }),
+  /**
+   * How many are kept and the caps: the least recently active conversation (or project) is
+   * forgotten when a new one would pass its cap; the totals still count its requests.
+   */
+  kept: z.object({ conversations: count, projects: count, conversationCap: count, projectCap: count }),
+});
+export type Spending = z.infer<typeof spendingSchema>;
+
+/** Without an id: today's money only. */
+export const conversationSummaryQuerySchema = z.strictObject({ id: z.string().min(1).max(200).optional() });
+export type ConversationSummaryQuery = z.output<typeof conversationSummaryQuerySchema>;
+
+/** One conversation's money (what Claude Code's status line shows) beside today's for every request. */
+export const conversationSummarySchema = z.object({
+  /** null: the proxy has not seen it (or has forgotten it, see Spending.kept). */
+  conversation: conversationSpendSchema
+    .omit({ counts: true })
+    .extend({ allTime: spendCountsSchema, today: spendCountsSchema })
+    .nullable(),
+  /** Every request since local midnight. */
+  today: spendCountsSchema,
+});
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+
+/**
+ * GET /stats: exact field names are part of the public contract. `cascade_used_count` and
+ * `cascade_usage_pct` keep their meaning: accepted drafts, over every request. A request the
+ * proxy chose not to draft (not_worth_drafting) counts in `total_queries` only, and in
+ * `not_worth_drafting_count`.
+ */
 export const statsResponseSchema = z.object({
   total_queries: count,
   total_cost: z.number(),
@@ -101,6 +181,10 @@ export const statsResponseSchema = z.object({
   escalated_count: count,
   passthrough_count: count,
   draft_error_count: count,
+  /** Requests a rule matched that the proxy chose not to draft (expected cost, or the conversation's record). */
+  not_worth_drafting_count: count,
+  /** Estimated dollars those skips avoided losing: sum of max(0, estimated draft cost - estimated direct cost). */
+  skipped_draft_loss_avoided: z.number(),
   unpriced_query_count: count,
   uptime_seconds: count,
 });

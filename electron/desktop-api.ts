@@ -16,7 +16,7 @@ export function createDesktopApi({ control, claudeCode, clipboard, loginItem }: 
   const baseUrl = async () => (await control.getStatus()).baseUrl;
   return {
     getClaudeCodeState: async () => claudeCode.state(await baseUrl()),
-    configureClaudeCode: async () => claudeCode.configure(await baseUrl()),
+    configureClaudeCode: async (options?) => claudeCode.configure(await baseUrl(), options),
     removeClaudeCode: async () => claudeCode.remove(await baseUrl()),
     async copyBaseUrl() {
       const url = await baseUrl();

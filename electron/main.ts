@@ -1,7 +1,7 @@
 // The Electron main process: composes the plain modules (proxy context, lifecycle,
 // tray controller, IPC handlers, Claude Code settings) with Electron's APIs. Logic
 // lives in those modules, tested in Node; this file only wires them.
-import { unwatchFile, watchFile } from 'node:fs';
+import { existsSync, unwatchFile, watchFile } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -23,7 +23,8 @@ import { createProxyContext } from '../proxy/runtime';
 import { keyValueStoreOf, openWithRecovery, STORE_FILE_NAME, STORE_OPTIONS, type KeyValueStore } from '../proxy/state/stores';
 import { DashboardWindow } from './app/dashboard-window';
 import { TrayView } from './app/tray-view';
-import { ClaudeCodeSettingsFile, claudeSettingsPath } from './claude-code/settings-file';
+import { ClaudeCodeSettingsFile, claudeSettingsPath, type AdditionRecord, type StatusLineSetup } from './claude-code/settings-file';
+import { statusLineCommand, statusLineRunner } from './claude-code/status-line';
 import { createDesktopApi } from './desktop-api';
 import { bridgeHandlers, registerIpcHandlers } from './ipc/handlers';
 import { ProxyLifecycle } from './lifecycle/proxy-lifecycle';
@@ -35,7 +36,11 @@ import { APP_SCHEME, createAppProtocolHandler, isTrustedAppUrl } from './window/
 import { isAllowedExternalUrl } from './window/navigation';
 
 /** Keys of the shared store owned by the desktop shell (besides the encrypted API key). */
-const DESKTOP_KEYS = { claudeCodeAddition: 'claudeCodeAddition', firstRunCompleted: 'firstRunCompleted' } as const;
+const DESKTOP_KEYS = {
+  claudeCodeAddition: 'claudeCodeAddition',
+  claudeCodeStatusLine: 'claudeCodeStatusLine',
+  firstRunCompleted: 'firstRunCompleted',
+} as const;
 
 // Relative to this source file; the build keeps module URLs (electron/tools/build.ts).
 const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -97,11 +102,26 @@ async function startApp(): Promise<void> {
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
 
-  const claudeCode = new ClaudeCodeSettingsFile(claudeSettingsPath(app.getPath('home'), process.env), {
-    get: () => store.get(DESKTOP_KEYS.claudeCodeAddition),
-    set: (value) =>
-      value === null ? store.delete(DESKTOP_KEYS.claudeCodeAddition) : store.set(DESKTOP_KEYS.claudeCodeAddition, value),
+  const storeKey = <T>(key: string): AdditionRecord<T> => ({
+    get: () => store.get(key),
+    set: (value) => (value === null ? store.delete(key) : store.set(key, value)),
   });
+  // An AppImage is started through its own file: the mounted binary moves each launch.
+  const runner = statusLineRunner({
+    packaged: app.isPackaged,
+    platform: process.platform,
+    execPath: process.env.APPIMAGE ?? process.execPath,
+    resourcesPath: process.resourcesPath,
+    appPath: app.getAppPath(),
+  });
+  const statusLine: StatusLineSetup | undefined = existsSync(runner.script)
+    ? { command: (baseUrl) => statusLineCommand(runner, baseUrl), record: storeKey(DESKTOP_KEYS.claudeCodeStatusLine) }
+    : undefined;
+  const claudeCode = new ClaudeCodeSettingsFile(
+    claudeSettingsPath(app.getPath('home'), process.env),
+    storeKey(DESKTOP_KEYS.claudeCodeAddition),
+    statusLine,
+  );
   const loginItem = createLoginItem({
     platform: process.platform,
     app,

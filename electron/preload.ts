@@ -37,7 +37,10 @@ ipcRenderer.on(eventsChannel, (_event, event: EventsPayload) => {
 const bridge: CascadeflowBridge = {
   getStatus: invoker('getStatus'),
   getStats: invoker('getStats'),
+  getSpending: invoker('getSpending'),
+  getConversationSummary: invoker('getConversationSummary'),
   getDecisions: invoker('getDecisions'),
+  qualityStats: invoker('qualityStats'),
   getRules: invoker('getRules'),
   saveRules: invoker('saveRules'),
   getSettings: invoker('getSettings'),

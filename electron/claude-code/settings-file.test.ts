@@ -8,6 +8,7 @@ import {
   claudeSettingsPath,
   type ClaudeCodeAddition,
 } from './settings-file';
+import { statusLineCommand, type StatusLineAddition } from './status-line';
 
 const URL_8000 = 'http://127.0.0.1:8000';
 const URL_9000 = 'http://127.0.0.1:9000';
@@ -169,5 +170,79 @@ describe('Claude Code settings file', () => {
     await settings.remove(URL_8000);
     expect((await lstat(file)).isSymbolicLink()).toBe(true);
     expect(await readJson(dotfile)).toEqual({ model: 'opus' });
+  });
+});
+
+describe('Claude Code status line', () => {
+  const ownLine = { type: 'command', command: '~/.claude/statusline.sh', padding: 2 };
+  const command = (url: string) => statusLineCommand({ script: '/app/dist/proxy/cascadeflow.cjs' }, url);
+  const ours = (url: string) => ({ type: 'command', command: command(url) });
+  let line: StatusLineAddition | null;
+  let withLine: ClaudeCodeSettingsFile;
+
+  beforeEach(() => {
+    line = null;
+    withLine = new ClaudeCodeSettingsFile(file, memoryRecord(), {
+      command,
+      record: { get: () => line, set: (value) => void (line = value) },
+    });
+  });
+
+  it('installs with Configure, keeping the status line the user had, and Remove puts it back', async () => {
+    await writeSettings({ model: 'opus', statusLine: ownLine });
+    expect((await withLine.state(URL_8000)).statusLine).toEqual({ installed: false, command: ownLine.command });
+    const state = await withLine.configure(URL_8000, { statusLine: true });
+    expect(state).toMatchObject({ configured: true, statusLine: { installed: true, command: command(URL_8000) } });
+    expect(await readJson()).toEqual({ model: 'opus', env: { ANTHROPIC_BASE_URL: URL_8000 }, statusLine: ours(URL_8000) });
+    expect(line).toEqual({ settingsPath: file, command: command(URL_8000), previous: ownLine });
+
+    const removed = await withLine.remove(URL_8000);
+    expect(removed).toMatchObject({ configured: false, statusLine: { installed: false, command: ownLine.command } });
+    expect(await readJson()).toEqual({ model: 'opus', statusLine: ownLine });
+    expect([saved, line]).toEqual([null, null]);
+  });
+
+  it('takes out its own status line only, leaving none where there was none', async () => {
+    await writeSettings({ model: 'opus' });
+    await withLine.configure(URL_8000, { statusLine: true });
+    // Configure without options leaves it as it is; the box's "off" takes it out, the base URL stays.
+    await withLine.configure(URL_8000);
+    expect((await readJson()).statusLine).toEqual(ours(URL_8000));
+    const state = await withLine.configure(URL_8000, { statusLine: false });
+    expect(state).toMatchObject({ configured: true, statusLine: { installed: false, command: null } });
+    expect(await readJson()).toEqual({ model: 'opus', env: { ANTHROPIC_BASE_URL: URL_8000 } });
+    expect(line).toBeNull();
+  });
+
+  it('moves its command along with a port change, still restoring the original', async () => {
+    await writeSettings({ statusLine: ownLine });
+    await withLine.configure(URL_8000, { statusLine: true });
+    await withLine.follow(URL_9000);
+    expect(await readJson()).toEqual({ env: { ANTHROPIC_BASE_URL: URL_9000 }, statusLine: ours(URL_9000) });
+    expect(line).toEqual({ settingsPath: file, command: command(URL_9000), previous: ownLine });
+    // Installing again over its own earlier command keeps the user's original too.
+    await withLine.configure(URL_8000, { statusLine: true });
+    expect(line?.previous).toEqual(ownLine);
+    await withLine.remove(URL_8000);
+    expect(await readJson()).toEqual({ statusLine: ownLine });
+  });
+
+  it('leaves alone a status line the user set after the app’s', async () => {
+    await withLine.configure(URL_8000, { statusLine: true });
+    const theirs = { type: 'command', command: 'ccusage statusline' };
+    await writeSettings({ ...(await readJson()), statusLine: theirs });
+    expect((await withLine.state(URL_8000)).statusLine).toEqual({ installed: false, command: theirs.command });
+    await withLine.follow(URL_9000);
+    expect((await readJson()).statusLine).toEqual(theirs);
+    await withLine.remove(URL_9000);
+    expect(await readJson()).toEqual({ statusLine: theirs });
+    expect(line).toBeNull();
+  });
+
+  it('is not offered, and never written, without a command to run', async () => {
+    await writeSettings({ statusLine: ownLine });
+    const state = await settings.configure(URL_8000, { statusLine: true });
+    expect(state.statusLine).toBeUndefined();
+    expect((await readJson()).statusLine).toEqual(ownLine);
   });
 });

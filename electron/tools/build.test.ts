@@ -1,13 +1,13 @@
-// The real esbuild bundles of main, preload and the headless proxy, checked for what
-// packaging and `npm run serve` rely on. (Which packages they load: check-packaging.test.ts.)
+// The real esbuild bundles of main, preload, the headless proxy and the `cascadeflow` command,
+// checked for what packaging, `npm run serve` and Claude Code's status line rely on. (Which packages they load: check-packaging.test.ts.)
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannels } from '../../contracts/ipc';
-import { buildElectron, buildProxy, ROOT } from './build';
+import { BIN_FILE, buildElectron, buildProxy, ROOT } from './build';
 
 let outDir: string;
 let main: string;
@@ -93,5 +93,24 @@ describe('headless proxy bundle', () => {
       child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('cascadeflow command bundle', () => {
+  it('is one executable CommonJS file that loads nothing but Node built-ins (it must start in milliseconds)', async () => {
+    const file = path.join(outDir, 'proxy', BIN_FILE);
+    const code = await readFile(file, 'utf8');
+    expect(code.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect((await stat(file)).mode & 0o111).toBe(0o111);
+    const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+    expect(required.length).toBeGreaterThan(0);
+    for (const specifier of required) expect(specifier, specifier).toMatch(/^node:/);
+    expect(code).not.toMatch(/^import /m);
+    // Without a subcommand: usage on stderr, exit code 2.
+    const child = spawn(file, [], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(2);
+    expect(stderr).toMatch(/^usage: cascadeflow statusline/);
   });
 });

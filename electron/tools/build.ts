@@ -1,9 +1,12 @@
 // Compiles what runs as plain JavaScript, so nothing needs tsx at run time:
 // - the Electron main process (ESM) and preload (CommonJS: a sandboxed preload cannot load
 //   ES modules) into dist/electron/;
-// - the headless proxy's CLI into dist/proxy/cli.js (`npm run serve`).
+// - the headless proxy's CLI into dist/proxy/cli.js (`npm run serve`);
+// - the `cascadeflow` command (package.json `bin`: the Claude Code status line) into
+//   dist/proxy/cascadeflow.cjs, self-contained and executable. CommonJS: Node starts it about
+//   10 % faster than an ES module, and .cjs says so wherever the file is copied.
 // Run with `npm run build:electron`, `npm run build:proxy` or `npm run build` (everything).
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
@@ -80,12 +83,28 @@ export function proxyBuildOptions(outDir = PROXY_OUT_DIR): BuildOptions {
   };
 }
 
+export const BIN_FILE = 'cascadeflow.cjs';
+
+/** The `cascadeflow` command: bundled whole (it must start in milliseconds), with a shebang. */
+export function binBuildOptions(outDir = PROXY_OUT_DIR): BuildOptions {
+  return {
+    ...common,
+    entryPoints: ['proxy/bin.ts'],
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    sourcemap: false,
+    outfile: path.join(outDir, BIN_FILE),
+  };
+}
+
 export async function buildElectron(outDir = OUT_DIR, appRoot = ROOT): Promise<void> {
   await Promise.all(buildOptions(outDir, appRoot).map((options) => build(options)));
 }
 
 export async function buildProxy(outDir = PROXY_OUT_DIR): Promise<void> {
-  await build(proxyBuildOptions(outDir));
+  await Promise.all([build(proxyBuildOptions(outDir)), build(binBuildOptions(outDir))]);
+  await chmod(path.join(outDir, BIN_FILE), 0o755);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
@@ -98,5 +117,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   }
   await Promise.all([wants('electron') && buildElectron(), wants('proxy') && buildProxy()]);
   if (wants('electron')) console.log(`Built ${path.relative(ROOT, OUT_DIR)}/main.js and preload.cjs`);
-  if (wants('proxy')) console.log(`Built ${path.relative(ROOT, PROXY_OUT_DIR)}/cli.js`);
+  if (wants('proxy')) console.log(`Built ${path.relative(ROOT, PROXY_OUT_DIR)}/cli.js and ${BIN_FILE}`);
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { controlMethods, type ControlApi, type ControlMethod } from '../../contracts/control-api';
 import { DEFAULT_DECISION_LIMIT } from '../../contracts/decision';
+import type { QualityStats } from '../../contracts/quality';
 import type { StatsSnapshot } from '../../contracts/stats';
 import { ControlError, validationError } from '../http/errors';
 import type { EventHub } from '../state/event-hub';
@@ -18,15 +19,19 @@ export interface ControlOwners {
   settings: SettingsState;
   rules: RulesState;
   status: StatusState;
-  decisions: Pick<DecisionStore, 'query'>;
+  decisions: Pick<DecisionStore, 'query' | 'spending'>;
   /** Aggregates with the effective prices. */
   stats(): Promise<StatsSnapshot>;
+  /** Quality per current rule and action class (proxy/stats/quality.ts). */
+  qualityStats(): Promise<QualityStats>;
   events: Pick<EventHub, 'subscribe'>;
 }
 
 /** What an argument is called in error messages ("Invalid rules: 0.id: …"). */
 const ARGUMENT_NAMES: Partial<Record<ControlMethod, string>> = {
   getDecisions: 'decision query',
+  getSpending: 'spending query',
+  getConversationSummary: 'conversation summary query',
   saveRules: 'rules',
   updateSettings: 'settings',
   setApiKey: 'API key',
@@ -69,9 +74,21 @@ export function createControlApi(owners: ControlOwners): ControlApi {
       argsOf('getStats', args);
       return owners.stats();
     },
+    getSpending: async (...args) => {
+      const [query] = argsOf('getSpending', args);
+      return decisions.spending().topSpending(query);
+    },
+    getConversationSummary: async (...args) => {
+      const [query = {}] = argsOf('getConversationSummary', args);
+      return decisions.spending().conversationSummary(query.id);
+    },
     getDecisions: async (...args) => {
       const [query = {}] = argsOf('getDecisions', args);
       return decisions.query({ ...query, limit: query.limit ?? DEFAULT_DECISION_LIMIT });
+    },
+    qualityStats: async (...args) => {
+      argsOf('qualityStats', args);
+      return owners.qualityStats();
     },
     getRules: async (...args) => {
       argsOf('getRules', args);

@@ -11,7 +11,7 @@ import type { DecisionRecord } from '../../contracts/decision';
 import type { ControlEvent } from '../../contracts/events';
 import type { PublicSettings } from '../../contracts/settings';
 import type { Health } from '../../contracts/status';
-import type { StatsSnapshot } from '../../contracts/stats';
+import type { ConversationSummary, Spending, StatsSnapshot } from '../../contracts/stats';
 import type { anthropicError } from '../http/errors';
 import { createControlRouter } from './http';
 import { decisionRecord } from '../../test/fixtures/contracts';
@@ -82,6 +82,8 @@ describe('GET /health and /stats', () => {
       escalated_count: 1,
       passthrough_count: 1,
       draft_error_count: 1,
+      not_worth_drafting_count: 0,
+      skipped_draft_loss_avoided: 0,
       unpriced_query_count: 1,
       uptime_seconds: expect.any(Number),
     });
@@ -112,6 +114,44 @@ describe('admin API', () => {
     expect(error.type).toBe('invalid_request_error');
     expect(error.message).toMatch(/^Invalid decision query: decision: /);
     expect((await fetch(`${base}/api/decisions?colour=blue`)).status).toBe(400);
+  });
+
+  it("reads the top conversations and projects by period, one conversation's summary and its turns", async () => {
+    const { ctx, base } = await start();
+    const yesterday = new Date().setHours(0, 0, 0, 0) - 3_600_000;
+    ctx.record(record({ id: 'old', time: yesterday, conversationId: 's:old', project: '/work/a', cost: 0.05, baselineCost: 0.2, savings: 0.15 }));
+    ctx.record(record({ id: 'a1', conversationId: 's:abc', project: '/work/a' }));
+    ctx.record(record({ id: 'a2', conversationId: 's:abc', project: '/work/a', decision: 'escalated', cost: 0.008, baselineCost: 0.006, savings: -0.002 }));
+    ctx.record(record({ id: 'b1', conversationId: 'h:0123', cost: 0.001, baselineCost: 0.012, savings: 0.011 }));
+
+    const today = (await (await fetch(`${base}/api/spending`)).json()) as Spending;
+    expect(today.period).toBe('today');
+    // s:abc $0.002 + $0.008 = $0.010 before h:0123 $0.001; savings $0.011 before $0.002.
+    expect(today.conversations.byCost.map((c) => c.conversationId)).toEqual(['s:abc', 'h:0123']);
+    expect(today.conversations.bySavings.map((c) => c.conversationId)).toEqual(['h:0123', 's:abc']);
+    expect(today.projects.byCost).toMatchObject([{ project: '/work/a', counts: { queries: 2, accepted: 1, escalated: 1 } }]);
+    const all = (await (await fetch(`${base}/api/spending?period=all&limit=1`)).json()) as Spending;
+    expect(all.conversations.byCost.map((c) => c.conversationId)).toEqual(['s:old']);
+    expect(all.projects.byCost[0].counts.queries).toBe(3);
+    expect((await fetch(`${base}/api/spending?period=month`)).status).toBe(400);
+    expect((await fetch(`${base}/api/spending?limit=0`)).status).toBe(400);
+
+    const summary = (await (await fetch(`${base}/api/conversation-summary?id=s%3Aabc`)).json()) as ConversationSummary;
+    expect(summary.conversation).toMatchObject({ conversationId: 's:abc', project: '/work/a', allTime: { queries: 2, accepted: 1, escalated: 1 } });
+    expect(summary.conversation?.allTime.cost).toBeCloseTo(0.01, 12);
+    expect(summary.today).toMatchObject({ queries: 3, unpricedQueries: 0 });
+    expect(summary.today.cost).toBeCloseTo(0.011, 12);
+    const unknown = (await (await fetch(`${base}/api/conversation-summary?id=s%3Anone`)).json()) as ConversationSummary;
+    expect(unknown.conversation).toBeNull();
+    const todayOnly = (await (await fetch(`${base}/api/conversation-summary`)).json()) as ConversationSummary;
+    expect(todayOnly).toEqual({ conversation: null, today: summary.today });
+    const bad = await fetch(`${base}/api/conversation-summary?id=`);
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).message).toMatch(/^Invalid conversation summary query: id: /);
+
+    // The conversation's turns: the decisions query.
+    const turns = (await (await fetch(`${base}/api/decisions?conversationId=s%3Aabc`)).json()) as DecisionRecord[];
+    expect(turns.map((r) => r.id)).toEqual(['a2', 'a1']);
   });
 
   it('replaces rules with validation; the next match uses them', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DecisionRecord } from '../../contracts/decision';
+import type { CostEstimate, DecisionRecord, ShadowResult } from '../../contracts/decision';
 import { addToHistory, dayStart, emptyHistory, hourStart, pruneHistory } from './history';
-import { emptyStatsData, RunningAggregates } from './aggregates';
+import { emptyStatsData, RunningAggregates, statsDataSchema } from './aggregates';
 import { toStatsResponse } from './response';
 import { decisionRecord } from '../../test/fixtures/contracts';
 
@@ -44,6 +44,7 @@ describe('history', () => {
         escalated: 1,
         passthrough: 0,
         draftErrors: 0,
+        notWorthDrafting: 0,
       },
     ]);
     expect(history.day[0].start).toBe(new Date(2026, 0, 5).getTime());
@@ -111,10 +112,12 @@ describe('RunningAggregates', () => {
       escalated: 1,
       passthrough: 1,
       draftErrors: 0,
+      notWorthDrafting: 0,
       unpricedQueries: 2,
       tokens: { input: 40, output: 20, cacheWrite: 8, cacheRead: 4 },
       modelsUsed: { 'claude-haiku-4-5': 2, 'claude-sonnet-4-5': 1, mystery: 1 },
       costByModel: { 'claude-haiku-4-5': 0.003, 'claude-sonnet-4-5': 0.003 },
+      skippedDraftLossAvoided: 0,
     });
     expect(today).toEqual(allTime);
     expect(Object.keys(byRule)).toEqual(['sonnet']);
@@ -159,7 +162,106 @@ describe('RunningAggregates', () => {
   });
 });
 
+describe('RunningAggregates: a shadow call amended onto a record', () => {
+  const shadow = (cost: number | null): ShadowResult => ({ model: 'claude-sonnet-4-5', agreed: true, reason: 'same tool Read, same input', cost, usage: null });
+
+  it('adds its cost (and takes it from the savings) wherever the record was counted', () => {
+    const now = Date.now();
+    const aggregates = new RunningAggregates(emptyStatsData(now));
+    // Accepted: $0.001 (the draft) against $0.003; then a $0.0015 shadow call by the verifier.
+    const kept = record(now, { conversationId: 's:a', project: '/p' });
+    aggregates.add(kept);
+    aggregates.amend(kept, { id: kept.id, shadow: shadow(0.0015) });
+
+    const { allTime, today, byRule, history } = aggregates.snapshot(now);
+    for (const totals of [allTime, today, byRule.sonnet]) {
+      expect(totals).toMatchObject({ queries: 1, cost: expect.closeTo(0.0025, 12), baselineCost: 0.003, savings: expect.closeTo(0.0005, 12) });
+      expect(totals.costByModel).toEqual({ 'claude-haiku-4-5': 0.001, 'claude-sonnet-4-5': 0.0015 });
+    }
+    for (const bucket of [history.minute[0], history.hour[0], history.day[0]]) {
+      expect(bucket).toMatchObject({ queries: 1, cost: expect.closeTo(0.0025, 12), savings: expect.closeTo(0.0005, 12) });
+    }
+    const spending = aggregates.topSpending({ period: 'today' }, now);
+    expect(spending.conversations.byCost[0].counts).toMatchObject({ cost: expect.closeTo(0.0025, 12), savings: expect.closeTo(0.0005, 12) });
+    expect(spending.projects.byCost[0].counts).toMatchObject({ cost: expect.closeTo(0.0025, 12), savings: expect.closeTo(0.0005, 12) });
+    expect(aggregates.conversationSummary('s:a', now).conversation?.allTime.cost).toBeCloseTo(0.0025, 12);
+  });
+
+  it('counts nothing for a record already shadowed, a shadow of unknown price, or an unpriced record', () => {
+    const now = Date.now();
+    const aggregates = new RunningAggregates(emptyStatsData(now));
+    const priced = record(now, { conversationId: 's:a' });
+    const unpriced = record(now, { conversationId: 's:a', cost: null, baselineCost: null, savings: null });
+    aggregates.add(priced);
+    aggregates.add(unpriced);
+    aggregates.amend({ ...priced, shadow: shadow(0.5) }, { id: priced.id, shadow: shadow(0.5) });
+    aggregates.amend(priced, { id: priced.id, shadow: shadow(null) });
+    aggregates.amend(unpriced, { id: unpriced.id, shadow: shadow(0.5) });
+    aggregates.amend(priced, { id: priced.id, laterFailed: { time: now, reason: 'Edit came back is_error' } });
+    const { allTime } = aggregates.snapshot(now);
+    expect(allTime).toMatchObject({ queries: 2, unpricedQueries: 1, cost: 0.001, savings: 0.002 });
+    expect(allTime.costByModel).toEqual({ 'claude-haiku-4-5': 0.002 });
+    expect(aggregates.conversationSummary('s:a', now).conversation?.allTime).toMatchObject({ cost: 0.001, savings: 0.002 });
+  });
+});
+
+describe('RunningAggregates: per conversation', () => {
+  it("answers one conversation's money beside today's for every request", () => {
+    const now = Date.now();
+    const aggregates = new RunningAggregates(emptyStatsData(now));
+    aggregates.add(record(now, { conversationId: 's:a', project: '/p' }));
+    aggregates.add(record(now, { conversationId: 's:a', project: '/p', decision: 'escalated', cost: 0.008, baselineCost: 0.006, savings: -0.002 }));
+    aggregates.add(record(now, { conversationId: 's:b', cost: 0.004, baselineCost: 0.012, savings: 0.008 }));
+    const summary = aggregates.conversationSummary('s:a', now);
+    expect(summary.conversation).toMatchObject({ conversationId: 's:a', project: '/p', firstSeen: now, lastSeen: now });
+    // $0.001 + $0.008 against $0.003 + $0.006.
+    const close = (n: number) => expect.closeTo(n, 12);
+    expect(summary.conversation?.allTime).toMatchObject({ queries: 2, accepted: 1, escalated: 1, cost: close(0.009), baselineCost: close(0.009), savings: close(0) });
+    expect(summary.conversation?.today).toEqual(summary.conversation?.allTime);
+    expect(summary.today).toMatchObject({ queries: 3, cost: close(0.013), baselineCost: close(0.021), savings: close(0.008), accepted: 2, escalated: 1, unpricedQueries: 0 });
+    expect(aggregates.conversationSummary('s:none', now).conversation).toBeNull();
+    expect(aggregates.topSpending().period).toBe('today');
+  });
+
+  it('loads stats saved before per-conversation money and skip estimates existed', () => {
+    const old = JSON.parse(JSON.stringify(emptyStatsData())) as Record<string, unknown> & { allTime: Record<string, unknown> };
+    delete old.spending;
+    delete old.allTime.skippedDraftLossAvoided;
+    const loaded = statsDataSchema.parse(old);
+    expect(loaded.spending).toEqual({ conversations: [], projects: [] });
+    expect(loaded.allTime.skippedDraftLossAvoided).toBe(0);
+    const aggregates = new RunningAggregates(loaded);
+    aggregates.add(record(Date.now(), { conversationId: 's:a' }));
+    expect(aggregates.conversationSummary('s:a').conversation?.allTime.queries).toBe(1);
+  });
+});
+
 describe('toStatsResponse', () => {
+  it('counts skipped drafts and the loss they avoided; cascade usage stays accepted drafts over every request', () => {
+    const now = Date.now();
+    const aggregates = new RunningAggregates(emptyStatsData(now));
+    const estimate = (direct: number, draft: number): CostEstimate => ({ direct, draft, acceptance: 0.2, acceptanceBasis: 'rule (1 of 5)' });
+    const skipped = { decision: 'not_worth_drafting', answeringModel: 'claude-sonnet-4-5', cost: 0.01, baselineCost: 0.01, savings: 0, draft: undefined } as const;
+    // Drafting was estimated at $0.013 against $0.010 direct: $0.003 avoided.
+    aggregates.add(record(now, { ...skipped, estimate: estimate(0.01, 0.013) }));
+    // Skipped for the conversation's record although drafting looked cheaper: nothing avoided.
+    aggregates.add(record(now, { ...skipped, estimate: estimate(0.01, 0.004) }));
+    aggregates.add(record(now, skipped));
+    // An accepted draft's estimate is no skip.
+    aggregates.add(record(now, { estimate: estimate(0.001, 0.5) }));
+    const response = toStatsResponse(aggregates.snapshot(now).allTime, 5);
+    expect(response).toMatchObject({
+      total_queries: 4,
+      not_worth_drafting_count: 3,
+      skipped_draft_loss_avoided: 0.003,
+      cascade_used_count: 1,
+      cascade_usage_pct: 25,
+      escalated_count: 0,
+      passthrough_count: 0,
+    });
+  });
+
+
   it('is all zeros before the first request', () => {
     const response = toStatsResponse(emptyStatsData().allTime, 12.7);
     expect(response).toMatchObject({ total_queries: 0, avg_cost_per_query: 0, cascade_usage_pct: 0, savings_pct: 0, uptime_seconds: 12 });

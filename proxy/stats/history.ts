@@ -1,6 +1,6 @@
 import type { DecisionRecord } from '../../contracts/decision';
 import type { History, HistoryBucket } from '../../contracts/stats';
-import { addCounts } from './totals';
+import { addCounts, addLaterCost } from './totals';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -48,6 +48,15 @@ export function addToHistory(history: History, record: DecisionRecord): void {
   addCounts(bucketFor(history.minute, minuteStart(record.time)), record);
   addCounts(bucketFor(history.hour, hourStart(record.time)), record);
   addCounts(bucketFor(history.day, dayStart(record.time)), record);
+}
+
+/** A later cost of a counted record, in the buckets the record was counted in (those still kept). */
+export function addLaterCostToHistory(history: History, record: DecisionRecord, cost: number): void {
+  const starts = { minute: minuteStart(record.time), hour: hourStart(record.time), day: dayStart(record.time) };
+  for (const key of ['minute', 'hour', 'day'] as const) {
+    const bucket = history[key].find((b) => b.start === starts[key]);
+    if (bucket) addLaterCost(bucket, record, cost);
+  }
 }
 
 /** Drops minute and hour buckets older than their retention window. */

@@ -24,6 +24,8 @@ export function toStatsResponse(t: Totals, uptimeSeconds: number): StatsResponse
     escalated_count: t.escalated,
     passthrough_count: t.passthrough,
     draft_error_count: t.draftErrors,
+    not_worth_drafting_count: t.notWorthDrafting,
+    skipped_draft_loss_avoided: round(t.skippedDraftLossAvoided, 6),
     unpriced_query_count: t.unpricedQueries,
     uptime_seconds: Math.floor(uptimeSeconds),
   };

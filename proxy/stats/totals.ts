@@ -16,9 +16,32 @@ export function addCounts(counts: DecisionCounts, record: DecisionRecord): void 
   counts[DECISION_COUNTER[record.decision]] += 1;
 }
 
+/**
+ * Money spent after the record was counted (a shadow verification's call): cost up, savings
+ * down, on requests whose money is counted at all.
+ */
+export function addLaterCost(counts: DecisionCounts, record: DecisionRecord, cost: number): void {
+  if (record.cost === null || record.baselineCost === null) return;
+  counts.cost += cost;
+  counts.savings -= cost;
+}
+
+/** A later call's cost (see addLaterCost), also under its model. */
+export function addLaterCostToTotals(totals: Totals, record: DecisionRecord, model: string, cost: number): void {
+  if (record.cost === null || record.baselineCost === null) return;
+  addLaterCost(totals, record, cost);
+  addTo(totals.costByModel, model, cost);
+}
+
+/** What drafting was estimated to lose against going direct, on a request the proxy chose not to draft. */
+export function skippedDraftLoss(record: DecisionRecord): number {
+  return record.decision === 'not_worth_drafting' && record.estimate ? Math.max(0, record.estimate.draft - record.estimate.direct) : 0;
+}
+
 export function addToTotals(totals: Totals, record: DecisionRecord): void {
   addCounts(totals, record);
   if (record.cost === null || record.baselineCost === null) totals.unpricedQueries += 1;
+  totals.skippedDraftLossAvoided += skippedDraftLoss(record);
   totals.tokens.input += record.tokens.input;
   totals.tokens.output += record.tokens.output;
   totals.tokens.cacheWrite += record.tokens.cacheWrite;

@@ -3,7 +3,7 @@
 // database for team deployments. Operations are the SQL-friendly ones: filter by time range,
 // rule and decision kind, newest first, and totals and time buckets for the charts.
 import type { DecisionAmend, DecisionQuery, DecisionRecord } from '../../contracts/decision';
-import type { Aggregates } from '../stats/aggregates';
+import type { Aggregates, QualityQueries, SpendingQueries } from '../stats/aggregates';
 
 export type { Aggregates } from '../stats/aggregates';
 
@@ -25,6 +25,10 @@ export interface DecisionStore {
   query(filter?: DecisionQuery): Promise<DecisionRecord[]>;
   /** Totals and history over every decision ever appended (not only the retained ones). */
   aggregate(now?: number): Promise<Aggregates>;
+  /** Money per conversation and project over every decision ever appended (answers are copies). */
+  spending(): SpendingQueries;
+  /** Later failures and shadow agreement per rule and class, over every decision ever appended (copies). */
+  quality(): QualityQueries;
   /** Problems met while loading (shown in status by the caller). */
   readonly warnings: string[];
   /**

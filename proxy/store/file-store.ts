@@ -13,7 +13,7 @@ import { z } from 'zod';
 import path from 'node:path';
 import { decisionAmendSchema, decisionRecordSchema, type DecisionAmend, type DecisionQuery, type DecisionRecord } from '../../contracts/decision';
 import { describeIssues } from '../http/errors';
-import { RunningAggregates, type StatsData } from '../stats/aggregates';
+import { RunningAggregates, type QualityQueries, type SpendingQueries, type StatsData } from '../stats/aggregates';
 import { DecisionLog } from './decision-log';
 import { DEFAULT_RETAIN, type Aggregates, type DecisionStore } from './decision-store';
 import { appendPieces, backupStoreFile, readText, replacePieces } from './files';
@@ -188,6 +188,14 @@ class FileStore implements FileDecisionStore {
 
   async aggregate(now?: number): Promise<Aggregates> {
     return this.log.aggregate(now);
+  }
+
+  spending(): SpendingQueries {
+    return this.log.aggregates;
+  }
+
+  quality(): QualityQueries {
+    return this.log.aggregates;
   }
 
   async flush(): Promise<void> {

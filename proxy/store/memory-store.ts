@@ -13,6 +13,8 @@ export function createMemoryDecisionStore({ retain = DEFAULT_RETAIN }: { retain?
     amend: (change: DecisionAmend) => log.amend(change),
     query: async (filter?: DecisionQuery) => log.query(filter),
     aggregate: async (now?: number) => log.aggregate(now),
+    spending: () => log.aggregates,
+    quality: () => log.aggregates,
     flush: async () => {},
     close: async () => {},
   };

@@ -50,8 +50,16 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
 
     it('answers every read with what its result schema accepts', () =>
       withApi(async ({ api }) => {
-        for (const method of ['getStatus', 'getStats', 'getDecisions', 'getRules', 'getSettings'] as const) {
+        for (const method of ['getStatus', 'getStats', 'getDecisions', 'qualityStats', 'getRules', 'getSettings'] as const) {
           const result = controlMethods[method].result.safeParse(await call(api, method));
+          expect(result.error, method).toBeUndefined();
+        }
+        const withArgs: Array<[ControlMethod, unknown[]]> = [
+          ['getSpending', [{ period: '7d', limit: 5 }]],
+          ['getConversationSummary', [{ id: 's:never-seen' }]],
+        ];
+        for (const [method, args] of withArgs) {
+          const result = controlMethods[method].result.safeParse(await call(api, method, ...args));
           expect(result.error, method).toBeUndefined();
         }
       }));
@@ -62,9 +70,13 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
         const settingsBefore = await api.getSettings();
         const refused: Array<[ControlMethod, unknown[], RegExp]> = [
           ['getStatus', ['extra'], /invalid/i],
+          ['qualityStats', ['extra'], /invalid/i],
           ['getDecisions', [{ limit: 0 }], /limit/],
           ['getDecisions', [{ decision: 'maybe' }], /decision/],
           ['getDecisions', [{ colour: 'blue' }], /colour/],
+          ['getSpending', [{ period: 'month' }], /period/],
+          ['getConversationSummary', [{ id: '' }], /id/],
+          ['getConversationSummary', [{ id: 's:a', colour: 'blue' }], /colour/],
           ['saveRules', [[rule({ threshold: 1.5 })]], /threshold/],
           ['saveRules', [[rule(), rule()]], /duplicate rule id "sonnet"/],
           ['saveRules', [[{ id: 'x' }]], /match/],
