@@ -135,7 +135,8 @@ afterAll(async () => {
 describe('main process (bundled, on a fake Electron runtime)', () => {
   it('first run: starts the proxy, shows the tray and a locked-down dashboard window, wires IPC', async () => {
     const main = launch();
-    const state = await main.until(isRunning, 'the proxy to run');
+    // The first-run window opens once start-up is complete, after the proxy runs.
+    const state = await main.until((s) => isRunning(s) && s.windows.length > 0, 'the proxy to run and the first-run window');
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
 
     expect(state.userData).toBe(dataDir);
