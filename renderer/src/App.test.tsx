@@ -4,7 +4,7 @@ import type { ClaudeCodeState, DesktopApi } from '../../contracts/desktop';
 import { App } from './App';
 import type { Transport } from './client/transport';
 import { MemoryControlApi } from '../../test/fixtures/memory-api';
-import { decisionRecord, stats, totals } from '../../test/fixtures/contracts';
+import { decisionRecord, spendCounts, spending, stats, totals } from '../../test/fixtures/contracts';
 
 afterEach(cleanup);
 beforeEach(() => window.history.replaceState(null, '', '/'));
@@ -132,5 +132,107 @@ describe('navigation and live log', () => {
     fireEvent.click(screen.getByRole('link', { name: 'Charts' }));
     expect((await screen.findByTestId('unpriced-models')).textContent).toContain('my-local-model');
     expect(screen.getByTestId('unpriced-models').textContent).not.toContain('claude-haiku-4-5');
+  });
+});
+
+describe('agent sessions', () => {
+  const session = 's:5b1e0c9d-2f4a-4e8b-a1c3-77aa00112233';
+  const conversation = (id: string, cost: number, savings: number, project?: string) => ({
+    conversationId: id,
+    ...(project && { project }),
+    firstSeen: Date.now() - 60_000,
+    lastSeen: Date.now(),
+    counts: spendCounts({ queries: 4, cost, baselineCost: cost + savings, savings, accepted: 2, escalated: 1, notWorthDrafting: 1 }),
+  });
+
+  it('shows the skips and what they avoided losing, and the top conversations and projects per period', async () => {
+    const api = new MemoryControlApi();
+    const today = totals({ queries: 5, notWorthDrafting: 2, skippedDraftLossAvoided: 0.0123, passthrough: 3 });
+    api.stats = stats({ today, allTime: today });
+    api.spending = {
+      today: spending({
+        conversations: { byCost: [conversation(session, 0.5, -0.02, '/home/ada/shop')], bySavings: [conversation(session, 0.5, -0.02, '/home/ada/shop')] },
+        projects: { byCost: [{ project: '/home/ada/shop', firstSeen: 1, lastSeen: 2, counts: spendCounts({ queries: 4, cost: 0.5, savings: -0.02 }) }], bySavings: [] },
+      }),
+      '7d': spending({ period: '7d', conversations: { byCost: [conversation('h:0a1b2c3d4e5f', 1.25, 0.4)], bySavings: [] } }),
+    };
+    await renderApp(api);
+    const panel = screen.getByTestId('totals-today');
+    expect(within(panel).getByTestId('Not worth drafting').textContent).toBe('2');
+    expect(panel.textContent).toContain('est. $0.0123 loss avoided');
+
+    const top = screen.getByTestId('top-spending');
+    const byCost = await within(top).findByTestId('top-conversations-by-cost');
+    expect(api.callsTo('getSpending')).toEqual([[{ period: 'today', limit: 5 }]]);
+    expect(byCost.textContent).toContain('s:5b1e0c9d shop$0.50-$0.024');
+    expect(within(byCost).getByText('-$0.02').className).toContain('negative');
+    expect(within(top).getByTestId('top-projects-by-cost').textContent).toContain('shop$0.50-$0.024');
+    expect(within(top).getByTestId('top-projects-by-savings').textContent).toContain('None in this period.');
+
+    await act(async () => fireEvent.click(within(top).getByRole('radio', { name: '7 days' })));
+    expect(api.callsTo('getSpending').at(-1)).toEqual([{ period: '7d', limit: 5 }]);
+    expect(within(top).getByTestId('top-conversations-by-cost').textContent).toContain('h:0a1b2c3d$1.25$0.404');
+    await act(async () => fireEvent.click(within(top).getByRole('radio', { name: 'All time' })));
+    expect(within(top).getByTestId('top-conversations-by-cost').textContent).toContain('None in this period.');
+  });
+
+  it('opens a conversation from the overview in the log, and comes back to every request', async () => {
+    const turn = decisionRecord({ id: 'turn', conversationId: session, actionClass: 'read' });
+    const api = new MemoryControlApi(undefined, [turn, decisionRecord({ id: 'elsewhere', conversationId: 's:other' })]);
+    const today = totals({ queries: 2, accepted: 2 });
+    api.stats = stats({ today, allTime: today });
+    api.spending = { today: spending({ conversations: { byCost: [conversation(session, 0.1, 0.2)], bySavings: [] } }) };
+    await renderApp(api);
+    await act(async () => fireEvent.click(await screen.findByRole('button', { name: 's:5b1e0c9d' })));
+    expect(window.location.hash).toBe(`#log?conversation=${encodeURIComponent(session)}`);
+    await screen.findByTestId('conversation-view');
+    expect((await screen.findAllByTestId('decision-row')).map((r) => r.textContent)).toEqual([expect.stringContaining('Read')]);
+    expect(screen.getByRole('link', { name: 'Log' }).getAttribute('aria-current')).toBe('page');
+
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: '← All requests' })));
+    expect(window.location.hash).toBe('#log');
+    expect(screen.queryByTestId('conversation-view')).toBeNull();
+    expect(screen.getAllByTestId('decision-row')).toHaveLength(2);
+  });
+
+  it('marks a record when its later failure and its shadow check arrive after it', async () => {
+    const api = new MemoryControlApi(undefined, [decisionRecord({ id: 'draft', actionClass: 'write' })]);
+    await renderApp(api);
+    fireEvent.click(screen.getByRole('link', { name: 'Log' }));
+    const row = (await screen.findAllByTestId('decision-row'))[0];
+    fireEvent.click(row);
+    expect(within(row).queryByTestId('later-failed')).toBeNull();
+
+    act(() => api.emit({ type: 'amend', amend: { id: 'draft', laterFailed: { time: Date.now(), reason: 'Edit came back is_error: String to replace not found' } } }));
+    expect(within(row).getByTestId('later-failed').title).toBe('Edit came back is_error: String to replace not found');
+    expect(screen.getByTestId('later-failed-detail').textContent).toContain('String to replace not found');
+    act(() =>
+      api.emit({ type: 'amend', amend: { id: 'draft', shadow: { model: 'claude-sonnet-4-5', agreed: true, reason: 'same tool Edit, same input', cost: 0.003, usage: null } } }),
+    );
+    expect(within(row).getByTestId('shadow-badge').textContent).toBe('shadow agreed');
+    expect(screen.getByTestId('shadow-result').textContent).toContain('agreed: same tool Edit, same input');
+  });
+
+  it('sets the draft policy, grounding and how many requests to skip after a failure', async () => {
+    const api = new MemoryControlApi();
+    await renderApp(api);
+    fireEvent.click(screen.getByRole('link', { name: 'Settings' }));
+    const section = await screen.findByTestId('drafting-settings');
+    expect(within(section).getByRole('radio', { name: 'Cost-aware' }).getAttribute('aria-checked')).toBe('true');
+    await act(async () => fireEvent.click(within(section).getByRole('radio', { name: 'Always draft' })));
+    expect(within(section).getByRole('radio', { name: 'Always draft' }).getAttribute('aria-checked')).toBe('true');
+    expect(section.textContent).toContain('Draft whenever a rule matches');
+
+    const grounding = within(section).getByRole('checkbox', { name: /grounding/ }) as HTMLInputElement;
+    expect(grounding.checked).toBe(true);
+    expect(section.textContent).toContain('loopback');
+    expect(section.textContent).toContain('file contents are never sent anywhere');
+    await act(async () => fireEvent.click(grounding));
+
+    const skip = within(section).getByLabelText(/skip drafting this conversation’s next/);
+    expect((skip as HTMLInputElement).value).toBe('2');
+    fireEvent.change(skip, { target: { value: '4' } });
+    await act(async () => fireEvent.blur(skip));
+    expect(api.callsTo('updateSettings')).toEqual([[{ draftPolicy: 'always' }], [{ grounding: false }], [{ escalateAfterFailure: 4 }]]);
   });
 });

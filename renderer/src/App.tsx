@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Transport } from './client/transport';
+import { parseRoute, routeHash, VIEWS, type Route } from './lib/route';
 import { useDashboard } from './state/useDashboard';
 import { Charts } from './views/Charts';
 import { DecisionLog } from './views/DecisionLog';
@@ -7,35 +8,22 @@ import { Overview } from './views/Overview';
 import { Rules } from './views/Rules';
 import { Settings } from './views/Settings';
 
-const VIEWS = [
-  { id: 'overview', label: 'Overview' },
-  { id: 'charts', label: 'Charts' },
-  { id: 'rules', label: 'Rules' },
-  { id: 'log', label: 'Log' },
-  { id: 'settings', label: 'Settings' },
-] as const;
-
-type ViewId = (typeof VIEWS)[number]['id'];
-
-function viewFromHash(hash: string): ViewId {
-  const id = hash.replace(/^#/, '');
-  return VIEWS.find((v) => v.id === id)?.id ?? 'overview';
-}
-
-/** The current view lives in the URL fragment, so reloads and links keep it. */
-function useView(): [ViewId, (view: ViewId) => void] {
-  const [view, setView] = useState(() => viewFromHash(window.location.hash));
+/** The current view lives in the URL fragment, so reloads, links and Back keep it. */
+function useRoute(): [Route, (route: Route) => void] {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {
-    const onHash = () => setView(viewFromHash(window.location.hash));
+    const onHash = () => setRoute(parseRoute(window.location.hash));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  return [view, (next) => (window.location.hash = next)];
+  return [route, (next) => (window.location.hash = routeHash(next))];
 }
 
 export function App({ transport }: { transport: Transport }) {
   const { data, connected, loadError, reload, addDecisions } = useDashboard(transport);
-  const [view, setView] = useView();
+  const [route, navigate] = useRoute();
+  const view = route.view;
+  const openConversation = (conversation: string | null) => navigate({ view: 'log', conversation });
 
   const status = data?.status;
   const pill = !connected
@@ -57,7 +45,7 @@ export function App({ transport }: { transport: Transport }) {
         </span>
         <nav aria-label="Views">
           {VIEWS.map((v) => (
-            <a key={v.id} href={`#${v.id}`} aria-current={view === v.id ? 'page' : undefined} onClick={(e) => (e.preventDefault(), setView(v.id))}>
+            <a key={v.id} href={`#${v.id}`} aria-current={view === v.id ? 'page' : undefined} onClick={(e) => (e.preventDefault(), navigate({ view: v.id, conversation: null }))}>
               {v.label}
             </a>
           ))}
@@ -83,13 +71,19 @@ export function App({ transport }: { transport: Transport }) {
             <p className="muted">Loading…</p>
           )
         ) : view === 'overview' ? (
-          <Overview stats={data.stats} status={data.status} decisions={data.decisions} transport={transport} />
+          <Overview stats={data.stats} status={data.status} decisions={data.decisions} transport={transport} onConversation={openConversation} />
         ) : view === 'charts' ? (
           <Charts stats={data.stats} />
         ) : view === 'rules' ? (
           <Rules api={transport.api} rules={data.rules} stats={data.stats} decisions={data.decisions} />
         ) : view === 'log' ? (
-          <DecisionLog api={transport.api} decisions={data.decisions} onMore={addDecisions} />
+          <DecisionLog
+            api={transport.api}
+            decisions={data.decisions}
+            onMore={addDecisions}
+            conversation={route.conversation}
+            onConversation={openConversation}
+          />
         ) : (
           <Settings status={data.status} settings={data.settings} stats={data.stats} transport={transport} />
         )}

@@ -1,7 +1,9 @@
 // The web dashboard end to end, in real Chromium: the headless proxy (temp data dir)
 // in front of the upstream simulator, requests sent with the official SDK, the page
 // watched for live updates; a threshold dragged on the page, then the next request and
-// a proxy restart; a cross-origin page trying to change the admin API.
+// a proxy restart; per-class thresholds, unverified drafts and shadow sampling set on the
+// page and decided by, a later failure and a skipped turn seen live, one conversation's
+// turns; a cross-origin page trying to change the admin API.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +35,19 @@ const SONNET = 'claude-sonnet-4-6';
 const RULE = 'sonnet-4';
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined };
+const READ: Anthropic.Tool = {
+  name: 'Read',
+  description: 'Reads a file from the local filesystem.',
+  input_schema: { type: 'object', properties: { file_path: { type: 'string' } }, required: ['file_path'] },
+};
+const BASH: Anthropic.Tool = {
+  name: 'Bash',
+  description: 'Runs a shell command.',
+  input_schema: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] },
+};
+const SESSION_ID = '7c0f3a51-9e2d-4b6a-8f10-2a4c6e8b0d13';
+/** Claude Code's way of naming its session. */
+const SESSION = { user_id: JSON.stringify({ device_id: 'd', account_uuid: '', session_id: SESSION_ID }) };
 
 let dataDir: string;
 let simulator: Simulator;
@@ -77,7 +92,7 @@ async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boole
 const text = (testId: string, scope = page.getByTestId('totals-today')) => () => scope.getByTestId(testId).innerText();
 
 async function show(view: string): Promise<void> {
-  await page.getByRole('link', { name: view, exact: true }).click();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view, exact: true }).click();
 }
 
 async function screenshot(name: string): Promise<void> {
@@ -96,6 +111,8 @@ beforeAll(async () => {
   client = new Anthropic({ baseURL: proxy.url, apiKey: 'sk-ant-test', maxRetries: 0 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  // Every wait is bounded well inside the test's own timeout, so a failure names what it waited for.
+  page.setDefaultTimeout(10_000);
   // Anything the strict CSP blocks (an inline style, an eval) would break the page silently.
   await page.addInitScript(() => {
     const seen: string[] = [];
@@ -166,7 +183,7 @@ describe('dashboard in Chromium against the headless proxy', () => {
     await rows.first().click();
     const detail = page.getByTestId('decision-detail');
     await detail.waitFor();
-    expect(await detail.innerText()).toMatch(/Quality signals/);
+    expect(await detail.innerText()).toMatch(/Against the draft\s+truncated/);
     await page.getByRole('radio', { name: 'Escalated' }).click();
     expect(await rows.count()).toBe(2);
     await page.getByRole('radio', { name: 'All' }).click();
@@ -191,6 +208,7 @@ describe('dashboard in Chromium against the headless proxy', () => {
     expect(await slider.inputValue()).toBe('0.7');
 
     // Drag the thumb with the mouse from its position to near the right end.
+    await slider.scrollIntoViewIfNeeded();
     const box = (await slider.boundingBox())!;
     const at = (value: number) => box.x + 8 + ((value - 0.5) / 0.45) * (box.width - 16);
     await page.mouse.move(at(0.7), box.y + box.height / 2);
@@ -230,6 +248,94 @@ describe('dashboard in Chromium against the headless proxy', () => {
     await eventually(text('Requests'), (v) => v === '5', LIVE_MS, 'the persisted request count');
     await ask('One more question after the restart.');
     await eventually(text('Requests'), (v) => v === '6', LIVE_MS, 'the count after the restart');
+  });
+
+  it('sets per-class thresholds, unverified drafts and shadow sampling that the proxy then decides by, and shows what came of them', async () => {
+    await show('Rules');
+    const card = page.getByTestId(`rule-${RULE}`);
+    await card.getByText(/^Per action class/).click();
+    const commit = async (label: string, value: string) => {
+      const field = card.getByLabel(label, { exact: true });
+      await field.fill(value);
+      await field.press('Enter');
+    };
+    await commit('Write threshold', '0.93');
+    await commit('Read threshold', '0.3');
+    await card.getByRole('checkbox', { name: 'Accept unverified answer drafts' }).check();
+    await commit('Sample rate', '100');
+    const saved = await eventually(
+      async () => (await ctx.control.getRules()).find((r) => r.id === RULE)!,
+      (r) => r.shadowRate === 1 && r.classThresholds?.write === 0.93 && r.classThresholds.read === 0.3 && r.acceptUnverified?.answer === true,
+      5_000,
+      'the per-class settings in the proxy',
+    );
+    expect(saved.classThresholds).toEqual({ write: 0.93, read: 0.3 });
+    await card.getByTestId('class-write').getByText('own value').waitFor();
+    await card.getByTestId('class-answer').getByText(/your choice/).waitFor();
+    // What sampling every accepted draft costs, as the proxy measures it from recent traffic.
+    const { sampleCostPerDay } = (await ctx.control.qualityStats()).byRule[RULE];
+    const cost = sampleCostPerDay === 0 ? 'No accepted drafts in the last 7 days' : `At recent traffic this costs about ${formatMoney(sampleCostPerDay)}/day`;
+    await card.getByTestId('shadow-cost').filter({ hasText: cost }).waitFor();
+
+    // A write-class draft is judged against the write threshold just set.
+    simulator.script('claude-haiku-4-5', { kind: 'tool', tool: 'Bash', input: { command: 'npm install left-pad' } }, 1);
+    await client.messages.create({ model: SONNET, max_tokens: 200, tools: [BASH], messages: [{ role: 'user', content: 'Add left-pad to the project.' }] });
+    const [write] = await ctx.control.getDecisions({ limit: 1 });
+    expect(write).toMatchObject({ actionClass: 'write', threshold: 0.93 });
+
+    // A read-class draft accepted under the read threshold, whose Read comes back failed: the
+    // draft's row is marked later failed (an amend event), and the next turn is not drafted.
+    simulator.script('claude-haiku-4-5', { kind: 'tool', tool: 'Read', input: { file_path: '/home/ada/app/src/app.ts' } }, 1);
+    const opening: Anthropic.MessageParam = { role: 'user', content: 'Show me what /home/ada/app/src/app.ts contains.' };
+    const first = await client.messages.create({ model: SONNET, max_tokens: 200, tools: [READ], metadata: SESSION, messages: [opening] });
+    const call = first.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')!;
+    const [read] = await ctx.control.getDecisions({ limit: 1 });
+    expect(read).toMatchObject({ decision: 'accepted', actionClass: 'read', threshold: 0.3, conversationId: `s:${SESSION_ID}` });
+    await show('Log');
+    const rows = page.getByTestId('decision-row');
+    const readRow = page.locator(`[data-testid="decision-row"][data-id="${read.id}"]`);
+    await readRow.getByTestId('shadow-badge').waitFor({ timeout: 10_000 });
+    await client.messages.create({
+      model: SONNET,
+      max_tokens: 200,
+      tools: [READ],
+      metadata: SESSION,
+      messages: [
+        opening,
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, is_error: true, content: 'File does not exist.' }] },
+      ],
+    });
+    await readRow.getByTestId('later-failed').waitFor({ timeout: LIVE_MS });
+    expect(await readRow.getByTestId('later-failed').getAttribute('title')).toBe('Read came back is_error: File does not exist.');
+    const skipped = rows.first();
+    await skipped.filter({ hasText: 'Not worth drafting' }).waitFor({ timeout: LIVE_MS });
+    expect(await skipped.innerText()).toContain('Read came back is_error');
+    await page.getByRole('radio', { name: 'Not worth drafting' }).click();
+    await rows.filter({ hasText: 'Read came back is_error' }).first().waitFor();
+    expect(await rows.filter({ hasNotText: 'Not worth drafting' }).count()).toBe(0);
+    await page.getByRole('radio', { name: 'All' }).click();
+
+    // The conversation's own view: its two turns, oldest first, and back.
+    await readRow.getByRole('button', { name: `s:${SESSION_ID.slice(0, 8)}` }).click();
+    await page.getByTestId('conversation-view').getByText(/Since it began/).waitFor();
+    await eventually(() => rows.count(), (n) => n === 2, LIVE_MS, 'the conversation’s two turns');
+    expect(await rows.nth(0).innerText()).toContain('later failed');
+    expect(await rows.nth(1).innerText()).toContain('Not worth drafting');
+    await rows.nth(0).click();
+    expect(await page.getByTestId('decision-detail').innerText()).toMatch(/Shadow check by claude-sonnet-4-6/);
+    await screenshot('conversation');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: '← All requests' }).click();
+    await page.getByTestId('conversation-view').waitFor({ state: 'detached' });
+
+    // Where the threshold is tuned: what the shadow sample measured for reads, and its cost.
+    await show('Rules');
+    await card.getByText(/^Per action class/).click();
+    const measured = card.getByTestId('class-read').getByTestId('class-agreement');
+    await measured.filter({ hasText: /^Measured: (0|100) % of sampled drafts matched claude-sonnet-4-6 \(±\d+ %, n = 1, cost \$/ }).waitFor();
+    expect(await card.getByTestId('class-read').getByTestId('class-acceptance').innerText()).toContain('1 of 1 accepted read drafts later failed (100 %)');
+    await screenshot('rules-classes');
   });
 
   it('refuses cross-origin writes to the admin API', async () => {

@@ -10,11 +10,46 @@ export function settingsSnippet(baseUrl: string): string {
   return JSON.stringify({ env: { ANTHROPIC_BASE_URL: baseUrl } }, null, 2);
 }
 
+/**
+ * The offer to show savings in Claude Code's status line, where the app can install it: before
+ * Configure it is part of what Configure does; after, the box installs or removes it at once.
+ */
+function StatusLineChoice({
+  state,
+  wanted,
+  disabled,
+  onChange,
+}: {
+  state: ClaudeCodeState;
+  wanted: boolean;
+  disabled: boolean;
+  onChange: (wanted: boolean) => void;
+}) {
+  const line = state.statusLine;
+  if (!line || state.error) return null;
+  const checked = state.configured ? line.installed : wanted;
+  const own = line.command !== null && !line.installed ? line.command : null;
+  return (
+    <>
+      <label className="switch">
+        <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.currentTarget.checked)} />
+        Show this session’s savings in Claude Code’s status line
+      </label>
+      {own && checked && !state.configured ? (
+        <p className="muted">
+          It replaces your status line (<code>{own}</code>), which comes back when you remove this from Claude Code.
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 /** In the app: the state of ~/.claude/settings.json with Configure / Remove. */
 function DesktopSetup({ desktop, baseUrl }: { desktop: DesktopApi; baseUrl: string }) {
   const [state, setState] = useState<ClaudeCodeState | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [wantStatusLine, setWantStatusLine] = useState(true);
 
   const run = useCallback(async (action: () => Promise<ClaudeCodeState>) => {
     setBusy(true);
@@ -58,8 +93,20 @@ function DesktopSetup({ desktop, baseUrl }: { desktop: DesktopApi; baseUrl: stri
           )}
         </p>
       )}
+      <StatusLineChoice
+        state={state}
+        wanted={wantStatusLine}
+        disabled={busy}
+        onChange={(wanted) =>
+          state.configured ? void run(() => desktop.configureClaudeCode({ statusLine: wanted })) : setWantStatusLine(wanted)
+        }
+      />
       <div className="row">
-        <button type="button" disabled={busy || Boolean(state.error) || state.configured} onClick={() => void run(() => desktop.configureClaudeCode())}>
+        <button
+          type="button"
+          disabled={busy || Boolean(state.error) || state.configured}
+          onClick={() => void run(() => desktop.configureClaudeCode(state.statusLine ? { statusLine: wantStatusLine } : undefined))}
+        >
           Configure Claude Code
         </button>
         <button type="button" disabled={busy || Boolean(state.error) || !state.configured} onClick={() => void run(() => desktop.removeClaudeCode())}>

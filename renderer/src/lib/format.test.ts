@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { totals } from '../../../test/fixtures/contracts';
-import { acceptanceRate, formatLatency, formatMoney, formatPercent, knownCost, savingsRatio } from './format';
+import { acceptanceRate, formatLatency, formatMoney, formatPercent, knownCost, projectName, savingsRatio, shortConversationId } from './format';
 
 describe('formatMoney', () => {
   it('shows unknown prices as unknown, never $0', () => {
@@ -54,5 +54,19 @@ describe('formatPercent and ratios', () => {
     expect(formatLatency(420.4)).toBe('420 ms');
     expect(formatLatency(2345)).toBe('2.35 s');
     expect(formatLatency(null)).toBe('—');
+  });
+});
+
+describe('conversations and projects', () => {
+  it('shortens ids to their kind and first eight characters', () => {
+    expect(shortConversationId('s:5b1e0c9d-2f4a-4e8b-a1c3-77aa00112233')).toBe('s:5b1e0c9d');
+    expect(shortConversationId('h:0a1b2c3d4e5f6a7b')).toBe('h:0a1b2c3d');
+    expect(shortConversationId('legacy-id-without-kind')).toBe('legacy-i');
+  });
+
+  it('names a project by its last folder', () => {
+    expect(projectName('/home/ada/shop/')).toBe('shop');
+    expect(projectName('C:\\Users\\ada\\shop')).toBe('shop');
+    expect(projectName('/')).toBe('/');
   });
 });

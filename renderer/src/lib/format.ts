@@ -1,4 +1,5 @@
 // Display formatting. Unknown values stay visibly unknown; negative values keep their sign.
+import type { ActionClass } from '../../../contracts/decision';
 import type { Totals } from '../../../contracts/stats';
 
 export const UNKNOWN = 'unknown';
@@ -75,3 +76,24 @@ export const DECISION_LABELS = {
   passthrough: 'Passthrough',
   not_worth_drafting: 'Not worth drafting',
 } as const;
+
+export const ACTION_CLASS_LABELS: Record<ActionClass, string> = { read: 'Read', write: 'Write', answer: 'Answer' };
+
+/** What each class covers, for tooltips and the Rules view. */
+export const ACTION_CLASS_HINTS: Record<ActionClass, string> = {
+  read: 'tool calls that only read (Read, Grep, Glob, read-only Bash): cheap to get wrong, the next turn corrects them',
+  write: 'edits, writes, commands not proven read-only, unknown tools',
+  answer: 'text for the user, no tool call',
+};
+
+/** "s:1f0c2a9e" for "s:1f0c2a9e-…": the kind prefix (session or hash) and enough of the id to tell them apart. */
+export function shortConversationId(id: string): string {
+  const colon = id.indexOf(':');
+  return colon >= 0 && colon < 3 ? id.slice(0, colon + 9) : id.slice(0, 8);
+}
+
+/** The last folder of a working directory, which is how people name their projects. */
+export function projectName(path: string): string {
+  const parts = path.split(/[\\/]+/).filter(Boolean);
+  return parts.at(-1) ?? path;
+}

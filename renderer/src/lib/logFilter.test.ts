@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decisionRecord } from '../../../test/fixtures/contracts';
-import { decidingSignals, filterDecisions, mergeDecisions, summarizeDecision } from './logFilter';
+import { decidingSignals, filterDecisions, groupSignals, mergeDecisions, summarizeDecision } from './logFilter';
 
 const accepted = decisionRecord({ id: 'a', time: 3 });
 const escalated = decisionRecord({
@@ -54,5 +54,36 @@ describe('the reason in words', () => {
     expect(summarizeDecision(accepted)).toBe('no quality problem found');
     expect(summarizeDecision(passthrough)).toMatch(/no rule applied/);
     expect(summarizeDecision({ ...passthrough, status: 529 })).toBe('upstream answered 529');
+  });
+});
+
+describe('agent decisions', () => {
+  const policy = { name: 'policy', penalty: 0, reason: 'confidence 0.91 ≥ threshold 0.55 (read)' };
+  const evidence = { name: 'tool_fit', penalty: 0, support: 0.5, reason: 'Read fits the request' };
+  const read = decisionRecord({ id: 'r', signals: [evidence, policy], actionClass: 'read', conversationId: 's:abc123', project: '/home/ada/shop' });
+  const skip = decisionRecord({ id: 's', decision: 'not_worth_drafting', confidence: null, signals: [] });
+
+  it('says why the policy let a draft through when nothing counted against it', () => {
+    expect(summarizeDecision(read)).toBe('confidence 0.91 ≥ threshold 0.55 (read)');
+    expect(summarizeDecision(escalated)).toBe("tool input failed schema: missing 'command'; truncated at max_tokens");
+    expect(summarizeDecision(skip)).toBe('a rule matched, but drafting was not expected to pay');
+  });
+
+  it('groups signals into against, for and notes', () => {
+    const against = { name: 'loop', penalty: 0.3, reason: 'same call as two turns ago' };
+    expect(groupSignals([policy, evidence, against, { ...evidence, name: 'grounded', support: 0.8 }])).toEqual({
+      against: [against],
+      support: [{ ...evidence, name: 'grounded', support: 0.8 }, evidence],
+      notes: [policy],
+    });
+  });
+
+  it('finds records by class, conversation, project and later failure', () => {
+    const failed = decisionRecord({ id: 'f2', laterFailed: { time: 1, reason: 'Edit came back is_error' } });
+    const records = [read, failed, accepted];
+    expect(filterDecisions(records, 'all', 'read').map((r) => r.id)).toEqual(['r']);
+    expect(filterDecisions(records, 'all', 'S:ABC').map((r) => r.id)).toEqual(['r']);
+    expect(filterDecisions(records, 'all', 'shop').map((r) => r.id)).toEqual(['r']);
+    expect(filterDecisions(records, 'all', 'is_error').map((r) => r.id)).toEqual(['f2']);
   });
 });

@@ -4,6 +4,7 @@ import {
   DEFAULT_DECISION_LIMIT,
   describeFailure,
   penalisingSignals,
+  POLICY_SIGNAL,
   type Decision,
   type DecisionRecord,
   type QualitySignal,
@@ -26,7 +27,11 @@ export function filterDecisions(records: readonly DecisionRecord[], filter: Deci
         r.answeringModel.toLowerCase().includes(needle) ||
         r.signals.some((s) => s.reason.toLowerCase().includes(needle)) ||
         (r.failure?.message ?? '').toLowerCase().includes(needle) ||
-        (r.failure?.kind ?? '').includes(needle)),
+        (r.failure?.kind ?? '').includes(needle) ||
+        (r.actionClass ?? '').includes(needle) ||
+        (r.conversationId ?? '').toLowerCase().includes(needle) ||
+        (r.project ?? '').toLowerCase().includes(needle) ||
+        (r.laterFailed?.reason ?? '').toLowerCase().includes(needle)),
   );
 }
 
@@ -42,10 +47,31 @@ export function mergeDecisions(
   return [...byId.values()].sort((a, b) => b.time - a.time).slice(0, capacity);
 }
 
-/** The signals that decided it, strongest first; informational ones only when nothing penalised. */
+/**
+ * The signals that decided it, strongest first; when nothing penalised, the policy's verdict
+ * (why the class threshold or the unverified rule let it through or not), else the rest.
+ */
 export function decidingSignals(signals: readonly QualitySignal[]): QualitySignal[] {
   const penalising = penalisingSignals(signals);
-  return penalising.length > 0 ? penalising : [...signals];
+  if (penalising.length > 0) return penalising;
+  const policy = signals.filter((s) => s.name === POLICY_SIGNAL);
+  return policy.length > 0 ? policy : [...signals];
+}
+
+export interface SignalGroups {
+  /** Lowered confidence or ruled the draft out, strongest first. */
+  against: QualitySignal[];
+  /** Evidence for the draft, strongest first. */
+  support: QualitySignal[];
+  /** The policy's verdict, skip reasons and the rest (penalty 0, no support). */
+  notes: QualitySignal[];
+}
+
+export function groupSignals(signals: readonly QualitySignal[]): SignalGroups {
+  const against = penalisingSignals(signals);
+  const support = signals.filter((s) => !against.includes(s) && (s.support ?? 0) > 0).sort((a, b) => (b.support ?? 0) - (a.support ?? 0));
+  const notes = signals.filter((s) => !against.includes(s) && !support.includes(s));
+  return { against, support, notes };
 }
 
 /** One line in words for the log row. */
@@ -60,5 +86,6 @@ export function summarizeDecision(record: DecisionRecord): string {
   }
   const reasons = decidingSignals(record.signals).map((s) => s.reason);
   if (reasons.length > 0) return reasons.join('; ');
+  if (record.decision === 'not_worth_drafting') return 'a rule matched, but drafting was not expected to pay';
   return record.decision === 'accepted' ? 'no quality problem found' : 'confidence below threshold';
 }

@@ -1,6 +1,8 @@
-// "What if" for a rule's threshold: the checker's confidence is recorded with every
-// decision, so the acceptance rate at another threshold is computable from history.
+// "What if" for a rule's threshold: the checker's confidence, the draft's action class and
+// whether it was unverified are recorded with every decision, so the acceptance rate under
+// other settings is computable from history.
 import type { DecisionRecord } from '../../../contracts/decision';
+import { acceptsUnverified, thresholdFor, type CascadeRule } from '../../../contracts/rules';
 
 export const THRESHOLD_MIN = 0.5;
 export const THRESHOLD_MAX = 0.95;
@@ -20,16 +22,31 @@ export interface Projection {
   rate: number | null;
 }
 
-/** A draft that failed (draft_error) has no confidence and is never accepted. */
-export function projectAcceptance(decisions: readonly DecisionRecord[], ruleId: string, threshold: number): Projection {
+export type ProjectedRule = Pick<CascadeRule, 'id' | 'threshold' | 'classThresholds' | 'acceptUnverified'>;
+
+/**
+ * The drafts of the rule that these settings would accept, judged as the proxy's policy judges
+ * them: the class's threshold, and unverified drafts only where the rule accepts them. A draft
+ * that failed (draft_error) or that a decisive signal stopped is never accepted; requests that
+ * made no draft (passthrough, not_worth_drafting) are not counted.
+ */
+export function projectAcceptance(decisions: readonly DecisionRecord[], rule: ProjectedRule): Projection {
   let accepted = 0;
   let attempts = 0;
   for (const record of decisions) {
-    if (record.ruleId !== ruleId || record.decision === 'passthrough') continue;
+    if (record.ruleId !== rule.id || record.decision === 'passthrough' || record.decision === 'not_worth_drafting') continue;
     attempts += 1;
-    if (record.confidence !== null && record.confidence >= threshold) accepted += 1;
+    if (wouldAccept(record, rule)) accepted += 1;
   }
   return { accepted, attempts, rate: attempts === 0 ? null : accepted / attempts };
+}
+
+function wouldAccept(record: DecisionRecord, rule: ProjectedRule): boolean {
+  if (record.confidence === null || record.signals.some((s) => s.decisive)) return false;
+  // Records from before action classes were judged against the one threshold.
+  const cls = record.actionClass;
+  if (!cls) return record.confidence >= rule.threshold;
+  return record.confidence >= thresholdFor(rule, cls) && (!record.unverified || acceptsUnverified(rule, cls));
 }
 
 /** Slider values snap to hundredths so 0.7 is exactly 0.7 when compared with confidences. */

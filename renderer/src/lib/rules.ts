@@ -1,5 +1,9 @@
 // Rule list edits. The whole list is saved at once (order = priority: first match wins).
+import type { ActionClass } from '../../../contracts/decision';
 import type { CascadeRule } from '../../../contracts/rules';
+
+/** One change to one rule, applied to whatever the latest version of that rule is. */
+export type RuleUpdate = (rule: CascadeRule) => CascadeRule;
 
 export function moveRule(rules: readonly CascadeRule[], id: string, offset: -1 | 1): CascadeRule[] {
   const from = rules.findIndex((r) => r.id === id);
@@ -10,8 +14,36 @@ export function moveRule(rules: readonly CascadeRule[], id: string, offset: -1 |
   return next;
 }
 
-export function replaceRule(rules: readonly CascadeRule[], rule: CascadeRule): CascadeRule[] {
-  return rules.map((r) => (r.id === rule.id ? rule : r));
+export function updateRule(rules: readonly CascadeRule[], id: string, update: RuleUpdate): CascadeRule[] {
+  return rules.map((r) => (r.id === id ? update(r) : r));
+}
+
+type OptionalField = 'classThresholds' | 'acceptUnverified' | 'shadowRate' | 'targetAgreement';
+
+/** A setting left at its default is left out, so the saved rule stays minimal. */
+export function withOptional<K extends OptionalField>(rule: CascadeRule, key: K, value: CascadeRule[K] | undefined): CascadeRule {
+  const next = { ...rule };
+  if (value === undefined) delete next[key];
+  else next[key] = value;
+  return next;
+}
+
+/** One class's entry set, or removed (undefined); an empty map is no map. */
+function withEntry<V>(map: Partial<Record<ActionClass, V>> | undefined, actionClass: ActionClass, value: V | undefined) {
+  const next = { ...map };
+  if (value === undefined) delete next[actionClass];
+  else next[actionClass] = value;
+  return Object.keys(next).length === 0 ? undefined : next;
+}
+
+/** The class's own threshold; undefined: derived from the rule's slider again. */
+export function withClassThreshold(rule: CascadeRule, actionClass: ActionClass, threshold: number | undefined): CascadeRule {
+  return withOptional(rule, 'classThresholds', withEntry(rule.classThresholds, actionClass, threshold));
+}
+
+/** Accept unverified drafts of the class or not; undefined: the default again. */
+export function withAcceptUnverified(rule: CascadeRule, actionClass: ActionClass, accept: boolean | undefined): CascadeRule {
+  return withOptional(rule, 'acceptUnverified', withEntry(rule.acceptUnverified, actionClass, accept));
 }
 
 export function removeRule(rules: readonly CascadeRule[], id: string): CascadeRule[] {

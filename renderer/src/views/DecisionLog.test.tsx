@@ -1,7 +1,8 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DecisionRecord } from '../../../contracts/decision';
 import { MemoryControlApi } from '../../../test/fixtures/memory-api';
-import { decisionRecord } from '../../../test/fixtures/contracts';
+import { conversationSummary, decisionRecord, spendCounts } from '../../../test/fixtures/contracts';
 import { DecisionLog } from './DecisionLog';
 
 afterEach(cleanup);
@@ -27,7 +28,7 @@ const records = [
 
 describe('decision log', () => {
   it('lists decisions with the reason in words, unknown and negative money as such', () => {
-    render(<DecisionLog api={new MemoryControlApi()} decisions={records} onMore={() => undefined} />);
+    render(<DecisionLog api={new MemoryControlApi()} decisions={records} onMore={() => undefined} onConversation={() => undefined} />);
     const rows = screen.getAllByTestId('decision-row');
     expect(rows).toHaveLength(3);
     expect(rows[1].textContent).toContain("tool input failed schema: missing 'command'");
@@ -39,7 +40,7 @@ describe('decision log', () => {
   it('filters by decision and asks the proxy for older ones of that kind', async () => {
     const api = new MemoryControlApi(undefined, records);
     const fetched: unknown[] = [];
-    render(<DecisionLog api={api} decisions={records} onMore={(r) => fetched.push(...r)} />);
+    render(<DecisionLog api={api} decisions={records} onMore={(r) => fetched.push(...r)} onConversation={() => undefined} />);
     await act(async () => fireEvent.click(screen.getByRole('radio', { name: 'Escalated' })));
     expect(screen.getAllByTestId('decision-row').map((r) => r.textContent)).toHaveLength(1);
     expect(api.callsTo('getDecisions')).toEqual([[{ decision: 'escalated', limit: 500 }]]);
@@ -53,7 +54,7 @@ describe('decision log', () => {
   });
 
   it('opens a detail panel with both calls and the signals', () => {
-    render(<DecisionLog api={new MemoryControlApi()} decisions={records} onMore={() => undefined} />);
+    render(<DecisionLog api={new MemoryControlApi()} decisions={records} onMore={() => undefined} onConversation={() => undefined} />);
     fireEvent.click(screen.getAllByTestId('decision-row')[1]);
     const detail = screen.getByTestId('decision-detail');
     expect(detail.textContent).toContain('0.40 (threshold 0.70)');
@@ -63,5 +64,163 @@ describe('decision log', () => {
     expect(detail.textContent).toContain('Verifier: claude-sonnet-4-5');
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByTestId('decision-detail')).toBeNull();
+  });
+});
+
+const session = 's:1f0c2a9e-77aa-4c1b-9d3e-0123456789ab';
+const project = '/home/ada/shop';
+const agent = [
+  decisionRecord({
+    id: 'read',
+    time: now - 30_000,
+    actionClass: 'read',
+    unverified: true,
+    conversationId: session,
+    project,
+    signals: [
+      { name: 'policy', penalty: 0, reason: 'confidence 0.90 ≥ threshold 0.55 (read)' },
+      { name: 'tool_fit', penalty: 0, support: 0.4, reason: 'Read fits the request' },
+    ],
+    laterFailed: { time: now - 20_000, reason: 'Read came back is_error: File does not exist.' },
+  }),
+  decisionRecord({
+    id: 'skip',
+    time: now - 20_000,
+    decision: 'not_worth_drafting',
+    answeringModel: 'claude-sonnet-4-5',
+    confidence: null,
+    threshold: null,
+    conversationId: session,
+    project,
+    savings: 0,
+    baselineCost: 0.006,
+    cost: 0.006,
+    signals: [{ name: 'after_failure', penalty: 0, reason: 'Read came back is_error: File does not exist.: the requested model answers, 1 more request to go' }],
+    estimate: { direct: 0.0061, draft: 0.0094, acceptance: 0.25, acceptanceBasis: 'conversation (1 of 4)' },
+  }),
+  decisionRecord({
+    id: 'edit',
+    time: now - 10_000,
+    actionClass: 'write',
+    conversationId: 'h:9a8b7c6d5e4f',
+    shadow: { model: 'claude-sonnet-4-5', agreed: false, reason: 'different old_string for src/app.ts', method: 'tool_calls', cost: 0.0042, usage: null },
+  }),
+];
+
+function renderLog(api: MemoryControlApi, decisions: DecisionRecord[], props: { conversation?: string | null; onConversation?: (id: string | null) => void } = {}) {
+  const onConversation = props.onConversation ?? (() => undefined);
+  const view = render(<DecisionLog api={api} decisions={decisions} onMore={() => undefined} conversation={props.conversation} onConversation={onConversation} />);
+  return { ...view, update: (next: DecisionRecord[]) => view.rerender(<DecisionLog api={api} decisions={next} onMore={() => undefined} conversation={props.conversation} onConversation={onConversation} />) };
+}
+
+describe('agent decisions in the log', () => {
+  it('shows class, unverified, conversation and project, a later failure and a shadow result in the rows', () => {
+    renderLog(new MemoryControlApi(), [...agent].reverse());
+    const [edit, skip, read] = screen.getAllByTestId('decision-row');
+    expect(within(read).getByText('Read').title).toContain('only read');
+    expect(within(read).getByText('unverified')).toBeTruthy();
+    expect(within(read).getByRole('button', { name: 's:1f0c2a9e' }).title).toBe(`Show the turns of ${session}`);
+    expect(within(read).getByText('shop').title).toBe(project);
+    expect(within(read).getByTestId('later-failed').title).toBe('Read came back is_error: File does not exist.');
+    // With nothing against the draft, the row says why the policy let it through.
+    expect(within(read).getByText('confidence 0.90 ≥ threshold 0.55 (read)')).toBeTruthy();
+    expect(skip.textContent).toContain('Not worth drafting');
+    expect(skip.textContent).toContain('1 more request to go');
+    expect(within(edit).getByTestId('shadow-badge').textContent).toBe('shadow disagreed');
+    expect(within(edit).getByText('Write')).toBeTruthy();
+  });
+
+  it('details a skip with both estimates, p and its basis', () => {
+    renderLog(new MemoryControlApi(), agent);
+    fireEvent.click(screen.getAllByTestId('decision-row')[1]);
+    const estimate = within(screen.getByTestId('decision-detail')).getByTestId('estimate');
+    expect(estimate.textContent).toContain('Going direct$0.0061');
+    expect(estimate.textContent).toContain('Drafting$0.0094');
+    expect(estimate.textContent).toContain('25% from conversation (1 of 4)');
+    expect(within(estimate).getByText('cost $0.0033 more').className).toBe('negative');
+    expect(screen.getByTestId('decision-detail').textContent).toContain('WhyRead came back is_error: File does not exist.: the requested model answers');
+  });
+
+  it('details the policy, the evidence, the later failure and the shadow check', () => {
+    renderLog(new MemoryControlApi(), agent);
+    fireEvent.click(screen.getAllByTestId('decision-row')[0]);
+    const detail = screen.getByTestId('decision-detail');
+    expect(within(detail).getByTestId('later-failed-detail').textContent).toContain('Read came back is_error: File does not exist.');
+    expect(detail.textContent).toContain('ClassRead (tool calls that only read');
+    expect(detail.textContent).toContain('unverified: no check found evidence for or against it');
+    expect(detail.textContent).toMatch(/Why.*confidence 0\.90 ≥ threshold 0\.55 \(read\) \(policy\)/);
+    expect(detail.textContent).toContain('For the draftRead fits the request (tool_fit, +0.40 evidence)');
+    expect(detail.textContent).toContain(`Project${project}`);
+
+    fireEvent.click(screen.getAllByTestId('decision-row')[2]);
+    const shadow = screen.getByTestId('shadow-result');
+    expect(shadow.textContent).toContain('Shadow check by claude-sonnet-4-5');
+    expect(within(shadow).getByText('disagreed: different old_string for src/app.ts').className).toBe('negative');
+    expect(shadow.textContent).toContain('Compared bytool calls');
+    expect(shadow.textContent).toContain('Cost$0.0042');
+  });
+
+  it('filters to the skips and asks the proxy for older ones', async () => {
+    const api = new MemoryControlApi(undefined, agent);
+    renderLog(api, agent);
+    await act(async () => fireEvent.click(screen.getByRole('radio', { name: 'Not worth drafting' })));
+    expect(api.callsTo('getDecisions')).toEqual([[{ decision: 'not_worth_drafting', limit: 500 }]]);
+    expect(screen.getAllByTestId('decision-row').map((r) => r.textContent)).toEqual([expect.stringContaining('Not worth drafting')]);
+  });
+
+  it('opens a conversation from its row without selecting the row', () => {
+    const opened: Array<string | null> = [];
+    renderLog(new MemoryControlApi(), agent, { onConversation: (id) => opened.push(id) });
+    fireEvent.click(within(screen.getAllByTestId('decision-row')[0]).getByRole('button', { name: 's:1f0c2a9e' }));
+    expect(opened).toEqual([session]);
+    expect(screen.queryByTestId('decision-detail')).toBeNull();
+  });
+
+  it('shows one conversation’s turns oldest first with its money, new turns live, and goes back', async () => {
+    const older = decisionRecord({ id: 'first', time: now - 3_600_000, conversationId: session, project });
+    const api = new MemoryControlApi(undefined, [...agent, older]);
+    api.summary = conversationSummary({
+      conversation: {
+        conversationId: session,
+        project,
+        firstSeen: older.time,
+        lastSeen: now,
+        allTime: spendCounts({ queries: 3, cost: 0.01, baselineCost: 0.008, savings: -0.002, accepted: 2, notWorthDrafting: 1 }),
+        today: spendCounts({ queries: 1, cost: 0.006, baselineCost: 0.006, notWorthDrafting: 1 }),
+      },
+    });
+    const opened: Array<string | null> = [];
+    // The live list holds only the latest records; the proxy has the rest of the conversation.
+    const live = agent.slice(0, 2);
+    const view = renderLog(api, live, { conversation: session, onConversation: (id) => opened.push(id) });
+    await screen.findByTestId('decision-log');
+    const head = screen.getByTestId('conversation-view');
+    await within(head).findByText(project);
+    expect(api.callsTo('getDecisions')).toEqual([[{ conversationId: session, limit: 1000 }]]);
+    expect(api.callsTo('getConversationSummary')).toEqual([[{ id: session }]]);
+    expect(within(head).getByTestId('conversation-since-it-began').textContent).toContain('$0.01 spent');
+    expect(within(within(head).getByTestId('conversation-since-it-began')).getByText('-$0.002 saved').className).toBe('negative');
+    expect(within(head).getByTestId('conversation-today').textContent).toContain('1 not worth drafting');
+    let rows = screen.getAllByTestId('decision-row');
+    expect(rows.map((r) => r.firstElementChild?.textContent)).toEqual(['1', '2', '3']);
+    expect(rows[2].textContent).toContain('Not worth drafting');
+
+    // A new turn of this conversation arrives live (other conversations' do not show).
+    const next = decisionRecord({ id: 'next', time: now, conversationId: session, decision: 'escalated' });
+    await act(async () => view.update([next, decisionRecord({ id: 'other', time: now, conversationId: 's:other' }), ...live]));
+    rows = screen.getAllByTestId('decision-row');
+    expect(rows).toHaveLength(4);
+    expect(rows[3].textContent).toContain('Escalated');
+    expect(api.callsTo('getConversationSummary')).toHaveLength(2);
+
+    fireEvent.click(screen.getByRole('button', { name: '← All requests' }));
+    expect(opened).toEqual([null]);
+  });
+
+  it('says when the proxy keeps no totals for the conversation', async () => {
+    renderLog(new MemoryControlApi(undefined, agent), agent, { conversation: 'h:9a8b7c6d5e4f' });
+    expect((await screen.findByTestId('conversation-view')).textContent).toContain('Conversation h:9a8b7c6d');
+    await screen.findByText(/keeps no totals for this conversation/);
+    expect(screen.getAllByTestId('decision-row')).toHaveLength(1);
   });
 });

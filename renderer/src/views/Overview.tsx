@@ -13,6 +13,7 @@ import {
 } from '../lib/format';
 import type { Transport } from '../client/transport';
 import { summarizeDecision } from '../lib/logFilter';
+import { TopSpending } from '../components/TopSpending';
 import { CumulativeCostChart } from './Charts';
 import { GettingStarted } from './GettingStarted';
 
@@ -48,12 +49,17 @@ function TotalsPanel({ title, totals, id }: { title: string; totals: Totals; id:
         <Metric label="Escalations" value={formatCount(totals.escalated)} />
         <Metric label="Draft errors" value={formatCount(totals.draftErrors)} />
         <Metric label="Passthrough" value={formatCount(totals.passthrough)} />
+        <Metric
+          label="Not worth drafting"
+          value={formatCount(totals.notWorthDrafting)}
+          hint={`est. ${formatMoney(totals.skippedDraftLossAvoided)} loss avoided`}
+        />
       </dl>
       {negative ? (
         <p className="note note-bad">
-          Savings are negative: escalated requests paid for the draft and then for the requested model, and that
-          outweighed what the accepted drafts saved. Check the decision log for why drafts were escalated, or disable the
-          rule for that model.
+          Savings are negative: escalated requests paid for the draft and then for the requested model (and shadow
+          checks, when sampling is on, pay the verifier once more), and that outweighed what the accepted drafts saved.
+          Check the decision log for why drafts were escalated, or disable the rule for that model.
         </p>
       ) : null}
       {totals.unpricedQueries > 0 ? (
@@ -90,11 +96,14 @@ export function Overview({
   status,
   decisions,
   transport,
+  onConversation,
 }: {
   stats: StatsSnapshot;
   status: ProxyStatus;
   decisions: readonly DecisionRecord[];
   transport: Transport;
+  /** Open a conversation's turns in the decision log. */
+  onConversation: (id: string) => void;
 }) {
   const started = stats.allTime.queries > 0;
   return (
@@ -105,6 +114,11 @@ export function Overview({
       {started ? (
         <div className="overview-wide">
           <CumulativeCostChart points={shapeHistory(stats.history, 'day')} range="day" title="Last 24 hours: actual vs without cascade" />
+        </div>
+      ) : null}
+      {started ? (
+        <div className="overview-wide">
+          <TopSpending api={transport.api} stats={stats} onConversation={onConversation} />
         </div>
       ) : null}
       {decisions.length > 0 ? (

@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CascadeRule } from '../../../contracts/rules';
 import { MemoryControlApi } from '../../../test/fixtures/memory-api';
-import { decisionRecord, rule, stats, totals } from '../../../test/fixtures/contracts';
+import { classQuality, decisionRecord, qualityStats, rule, stats, totals } from '../../../test/fixtures/contracts';
 import { Rules } from './Rules';
 
 afterEach(cleanup);
@@ -133,5 +133,185 @@ describe('rule cards', () => {
     const unpriced = stats({ byRule: { sonnet: totals({ queries: 2, accepted: 2, unpricedQueries: 2 }) } });
     render(<Rules api={new MemoryControlApi([sonnet])} rules={[sonnet]} stats={unpriced} decisions={[]} />);
     expect(screen.getByTestId('rule-savings').textContent).toBe('unknown —');
+  });
+});
+
+describe('per action class', () => {
+  const lastSaved = (api: MemoryControlApi) => (api.callsTo('saveRules').at(-1)![0] as CascadeRule[]).find((r) => r.id === 'sonnet')!;
+  const commit = (field: HTMLElement, value: string) => {
+    fireEvent.change(field, { target: { value } });
+    fireEvent.keyDown(field, { key: 'Enter' });
+  };
+
+  it('derives each class’s threshold from the slider and says so, following a drag before it is saved', () => {
+    renderRules(new MemoryControlApi([sonnet]));
+    const card = screen.getByTestId('rule-sonnet');
+    const read = within(card).getByTestId('class-read');
+    expect((within(read).getByLabelText('Read threshold') as HTMLInputElement).value).toBe('0.55');
+    expect(within(read).getByTestId('threshold-origin').textContent).toBe("default: the slider's 0.70 − 0.15");
+    expect((within(card).getByLabelText('Write threshold') as HTMLInputElement).value).toBe('0.7');
+    expect(within(within(card).getByTestId('class-write')).getByTestId('threshold-origin').textContent).toBe('default: the slider');
+
+    fireEvent.change(within(card).getByRole('slider'), { target: { value: '0.8' } });
+    expect((within(read).getByLabelText('Read threshold') as HTMLInputElement).value).toBe('0.65');
+    expect((within(card).getByLabelText('Answer threshold') as HTMLInputElement).value).toBe('0.8');
+  });
+
+  it('saves a class’s own threshold on Enter, not while typing, and resets it to the derived one', async () => {
+    const api = new MemoryControlApi([sonnet, opus]);
+    renderRules(api);
+    const write = within(screen.getByTestId('rule-sonnet')).getByTestId('class-write');
+    const field = within(write).getByLabelText('Write threshold');
+    fireEvent.change(field, { target: { value: '0.' } });
+    fireEvent.change(field, { target: { value: '1.5' } });
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(within(write).getByText('0–1')).toBeTruthy();
+    expect(api.callsTo('saveRules')).toHaveLength(0);
+
+    await act(async () => commit(field, '0.82'));
+    expect(lastSaved(api)).toEqual({ ...sonnet, classThresholds: { write: 0.82 } });
+    expect(within(write).getByTestId('threshold-origin').textContent).toBe('own value Reset to 0.70');
+    await act(async () => fireEvent.click(within(write).getByRole('button', { name: 'Reset to 0.70' })));
+    expect(lastSaved(api)).toEqual(sonnet);
+    expect((field as HTMLInputElement).value).toBe('0.7');
+  });
+
+  it('accepts unverified drafts per class, from the contract’s defaults, and resets the choice', async () => {
+    const api = new MemoryControlApi([sonnet]);
+    renderRules(api);
+    const card = screen.getByTestId('rule-sonnet');
+    const read = within(card).getByRole('checkbox', { name: 'Accept unverified read drafts' }) as HTMLInputElement;
+    const answer = within(card).getByRole('checkbox', { name: 'Accept unverified answer drafts' }) as HTMLInputElement;
+    expect(read.checked).toBe(true);
+    expect(answer.checked).toBe(false);
+    expect(within(within(card).getByTestId('class-answer')).getByTestId('unverified-origin').textContent).toBe('default (escalated: waits for evidence)');
+
+    await act(async () => fireEvent.click(answer));
+    expect(lastSaved(api)).toEqual({ ...sonnet, acceptUnverified: { answer: true } });
+    expect(answer.checked).toBe(true);
+    const origin = within(within(card).getByTestId('class-answer')).getByTestId('unverified-origin');
+    expect(origin.textContent).toBe('your choice Reset to default (escalate)');
+    await act(async () => fireEvent.click(within(origin).getByRole('button')));
+    expect(lastSaved(api)).toEqual(sonnet);
+  });
+
+  it('builds two quick edits of one rule on each other', async () => {
+    const api = new MemoryControlApi([sonnet]);
+    const answers: Array<() => void> = [];
+    const save = api.saveRules.bind(api);
+    api.saveRules = (rules) => new Promise((resolve) => answers.push(() => resolve(save(rules))));
+    renderRules(api);
+    const card = screen.getByTestId('rule-sonnet');
+    await act(async () => fireEvent.click(within(card).getByRole('checkbox', { name: 'Accept unverified write drafts' })));
+    await act(async () => commit(within(card).getByLabelText('Write threshold'), '0.9'));
+    await act(async () => answers.forEach((answer) => answer()));
+    expect(api.rules).toEqual([{ ...sonnet, acceptUnverified: { write: true }, classThresholds: { write: 0.9 } }]);
+  });
+
+  it('shows per-class acceptance in the recent log and what the unverified choice did, as the proxy measured it', async () => {
+    const records = [
+      decisionRecord({ actionClass: 'answer', unverified: true }),
+      decisionRecord({ actionClass: 'answer', decision: 'escalated', savings: -0.001 }),
+      decisionRecord({ actionClass: 'answer', decision: 'escalated', unverified: true }),
+      decisionRecord({ actionClass: 'answer', decision: 'not_worth_drafting' }),
+      decisionRecord({ actionClass: 'answer', ruleId: 'opus' }),
+    ];
+    const api = new MemoryControlApi([sonnet]);
+    api.quality = qualityStats({
+      byRule: {
+        sonnet: {
+          sampleCostPerDay: 0,
+          classes: {
+            read: classQuality(),
+            write: classQuality(),
+            answer: classQuality({ accepted: 12, unverified: { accepted: 12, savings: 0.31, laterFailed: 1, sampled: 5, agreed: 4, escalated: 3, forgone: 0.05 } }),
+          },
+        },
+      },
+    });
+    render(<Rules api={api} rules={[sonnet]} stats={snapshot} decisions={records} />);
+    const answer = screen.getByTestId('class-answer');
+    expect(within(answer).getByTestId('class-acceptance').textContent).toBe('Recent log: 1 of 3 answer drafts accepted (33.3%)');
+    expect((await within(answer).findByTestId('class-unverified')).textContent).toBe(
+      'Unverified answer drafts: 12 accepted (saved $0.31; 1 later failed; 4 of 5 sampled matched) · 3 escalated (accepting them would have saved $0.05 more)',
+    );
+    expect(within(answer).getByTestId('class-acceptance').textContent).toBe('Recent log: 1 of 3 answer drafts accepted (33.3%) · 0 of 12 accepted answer drafts later failed.');
+    expect(within(screen.getByTestId('class-write')).getByTestId('class-unverified').textContent).toBe('No unverified write drafts yet.');
+  });
+});
+
+describe('measured quality and shadow verification', () => {
+  const measured = qualityStats({
+    byRule: {
+      sonnet: {
+        sampleCostPerDay: 2.4,
+        classes: {
+          read: classQuality({ accepted: 30 }),
+          write: classQuality({
+            accepted: 50,
+            laterFailed: 3,
+            laterFailedShare: 0.06,
+            shadow: { n: 120, agreed: 109, rate: 109 / 120, low: 0.87, high: 0.95, cost: 0.83, unpriced: 0, failed: 0, byWording: 0, model: 'claude-opus-5-5' },
+            target: 0.95,
+            suggestion: { kind: 'threshold', threshold: 0.82, agreement: 0.96, n: 40 },
+          }),
+          answer: classQuality(),
+        },
+      },
+    },
+  });
+
+  it('says what each class measured and, below the target, suggests a threshold to apply in one click', async () => {
+    const api = new MemoryControlApi([{ ...sonnet, targetAgreement: 0.95, shadowRate: 0.1 }]);
+    api.quality = measured;
+    renderRules(api);
+    const cls = screen.getByTestId('class-write');
+    await within(cls).findByText(/^Measured:/);
+    expect(within(cls).getByTestId('class-agreement').textContent).toBe('Measured: 91 % of sampled drafts matched claude-opus-5-5 (±4 %, n = 120, cost $0.83)');
+    expect(within(cls).getByTestId('class-acceptance').textContent).toContain('3 of 50 accepted write drafts later failed (6 %)');
+    const target = within(cls).getByTestId('class-target');
+    expect(target.textContent).toContain('Below your 95 % target. A threshold of 0.82 would have met it: 96 % of the 40 sampled drafts at 0.82 or above matched.');
+    expect(screen.getByTestId('below-target').textContent).toContain('Write drafts are below your agreement target');
+    expect(within(screen.getByTestId('class-answer')).getByTestId('class-agreement').textContent).toBe('Not measured yet: no sampled draft compared.');
+
+    await act(async () => fireEvent.click(within(target).getByRole('button', { name: 'Use 0.82 for write' })));
+    expect((api.callsTo('saveRules').at(-1)![0] as CascadeRule[])[0].classThresholds).toEqual({ write: 0.82 });
+    // Saving the rules asks for the measurements again: the suggestion is measured against the new threshold.
+    await waitFor(() => expect(api.callsTo('qualityStats').length).toBeGreaterThanOrEqual(2));
+  });
+
+  it('sets the sample rate and the target, with what sampling costs at recent traffic', async () => {
+    const api = new MemoryControlApi([sonnet]);
+    api.quality = measured;
+    renderRules(api);
+    const shadow = screen.getByTestId('shadow-settings');
+    await within(shadow).findByText('Off. Checking every accepted draft would cost about $2.40/day at recent traffic.');
+
+    const rate = within(shadow).getByLabelText('Sample rate');
+    fireEvent.change(rate, { target: { value: '25' } });
+    await act(async () => fireEvent.blur(rate));
+    expect((api.callsTo('saveRules').at(-1)![0] as CascadeRule[])[0]).toEqual({ ...sonnet, shadowRate: 0.25 });
+    expect(within(shadow).getByTestId('shadow-cost').textContent).toBe('At recent traffic this costs about $0.60/day (every accepted draft: $2.40/day).');
+
+    const target = within(shadow).getByLabelText('Target agreement');
+    expect((target as HTMLInputElement).placeholder).toBe('no target');
+    fireEvent.change(target, { target: { value: '90' } });
+    await act(async () => fireEvent.keyDown(target, { key: 'Enter' }));
+    expect((api.callsTo('saveRules').at(-1)![0] as CascadeRule[])[0]).toEqual({ ...sonnet, shadowRate: 0.25, targetAgreement: 0.9 });
+    fireEvent.change(target, { target: { value: '' } });
+    await act(async () => fireEvent.blur(target));
+    fireEvent.change(rate, { target: { value: '0' } });
+    await act(async () => fireEvent.blur(rate));
+    expect((api.callsTo('saveRules').at(-1)![0] as CascadeRule[])[0]).toEqual(sonnet);
+  });
+
+  it('says when the measurements cannot be had', async () => {
+    const api = new MemoryControlApi([sonnet]);
+    api.qualityStats = async () => {
+      throw new Error('proxy unreachable');
+    };
+    renderRules(api);
+    expect(await screen.findByText('Measured quality is not available: proxy unreachable')).toBeTruthy();
+    expect(screen.getByTestId('shadow-cost').textContent).toBe('What sampling costs is not known yet.');
   });
 });

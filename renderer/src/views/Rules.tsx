@@ -2,11 +2,16 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ControlApi } from '../../../contracts/control-api';
 import type { StatsSnapshot } from '../../../contracts/stats';
 import type { CascadeRule } from '../../../contracts/rules';
-import type { DecisionRecord } from '../../../contracts/decision';
+import { ACTION_CLASSES, type DecisionRecord } from '../../../contracts/decision';
+import type { QualityStats, RuleQuality } from '../../../contracts/quality';
+import { belowTarget, ClassPolicy } from '../components/ClassPolicy';
+import { ShadowSettings } from '../components/ShadowSettings';
 import { ThresholdSlider } from '../components/ThresholdSlider';
-import { acceptanceRate, formatCount, formatMoney, formatPercent, knownCost, savingsRatio } from '../lib/format';
+import { classOutcomes } from '../lib/classOutcomes';
+import { ACTION_CLASS_LABELS, acceptanceRate, formatCount, formatMoney, formatPercent, knownCost, savingsRatio } from '../lib/format';
 import { projectAcceptance } from '../lib/projection';
-import { blankRule, moveRule, removeRule, replaceRule, ruleProblems } from '../lib/rules';
+import { blankRule, moveRule, removeRule, ruleProblems, updateRule, type RuleUpdate } from '../lib/rules';
+import { useRefreshed, type Refreshed } from '../state/useRefreshed';
 
 /** How long the slider rests before its value is saved. */
 const SAVE_DELAY_MS = 300;
@@ -80,9 +85,10 @@ function RuleCard({
   index,
   count,
   stats,
+  quality,
   decisions,
   models,
-  onChange,
+  onEdit,
   onMove,
   onDelete,
 }: {
@@ -90,9 +96,11 @@ function RuleCard({
   index: number;
   count: number;
   stats: StatsSnapshot;
+  /** The proxy's measurements for this rule; value null while unknown. */
+  quality: Refreshed<RuleQuality>;
   decisions: readonly DecisionRecord[];
   models: string[];
-  onChange: (rule: CascadeRule) => void;
+  onEdit: (update: RuleUpdate) => void;
   onMove: (offset: -1 | 1) => void;
   onDelete: () => void;
 }) {
@@ -121,15 +129,20 @@ function RuleCard({
     if (timer.current) clearTimeout(timer.current);
     pendingSave.current = () => {
       timer.current = null;
-      onChange({ ...rule, threshold: value });
+      onEdit((r) => ({ ...r, threshold: value }));
     };
     timer.current = setTimeout(pendingSave.current, SAVE_DELAY_MS);
   }
 
   const totals = stats.byRule[rule.id];
-  const now = projectAcceptance(decisions, rule.id, rule.threshold);
-  const projected = projectAcceptance(decisions, rule.id, threshold);
+  // The rule as the slider shows it: per-class defaults follow the drag before it is saved.
+  const shown = { ...rule, threshold };
+  const now = projectAcceptance(decisions, rule);
+  const projected = projectAcceptance(decisions, shown);
   const savings = totals ? knownCost(totals.savings, totals.queries, totals.unpricedQueries) : null;
+  const outcomes = classOutcomes(decisions, rule.id);
+  const measured = quality.value;
+  const below = ACTION_CLASSES.filter((c) => belowTarget(measured?.classes[c]));
 
   return (
     <li className={`panel rule-card${rule.enabled ? '' : ' rule-disabled'}`} data-testid={`rule-${rule.id}`}>
@@ -145,7 +158,14 @@ function RuleCard({
           <code>{rule.verifierModel ?? 'requested model'}</code>
         </p>
         <label className="switch">
-          <input type="checkbox" checked={rule.enabled} onChange={(e) => onChange({ ...rule, enabled: e.currentTarget.checked })} />
+          <input
+            type="checkbox"
+            checked={rule.enabled}
+            onChange={(e) => {
+              const enabled = e.currentTarget.checked;
+              onEdit((r) => ({ ...r, enabled }));
+            }}
+          />
           Enabled
         </label>
       </div>
@@ -156,7 +176,7 @@ function RuleCard({
           models={models}
           onSave={(edited) => {
             setEditing(false);
-            onChange({ ...rule, match: edited.match, draftModel: edited.draftModel, verifierModel: edited.verifierModel, threshold });
+            onEdit((r) => ({ ...r, match: edited.match, draftModel: edited.draftModel, verifierModel: edited.verifierModel, threshold }));
           }}
           onCancel={() => (rule.match === '' ? onDelete() : setEditing(false))}
         />
@@ -193,6 +213,21 @@ function RuleCard({
           </dd>
         </div>
       </dl>
+
+      {below.length > 0 ? (
+        <p className="note note-bad" data-testid="below-target">
+          {below.map((c) => ACTION_CLASS_LABELS[c]).join(', ')} drafts are below your agreement target: see the suggested
+          threshold under “Per action class”.
+        </p>
+      ) : null}
+      {quality.error ? <p className="note note-bad">Measured quality is not available: {quality.error}</p> : null}
+      <details className="class-policies" data-testid="class-policies">
+        <summary>Per action class: thresholds, unverified drafts, measured quality</summary>
+        {ACTION_CLASSES.map((c) => (
+          <ClassPolicy key={c} rule={shown} actionClass={c} quality={measured?.classes[c] ?? null} outcome={outcomes[c]} onEdit={onEdit} />
+        ))}
+      </details>
+      <ShadowSettings rule={rule} quality={measured} onEdit={onEdit} />
 
       <div className="row rule-actions">
         <button type="button" className="button-small" disabled={index === 0} onClick={() => onMove(-1)} aria-label={`Move ${rule.match} up`}>
@@ -248,6 +283,9 @@ export function Rules({
     if (inFlight.current === 0) latest.current = rules;
   }
 
+  // Measurements change with every request (stats events) and with the rules' targets.
+  const quality = useRefreshed<QualityStats>(() => api.qualityStats(), [api, stats, rules]);
+
   const models = useMemo(() => {
     const names = new Set<string>();
     for (const model of Object.keys(stats.prices)) names.add(model);
@@ -274,7 +312,12 @@ export function Rules({
     <div className="view rules">
       <p className="muted">
         The first enabled rule that matches the requested model applies. A draft is accepted when the quality checker's
-        confidence reaches the threshold; changes apply to the next request.
+        confidence reaches the threshold of its action class (reads sit below the slider unless set per class); changes
+        apply to the next request.
+      </p>
+      <p className="muted">
+        Shadow verification answers a sample of accepted drafts again with the verifier, in the background after the client
+        has its answer, and compares the two: it measures agreement on your own requests. Its cost counts in your totals.
       </p>
       <ol className="rule-list">
         {shown.map((rule, index) => (
@@ -286,9 +329,11 @@ export function Rules({
             stats={stats}
             decisions={decisions}
             models={models}
-            onChange={(edited) => {
-              if (edited.id !== unsaved?.id) void persist(replaceRule(latest.current, edited));
-              else if (ruleProblems(edited).length > 0) setUnsaved(edited);
+            quality={{ value: quality.value?.byRule[rule.id] ?? null, error: quality.error }}
+            onEdit={(update) => {
+              if (rule.id !== unsaved?.id) return void persist(updateRule(latest.current, rule.id, update));
+              const edited = update(unsaved);
+              if (ruleProblems(edited).length > 0) setUnsaved(edited);
               else {
                 setUnsaved(null);
                 void persist([...latest.current, edited]);

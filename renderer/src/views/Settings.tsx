@@ -6,6 +6,7 @@ import type { ModelPrice } from '../../../contracts/pricing';
 import type { Transport } from '../client/transport';
 import { ClaudeCodeSetup } from '../components/ClaudeCodeSetup';
 import { CopyButton } from '../components/CopyButton';
+import { NumberField } from '../components/NumberField';
 
 const PRICE_FIELDS: Array<{ key: keyof ModelPrice; label: string }> = [
   { key: 'input', label: 'Input' },
@@ -136,6 +137,65 @@ function ProxySection({ status, settings, transport }: { status: ProxyStatus; se
           label="Start at login"
         />
       ) : null}
+      <ErrorNote error={error} />
+    </section>
+  );
+}
+
+const DRAFT_POLICIES: Array<{ value: SettingsShape['draftPolicy']; label: string; hint: string }> = [
+  {
+    value: 'cost_aware',
+    label: 'Cost-aware',
+    hint: 'Draft only when drafting is expected to cost clearly less than going straight to the requested model, given both models’ prompt caches and how often this conversation’s drafts are accepted. Skipped requests show as “Not worth drafting” with both estimates.',
+  },
+  { value: 'always', label: 'Always draft', hint: 'Draft whenever a rule matches, whatever it is expected to cost.' },
+];
+
+function DraftingSection({ settings, api }: { settings: PublicSettings; api: Transport['api'] }) {
+  const locked = (key: keyof SettingsShape) => settings.lockedByEnv.includes(key);
+  const { error, busy, run } = useAction();
+  const policy = DRAFT_POLICIES.find((p) => p.value === settings.draftPolicy) ?? DRAFT_POLICIES[0];
+  return (
+    <section className="panel" aria-labelledby="drafting-title" data-testid="drafting-settings">
+      <h2 id="drafting-title">Drafting</h2>
+      <div className="segmented" role="radiogroup" aria-label="When to draft">
+        {DRAFT_POLICIES.map((p) => (
+          <button
+            key={p.value}
+            type="button"
+            role="radio"
+            aria-checked={settings.draftPolicy === p.value}
+            disabled={busy || locked('draftPolicy')}
+            onClick={() => void run(() => api.updateSettings({ draftPolicy: p.value }))}
+          >
+            {p.label}
+          </button>
+        ))}
+      </div>
+      <p className="muted">{policy.hint}</p>
+      <Switch
+        checked={settings.grounding}
+        disabled={busy || locked('grounding')}
+        onChange={(grounding) => void run(() => api.updateSettings({ grounding }))}
+        label="Check drafts’ tool calls against your files (grounding)"
+      />
+      <p className="muted">
+        For clients on this machine only (loopback), in the working directory the request states: the file a Read or Edit
+        names must exist and an Edit’s text must occur once in it; search patterns must compile; a shell command must parse.
+        Read-only and bounded in size and time; nothing is executed, and file contents are never sent anywhere.
+      </p>
+      <div className="fields">
+        <NumberField
+          label="After an accepted draft’s tool call fails, skip drafting this conversation’s next"
+          value={settings.escalateAfterFailure}
+          min={0}
+          max={50}
+          step={1}
+          suffix="requests"
+          disabled={busy || locked('escalateAfterFailure')}
+          onCommit={(value) => value !== null && void run(() => api.updateSettings({ escalateAfterFailure: value }))}
+        />
+      </div>
       <ErrorNote error={error} />
     </section>
   );
@@ -312,6 +372,7 @@ export function Settings({
   return (
     <div className="view settings">
       <ProxySection status={status} settings={settings} transport={transport} />
+      <DraftingSection settings={settings} api={transport.api} />
       <section className="panel" aria-labelledby="claude-title">
         <h2 id="claude-title">Claude Code</h2>
         <ClaudeCodeSetup desktop={transport.desktop} baseUrl={status.baseUrl} />
