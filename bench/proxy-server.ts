@@ -5,7 +5,8 @@
 // probes over IPC until told to stop. Its state is real: config.json and the decision
 // store's files in a temporary data dir, flushed as in use, so their writes are part of
 // what is measured. BENCH_STORE=memory keeps stats and decisions in memory instead: a
-// control that shows which event-loop blocks persisting causes.
+// control that shows which event-loop blocks persisting causes. bench/sessions.bench.ts moves
+// its clock forward (`clock`) to replay pauses that let prompt caches expire without waiting.
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -51,12 +52,18 @@ export interface Reading {
   storeBytes: number;
 }
 
-export type ChildMessage = { type: 'listening'; url: string } | { type: 'reading'; reading: Reading } | { type: 'filled' };
+export type ChildMessage = { type: 'listening'; url: string } | { type: 'reading'; reading: Reading } | { type: 'filled' } | { type: 'clock' };
 /**
  * `read` with `resetLoop`: start a new event-loop window once this reading is taken (after
  * its collections). `fill`: record `records` copies of the newest decision, then flush.
+ * `clock`: from now on Date.now() reads `offsetMs` ahead of the real clock (sent between
+ * requests, never during one).
  */
-export type ParentMessage = { type: 'read'; resetLoop?: boolean } | { type: 'fill'; records: number } | { type: 'stop' };
+export type ParentMessage =
+  | { type: 'read'; resetLoop?: boolean }
+  | { type: 'fill'; records: number }
+  | { type: 'clock'; offsetMs: number }
+  | { type: 'stop' };
 
 const gc = globalThis.gc;
 if (!process.send || !gc) throw new Error('bench/proxy-server.ts is forked by bench/proxy.bench.ts or bench/event-loop.bench.ts (IPC and --expose-gc)');
@@ -140,8 +147,23 @@ async function fill(records: number): Promise<void> {
   await ctx.flush();
 }
 
+/** Date.now() moved ahead by the parent's `clock` message; installed on the first one only. */
+let clockOffsetMs = 0;
+let clockMoved = false;
+function setClock(offsetMs: number): void {
+  if (!clockMoved) {
+    const realNow = Date.now.bind(Date);
+    Date.now = () => realNow() + clockOffsetMs;
+    clockMoved = true;
+  }
+  clockOffsetMs = offsetMs;
+}
+
 process.on('message', (message: ParentMessage) => {
-  if (message.type === 'read') {
+  if (message.type === 'clock') {
+    setClock(message.offsetMs);
+    send({ type: 'clock' } satisfies ChildMessage);
+  } else if (message.type === 'read') {
     const { user, system } = process.cpuUsage(); // before the collections below
     // Also before them: the forced collections block the loop and are not the proxy's.
     const nsToMs = (ns: number) => ns / 1e6;

@@ -22,7 +22,7 @@ export type BehaviourKind =
 
 export interface Behaviour {
   kind: BehaviourKind;
-  /** Answer text for `good` (default: a generic helpful answer). */
+  /** Answer text for `good` (default: a generic helpful answer); for `tool`, the text before the call. */
   text?: string;
   /** Tool name for `tool` (default: the first tool in the request). */
   tool?: string;
@@ -34,6 +34,8 @@ export interface Behaviour {
   message?: string;
   /** Pause before each streamed event, and before a JSON answer (ms). */
   delayMs?: number;
+  /** Answer only once this settles: a test holds the call until it has seen what it waits for. */
+  until?: Promise<unknown>;
   /** Usage fields reported instead of the estimated ones (cache tokens, exact counts). */
   usage?: Partial<Usage>;
 }
@@ -54,10 +56,17 @@ function goodText(request: MessagesRequest): string {
   const blocks = typeof user?.content === 'string' ? [user.content] : (user?.content ?? []).map((b) => (b?.type === 'text' ? String(b.text) : ''));
   const prompt = blocks.filter((t) => !t.trimStart().startsWith('<system-reminder>')).join(' ');
   const question = prompt.replace(MARKER, '').replace(/\s+/g, ' ').trim().slice(0, 300);
+  // As long as a real answer to an explanatory question (the checker expects that much), and
+  // in the question's own terms.
   return (
-    `${GOOD_OPENING} to "${question}". The simulated upstream produced this reply deterministically so ` +
-    'that tests can assert on it. It covers the question directly, gives the relevant details in plain ' +
-    'words, and ends with a short summary of the result.'
+    `${GOOD_OPENING} to "${question}". To answer it properly, start from what the question ` +
+    'asks and the terms it uses, then go through it in order. First, the context: what the question is ' +
+    'about and why it matters. Second, the main point, stated plainly and in the words the question uses, ' +
+    'so that nothing it asks for is left out. Third, the details that make the main point concrete: how ' +
+    'each part follows from the one before it, what happens at each step, and what would go differently ' +
+    'if a step were skipped. The simulated upstream produced this reply deterministically so that tests ' +
+    'can assert on it; it covers the question directly, gives the relevant details in plain words, and ' +
+    'ends with a short summary. In short: the answer is the sequence above, taken one step at a time.'
   );
 }
 
@@ -151,9 +160,11 @@ function toolUse(name: string, input: unknown): ContentBlock {
   return { type: 'tool_use', id: `toolu_sim_${toolIds.toString().padStart(6, '0')}`, name, input };
 }
 
-/** Rough token count (4 characters per token), as good as the simulator needs. */
+/** The simulator's token count: characters of JSON per token, deterministic and as good as it needs. */
+export const CHARS_PER_TOKEN = 4;
+
 export function estimateTokens(value: unknown): number {
-  return Math.max(1, Math.ceil(JSON.stringify(value ?? '').length / 4));
+  return Math.max(1, Math.ceil(JSON.stringify(value ?? '').length / CHARS_PER_TOKEN));
 }
 
 export function planAnswer(request: MessagesRequest, behaviour: Behaviour): Answer {
@@ -167,7 +178,7 @@ export function planAnswer(request: MessagesRequest, behaviour: Behaviour): Answ
         break;
       }
       content = [
-        { type: 'text', text: `I'll use the ${tool.name} tool for this.` },
+        { type: 'text', text: behaviour.text ?? `I'll use the ${tool.name} tool for this.` },
         toolUse(tool.name, behaviour.input ?? exampleInput(tool.input_schema)),
       ];
       stopReason = 'tool_use';

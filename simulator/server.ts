@@ -1,12 +1,16 @@
 // The test upstream: a real HTTP server on loopback that speaks the Messages API (JSON
 // and SSE), count_tokens and models, rejects what the real API rejects for a model (per
-// the capability table), answers as scripted, and records every request it received.
+// the capability table), answers as scripted, caches prompt prefixes as the API does
+// (prompt-cache.ts), and records every request it received with the usage it reported.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { acceptsBeta, capabilitiesOf, TOOL_SEARCH_BETA } from '../proxy/models/capabilities';
 import { formatSse } from '../proxy/sse/events';
 import type { ContentBlock, JsonObject, MessagesRequest } from '../proxy/wire';
+import type { Usage } from '../contracts/decision';
 import { estimateTokens, markerBehaviour, planAnswer, type Answer, type Behaviour } from './behaviours';
+import { PromptCache } from './prompt-cache';
 
 export interface RecordedRequest {
   method: string;
@@ -25,6 +29,8 @@ export interface RecordedRequest {
   broken: boolean;
   /** The response body bytes the simulator sent, for byte-fidelity assertions. */
   responseBody: string;
+  /** The usage the simulator reported for a message it answered (what a real upstream would bill). */
+  usage?: Usage;
 }
 
 export interface Simulator {
@@ -35,7 +41,7 @@ export interface Simulator {
   messagesFor(model: string): RecordedRequest[];
   /** Answer the next `times` (default: every) request for `model` (`*` wildcards) with `behaviour`. */
   script(model: string, behaviour: Behaviour, times?: number): void;
-  /** Forget scripts and recorded requests. */
+  /** Forget scripts, recorded requests and the prompt cache. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -165,9 +171,23 @@ function unsupported(request: MessagesRequest, betaHeader: string | undefined): 
 
 let messageIds = 0;
 
-export async function createSimulator(options: { port?: number; host?: string } = {}): Promise<Simulator> {
+/** Caches are per API key (a digest of it) and model. */
+function cacheScope(req: IncomingMessage, model: string): string {
+  const key = req.headers['x-api-key'] ?? req.headers.authorization ?? '';
+  return `${createHash('sha256').update(String(key)).digest('base64url')}\u0000${model}`;
+}
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  /** The clock prompt-cache expiry follows (default Date.now): benches and tests move it instead of waiting. */
+  now?: () => number;
+}
+
+export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const requests: RecordedRequest[] = [];
   let scripts: ScriptEntry[] = [];
+  const cache = new PromptCache(options.now);
 
   function behaviourFor(request: MessagesRequest): Behaviour {
     const entry = scripts.find((s) => s.remaining > 0 && s.pattern.test(request.model));
@@ -191,6 +211,7 @@ export async function createSimulator(options: { port?: number; host?: string } 
       return;
     }
     const behaviour = behaviourFor(request);
+    await behaviour.until;
     if (behaviour.kind === 'error') {
       const status = behaviour.status ?? 500;
       if (behaviour.delayMs) await sleep(behaviour.delayMs);
@@ -198,6 +219,10 @@ export async function createSimulator(options: { port?: number; host?: string } 
       return;
     }
     const answer = planAnswer(request, behaviour);
+    // Usage a test scripts is reported as scripted; otherwise the cache splits the input.
+    const cached = behaviour.usage ? null : cache.apply(request, cacheScope(req, request.model), answer.usage.input_tokens);
+    if (cached) answer.usage = { ...answer.usage, ...cached };
+    record.usage = answer.usage;
     const thinking = request.thinking as JsonObject | undefined;
     if (thinking?.type === 'enabled' || thinking?.type === 'adaptive') {
       answer.content.unshift({
@@ -332,6 +357,7 @@ export async function createSimulator(options: { port?: number; host?: string } 
     reset() {
       scripts = [];
       requests.length = 0;
+      cache.clear();
     },
     close() {
       return new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord, Usage } from '../../contracts/decision';
 import type { ModelPrice } from '../../contracts/pricing';
-import { createAccounting, lookupPrice } from './accounting';
+import { asRequestedUsage, createAccounting, lookupPrice } from './accounting';
 import { BUILTIN_PRICES } from './table';
 
 const accounting = createAccounting(() => ({}));
@@ -201,6 +201,87 @@ describe('settle', () => {
     expect(live.callCost('local-llm', { input_tokens: 1_000_000, output_tokens: 0 })).toBeNull();
     overrides = { 'local-*': { input: 2, output: 4, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.2 } };
     expect(live.callCost('local-llm', { input_tokens: 1_000_000, output_tokens: 1_000_000 })).toBeCloseTo(6, 12);
+  });
+
+  it('not_worth_drafting: the one call is cost and baseline alike, savings 0', () => {
+    const result = accounting.settle({
+      decision: 'not_worth_drafting',
+      requestedModel: 'claude-opus-5-5',
+      verifier: call('claude-opus-5-5', { input_tokens: 10, output_tokens: 100, cache_read_input_tokens: 30_000, cache_creation_input_tokens: 1_000 }),
+      requestedCache: { warmTokens: 0, ttl: '1h' },
+    });
+    // 10×4 + 100×20 + 30,000×0.2 + 1,000×5 = 40 + 2,000 + 6,000 + 5,000 = 13,040 µ$
+    expect(result).toEqual({ cost: expect.closeTo(0.01304, 12), baselineCost: expect.closeTo(0.01304, 12), savings: 0, unpricedModels: [] });
+  });
+
+  it("prices an accepted draft's baseline with the requested model's own warm cache, not the draft's cold writes", () => {
+    // Sonnet 5.5 drafted with a cold cache: it wrote the whole 40,000-token prefix for an hour.
+    const draftUsage: Usage = {
+      input_tokens: 50,
+      output_tokens: 400,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 40_000,
+      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 40_000 },
+    };
+    const draft = call('claude-sonnet-5-5', draftUsage);
+    // 50×2 + 400×10 + 40,000×4 = 100 + 4,000 + 160,000 = 164,100 µ$
+    expect(draft.cost).toBeCloseTo(0.1641, 12);
+    const settled = accounting.settle({
+      decision: 'accepted',
+      requestedModel: 'claude-opus-5-5',
+      draft,
+      requestedCache: { warmTokens: 38_000, ttl: '1h' },
+    });
+    // Opus 5.5 would have read 38,000 and written 2,000 for an hour:
+    // 50×4 + 400×20 + 38,000×0.2 + 2,000×8 = 200 + 8,000 + 7,600 + 16,000 = 31,800 µ$
+    expect(settled.baselineCost).toBeCloseTo(0.0318, 12);
+    expect(settled.savings).toBeCloseTo(0.0318 - 0.1641, 12);
+    // Without the requested model's cache state the draft's cold writes were priced as Opus writes:
+    // 200 + 8,000 + 40,000×8 = 328,200 µ$, ten times the honest baseline.
+    expect(accounting.settle({ decision: 'accepted', requestedModel: 'claude-opus-5-5', draft }).baselineCost).toBeCloseTo(0.3282, 12);
+  });
+
+  it("prices an escalation's baseline with the requested model's cache had it answered every turn", () => {
+    // The verifier (the requested model) had not seen the accepted turns: it read 30,000 and wrote 6,000 (5 min).
+    const verifierUsage: Usage = { input_tokens: 0, output_tokens: 300, cache_read_input_tokens: 30_000, cache_creation_input_tokens: 6_000 };
+    const settled = accounting.settle({
+      decision: 'escalated',
+      requestedModel: 'claude-opus-5-5',
+      draft: call('claude-sonnet-5-5', { input_tokens: 0, output_tokens: 100, cache_read_input_tokens: 35_000, cache_creation_input_tokens: 1_000 }),
+      verifier: call('claude-opus-5-5', verifierUsage),
+      requestedCache: { warmTokens: 35_000, ttl: '5m' },
+    });
+    // draft: 100×10 + 35,000×0.1 + 1,000×2.5 = 1,000 + 3,500 + 2,500 = 7,000 µ$
+    // verifier: 300×20 + 30,000×0.2 + 6,000×5 = 6,000 + 6,000 + 30,000 = 42,000 µ$
+    // baseline: 300×20 + 35,000×0.2 + 1,000×5 = 6,000 + 7,000 + 5,000 = 18,000 µ$
+    expect(settled.cost).toBeCloseTo(0.049, 12);
+    expect(settled.baselineCost).toBeCloseTo(0.018, 12);
+    expect(settled.savings).toBeCloseTo(-0.031, 12);
+  });
+
+  it("counts at least what the requested model's own call read", () => {
+    // The ledger knew 10,000 warm tokens; Opus itself read 12,000 (a prefix another conversation warmed).
+    const settled = accounting.settle({
+      decision: 'escalated',
+      requestedModel: 'claude-opus-5-5',
+      draft: call('claude-sonnet-5-5', null),
+      verifier: call('claude-opus-5-5', { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 12_000, cache_creation_input_tokens: 3_000 }),
+      requestedCache: { warmTokens: 10_000, ttl: '5m' },
+    });
+    // 12,000 × 0.2 + 3,000 × 5 = 2,400 + 15,000 = 17,400 µ$: the call's own cost, savings 0.
+    expect(settled.baselineCost).toBeCloseTo(0.0174, 12);
+    expect(settled.savings).toBeCloseTo(0, 12);
+  });
+
+  it('leaves uncached usage alone, and never reads more than the call had cached', () => {
+    expect(asRequestedUsage({ input_tokens: 900, output_tokens: 9 }, { warmTokens: 5_000, ttl: '5m' })).toEqual({ input_tokens: 900, output_tokens: 9 });
+    expect(asRequestedUsage({ input_tokens: 1, output_tokens: 2, cache_read_input_tokens: 700, cache_creation_input_tokens: 300 }, { warmTokens: 5_000, ttl: '1h' })).toEqual({
+      input_tokens: 1,
+      output_tokens: 2,
+      cache_read_input_tokens: 1_000,
+      cache_creation_input_tokens: 0,
+      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+    });
   });
 
   it('settles the calls at the cost recorded when each ended, so the record adds up to its calls', () => {

@@ -12,22 +12,44 @@ export interface CostBreakdown {
   unpricedModels: string[];
 }
 
+export type CacheTtl = '5m' | '1h';
+
+/**
+ * The requested model's prompt cache for a request, as it would be had that model answered
+ * every request of the conversation (what the client would have had without the proxy).
+ */
+export interface RequestedCache {
+  /** Prefix tokens it would read from its cache. */
+  warmTokens: number;
+  /** The TTL of the request's cache breakpoint: what its new prefix tokens would be written at. */
+  ttl: CacheTtl;
+}
+
 export interface SettleInput {
   decision: Decision;
   requestedModel: string;
   /** The draft call (accepted, escalated, draft_error). */
   draft?: CallRecord;
-  /** The requested/verifier model's call (escalated, draft_error, passthrough). */
+  /** The requested/verifier model's call (escalated, draft_error, passthrough, not_worth_drafting). */
   verifier?: CallRecord;
+  /**
+   * The requested model's cache for the baseline (from the conversation's cache ledger).
+   * Without it (a conversation not seen before) the baseline prices the call's own cache reads
+   * and writes.
+   */
+  requestedCache?: RequestedCache;
 }
 
 export interface Accounting {
   /** Cost of one call from its reported usage; null when the model's price is unknown. */
   callCost(model: string, usage: Usage | null): number | null;
+  /** The model's price for a prompt of this many tokens (long prompts may cost more); null when unknown. */
+  priceOf(model: string, promptTokens: number): ModelPrice | null;
   /**
-   * Accepted: cost = draft, baseline = draft usage at the requested model's price.
-   * Escalated / draft_error: cost = draft + verifier, baseline = verifier alone.
-   * Passthrough: cost = baseline = the one call.
+   * Accepted: cost = draft; baseline = the draft's usage as the requested model would have
+   * been billed for it (its own cache reads and writes, see RequestedCache).
+   * Escalated / draft_error: cost = draft + verifier; baseline = the verifier's usage likewise.
+   * Passthrough / not_worth_drafting: cost = baseline = the one call (savings 0).
    */
   settle(input: SettleInput): CostBreakdown;
 }
@@ -69,7 +91,7 @@ export function cacheWriteSplit(usage: Usage): { write5m: number; write1h: numbe
 }
 
 /** The prompt length that picks a price tier: input plus cache writes and reads. */
-function promptTokens(usage: Usage): number {
+export function promptTokens(usage: Usage): number {
   return (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
 }
 
@@ -84,14 +106,39 @@ export function priceUsage(price: ModelPrice, usage: Usage): number {
   return micro / 1_000_000;
 }
 
+/**
+ * A call's usage as the requested model would have reported it for the same prompt: the part
+ * the call read or wrote in its cache is read from the requested model's cache as far as that
+ * is warm and written (at the request's TTL) beyond; uncached input and output stay as they are.
+ */
+export function asRequestedUsage(usage: Usage, cache: RequestedCache): Usage {
+  const { write5m, write1h } = cacheWriteSplit(usage);
+  const cacheable = (usage.cache_read_input_tokens ?? 0) + write5m + write1h;
+  if (cacheable === 0) return usage;
+  const read = Math.min(cache.warmTokens, cacheable);
+  const written = cacheable - read;
+  return {
+    input_tokens: usage.input_tokens,
+    output_tokens: usage.output_tokens,
+    cache_read_input_tokens: read,
+    cache_creation_input_tokens: written,
+    cache_creation: { ephemeral_5m_input_tokens: cache.ttl === '5m' ? written : 0, ephemeral_1h_input_tokens: cache.ttl === '1h' ? written : 0 },
+  };
+}
+
 export function createAccounting(overrides: () => Record<string, ModelPrice>): Accounting {
-  function callCost(model: string, usage: Usage | null): number | null {
-    // A call that reported no usage (refused, failed before any token) was not billed.
-    if (!usage) return 0;
+  function priceOf(model: string, prompt: number): ModelPrice | null {
     const found = lookup(model, overrides());
     if (!found) return null;
     const tier = found.builtinKey === null ? undefined : LONG_PROMPT_PRICES[found.builtinKey];
-    return priceUsage(tier && promptTokens(usage) > tier.aboveTokens ? tier.price : found.price, usage);
+    return tier && prompt > tier.aboveTokens ? tier.price : found.price;
+  }
+
+  function callCost(model: string, usage: Usage | null): number | null {
+    // A call that reported no usage (refused, failed before any token) was not billed.
+    if (!usage) return 0;
+    const price = priceOf(model, promptTokens(usage));
+    return price && priceUsage(price, usage);
   }
 
   function settle(input: SettleInput): CostBreakdown {
@@ -114,21 +161,29 @@ export function createAccounting(overrides: () => Record<string, ModelPrice>): A
           }),
       );
 
-    const { decision, requestedModel, draft, verifier } = input;
+    const { decision, requestedModel, draft, verifier, requestedCache } = input;
+    // What the requested model would have charged for the prompt and answer of this call.
+    const asRequested = (call: CallRecord | undefined): number | null => {
+      const usage = call?.usage ?? null;
+      if (!usage || !requestedCache) return cost(requestedModel, usage);
+      // The requested model's own call read at least what it read (e.g. a prefix other conversations share).
+      const own = call?.model === requestedModel ? (usage.cache_read_input_tokens ?? 0) : 0;
+      return cost(requestedModel, asRequestedUsage(usage, { ...requestedCache, warmTokens: Math.max(requestedCache.warmTokens, own) }));
+    };
     let total: number | null;
     let baseline: number | null;
     if (decision === 'accepted') {
-      // What the requested model would have charged for the same tokens.
       total = callsCost(draft);
-      baseline = cost(requestedModel, draft?.usage ?? null);
-    } else if (decision === 'passthrough') {
+      baseline = asRequested(draft);
+    } else if (decision === 'passthrough' || decision === 'not_worth_drafting') {
+      // One call, the requested model's: nothing saved, nothing lost.
       total = callsCost(verifier ?? draft);
       baseline = total;
     } else {
       // Escalated / draft_error: the draft was paid for on top; the baseline is the answer
-      // alone, priced at the requested model (identical when the verifier is the requested model).
+      // alone, priced at the requested model (its own, when the verifier is the requested model).
       total = callsCost(draft, verifier);
-      baseline = cost(requestedModel, verifier?.usage ?? null);
+      baseline = asRequested(verifier);
     }
     return {
       cost: total,
@@ -138,5 +193,5 @@ export function createAccounting(overrides: () => Record<string, ModelPrice>): A
     };
   }
 
-  return { callCost, settle };
+  return { callCost, priceOf, settle };
 }

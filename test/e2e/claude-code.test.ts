@@ -16,7 +16,9 @@ const RUN_TIMEOUT_MS = 90_000;
 let h: Harness;
 let home: string;
 beforeAll(async () => {
-  h = await startHarness({ draftPolicy: 'cost_aware' });
+  // The cascade's mechanics with Claude Code: draft whenever a rule matches. The product's
+  // default, cost-aware drafting, has its own test below.
+  h = await startHarness({ draftPolicy: 'always' });
   home = await mkdtemp(join(tmpdir(), 'cascadeflow-claude-home-'));
 });
 afterAll(async () => {
@@ -52,6 +54,24 @@ function claude(prompt: string, model: string | null = SONNET): Promise<{ code: 
 }
 
 describe('Claude Code through the proxy', { timeout: RUN_TIMEOUT_MS * 2 }, () => {
+  it('cost-aware by default: does not draft Opus 5.5 with Sonnet 5.5 (half the price) on an unproven conversation, and says why', async () => {
+    await h.ctx.control.updateSettings({ draftPolicy: 'cost_aware' });
+    try {
+      const run = await claude('Explain what a TCP handshake is, in two sentences.', null);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(GOOD_OPENING);
+      const [record] = await h.decisions(1);
+      expect(record).toMatchObject({ decision: 'not_worth_drafting', requestedModel: 'claude-opus-5-5', answeringModel: 'claude-opus-5-5', savings: 0 });
+      expect(record.conversationId).toMatch(/^s:[0-9a-f-]{36}$/);
+      expect(record.project).toBe(home);
+      expect(record.estimate!.draft).toBeGreaterThan(record.estimate!.direct);
+      expect(record.signals).toEqual([expect.objectContaining({ name: 'not_worth_drafting', reason: expect.stringMatching(/^drafting ≈ \$[\d.]+ vs direct ≈ \$[\d.]+/) })]);
+      expect(h.sim.messagesFor('claude-sonnet-5-5')).toHaveLength(0);
+    } finally {
+      await h.ctx.control.updateSettings({ draftPolicy: 'always' });
+    }
+  });
+
   it('cascades Claude Code’s default model (no --model) with the default rules', async () => {
     const run = await claude('Explain what a TCP handshake is, in two sentences.', null);
     expect(run.stderr).not.toMatch(/API Error/);
@@ -104,8 +124,9 @@ describe('Claude Code through the proxy', { timeout: RUN_TIMEOUT_MS * 2 }, () =>
     expect((draft.body?.output_config as { effort?: string } | undefined)?.effort).toBeUndefined();
     expect(draft.body?.tools?.length).toBeGreaterThan(5);
     // The action classes name every tool this Claude Code sends (unknown tools count as writes).
-    const unclassified = (draft.body?.tools ?? []).map((t) => t.name).filter((name) => !Object.hasOwn(CLAUDE_CODE_TOOLS, name));
-    expect(unclassified).toEqual([]);
+    const sent = h.sim.requests.flatMap((r) => (r.path === '/v1/messages' ? (r.body?.tools ?? []) : [])).map((t) => t.name);
+    expect(sent.length).toBeGreaterThan(5);
+    expect(sent.filter((name) => !Object.hasOwn(CLAUDE_CODE_TOOLS, name))).toEqual([]);
   });
 
   it('escalates a refusing draft and prints the requested model’s answer, its request untouched', async () => {

@@ -1,0 +1,73 @@
+// How many prompt tokens a request holds, how many of them sit before its last cache breakpoint
+// (what a prompt cache can hold), and at which TTL — without a tokenizer and without serialising the whole body again: the body's byte length times tokens
+// per byte, less the bytes after the breakpoint (serialised alone; Claude Code puts its
+// breakpoint on the last message, so that is little or nothing).
+import type { ContentBlock, MessagesRequest } from '../wire';
+import type { CacheTtl } from '../pricing/accounting';
+
+/**
+ * Prompt tokens per byte of request body before a conversation has reported any usage.
+ * Measured on the captured Claude Code 2.1.332 request (49,205 bytes as sent): 0.231 with
+ * Anthropic's published tokenizer over its rendered text and schemas, 0.237 over its JSON,
+ * 0.247 with the simulator's count (JSON characters / 4). After the first answer the
+ * conversation's own reported usage calibrates it (CacheLedger's profile).
+ */
+export const DEFAULT_TOKENS_PER_BYTE = 0.24;
+
+export interface RequestSize {
+  /** The whole prompt. */
+  promptTokens: number;
+  /** Tokens through the last cache breakpoint (0 without one). */
+  cacheableTokens: number;
+  /** The last breakpoint's TTL; null when the request asks for no caching. */
+  ttl: CacheTtl | null;
+}
+
+/** Bytes of a part of the request as JSON (nothing for nothing or an empty list). */
+const bytes = (value: unknown): number => (value === undefined || (Array.isArray(value) && !value.length) ? 0 : Buffer.byteLength(JSON.stringify(value)));
+
+function ttlOf(control: unknown): CacheTtl | null {
+  if (!control || typeof control !== 'object' || (control as { type?: unknown }).type !== 'ephemeral') return null;
+  return (control as { ttl?: unknown }).ttl === '1h' ? '1h' : '5m';
+}
+
+export function measureRequest(request: MessagesRequest, rawBytes: number, tokensPerByte = DEFAULT_TOKENS_PER_BYTE): RequestSize {
+  const promptTokens = Math.round(rawBytes * tokensPerByte);
+  const breakpoint = lastBreakpoint(request);
+  if (!breakpoint) return { promptTokens, cacheableTokens: 0, ttl: null };
+  const cacheableTokens =
+    'tailBytes' in breakpoint ? promptTokens - Math.round(breakpoint.tailBytes * tokensPerByte) : Math.round(breakpoint.prefixBytes * tokensPerByte);
+  return { promptTokens, cacheableTokens: Math.max(0, Math.min(promptTokens, cacheableTokens)), ttl: breakpoint.ttl };
+}
+
+type Breakpoint = { ttl: CacheTtl } & ({ tailBytes: number } | { prefixBytes: number });
+
+/**
+ * The last breakpoint in cache order (tools → system → messages) and the bytes on its short
+ * side: after it when it is in the messages, before it otherwise. A top-level cache_control
+ * (automatic caching) puts it at the very end.
+ */
+function lastBreakpoint(request: MessagesRequest): Breakpoint | null {
+  const automatic = ttlOf(request.cache_control);
+  if (automatic) return { ttl: automatic, tailBytes: 0 };
+  const { messages } = request;
+  for (let m = messages.length - 1; m >= 0; m--) {
+    const content = messages[m]?.content;
+    if (!Array.isArray(content)) continue;
+    for (let b = content.length - 1; b >= 0; b--) {
+      const ttl = ttlOf(content[b]?.cache_control);
+      if (ttl) return { ttl, tailBytes: bytes(content.slice(b + 1)) + bytes(messages.slice(m + 1)) };
+    }
+  }
+  const system: ContentBlock[] = Array.isArray(request.system) ? request.system : [];
+  for (let b = system.length - 1; b >= 0; b--) {
+    const ttl = ttlOf(system[b]?.cache_control);
+    if (ttl) return { ttl, prefixBytes: bytes(request.tools) + bytes(system.slice(0, b + 1)) };
+  }
+  const tools = request.tools ?? [];
+  for (let t = tools.length - 1; t >= 0; t--) {
+    const ttl = ttlOf(tools[t]?.cache_control);
+    if (ttl) return { ttl, prefixBytes: bytes(tools.slice(0, t + 1)) };
+  }
+  return null;
+}
