@@ -7,6 +7,7 @@
 // seed picks every size and choice. Used by bench/sessions.bench.ts and the integration tests.
 import type { ContentBlock, Message, MessagesRequest, ToolDefinition } from '../proxy/wire';
 import { CHARS_PER_TOKEN } from './behaviours';
+import { seededRandom } from './seeded-random';
 
 /** The parts of a captured Claude Code request a session starts from. */
 export interface SessionBase {
@@ -37,17 +38,6 @@ export interface SessionOptions {
   seed: number;
 }
 
-/** A small deterministic generator (mulberry32): the same seed, the same session. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'te', 'vo', 'xi', 'zu', 'bar', 'dex', 'fin', 'gor', 'hul', 'jep', 'ost', 'pry', 'qua', 'wex'];
 
@@ -74,7 +64,7 @@ export interface PlanOptions {
 }
 
 export function planTurns({ turns, goodRate, toolRate = 0.7, gapMs, seed }: PlanOptions): TurnPlan[] {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   return Array.from({ length: turns }, (_, turn) => ({
     kind: rand() < toolRate ? 'tool' : 'text',
     goodDraft: rand() < goodRate,
@@ -96,7 +86,7 @@ export class Session {
     base: SessionBase,
     readonly options: SessionOptions,
   ) {
-    this.rand = random(options.seed);
+    this.rand = seededRandom(options.seed);
     const control = options.ttl === '1h' ? { type: 'ephemeral', ttl: '1h' } : { type: 'ephemeral' };
     const system: ContentBlock[] = base.system.map((block) => (block.cache_control ? { ...block, cache_control: control } : { ...block }));
     // Project instructions (a CLAUDE.md) in the last system block bring the prompt to the size asked for.

@@ -1,5 +1,6 @@
 // The arithmetic of a replay: AUROC, the quality/cost curve over thresholds, savings at
 // 95 % of verifier-only quality, APGR, and the random and oracle reference checkers.
+import { seededRandom } from '../../simulator/seeded-random';
 
 /** One dataset row as the metrics see it. */
 export interface ScoredRow {
@@ -174,17 +175,6 @@ export function summarize(rows: ScoredRow[], thresholds = DEFAULT_THRESHOLDS): S
   };
 }
 
-/** Deterministic PRNG (mulberry32) so the random checker's numbers are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const mean = (values: (number | null)[]): number | null => {
   const known = values.filter((v): v is number => v !== null);

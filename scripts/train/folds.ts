@@ -1,6 +1,6 @@
 // Cross-validation folds by group: rows that share a prompt (the same request, answered by
 // several drafts) always fall in the same fold, so no test prompt was seen in training.
-import { seededRandom } from '../eval/metrics';
+import { seededRandom } from '../../simulator/seeded-random';
 
 /** The fold (0 … k-1) of each row: groups shuffled with the seed, then dealt round-robin. */
 export function groupFolds(groups: readonly string[], k: number, seed: number): number[] {

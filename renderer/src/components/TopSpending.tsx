@@ -1,6 +1,6 @@
 // The conversations and projects that cost and saved the most, today, over 7 days or all time,
 // as the proxy totals them. A conversation opens its turns in the decision log.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ControlApi } from '../../../contracts/control-api';
 import { SPEND_PERIODS, type ConversationSpend, type ProjectSpend, type SpendCounts, type SpendPeriod, type StatsSnapshot } from '../../../contracts/stats';
 import { formatCount, formatMoney, knownCost, projectName, shortConversationId } from '../lib/format';
@@ -23,7 +23,18 @@ function Amounts({ counts }: { counts: SpendCounts }) {
   );
 }
 
-function ConversationList({ title, entries, onConversation }: { title: string; entries: ConversationSpend[]; onConversation: (id: string) => void }) {
+/** One top list: a heading, the column names, and a row per entry (its label, then its amounts). */
+function SpendList<T extends { counts: SpendCounts }>({
+  title,
+  entries,
+  keyOf,
+  label,
+}: {
+  title: string;
+  entries: T[];
+  keyOf: (entry: T) => string;
+  label: (entry: T) => ReactNode;
+}) {
   return (
     <div className="top-list" data-testid={`top-${title.toLowerCase().replace(/\s+/g, '-')}`}>
       <h3>{title}</h3>
@@ -37,22 +48,10 @@ function ConversationList({ title, entries, onConversation }: { title: string; e
             <span className="num">Saved</span>
             <span className="num">Req.</span>
           </li>
-          {entries.map((c) => (
-            <li key={c.conversationId}>
-              <span>
-                <button type="button" className="link-button" title={`Show the turns of ${c.conversationId}`} onClick={() => onConversation(c.conversationId)}>
-                  {shortConversationId(c.conversationId)}
-                </button>
-                {c.project ? (
-                  <>
-                    {' '}
-                    <small className="muted" title={c.project}>
-                      {projectName(c.project)}
-                    </small>
-                  </>
-                ) : null}
-              </span>
-              <Amounts counts={c.counts} />
+          {entries.map((entry) => (
+            <li key={keyOf(entry)}>
+              {label(entry)}
+              <Amounts counts={entry.counts} />
             </li>
           ))}
         </ol>
@@ -61,30 +60,33 @@ function ConversationList({ title, entries, onConversation }: { title: string; e
   );
 }
 
-function ProjectList({ title, entries }: { title: string; entries: ProjectSpend[] }) {
+function ConversationList({ title, entries, onConversation }: { title: string; entries: ConversationSpend[]; onConversation: (id: string) => void }) {
   return (
-    <div className="top-list" data-testid={`top-${title.toLowerCase().replace(/\s+/g, '-')}`}>
-      <h3>{title}</h3>
-      {entries.length === 0 ? (
-        <p className="muted">None in this period.</p>
-      ) : (
-        <ol>
-          <li className="top-head muted" aria-hidden="true">
-            <span />
-            <span className="num">Cost</span>
-            <span className="num">Saved</span>
-            <span className="num">Req.</span>
-          </li>
-          {entries.map((p) => (
-            <li key={p.project}>
-              <span title={p.project}>{projectName(p.project)}</span>
-              <Amounts counts={p.counts} />
-            </li>
-          ))}
-        </ol>
+    <SpendList
+      title={title}
+      entries={entries}
+      keyOf={(c) => c.conversationId}
+      label={(c) => (
+        <span>
+          <button type="button" className="link-button" title={`Show the turns of ${c.conversationId}`} onClick={() => onConversation(c.conversationId)}>
+            {shortConversationId(c.conversationId)}
+          </button>
+          {c.project ? (
+            <>
+              {' '}
+              <small className="muted" title={c.project}>
+                {projectName(c.project)}
+              </small>
+            </>
+          ) : null}
+        </span>
       )}
-    </div>
+    />
   );
+}
+
+function ProjectList({ title, entries }: { title: string; entries: ProjectSpend[] }) {
+  return <SpendList title={title} entries={entries} keyOf={(p) => p.project} label={(p) => <span title={p.project}>{projectName(p.project)}</span>} />;
 }
 
 export function TopSpending({ api, stats, onConversation }: { api: ControlApi; stats: StatsSnapshot; onConversation: (id: string) => void }) {

@@ -14,6 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SPECS, type Param, type Spec } from './tools';
+import { seededRandom } from '../../../simulator/seeded-random';
 
 type Value = string | number | boolean;
 type Args = Record<string, Value>;
@@ -23,18 +24,7 @@ interface Call {
 }
 type Block = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Args };
 
-/** mulberry32: a small seeded generator, so the file is the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(20250611);
+const random = seededRandom(20250611);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const chance = (p: number) => random() < p;
 function sample<T>(items: readonly T[], n: number): T[] {
