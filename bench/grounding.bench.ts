@@ -2,7 +2,7 @@
 // function-calling replay file's drafts, and a captured Claude Code request answered with a
 // Read, an Edit and a Bash call (target with the other checks: <= 50 µs per typical answer).
 // (2) groundDraft per check against real files in a temporary project: an Edit on a 2 KB,
-// 100 KB and 1 MB file (the size bound), a Read, a missing file, a Grep pattern and a Bash
+// 100 KB and 256 KB file (the size bound), a Read, a missing file, a Grep pattern and a Bash
 // command (target: <= 2 ms per check).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -73,7 +73,7 @@ try {
   const sizes = [
     ['2 KB', 2 * 1024],
     ['100 KB', 100 * 1024],
-    ['1 MB (the bound)', MAX_FILE_BYTES - 64],
+    ['256 KB (the bound)', MAX_FILE_BYTES - 64],
   ] as const;
   for (const [name, bytes] of sizes) writeFileSync(join(root, 'src', `${bytes}.ts`), source(bytes));
   const env = { workingDirectory: root };
@@ -81,7 +81,7 @@ try {
   for (const [name, bytes] of sizes) {
     grounded(`Edit, old_string found once, ${name}`, tool('Edit', { file_path: join(root, 'src', `${bytes}.ts`), old_string: "'unique-marker'", new_string: "'changed'" }));
   }
-  grounded('Edit, old_string missing, 1 MB', tool('Edit', { file_path: join(root, 'src', `${MAX_FILE_BYTES - 64}.ts`), old_string: 'not in the file', new_string: 'x' }));
+  grounded('Edit, old_string missing, 256 KB (the bound)', tool('Edit', { file_path: join(root, 'src', `${MAX_FILE_BYTES - 64}.ts`), old_string: 'not in the file', new_string: 'x' }));
   grounded('Read, file exists', tool('Read', { file_path: join(root, 'src', `${2 * 1024}.ts`) }));
   grounded('Read, file missing', tool('Read', { file_path: join(root, 'src', 'missing.ts') }));
   grounded('Grep pattern', tool('Grep', { pattern: String.raw`export\s+function\s+(\w+)\(` }));
