@@ -7,7 +7,15 @@ import { decisionQuerySchema, decisionRecordSchema } from './decision';
 import type { ControlEvent, Unsubscribe } from './events';
 import { rulesSchema } from './rules';
 import { apiKeySchema, publicSettingsSchema, settingsPatchSchema } from './settings';
-import { conversationSummaryQuerySchema, conversationSummarySchema, spendingQuerySchema, spendingSchema, statsSnapshotSchema } from './stats';
+import {
+  conversationSummaryQuerySchema,
+  conversationSummarySchema,
+  spendingQuerySchema,
+  spendingSchema,
+  statsSnapshotSchema,
+  statusLineQuerySchema,
+  statusLineSchema,
+} from './stats';
 import { proxyStatusSchema } from './status';
 import { qualityStatsSchema } from './quality';
 
@@ -24,6 +32,8 @@ export const controlMethods = {
   getSpending: { args: z.tuple([spendingQuerySchema.optional()]), result: spendingSchema },
   /** One conversation's money and today's (Claude Code's status line asks for this). */
   getConversationSummary: { args: z.tuple([conversationSummaryQuerySchema.optional()]), result: conversationSummarySchema },
+  /** Claude Code's status line for a session: that summary as one line of text. */
+  getStatusLine: { args: z.tuple([statusLineQuerySchema.optional()]), result: statusLineSchema },
   getDecisions: { args: z.tuple([decisionQuerySchema.optional()]), result: z.array(decisionRecordSchema) },
   /** Per rule and action class: later failures, shadow agreement and its cost, the threshold that would meet the target. */
   qualityStats: { args: z.tuple([]), result: qualityStatsSchema },
@@ -65,6 +75,7 @@ export const controlRoutes = {
   getStats: { method: 'GET', path: '/stats' },
   getSpending: { method: 'GET', path: '/spending', input: 'query' },
   getConversationSummary: { method: 'GET', path: '/conversation-summary', input: 'query' },
+  getStatusLine: { method: 'GET', path: '/statusline', input: 'query' },
   getDecisions: { method: 'GET', path: '/decisions', input: 'query' },
   qualityStats: { method: 'GET', path: '/quality' },
   getRules: { method: 'GET', path: '/rules' },

@@ -10,6 +10,7 @@ export const invokeChannels = {
   getStats: 'cascadeflow:get-stats',
   getSpending: 'cascadeflow:get-spending',
   getConversationSummary: 'cascadeflow:get-conversation-summary',
+  getStatusLine: 'cascadeflow:get-status-line',
   getDecisions: 'cascadeflow:get-decisions',
   qualityStats: 'cascadeflow:quality-stats',
   getRules: 'cascadeflow:get-rules',

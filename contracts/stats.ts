@@ -162,6 +162,19 @@ export const conversationSummarySchema = z.object({
 });
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 
+/** The conversation id the proxy files a Claude Code session under (proxy/conversations/identify.ts). */
+export function sessionConversationId(session: string): string {
+  return `s:${session}`;
+}
+
+/** Claude Code's session id, as its status line's stdin names it (`session_id`); without one: today's money only. */
+export const statusLineQuerySchema = z.strictObject({ session: z.string().min(1).max(200).optional() });
+export type StatusLineQuery = z.output<typeof statusLineQuerySchema>;
+
+/** The one line Claude Code's status line prints, built by the proxy so every command prints the same. */
+export const statusLineSchema = z.object({ text: z.string() });
+export type StatusLine = z.infer<typeof statusLineSchema>;
+
 /**
  * GET /stats: exact field names are part of the public contract. `cascade_used_count` and
  * `cascade_usage_pct` keep their meaning: accepted drafts, over every request. A request the

@@ -24,6 +24,7 @@ import { keyValueStoreOf, openWithRecovery, STORE_FILE_NAME, STORE_OPTIONS, type
 import { DashboardWindow } from './app/dashboard-window';
 import { TrayView } from './app/tray-view';
 import { ClaudeCodeSettingsFile, claudeSettingsPath, type AdditionRecord, type StatusLineSetup } from './claude-code/settings-file';
+import { onPath } from './claude-code/on-path';
 import { statusLineCommand, statusLineRunner } from './claude-code/status-line';
 import { createDesktopApi } from './desktop-api';
 import { bridgeHandlers, registerIpcHandlers } from './ipc/handlers';
@@ -113,6 +114,7 @@ async function startApp(): Promise<void> {
     execPath: process.env.APPIMAGE ?? process.execPath,
     resourcesPath: process.resourcesPath,
     appPath: app.getAppPath(),
+    curl: onPath('curl', process.env),
   });
   const statusLine: StatusLineSetup | undefined = existsSync(runner.script)
     ? { command: (baseUrl) => statusLineCommand(runner, baseUrl), record: storeKey(DESKTOP_KEYS.claudeCodeStatusLine) }

@@ -39,6 +39,7 @@ const bridge: CascadeflowBridge = {
   getStats: invoker('getStats'),
   getSpending: invoker('getSpending'),
   getConversationSummary: invoker('getConversationSummary'),
+  getStatusLine: invoker('getStatusLine'),
   getDecisions: invoker('getDecisions'),
   qualityStats: invoker('qualityStats'),
   getRules: invoker('getRules'),

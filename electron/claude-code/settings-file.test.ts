@@ -175,7 +175,7 @@ describe('Claude Code settings file', () => {
 
 describe('Claude Code status line', () => {
   const ownLine = { type: 'command', command: '~/.claude/statusline.sh', padding: 2 };
-  const command = (url: string) => statusLineCommand({ script: '/app/dist/proxy/cascadeflow.cjs' }, url);
+  const command = (url: string) => statusLineCommand({ script: '/app/dist/proxy/cascadeflow-statusline.sh', args: [], program: 'sh' }, url);
   const ours = (url: string) => ({ type: 'command', command: command(url) });
   let line: StatusLineAddition | null;
   let withLine: ClaudeCodeSettingsFile;

@@ -57,6 +57,7 @@ export function bridgeHandlers(control: ControlApi, desktop: DesktopApi): IpcHan
     getStats: () => control.getStats(),
     getSpending: (query?) => control.getSpending(query),
     getConversationSummary: (query?) => control.getConversationSummary(query),
+    getStatusLine: (query?) => control.getStatusLine(query),
     getDecisions: (query?) => control.getDecisions(query),
     qualityStats: () => control.qualityStats(),
     getRules: () => control.getRules(),

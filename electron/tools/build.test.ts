@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannels } from '../../contracts/ipc';
-import { BIN_FILE, buildElectron, buildProxy, ROOT } from './build';
+import { BIN_FILE, buildElectron, buildProxy, ROOT, STATUS_LINE_SCRIPT } from './build';
 
 let outDir: string;
 let main: string;
@@ -112,5 +112,11 @@ describe('cascadeflow command bundle', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(2);
     expect(stderr).toMatch(/^usage: cascadeflow statusline/);
+  });
+
+  it('has the sh status line beside it, executable and unchanged', async () => {
+    const file = path.join(outDir, 'proxy', STATUS_LINE_SCRIPT);
+    expect((await stat(file)).mode & 0o111).toBe(0o111);
+    expect(await readFile(file, 'utf8')).toBe(await readFile(path.join(ROOT, 'proxy', 'statusline', STATUS_LINE_SCRIPT), 'utf8'));
   });
 });

@@ -4,9 +4,10 @@
 // - the headless proxy's CLI into dist/proxy/cli.js (`npm run serve`);
 // - the `cascadeflow` command (package.json `bin`: the Claude Code status line) into
 //   dist/proxy/cascadeflow.cjs, self-contained and executable. CommonJS: Node starts it about
-//   10 % faster than an ES module, and .cjs says so wherever the file is copied.
+//   10 % faster than an ES module, and .cjs says so wherever the file is copied;
+// - beside it, the status line as a POSIX sh script (curl, no Node start), copied as it is.
 // Run with `npm run build:electron`, `npm run build:proxy` or `npm run build` (everything).
-import { chmod, readFile } from 'node:fs/promises';
+import { chmod, copyFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
@@ -98,13 +99,22 @@ export function binBuildOptions(outDir = PROXY_OUT_DIR): BuildOptions {
   };
 }
 
+/** The status line without Node (macOS, Linux): proxy/statusline/, copied beside the command. */
+export const STATUS_LINE_SCRIPT = 'cascadeflow-statusline.sh';
+
+export async function copyStatusLineScript(outDir = PROXY_OUT_DIR): Promise<void> {
+  const file = path.join(outDir, STATUS_LINE_SCRIPT);
+  await copyFile(path.join(ROOT, 'proxy', 'statusline', STATUS_LINE_SCRIPT), file);
+  await chmod(file, 0o755);
+}
+
 export async function buildElectron(outDir = OUT_DIR, appRoot = ROOT): Promise<void> {
   await Promise.all(buildOptions(outDir, appRoot).map((options) => build(options)));
 }
 
 export async function buildProxy(outDir = PROXY_OUT_DIR): Promise<void> {
   await Promise.all([build(proxyBuildOptions(outDir)), build(binBuildOptions(outDir))]);
-  await chmod(path.join(outDir, BIN_FILE), 0o755);
+  await Promise.all([chmod(path.join(outDir, BIN_FILE), 0o755), copyStatusLineScript(outDir)]);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
@@ -117,5 +127,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   }
   await Promise.all([wants('electron') && buildElectron(), wants('proxy') && buildProxy()]);
   if (wants('electron')) console.log(`Built ${path.relative(ROOT, OUT_DIR)}/main.js and preload.cjs`);
-  if (wants('proxy')) console.log(`Built ${path.relative(ROOT, PROXY_OUT_DIR)}/cli.js and ${BIN_FILE}`);
+  if (wants('proxy')) console.log(`Built ${path.relative(ROOT, PROXY_OUT_DIR)}/cli.js, ${BIN_FILE} and ${STATUS_LINE_SCRIPT}`);
 }

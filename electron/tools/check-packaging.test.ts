@@ -28,6 +28,7 @@ describe('packaging config', () => {
     bad.win.icon = 'build/nope.png';
     bad.unknownOption = true;
     bad.files = ['package.json'];
+    bad.extraResources = bad.extraResources.filter((r: { to: string }) => r.to !== 'cascadeflow-statusline.sh');
     const problems = checkPackaging(bad);
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -36,6 +37,7 @@ describe('packaging config', () => {
         'mac.extendInfo.LSUIElement must be true (no dock icon for a tray app)',
         'icon build/nope.png does not exist',
         'files must include dist/electron/main.js (package.json main and the dashboard bundle)',
+        'extraResources must copy dist/proxy/cascadeflow-statusline.sh to "cascadeflow-statusline.sh" (a status line command Claude Code runs)',
       ]),
     );
   });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { build, type BuildOptions } from 'esbuild';
-import { BIN_FILE, buildOptions, proxyBuildOptions } from './build';
+import { BIN_FILE, buildOptions, proxyBuildOptions, STATUS_LINE_SCRIPT } from './build';
 import { LINUX_ICON_SIZES, TRAY_STATES } from './icons';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -68,8 +68,10 @@ export function checkPackaging(config: Json, root = ROOT): string[] {
     }
   }
   // Claude Code runs the status line command from outside the app's archive.
-  if (!(config.extraResources ?? []).some((r: Json) => r.from === `dist/proxy/${BIN_FILE}` && r.to === BIN_FILE)) {
-    problems.push(`extraResources must copy dist/proxy/${BIN_FILE} to "${BIN_FILE}" (the status line command Claude Code runs)`);
+  for (const file of [BIN_FILE, STATUS_LINE_SCRIPT]) {
+    if (!(config.extraResources ?? []).some((r: Json) => r.from === `dist/proxy/${file}` && r.to === file)) {
+      problems.push(`extraResources must copy dist/proxy/${file} to "${file}" (a status line command Claude Code runs)`);
+    }
   }
   const tray = (config.extraResources ?? []).find((r: Json) => r.to === 'tray');
   if (!tray) problems.push('extraResources must copy build/tray to "tray" (the tray icons the app loads)');

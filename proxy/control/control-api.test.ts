@@ -169,3 +169,19 @@ describe('control API arguments', () => {
     expect((await ctx.control.getDecisions({ decision: 'accepted' })).length).toBe(0);
   });
 });
+
+describe("control API: Claude Code's status line", () => {
+  it("files the session under the proxy's conversation id, and says unknown prices as unknown", async () => {
+    const { ctx } = await context();
+    // Session s1: one accepted draft ($0.002 of $0.006) and one request of unknown price.
+    ctx.record(decisionRecord({ id: 'a', conversationId: 's:s1' }));
+    ctx.record(decisionRecord({ id: 'b', conversationId: 's:s1', decision: 'passthrough', cost: null, baselineCost: null, savings: null }));
+    // Saved $0.004 of $0.006: 67 %.
+    expect(await ctx.control.getStatusLine({ session: 's1' })).toEqual({
+      text: '⚡ saved $0.0040 (67 %) this session (1 unpriced) · 1 draft ✓ 0 ↑ · today $0.0020 (1 unpriced)',
+    });
+    // A conversation id is not a session id: `s:s1` names another session.
+    expect(await ctx.control.getStatusLine({ session: 's:s1' })).toEqual({ text: '⚡ no requests this session yet · today $0.0020 (1 unpriced)' });
+    expect(await ctx.control.getStatusLine()).toEqual(await ctx.control.getStatusLine({}));
+  });
+});

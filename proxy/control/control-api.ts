@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { controlMethods, type ControlApi, type ControlMethod } from '../../contracts/control-api';
 import { DEFAULT_DECISION_LIMIT } from '../../contracts/decision';
 import type { QualityStats } from '../../contracts/quality';
-import type { StatsSnapshot } from '../../contracts/stats';
+import { formatStatusLine } from '../../contracts/status-line';
+import { sessionConversationId, type StatsSnapshot } from '../../contracts/stats';
 import { ControlError, validationError } from '../http/errors';
 import type { EventHub } from '../state/event-hub';
 import type { RulesState } from '../state/rules';
@@ -32,6 +33,7 @@ const ARGUMENT_NAMES: Partial<Record<ControlMethod, string>> = {
   getDecisions: 'decision query',
   getSpending: 'spending query',
   getConversationSummary: 'conversation summary query',
+  getStatusLine: 'status line query',
   saveRules: 'rules',
   updateSettings: 'settings',
   setApiKey: 'API key',
@@ -81,6 +83,11 @@ export function createControlApi(owners: ControlOwners): ControlApi {
     getConversationSummary: async (...args) => {
       const [query = {}] = argsOf('getConversationSummary', args);
       return decisions.spending().conversationSummary(query.id);
+    },
+    getStatusLine: async (...args) => {
+      const [query = {}] = argsOf('getStatusLine', args);
+      const summary = decisions.spending().conversationSummary(query.session === undefined ? undefined : sessionConversationId(query.session));
+      return { text: formatStatusLine(summary) };
     },
     getDecisions: async (...args) => {
       const [query = {}] = argsOf('getDecisions', args);

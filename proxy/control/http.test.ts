@@ -11,7 +11,7 @@ import type { DecisionRecord } from '../../contracts/decision';
 import type { ControlEvent } from '../../contracts/events';
 import type { PublicSettings } from '../../contracts/settings';
 import type { Health } from '../../contracts/status';
-import type { ConversationSummary, Spending, StatsSnapshot } from '../../contracts/stats';
+import type { ConversationSummary, Spending, StatsSnapshot, StatusLine } from '../../contracts/stats';
 import type { anthropicError } from '../http/errors';
 import { createControlRouter } from './http';
 import { decisionRecord } from '../../test/fixtures/contracts';
@@ -152,6 +152,25 @@ describe('admin API', () => {
     // The conversation's turns: the decisions query.
     const turns = (await (await fetch(`${base}/api/decisions?conversationId=s%3Aabc`)).json()) as DecisionRecord[];
     expect(turns.map((r) => r.id)).toEqual(['a2', 'a1']);
+  });
+
+  it("builds Claude Code's status line for a session from the same summary, behind the admin token like every /api route", async () => {
+    const token = 'status-line-route-token-0123456789';
+    const { ctx, base } = await start({ CASCADEFLOW_ADMIN_TOKEN: token });
+    const auth = { authorization: `Bearer ${token}` };
+    ctx.record(record({ id: 'a1', conversationId: 's:abc' }));
+    ctx.record(record({ id: 'a2', conversationId: 's:abc', decision: 'escalated', cost: 0.008, baselineCost: 0.006, savings: -0.002 }));
+    ctx.record(record({ id: 'b1', conversationId: 'h:0123', cost: 0.001, baselineCost: 0.012, savings: 0.011 }));
+    const line = async (query: string) => (await (await fetch(`${base}/api/statusline${query}`, { headers: auth })).json()) as StatusLine;
+    // Session abc: $0.002 + $0.008 against $0.006 + $0.006, saved $0.002 (17 %); today $0.011.
+    expect(await line('?session=abc')).toEqual({ text: '⚡ saved $0.0020 (17 %) this session · 1 draft ✓ 1 ↑ · today $0.01' });
+    expect(await line('?session=never-seen')).toEqual({ text: '⚡ no requests this session yet · today $0.01' });
+    expect(await line('')).toEqual({ text: '⚡ no requests this session yet · today $0.01' });
+    const bad = await fetch(`${base}/api/statusline?session=`, { headers: auth });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).message).toMatch(/^Invalid status line query: session: /);
+    expect((await fetch(`${base}/api/statusline?session=abc`)).status).toBe(401);
+    expect((await fetch(`${base}/api/statusline?session=abc`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
   });
 
   it('replaces rules with validation; the next match uses them', async () => {

@@ -4,6 +4,7 @@
 // get a stable hash of the system prompt and the first user turn, the part of a conversation
 // that every later turn resends unchanged.
 import { createHash } from 'node:crypto';
+import { sessionConversationId } from '../../contracts/stats';
 import type { ContentBlock, MessagesRequest } from '../wire';
 
 export interface ConversationRef {
@@ -23,7 +24,7 @@ const PROJECT_SCAN_CHARS = 20_000;
 export function identifyConversation(request: MessagesRequest): ConversationRef | null {
   const project = declaredProject(request);
   const session = sessionId(request.metadata);
-  if (session) return { id: `s:${session}`, ...(project && { project }) };
+  if (session) return { id: sessionConversationId(session), ...(project && { project }) };
   const opening = openingText(request);
   if (!opening) return null;
   return { id: `h:${createHash('sha256').update(opening).digest('hex').slice(0, 24)}`, ...(project && { project }) };

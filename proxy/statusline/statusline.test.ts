@@ -8,7 +8,7 @@ import { useTempDirs } from '../../test/temp-dirs';
 import { createProxyContext } from '../runtime';
 import { startProxyServer } from '../server';
 import { createMemorySecretStore, createMemoryStore } from '../state/stores';
-import { conversationIdOf, DEFAULT_PROXY_URL, PROXY_DOWN, proxyUrl, statusLine, TOKEN_NEEDED } from './statusline';
+import { DEFAULT_PROXY_URL, PROXY_DOWN, proxyUrl, sessionIdOf, statusLine, TOKEN_NEEDED } from './statusline';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -51,9 +51,9 @@ async function otherServer(answer: ((res: http.ServerResponse) => void) | null):
 }
 
 describe('status line input', () => {
-  it("files Claude Code's session under the proxy's conversation id", () => {
-    expect(conversationIdOf(claudeCodeInput('4f1c2b8e-9a0d-4c51-8e7f-2d6b3a9c0e11'))).toBe('s:4f1c2b8e-9a0d-4c51-8e7f-2d6b3a9c0e11');
-    for (const input of ['', 'not json', 'null', '{}', '{"session_id":""}', '{"session_id":42}']) expect(conversationIdOf(input), input).toBeUndefined();
+  it("reads Claude Code's session id", () => {
+    expect(sessionIdOf(claudeCodeInput('4f1c2b8e-9a0d-4c51-8e7f-2d6b3a9c0e11'))).toBe('4f1c2b8e-9a0d-4c51-8e7f-2d6b3a9c0e11');
+    for (const input of ['', 'not json', 'null', '{}', '{"session_id":""}', '{"session_id":42}', '{"session_id":"a b"}', `{"session_id":"${'a'.repeat(101)}"}`]) expect(sessionIdOf(input), input).toBeUndefined();
   });
 
   it('asks --url, else CASCADEFLOW_URL, else the default address', () => {
@@ -64,7 +64,7 @@ describe('status line input', () => {
 });
 
 describe('statusLine against a running proxy', () => {
-  it("prints the session's money and today's", async () => {
+  it("prints the proxy's line for the session", async () => {
     const { ctx, url } = await proxyWith();
     // s:abc: two accepted drafts ($0.002 of $0.006 each), one escalation ($0.008 of $0.006); another session's $0.001.
     ctx.record(decisionRecord({ conversationId: 's:abc' }));
@@ -103,7 +103,7 @@ describe('statusLine without a proxy', () => {
   it('says what else answered', async () => {
     const notFound = await otherServer((res) => res.writeHead(404).end('no'));
     expect(await statusLine({ input: '', args: ['--url', notFound], env: {} })).toBe('cascadeflow: the proxy answered HTTP 404');
-    const garbage = await otherServer((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"today":{"cost":"lots"}}'));
+    const garbage = await otherServer((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"text":42}'));
     expect(await statusLine({ input: '', args: ['--url', garbage], env: {} })).toBe('cascadeflow: unexpected answer from the proxy');
     expect(await statusLine({ input: '', args: ['--url', 'https://127.0.0.1:1'], env: {} })).toMatch(/must start with http:\/\//);
   });

@@ -1,22 +1,22 @@
 // `cascadeflow statusline`: Claude Code runs it after each turn with its session as JSON on
-// stdin (session_id, model, workspace, …); it asks the running proxy for that conversation's
-// money and today's, and prints one line (format.ts). It must start and finish in well under
-// 50 ms, so it loads nothing but Node's http and its own few lines: contracts are imported
-// for their types only (their zod schemas alone take ~250 ms to load). The answer is checked
-// by hand for the fields the line uses instead.
+// stdin (session_id, model, workspace, …); it asks the running proxy for that session's line
+// (GET /api/statusline, built by contracts/status-line.ts) and prints it. On macOS and Linux
+// the app installs cascadeflow-statusline.sh instead, which asks the same route with curl and
+// skips Node's start; this command is for Windows and machines without curl. It loads nothing
+// but Node's http and its own few lines: contracts are imported for their types only (their
+// zod schemas alone take ~250 ms to load), and the answer is checked by hand instead.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { CONTROL_API_PREFIX, controlRoutes } from '../../contracts/control-api';
-import type { ConversationSummary, SpendCounts } from '../../contracts/stats';
+import type { StatusLine } from '../../contracts/stats';
 import { isLoopbackHost } from '../http/hosts';
 import type { STORE_KEYS } from '../state/layout';
 import { defaultDataDir } from '../state/paths';
 import type { STORE_FILE_NAME } from '../state/stores';
-import { formatStatusLine } from './format';
 
 /** The route as the contract's table names it: a change there fails to compile here. */
-const SUMMARY_PATH: `${typeof CONTROL_API_PREFIX}${(typeof controlRoutes)['getConversationSummary']['path']}` = '/api/conversation-summary';
+const STATUS_LINE_PATH: `${typeof CONTROL_API_PREFIX}${(typeof controlRoutes)['getStatusLine']['path']}` = '/api/statusline';
 const TOKEN_KEY: (typeof STORE_KEYS)['adminToken'] = 'adminToken';
 const CONFIG_FILE: typeof STORE_FILE_NAME = 'config.json';
 /** The proxy's default address (contracts/settings.ts DEFAULT_SETTINGS). */
@@ -36,11 +36,14 @@ export interface StatusLineOptions {
   timeoutMs?: number;
 }
 
-/** The conversation id the proxy files Claude Code's requests under (proxy/conversations/identify.ts). */
-export function conversationIdOf(input: string): string | undefined {
+/** The ids the proxy files sessions under (proxy/conversations/identify.ts); the sh script reads the same. */
+const SESSION_ID = /^[\w.:-]{1,100}$/;
+
+/** Claude Code's session id from its JSON. */
+export function sessionIdOf(input: string): string | undefined {
   try {
     const session = (JSON.parse(input) as { session_id?: unknown } | null)?.session_id;
-    return typeof session === 'string' && session !== '' ? `s:${session}` : undefined;
+    return typeof session === 'string' && SESSION_ID.test(session) ? session : undefined;
   } catch {
     return undefined;
   }
@@ -89,26 +92,18 @@ function get(url: string, token: string | undefined, timeoutMs: number): Promise
   });
 }
 
-const COUNTERS = ['queries', 'cost', 'baselineCost', 'savings', 'accepted', 'escalated', 'notWorthDrafting', 'unpricedQueries'] as const;
-
-function isCounts(value: unknown): value is SpendCounts {
-  return typeof value === 'object' && value !== null && COUNTERS.every((key) => Number.isFinite((value as Record<string, unknown>)[key]));
-}
-
-function isSummary(value: unknown): value is ConversationSummary {
-  if (typeof value !== 'object' || value === null) return false;
-  const { conversation, today } = value as Record<string, unknown>;
-  if (!isCounts(today)) return false;
-  return conversation === null || (typeof conversation === 'object' && isCounts((conversation as Record<string, unknown>).allTime));
+function textOf(value: unknown): string | undefined {
+  const text = typeof value === 'object' && value !== null ? (value as Partial<StatusLine>).text : undefined;
+  return typeof text === 'string' ? text : undefined;
 }
 
 /** The line to print; never throws (a status line has nowhere to show an error but itself). */
 export async function statusLine({ input, args, env, timeoutMs = DEFAULT_TIMEOUT_MS }: StatusLineOptions): Promise<string> {
-  const id = conversationIdOf(input);
+  const session = sessionIdOf(input);
   const base = proxyUrl(args, env);
   // The proxy itself only speaks plain HTTP.
   if (!base.startsWith('http://')) return `cascadeflow: the proxy URL must start with http:// (${base})`;
-  const url = `${base}${SUMMARY_PATH}${id ? `?id=${encodeURIComponent(id)}` : ''}`;
+  const url = `${base}${STATUS_LINE_PATH}${session ? `?session=${encodeURIComponent(session)}` : ''}`;
   const envToken = env.CASCADEFLOW_ADMIN_TOKEN?.trim() || undefined;
   let answer: Answer;
   try {
@@ -123,8 +118,8 @@ export async function statusLine({ input, args, env, timeoutMs = DEFAULT_TIMEOUT
   if (answer.status === 401) return TOKEN_NEEDED;
   if (answer.status !== 200) return `cascadeflow: the proxy answered HTTP ${answer.status}`;
   try {
-    const summary: unknown = JSON.parse(answer.body);
-    if (isSummary(summary)) return formatStatusLine(summary);
+    const text = textOf(JSON.parse(answer.body));
+    if (text !== undefined) return text;
   } catch {
     // Falls through: not the proxy's answer.
   }

@@ -57,6 +57,8 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
         const withArgs: Array<[ControlMethod, unknown[]]> = [
           ['getSpending', [{ period: '7d', limit: 5 }]],
           ['getConversationSummary', [{ id: 's:never-seen' }]],
+          ['getStatusLine', [{ session: 'never-seen' }]],
+          ['getStatusLine', []],
         ];
         for (const [method, args] of withArgs) {
           const result = controlMethods[method].result.safeParse(await call(api, method, ...args));
@@ -77,6 +79,8 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
           ['getSpending', [{ period: 'month' }], /period/],
           ['getConversationSummary', [{ id: '' }], /id/],
           ['getConversationSummary', [{ id: 's:a', colour: 'blue' }], /colour/],
+          ['getStatusLine', [{ session: '' }], /session/],
+          ['getStatusLine', [{ id: 's:a' }], /id/],
           ['saveRules', [[rule({ threshold: 1.5 })]], /threshold/],
           ['saveRules', [[rule(), rule()]], /duplicate rule id "sonnet"/],
           ['saveRules', [[{ id: 'x' }]], /match/],

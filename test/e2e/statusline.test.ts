@@ -1,18 +1,21 @@
-// Claude Code's status line end to end: the `cascadeflow` command compiled as `npm run build`
-// compiles it, run as Claude Code runs it (its session JSON on stdin), against the real proxy
-// in front of the simulator, after requests sent by the official SDK with Claude Code's session
-// id in `metadata.user_id`. The money it prints is checked against hand-computed list prices.
+// Claude Code's status line end to end: both commands as `npm run build` ships them (the
+// `cascadeflow` command and the sh script beside it, run by sh with the machine's curl), run
+// as Claude Code runs them (its session JSON on stdin), against the real proxy in front of the
+// simulator, after requests sent by the official SDK with Claude Code's session id in
+// `metadata.user_id`. The money they print is checked against hand-computed list prices, and
+// they print the same line.
 import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN_FILE, binBuildOptions } from '../../electron/tools/build';
+import { BIN_FILE, binBuildOptions, copyStatusLineScript, STATUS_LINE_SCRIPT } from '../../electron/tools/build';
 import { HAIKU_DRAFT, type Harness, SONNET, startHarness } from '../proxy/harness';
 
 let outDir: string;
 let bin: string;
+let script: string;
 let h: Harness;
 
 beforeAll(async () => {
@@ -20,6 +23,8 @@ beforeAll(async () => {
   await build(binBuildOptions(outDir));
   bin = path.join(outDir, BIN_FILE);
   await chmod(bin, 0o755);
+  await copyStatusLineScript(outDir);
+  script = path.join(outDir, STATUS_LINE_SCRIPT);
   h = await startHarness();
   // This test is about the money, not the checker's calibration: any draft not ruled out is accepted.
   const rules = await h.ctx.control.getRules();
@@ -31,16 +36,25 @@ afterAll(async () => {
   await rm(outDir, { recursive: true, force: true });
 });
 
-/** Runs the command as Claude Code does: its session JSON on stdin, one line out. */
-function runStatusLine(input: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; ms: number }> {
-  const started = performance.now();
+type Command = 'node' | 'sh';
+
+/** Runs a command as Claude Code does: its session JSON on stdin, one line out. */
+function runStatusLine(command: Command, input: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const [file, args] = command === 'node' ? [bin, ['statusline']] : ['sh', [script]];
   return new Promise((resolve, reject) => {
-    const child = execFile(bin, ['statusline'], { env: { PATH: process.env.PATH, ...env }, timeout: 10_000 }, (error, stdout) => {
+    const child = execFile(file, args, { env: { PATH: process.env.PATH, ...env }, timeout: 10_000 }, (error, stdout) => {
       if (error) reject(error);
-      else resolve({ stdout, ms: performance.now() - started });
+      else resolve(stdout);
     });
     child.stdin?.end(input);
   });
+}
+
+/** Both commands' output, which must be the same. */
+async function bothPrint(input: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const [node, sh] = await Promise.all([runStatusLine('node', input, env), runStatusLine('sh', input, env)]);
+  expect(sh).toBe(node);
+  return node;
 }
 
 const SESSION = '5b0d6c1e-2f3a-4b7c-9d8e-0a1b2c3d4e5f';
@@ -79,7 +93,7 @@ describe('cascadeflow statusline', () => {
       ['accepted', 's:another-session'],
     ]);
 
-    const { stdout } = await runStatusLine(session(SESSION), { CASCADEFLOW_URL: h.proxy.url });
+    const stdout = await bothPrint(session(SESSION), { CASCADEFLOW_URL: h.proxy.url });
     // Session: cost 0.002 + 0.002 + 0.009 = $0.013 against 0.006 + 0.006 + 0.0075 = $0.0195,
     // saved $0.0065 (33 %). Today: $0.013 + $0.004 = $0.017.
     expect(stdout).toBe('⚡ saved $0.0065 (33 %) this session · 2 drafts ✓ 1 ↑ · today $0.02\n');
@@ -91,11 +105,24 @@ describe('cascadeflow statusline', () => {
   });
 
   it('shows a new session, and degrades to one short line when the proxy is down', async () => {
-    expect((await runStatusLine(session('never-seen'), { CASCADEFLOW_URL: h.proxy.url })).stdout).toMatch(/^⚡ no requests this session yet · today \$\d+\.\d+\n$/);
+    expect(await bothPrint(session('never-seen'), { CASCADEFLOW_URL: h.proxy.url })).toMatch(/^⚡ no requests this session yet · today \$\d+\.\d+\n$/);
     // A port nothing listens on: the proxy's own, once it is closed.
     const down = await startHarness();
     const url = down.proxy.url;
     await down.close();
-    expect((await runStatusLine(session(SESSION), { CASCADEFLOW_URL: url })).stdout).toBe('cascadeflow: proxy not running\n');
+    expect(await bothPrint(session(SESSION), { CASCADEFLOW_URL: url })).toBe('cascadeflow: proxy not running\n');
+  });
+
+  it('sends CASCADEFLOW_ADMIN_TOKEN, and says so when the proxy wants one', async () => {
+    const token = 'status-line-e2e-token-0123456789';
+    const guarded = await startHarness({ env: { CASCADEFLOW_ADMIN_TOKEN: token } });
+    try {
+      // An empty data folder: the Node command finds no saved token there either.
+      const env = { CASCADEFLOW_URL: guarded.proxy.url, CASCADEFLOW_DATA_DIR: outDir };
+      expect(await bothPrint(session(SESSION), { ...env, CASCADEFLOW_ADMIN_TOKEN: token })).toBe('⚡ no requests this session yet · today $0.00\n');
+      expect(await bothPrint(session(SESSION), env)).toBe('cascadeflow: admin token needed (set CASCADEFLOW_ADMIN_TOKEN)\n');
+    } finally {
+      await guarded.close();
+    }
   });
 });

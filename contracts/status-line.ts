@@ -1,7 +1,8 @@
 // The one line Claude Code's status line shows: this session's savings and drafts, today's
-// spend. Money is never made up: a loss is shown as a loss, and requests of unknown price as
-// unknown, never as $0.
-import type { ConversationSummary, SpendCounts } from '../../contracts/stats';
+// spend. The proxy builds it (the control API's getStatusLine) and every status line command
+// prints it as it comes, so there is one formatter. Money is never made up: a loss is shown as
+// a loss, and requests of unknown price as unknown, never as $0.
+import type { ConversationSummary, SpendCounts } from './stats';
 
 /** $1.90, $0.42; below a cent two significant digits ($0.0042), so a small amount never reads as $0.00. */
 export function dollars(amount: number): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { dollars, formatStatusLine } from '../../contracts/status-line';
 import type { ConversationSummary, SpendCounts } from '../../contracts/stats';
-import { conversationSummary, spendCounts } from '../../test/fixtures/contracts';
-import { dollars, formatStatusLine } from './format';
+import { conversationSummary, spendCounts } from '../fixtures/contracts';
 
 function withSession(allTime: Partial<SpendCounts>, today: Partial<SpendCounts>): ConversationSummary {
   const counts = spendCounts(allTime);
