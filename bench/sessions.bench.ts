@@ -10,8 +10,9 @@
 // must equal /stats to the cent, in total and per conversation; a mismatch exits non-zero, and
 // so does cache-aware costing more than 5 % over always-requested anywhere. The other targets
 // (good drafts at half the cost or less, cache-aware no dearer than always-draft where drafting
-// pays) are printed as met or missed: no policy can meet them for a draft model that costs half
-// the requested one without gambling more than the first target allows.
+// pays) are printed as met or missed. Cost-aware explores: a rule with no judged draft yet drafts
+// once (the gamble, one cold draft cache), so the sweep's 2-session runs show that cost more
+// than the 4-session scenarios do.
 // Run: npm run bench:sessions (or npm run bench -- --sessions)
 import { readFileSync } from 'node:fs';
 import type { CascadeRule } from '../contracts/rules';

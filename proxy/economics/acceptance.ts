@@ -1,10 +1,14 @@
 // How often drafts have been good enough lately — accepted, escalated, or accepted and later
-// failed: per conversation (the outcomes of its last 10 requests), per rule and per rule and
-// action class (the last 50 outcomes of the last day). It gives the acceptance rate p the cost
-// estimate uses, with where p came from. A conversation that stops drafting therefore forgets
-// why after 10 requests and may try again. One whose drafts keep failing is also held: after 3
-// failures in a row it does not draft for a cooldown, and the log says so. Bounded; ids, names
-// and counts only.
+// failed: per conversation (its last 10 outcomes), per rule and per rule and action class (the
+// last 50 outcomes of the last day). It gives the acceptance rate p the cost estimate uses, with
+// where p came from. p is optimistic under uncertainty: the upper end of a Wilson interval over
+// the outcomes, so that an unproven conversation or rule drafts (the gamble: nothing is learned
+// from drafts never made), keeps drafting while its evidence could still make drafting pay, and
+// stops once the bound falls below break-even. A conversation's own outcomes decide for it
+// however many requests it then sends without drafting: its drafts were judged, the rule's say
+// less about it, and each new gamble on it costs a cold draft cache. One whose drafts keep
+// failing is also held: after 3 failures in a row it does not draft for a cooldown, then it
+// forgets them and probes again; the log says so. Bounded; ids, names and counts only.
 import type { ActionClass } from '../../contracts/decision';
 
 export type Outcome = 'accepted' | 'escalated' | 'later_failed';
@@ -14,15 +18,15 @@ interface Entry {
   outcome: Outcome;
   time: number;
   actionClass?: ActionClass;
-  /** The conversation's request count when it was recorded. */
-  request: number;
 }
 
 export interface Acceptance {
-  /** The acceptance rate used, in [0, 1]. */
+  /** The acceptance rate used (the upper bound), in [0, 1]. */
   p: number;
-  /** Where it came from: "conversation 4 of 5", "rule 12 of 20", "rule, read drafts 5 of 6", "prior". */
+  /** Where it came from: "conversation 4 of 5, upper bound 0.97", "rule, read drafts 5 of 6, upper bound 0.98", "no outcomes yet, upper bound 1". */
   basis: string;
+  /** Outcomes behind it: 0 when the draft is a pure exploration. */
+  outcomes: number;
 }
 
 /** A conversation that skips drafting for a while. */
@@ -35,17 +39,24 @@ export interface Hold {
 }
 
 export interface AcceptanceOptions {
-  /** A first draft's chance, with no outcome to go by: no evidence either way. */
-  prior?: number;
-  /** A conversation's outcomes count for this many of its requests (a pause changes nothing about its drafts). */
+  /**
+   * Normal quantile of the one-sided upper bound: 1 (84 %). Each draft on a conversation whose
+   * drafts are bad costs the draft model's cold cache (for a 30 K prefix about as much as 4 turns
+   * of the requested model), so exploration must stop after the first bad one: one escalated
+   * draft bounds a conversation at 0.5, and 1 accepted of 2 at 0.79, both below the ≈ 0.92+ a
+   * draft model at half the price needs; 1.96 (97.5 %) left those at 0.79 and 0.91, close enough
+   * to break-even that cache-state swings let a bad conversation draft again (bench/sessions.bench.ts,
+   * Opus 5.5 → Sonnet 5.5 with half the sessions bad: 1.08× of always-requested at 1.96, 1.05× at 1).
+   * All accepted stays at 1 whatever z.
+   */
+  z?: number;
+  /** A conversation's last this many outcomes count (a pause changes nothing about its drafts). */
   conversationWindow?: number;
   /** A conversation not seen for this long is forgotten. */
   conversationIdleMs?: number;
   /** Outcomes a rule (and each of its classes) keeps, and how long. */
   ruleWindow?: number;
   ruleMaxAgeMs?: number;
-  /** A rule's (or class's) rate counts once it has this many outcomes. */
-  minRuleOutcomes?: number;
   /** This many failures in a row hold the conversation... */
   holdAfterFailures?: number;
   /** ...for this many requests, or until this much time has passed, whichever comes first. */
@@ -56,19 +67,16 @@ export interface AcceptanceOptions {
 
 interface ConversationEntry {
   outcomes: Entry[];
-  /** Requests planned under `cost_aware` so far. */
-  requests: number;
   hold: Hold | null;
   lastSeen: number;
 }
 
 const DEFAULTS: Required<AcceptanceOptions> = {
-  prior: 0.5,
+  z: 1,
   conversationWindow: 10,
   conversationIdleMs: 6 * 60 * 60_000,
   ruleWindow: 50,
   ruleMaxAgeMs: 24 * 60 * 60_000,
-  minRuleOutcomes: 3,
   holdAfterFailures: 3,
   holdRequests: 8,
   holdMs: 15 * 60_000,
@@ -94,7 +102,7 @@ export class AcceptanceTracker {
    */
   record(input: { recordId: string; ruleId: string; conversationId?: string; actionClass?: ActionClass; outcome: Outcome; time: number }): Hold | null {
     const conversation = input.conversationId ? this.touch(input.conversationId, input.time) : null;
-    const entry: Entry = { recordId: input.recordId, outcome: input.outcome, time: input.time, request: conversation?.requests ?? 0 };
+    const entry: Entry = { recordId: input.recordId, outcome: input.outcome, time: input.time };
     if (input.actionClass) entry.actionClass = input.actionClass;
     this.push(this.ruleKey(input.ruleId), entry, this.options.ruleWindow);
     if (input.actionClass) this.push(this.ruleKey(input.ruleId, input.actionClass), entry, this.options.ruleWindow);
@@ -120,29 +128,29 @@ export class AcceptanceTracker {
   }
 
   /**
-   * p for the next draft: the conversation's recent outcomes when it has any, pulled towards the
-   * rule's rate (for the action class when given and known) by one pseudo-outcome; else the
-   * rule's own rate; else the prior.
+   * p for the next draft: the upper bound over the conversation's last outcomes when it has
+   * any; else over the rule's of the last day (its drafts of the action class when given and it
+   * has some); else 1, as nothing rules out that every draft is good.
    */
   estimate(input: { ruleId: string; conversationId?: string; actionClass?: ActionClass; time: number }): Acceptance {
-    const parent = this.ruleRate(input.ruleId, input.actionClass, input.time);
     const conversation = input.conversationId ? this.conversations.get(input.conversationId) : undefined;
-    const outcomes = conversation ? this.current(conversation) : [];
-    if (!outcomes.length) return parent;
-    const accepted = count(outcomes);
-    return { p: (accepted + parent.p) / (outcomes.length + 1), basis: `conversation ${accepted} of ${outcomes.length}` };
+    if (conversation?.outcomes.length) return this.bound(conversation.outcomes, 'conversation');
+    const { ruleMaxAgeMs } = this.options;
+    const byClass = input.actionClass ? this.fresh(this.rules.get(this.ruleKey(input.ruleId, input.actionClass)), ruleMaxAgeMs, input.time) : [];
+    if (byClass.length) return this.bound(byClass, `rule, ${input.actionClass} drafts`);
+    const byRule = this.fresh(this.rules.get(this.ruleKey(input.ruleId)), ruleMaxAgeMs, input.time);
+    if (byRule.length) return this.bound(byRule, 'rule');
+    return { p: 1, basis: 'no outcomes yet, upper bound 1', outcomes: 0 };
   }
 
   /**
-   * A request of the conversation is being planned (under `cost_aware`): it counts towards the
-   * conversation's window, and the answer says whether the conversation is held at it (`held`,
-   * counting the request against the hold) or its hold just ended (`resumed`, with the reason it
-   * had). When a hold ends the conversation forgets its outcomes: its next draft is a probe,
-   * judged by the rule's rate again.
+   * A request of the conversation is being planned (under `cost_aware`): the answer says whether
+   * the conversation is held at it (`held`, counting the request against the hold) or its hold
+   * just ended (`resumed`, with the reason it had). When a hold ends the conversation forgets its
+   * outcomes: its next draft is a probe, judged by the rule's outcomes again.
    */
   beginRequest(conversationId: string, time: number): { held: Hold } | { resumed: string } | null {
     const conversation = this.touch(conversationId, time);
-    conversation.requests += 1;
     const hold = conversation.hold;
     if (!hold) return null;
     if (hold.remaining <= 0 || time >= hold.until) {
@@ -155,19 +163,15 @@ export class AcceptanceTracker {
     return { held };
   }
 
-  private ruleRate(ruleId: string, actionClass: ActionClass | undefined, time: number): Acceptance {
-    const { minRuleOutcomes, ruleMaxAgeMs, prior } = this.options;
-    const byClass = actionClass ? this.fresh(this.rules.get(this.ruleKey(ruleId, actionClass)), ruleMaxAgeMs, time) : [];
-    const [outcomes, label] =
-      byClass.length >= minRuleOutcomes ? [byClass, `rule, ${actionClass} drafts`] : [this.fresh(this.rules.get(this.ruleKey(ruleId)), ruleMaxAgeMs, time), 'rule'];
-    if (outcomes.length < minRuleOutcomes) return { p: prior, basis: 'prior' };
-    const accepted = count(outcomes);
-    return { p: (accepted + prior) / (outcomes.length + 1), basis: `${label} ${accepted} of ${outcomes.length}` };
+  private bound(entries: Entry[], label: string): Acceptance {
+    const accepted = count(entries);
+    const p = wilsonUpper(accepted, entries.length, this.options.z);
+    return { p, basis: `${label} ${accepted} of ${entries.length}, upper bound ${Number(p.toFixed(2))}`, outcomes: entries.length };
   }
 
   private maybeHold(conversation: ConversationEntry, time: number): Hold | null {
     const { holdAfterFailures, holdRequests, holdMs } = this.options;
-    const recent = this.current(conversation).slice(-holdAfterFailures);
+    const recent = conversation.outcomes.slice(-holdAfterFailures);
     if (conversation.hold || recent.length < holdAfterFailures || recent.some((e) => e.outcome === 'accepted')) return null;
     const failed = recent.filter((e) => e.outcome === 'later_failed').length;
     const what = failed === 0 ? 'escalated' : failed === recent.length ? 'later failed' : 'escalated or later failed';
@@ -177,11 +181,6 @@ export class AcceptanceTracker {
       until: time + holdMs,
     };
     return { ...conversation.hold };
-  }
-
-  /** The conversation's outcomes of its last `conversationWindow` requests. */
-  private current(conversation: ConversationEntry): Entry[] {
-    return conversation.outcomes.filter((e) => e.request > conversation.requests - this.options.conversationWindow);
   }
 
   private fresh(entries: Entry[] | undefined, maxAgeMs: number, time: number): Entry[] {
@@ -202,7 +201,7 @@ export class AcceptanceTracker {
   private touch(id: string, time: number): ConversationEntry {
     let conversation = this.conversations.get(id);
     if (conversation) this.conversations.delete(id);
-    else conversation = { outcomes: [], requests: 0, hold: null, lastSeen: time };
+    else conversation = { outcomes: [], hold: null, lastSeen: time };
     conversation.lastSeen = time;
     this.conversations.set(id, conversation);
     for (const [oldId, old] of this.conversations) {
@@ -212,6 +211,15 @@ export class AcceptanceTracker {
     }
     return conversation;
   }
+}
+
+/** The upper end of the Wilson score interval for `successes` of `n` (n > 0) at quantile z. */
+export function wilsonUpper(successes: number, n: number, z: number): number {
+  const rate = successes / n;
+  const z2 = z * z;
+  const centre = rate + z2 / (2 * n);
+  const spread = z * Math.sqrt((rate * (1 - rate)) / n + z2 / (4 * n * n));
+  return Math.min(1, (centre + spread) / (1 + z2 / n));
 }
 
 function count(entries: Entry[]): number {

@@ -18,7 +18,7 @@ function input(overrides: Partial<EstimateInput>): EstimateInput {
     requested: { model: OPUS, warmTokens: 0 },
     draft: { model: SONNET, warmTokens: 0 },
     verifier: { model: OPUS, warmTokens: 0 },
-    acceptance: { p: 0.5, basis: 'prior' },
+    acceptance: { p: 0.5, basis: 'given', outcomes: 4 },
     horizon: 1,
     ...overrides,
   };
@@ -34,7 +34,7 @@ describe('estimateCosts', () => {
     expect(estimate?.direct).toBeCloseTo(0.03, 12);
     // Sonnet, cold: 30,000 × 4 + 100 × 2 + 400 × 10 = 124,200 µ$; plus half of Opus's 30,000.
     expect(estimate?.draft).toBeCloseTo(0.1392, 12);
-    expect(estimate).toMatchObject({ acceptance: 0.5, acceptanceBasis: 'prior', worthDrafting: false });
+    expect(estimate).toMatchObject({ acceptance: 0.5, acceptanceBasis: 'given', worthDrafting: false });
   });
 
   it("in a conversation averages over the horizon, and counts the verifier's deferred cache writes", () => {
@@ -45,7 +45,7 @@ describe('estimateCosts', () => {
         requested: { model: SONNET, warmTokens: 0 },
         draft: { model: HAIKU, warmTokens: 30_000 },
         verifier: { model: SONNET, warmTokens: 0 },
-        acceptance: { p: 0.75, basis: 'conversation 1 of 1' },
+        acceptance: { p: 0.75, basis: 'given', outcomes: 4 },
         horizon: 20,
       }),
       priceOf,
@@ -92,7 +92,7 @@ describe('estimateCosts', () => {
 
   it('prices long Haiku 5.5 prompts at their tier', () => {
     const size = { promptTokens: 120_000, cacheableTokens: 0, ttl: null };
-    const estimate = estimateCosts(input({ size, outputTokens: 0, draft: { model: HAIKU, warmTokens: 0 }, acceptance: { p: 1, basis: 'x' } }), priceOf);
+    const estimate = estimateCosts(input({ size, outputTokens: 0, draft: { model: HAIKU, warmTokens: 0 }, acceptance: { p: 1, basis: 'given', outcomes: 0 } }), priceOf);
     // 120,000 × $0.50 (five times the rate above 100,000 prompt tokens) = 60,000 µ$
     expect(estimate?.draft).toBeCloseTo(0.06, 12);
   });

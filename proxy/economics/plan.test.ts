@@ -67,19 +67,25 @@ const cold = (tokens: number): Usage => ({
 });
 
 describe('planDraft', () => {
-  it("drafts a conversation's first request under a prior when the draft model is cheap enough: the gamble", () => {
+  it("drafts a conversation's first request with no outcome to go by, at the optimistic bound, and notes the exploration: the gamble", () => {
     const economics = new EconomicsState(accounting);
     const plan = economics.planDraft({ conversationId: 'c1', rule: sonnetRule, ...request(SONNET, 1), now: T0, policy: 'cost_aware' });
-    expect(plan).toMatchObject({ draft: true, signals: [], estimate: { acceptance: 0.5, acceptanceBasis: 'prior', worthDrafting: true } });
+    expect(plan).toMatchObject({
+      draft: true,
+      signals: [{ name: 'exploration', penalty: 0, reason: 'no draft of this rule judged yet: drafting to learn whether its drafts are good (no outcomes yet, upper bound 1)' }],
+      estimate: { acceptance: 1, acceptanceBasis: 'no outcomes yet, upper bound 1', worthDrafting: true },
+    });
     expect(plan.estimate!.draft).toBeLessThan(plan.estimate!.direct * 0.9);
     // A conversation not seen before: the requested model's cache is unknown, not cold.
     expect(plan.requestedCache).toBeUndefined();
   });
 
-  it('does not draft with a model half the price when the requested model reads its prefix from a warm cache, and says why', () => {
+  it("does not draft with a model half the price once the rule's outcomes bound acceptance below break-even, and says why", () => {
     const economics = new EconomicsState(accounting);
     const first = request(OPUS, 1);
     const prompt = Math.round(first.rawBytes * 0.25);
+    // At the optimistic bound 1 drafting would pay even against Opus's warm cache: one escalation elsewhere bounds it at 0.5.
+    economics.observe(record({ decision: 'escalated', time: T0, conversationId: 'elsewhere' }), first.rawBytes);
     // The first turn went straight to Opus (no rule then): its cache holds the prefix for an hour.
     economics.observe(record({ decision: 'passthrough', time: T0, ruleId: null, verifier: call(OPUS, cold(prompt)) }), first.rawBytes);
     const plan = economics.planDraft({ conversationId: 'c1', rule: opusRule, ...request(OPUS, 2), now: T0 + 60_000, policy: 'cost_aware' });
@@ -91,7 +97,7 @@ describe('planDraft', () => {
         penalty: 0,
         reason: expect.stringMatching(
           new RegExp(
-            `^drafting ≈ \\$\\d\\.\\d{4} vs direct ≈ \\$\\d\\.\\d{4} per request over the next 20: ${OPUS} has ${Math.round(prompt / 1000)} K tokens cached \\(59 min left\\), ${SONNET} has no warm cache; acceptance 50 % \\(prior\\)$`,
+            `^drafting ≈ \\$\\d\\.\\d{4} vs direct ≈ \\$\\d\\.\\d{4} per request over the next 20: ${OPUS} has ${Math.round(prompt / 1000)} K tokens cached \\(59 min left\\), ${SONNET} has no warm cache; acceptance: rule 0 of 1, upper bound 0.5$`,
           ),
         ),
       },
@@ -103,12 +109,13 @@ describe('planDraft', () => {
   it('drafts whenever a rule matches under the `always` policy, still with its estimate', () => {
     const economics = new EconomicsState(accounting);
     const first = request(OPUS, 1);
+    economics.observe(record({ decision: 'escalated', time: T0, conversationId: 'elsewhere' }), first.rawBytes);
     economics.observe(record({ decision: 'passthrough', time: T0, ruleId: null, verifier: call(OPUS, cold(30_000)) }), first.rawBytes);
     const plan = economics.planDraft({ conversationId: 'c1', rule: opusRule, ...request(OPUS, 2), now: T0 + 60_000, policy: 'always' });
     expect(plan).toMatchObject({ draft: true, signals: [], estimate: { worthDrafting: false } });
   });
 
-  it('switches a conversation whose drafts keep being escalated to the requested model for a while, then probes again', () => {
+  it('switches a conversation whose drafts keep being escalated to the requested model for a while, then probes again while drafting could still pay', () => {
     const economics = new EconomicsState(accounting);
     const input = { conversationId: 'c1', rule: sonnetRule, ...request(SONNET, 3), policy: 'cost_aware' as const };
     for (let i = 0; i < 3; i++) {
@@ -119,7 +126,7 @@ describe('planDraft', () => {
       expect(hold === null).toBe(i < 2);
     }
     const held = economics.planDraft({ ...input, now: T0 + 10 });
-    expect(held).toMatchObject({ draft: false, estimate: { acceptanceBasis: 'conversation 0 of 3' } });
+    expect(held).toMatchObject({ draft: false, estimate: { acceptanceBasis: 'conversation 0 of 3, upper bound 0.25' } });
     expect(held.signals).toEqual([
       {
         name: 'sticky_escalation',
@@ -128,11 +135,11 @@ describe('planDraft', () => {
       },
     ]);
     for (let i = 1; i < 8; i++) expect(economics.planDraft({ ...input, now: T0 + 10 + i }).signals[0].name).toBe('sticky_escalation');
-    // The hold is over; the conversation's failures are forgotten and the rule's 3 outcomes (0 accepted) decide.
+    // The hold is over; the conversation's failures are forgotten and the rule's 3 outcomes (0 accepted) decide:
+    // with a draft model at a twentieth of the price, an acceptance of up to 0.25 could still pay, so it probes.
     const after = economics.planDraft({ ...input, now: T0 + 20 });
-    expect(after.draft).toBe(false);
-    expect(after.estimate?.acceptanceBasis).toBe('rule 0 of 3');
-    expect(after.signals[0].name).toBe('not_worth_drafting');
+    expect(after).toMatchObject({ draft: true, estimate: { acceptanceBasis: 'rule 0 of 3, upper bound 0.25', worthDrafting: true } });
+    expect(after.signals).toEqual([{ name: 'sticky_probe', penalty: 0, reason: 'drafting again after a pause (its last 3 drafts were escalated)' }]);
   });
 
   it('probes again after a hold when the rule still does well elsewhere, and says so', () => {
@@ -146,17 +153,23 @@ describe('planDraft', () => {
     const probe = economics.planDraft({ ...input, now: T0 + 21 });
     expect(probe).toMatchObject({
       draft: true,
-      estimate: { acceptanceBasis: 'rule 6 of 9' },
+      estimate: { acceptanceBasis: 'rule 6 of 9, upper bound 0.8' },
       signals: [{ name: 'sticky_probe', penalty: 0, reason: 'drafting again after a pause (its last 3 drafts were escalated)' }],
     });
   });
 
   it('outside a conversation looks one request ahead', () => {
     const economics = new EconomicsState(accounting);
-    const plan = economics.planDraft({ rule: sonnetRule, ...request(SONNET, 1), now: T0, policy: 'cost_aware' });
-    expect(plan.requestedCache).toBeUndefined();
-    // Horizon 1: the cold draft plus half the cold verifier, against the cold verifier alone.
-    expect(plan.estimate!.draft).toBeGreaterThan(plan.estimate!.direct * 0.5);
+    const input = { rule: sonnetRule, ...request(SONNET, 1), policy: 'cost_aware' as const };
+    const first = economics.planDraft({ ...input, now: T0 });
+    expect(first.requestedCache).toBeUndefined();
+    // Horizon 1 at p = 1: the cold draft alone.
+    const coldDraft = first.estimate!.draft;
+    economics.observe(record({ decision: 'escalated', time: T0 + 1, requestedModel: SONNET, ruleId: 'sonnet-5', conversationId: undefined }), input.rawBytes);
+    const second = economics.planDraft({ ...input, now: T0 + 2 });
+    // Then the cold draft + (1 − p) × the cold verifier (the requested model, priced as going direct).
+    expect(second.estimate).toMatchObject({ acceptance: 0.5, acceptanceBasis: 'rule 0 of 1, upper bound 0.5' });
+    expect(second.estimate!.draft).toBeCloseTo(coldDraft + 0.5 * second.estimate!.direct, 12);
   });
 
   it('drafts without an estimate when a price is unknown', () => {
@@ -169,11 +182,11 @@ describe('planDraft', () => {
     const economics = new EconomicsState(accounting);
     const { rawBytes } = request(SONNET, 2);
     economics.observe(record({ decision: 'accepted', time: T0, id: 'a1', requestedModel: SONNET, ruleId: 'sonnet-5', draft: call(HAIKU, cold(30_000)) }), rawBytes);
-    expect(economics.acceptance.estimate({ ruleId: 'sonnet-5', conversationId: 'c1', time: T0 + 1 }).basis).toBe('conversation 1 of 1');
+    expect(economics.acceptance.estimate({ ruleId: 'sonnet-5', conversationId: 'c1', time: T0 + 1 }).basis).toBe('conversation 1 of 1, upper bound 1');
     economics.laterFailed('a1', 'c1', T0 + 2);
-    expect(economics.acceptance.estimate({ ruleId: 'sonnet-5', conversationId: 'c1', time: T0 + 3 }).basis).toBe('conversation 0 of 1');
+    expect(economics.acceptance.estimate({ ruleId: 'sonnet-5', conversationId: 'c1', time: T0 + 3 }).basis).toBe('conversation 0 of 1, upper bound 0.5');
     // A skipped draft (none was made) is no outcome.
     economics.observe(record({ decision: 'draft_error', time: T0 + 4, ruleId: 'sonnet-5', failure: { kind: 'skipped', message: 'x' } }), rawBytes);
-    expect(economics.acceptance.estimate({ ruleId: 'sonnet-5', conversationId: 'c1', time: T0 + 5 }).basis).toBe('conversation 0 of 1');
+    expect(economics.acceptance.estimate({ ruleId: 'sonnet-5', conversationId: 'c1', time: T0 + 5 }).basis).toBe('conversation 0 of 1, upper bound 0.5');
   });
 });

@@ -1,8 +1,10 @@
 // The one question the request path asks before drafting: draft this request or not? Under
 // `always` it drafts whenever a rule matched; under `cost_aware` it does not while the
 // conversation is held (its drafts kept failing), nor when drafting is not expected to cost
-// clearly less than going straight to the requested model. Either way the answer says why in
-// named signals, and carries the requested model's cache state for the baseline.
+// clearly less than going straight to the requested model at the optimistic acceptance rate
+// (acceptance.ts): with no outcome yet it drafts to find out (an exploration, noted). Either way
+// the answer says why in named signals, and carries the requested model's cache state for the
+// baseline.
 import type { ActionClass, QualitySignal } from '../../contracts/decision';
 import type { CascadeRule } from '../../contracts/rules';
 import type { Accounting, RequestedCache } from '../pricing/accounting';
@@ -46,13 +48,14 @@ export type DraftPlan = {
 
 export function planDraft(input: PlanInput, deps: PlanDeps): DraftPlan {
   const { conversationId: id, rule, request, now } = input;
-  // First: the request counts, and a hold that ends here forgets the conversation's failures before p is estimated.
+  // First: a hold that ends here forgets the conversation's failures before p is estimated.
   const hold = id && input.policy === 'cost_aware' ? deps.acceptance.beginRequest(id, now) : null;
   const profile = id ? deps.ledger.profile(id) : null;
   const tokensPerByte = profile && profile.tokensPerByte > 0 ? profile.tokensPerByte : DEFAULT_TOKENS_PER_BYTE;
   const size = measureRequest(request, input.rawBytes, tokensPerByte);
   const warm = (model: string) => (id ? (deps.ledger.warm(id, model, now)?.tokens ?? 0) : 0);
   const verifierModel = rule.verifierModel ?? request.model;
+  const acceptance = deps.acceptance.estimate({ ruleId: rule.id, conversationId: id, actionClass: input.actionClass, time: now });
   const estimate =
     estimateCosts(
       {
@@ -63,7 +66,7 @@ export function planDraft(input: PlanInput, deps: PlanDeps): DraftPlan {
         requested: { model: request.model, warmTokens: warm(request.model) },
         draft: { model: rule.draftModel, warmTokens: warm(rule.draftModel) },
         verifier: { model: verifierModel, warmTokens: warm(verifierModel) },
-        acceptance: deps.acceptance.estimate({ ruleId: rule.id, conversationId: id, actionClass: input.actionClass, time: now }),
+        acceptance,
         horizon: id ? HORIZON_REQUESTS : 1,
       },
       deps.accounting.priceOf,
@@ -75,7 +78,12 @@ export function planDraft(input: PlanInput, deps: PlanDeps): DraftPlan {
   if (input.policy === 'always') return { draft: true, signals: [], ...plan };
   if (hold && 'held' in hold) return { draft: false, signals: [holdSignal(hold.held, request.model, now)], ...plan };
   const probe: QualitySignal[] = hold ? [{ name: 'sticky_probe', penalty: 0, reason: `drafting again after a pause (${hold.resumed})` }] : [];
-  if (!estimate || estimate.worthDrafting) return { draft: true, signals: probe, ...plan };
+  if (!estimate) return { draft: true, signals: probe, ...plan };
+  if (estimate.worthDrafting) {
+    const exploring: QualitySignal[] =
+      acceptance.outcomes === 0 ? [{ name: 'exploration', penalty: 0, reason: `no draft of this rule judged yet: drafting to learn whether its drafts are good (${acceptance.basis})` }] : [];
+    return { draft: true, signals: [...probe, ...exploring], ...plan };
+  }
   const caches = [request.model, rule.draftModel].map((model) => describeCache(model, id ? deps.ledger.warm(id, model, now) : null, now));
   return {
     draft: false,
@@ -85,7 +93,7 @@ export function planDraft(input: PlanInput, deps: PlanDeps): DraftPlan {
         penalty: 0,
         reason:
           `drafting ≈ ${money(estimate.draft)} vs direct ≈ ${money(estimate.direct)} per request` +
-          `${id ? ` over the next ${HORIZON_REQUESTS}` : ''}: ${caches.join(', ')}; acceptance ${Math.round(estimate.acceptance * 100)} % (${estimate.acceptanceBasis})`,
+          `${id ? ` over the next ${HORIZON_REQUESTS}` : ''}: ${caches.join(', ')}; acceptance: ${estimate.acceptanceBasis}`,
       },
     ],
     ...plan,
