@@ -64,6 +64,9 @@ async function startProxy(port = 0): Promise<void> {
     logger: quiet,
     writeIntervalMs: 50,
   });
+  // The dashboard's controls are under test, not the economics: every matched request drafts
+  // (the same prompts in one rule would otherwise teach cost-aware drafting to stop).
+  await ctx.control.updateSettings({ draftPolicy: 'always' });
   proxy = await startProxyServer(ctx, { host: '127.0.0.1', port });
 }
 
