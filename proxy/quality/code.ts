@@ -6,57 +6,89 @@ import type { SignalCheck } from './extract';
 import { findFences } from './fences';
 
 const JS = new Set(['js', 'javascript', 'mjs', 'cjs', 'node']);
+
+/** What an ASCII character may start in code: most characters start nothing. */
+const NOTHING = 0;
+const COMMENT = 1;
+const QUOTE = 2;
+const OPENS = 3;
+const CLOSES = 4;
+
 interface Syntax {
   /** Line comment marker. */
   line: string;
   /** Has /* block comments *\/. */
   block: boolean;
-  /** Characters that open (and close) a string. */
-  quotes: string;
+  /** By ASCII character code, what the character may start (NOTHING, COMMENT, QUOTE, …). */
+  starts: Uint8Array;
 }
 
-const C_LIKE: Syntax = { line: '//', block: true, quotes: '"\'`' };
-const HASH_COMMENTS: Syntax = { line: '#', block: false, quotes: '"\'' };
+/** A language's comments and the characters that open (and close) its strings. */
+function syntax(line: string, block: boolean, quotes: string): Syntax {
+  const starts = new Uint8Array(128);
+  starts[line.charCodeAt(0)] = COMMENT;
+  if (block) starts[47 /* / */] = COMMENT;
+  for (const c of quotes) starts[c.charCodeAt(0)] = QUOTE;
+  for (const c of '([{') starts[c.charCodeAt(0)] = OPENS;
+  for (const c of ')]}') starts[c.charCodeAt(0)] = CLOSES;
+  return { line, block, starts };
+}
+
+const C_LIKE = syntax('//', true, '"\'`');
+const HASH_COMMENTS = syntax('#', false, '"\'');
 /** Languages whose strings and comments can be skipped reliably, so their brackets must balance. */
 const BRACKETED = new Map<string, Syntax>([
   ...['ts', 'typescript', 'tsx', 'jsx', 'java', 'c', 'h', 'cpp', 'c++', 'cc', 'cs', 'csharp', 'go', 'kotlin', 'kt', 'swift', 'scala', 'dart', 'php'].map(
     (lang) => [lang, C_LIKE] as const,
   ),
-  ...['rust', 'rs'].map((lang) => [lang, { ...C_LIKE, quotes: '"' }] as const), // 'a is a lifetime, not a quote
+  ...['rust', 'rs'].map((lang) => [lang, syntax('//', true, '"')] as const), // 'a is a lifetime, not a quote
   ...['python', 'py', 'ruby', 'rb', 'r'].map((lang) => [lang, HASH_COMMENTS] as const),
 ]);
 
-const PAIRS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+/** The opening bracket of each closing one, by character code: ( [ { for ) ] }. */
+const OPENING: Record<number, number> = { 41: 40, 93: 91, 125: 123 };
 
-/** The first unbalanced bracket, or null. Skips strings and comments. */
-function unbalanced(code: string, syntax: Syntax): string | null {
-  const stack: string[] = [];
+/**
+ * The first unbalanced bracket, or null. Skips strings and comments. Read by character code
+ * against a table: this runs over every code block of every answer, and most characters start
+ * nothing.
+ */
+function unbalanced(code: string, { line, block, starts }: Syntax): string | null {
+  const stack: number[] = [];
   for (let i = 0; i < code.length; i++) {
-    const ch = code[i];
-    if (code.startsWith(syntax.line, i)) {
-      const eol = code.indexOf('\n', i);
-      if (eol < 0) break;
-      i = eol;
-    } else if (syntax.block && ch === '/' && code[i + 1] === '*') {
-      const end = code.indexOf('*/', i + 2);
-      if (end < 0) return 'unclosed comment';
-      i = end + 1;
-    } else if (syntax.quotes.includes(ch) && code.startsWith(ch.repeat(3), i)) {
-      const end = code.indexOf(ch.repeat(3), i + 3); // Python docstrings, Kotlin/Swift raw strings
-      if (end < 0) return `unclosed string ${ch.repeat(3)}`;
-      i = end + 2;
-    } else if (syntax.quotes.includes(ch)) {
+    const c = code.charCodeAt(i);
+    const kind = c < 128 ? starts[c] : NOTHING;
+    if (kind === NOTHING) continue;
+    if (kind === COMMENT) {
+      if (code.startsWith(line, i)) {
+        const eol = code.indexOf('\n', i);
+        if (eol < 0) break;
+        i = eol;
+      } else if (block && c === 47 /* / */ && code.charCodeAt(i + 1) === 42 /* * */) {
+        const end = code.indexOf('*/', i + 2);
+        if (end < 0) return 'unclosed comment';
+        i = end + 1;
+      }
+    } else if (kind === QUOTE) {
+      if (code.charCodeAt(i + 1) === c && code.charCodeAt(i + 2) === c) {
+        const triple = code.slice(i, i + 3);
+        const end = code.indexOf(triple, i + 3); // Python docstrings, Kotlin/Swift raw strings
+        if (end < 0) return `unclosed string ${triple}`;
+        i = end + 2;
+        continue;
+      }
+      // A backtick string may span lines; the others end at the line.
       let j = i + 1;
-      while (j < code.length && code[j] !== ch && (ch === '`' || code[j] !== '\n')) j += code[j] === '\\' ? 2 : 1;
-      if (j >= code.length || code[j] !== ch) return `unclosed string ${ch}`;
+      for (let d = code.charCodeAt(j); j < code.length && d !== c && (c === 96 /* ` */ || d !== 10); d = code.charCodeAt(j)) j += d === 92 /* \\ */ ? 2 : 1;
+      if (j >= code.length || code.charCodeAt(j) !== c) return `unclosed string ${code[i]}`;
       i = j;
-    } else if (ch === '(' || ch === '[' || ch === '{') {
-      stack.push(ch);
-    } else if (ch === ')' || ch === ']' || ch === '}') {
-      if (stack.pop() !== PAIRS[ch]) return `unmatched '${ch}'`;
+    } else if (kind === OPENS) {
+      stack.push(c);
+    } else if (stack.pop() !== OPENING[c]) {
+      return `unmatched '${code[i]}'`;
     }
   }
-  return stack.length > 0 ? `unclosed '${stack[stack.length - 1]}'` : null;
+  return stack.length > 0 ? `unclosed '${String.fromCharCode(stack[stack.length - 1])}'` : null;
 }
 
 /** A lone "..." standing for omitted code ("function f() { ... }"), not a spread. */

@@ -83,7 +83,7 @@ export function createChecker(model: LearnedModel): QualityCheck {
   return (request: MessagesRequest, draft: AssistantMessage, options: QualityOptions = {}): QualityResult => {
     const ctx = buildContext(request, draft, options.partial === true, options.completeBlocks);
     const signals: QualitySignal[] = [];
-    for (const check of checks) signals.push(...check(ctx).map(normalised));
+    for (const check of checks) for (const signal of check(ctx)) signals.push(normalised(signal));
     return judged(signals, classifyDraft(ctx.content));
   };
 }

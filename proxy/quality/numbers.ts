@@ -146,8 +146,9 @@ const CLOSING_QUESTION = /(?:^|[.!?,]\s+)(?:what|how)\b(?! (?:do|does|can|could|
 /** The quantities a question gives when it asks for a number; null for any other question. */
 export function numericQuestion(ctx: DraftContext): number[] | null {
   return memoRequest(ctx, 'numericQuestion', ({ question }) => {
-    // The ask first: most questions of a chat ask for no number, and then none is read.
-    if (!ASKS_QUANTITY.test(question) && !CLOSING_QUESTION.test(question)) return null;
+    // The ask first: most questions of a chat ask for no number, and then none is read. A closing
+    // question ends on "?", which is cheaper to see than to search for.
+    if (!ASKS_QUANTITY.test(question) && !(question.trimEnd().endsWith('?') && CLOSING_QUESTION.test(question))) return null;
     const given = quantities(question);
     return given.length >= 2 ? given : null;
   });

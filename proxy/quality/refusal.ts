@@ -2,7 +2,7 @@
 // helpful answer ("I can't see your config, so check X") is not a refusal.
 import type { QualitySignal } from '../../contracts/decision';
 import type { SignalCheck } from './extract';
-import { explainsNoToolFits } from './tool-fit';
+import { saysNoToolFits } from './tool-fit';
 
 const OPENING_CHARS = 280;
 
@@ -19,7 +19,7 @@ export const refusal: SignalCheck = (ctx) => {
   const opening = ctx.text.trimStart().slice(0, OPENING_CHARS);
   if (!opening) return [];
   // "Sorry, none of the available functions can do that" is the right answer when no tool fits.
-  if (ctx.tools.length > 0 && !ctx.hasToolUse && explainsNoToolFits(ctx.text)) return [];
+  if (ctx.tools.length > 0 && !ctx.hasToolUse && saysNoToolFits(ctx)) return [];
   const signals: QualitySignal[] = [];
   const refused = REFUSAL.exec(opening);
   if (refused) {

@@ -2,9 +2,9 @@
 // key terms; a worked numeric answer should use the quantities the question gives.
 import type { QualitySignal } from '../../contracts/decision';
 import { equationsOf } from './arithmetic';
-import { memoRequest, type DraftContext, type SignalCheck } from './extract';
+import { memo, memoRequest, type DraftContext, type SignalCheck } from './extract';
 import { WORD_NUMBER_VALUES, numericQuestion, visitWordNumbers, visitWrittenNumbers } from './numbers';
-import { explainsNoToolFits } from './tool-fit';
+import { saysNoToolFits } from './tool-fit';
 
 const STOPWORDS = new Set(
   ('about above after again against also among because been before being below between both could does doing during each ' +
@@ -15,6 +15,9 @@ const STOPWORDS = new Set(
     .split(' '),
 );
 
+/** A longer word is no stopword: it is made a term without the lookup. */
+const LONGEST_STOPWORD = Math.max(...[...STOPWORDS].map((word) => word.length));
+
 const isLower = (c: number) => c >= 97 && c <= 122;
 const isTermChar = (c: number) => isLower(c) || (c >= 48 && c <= 57) || c === 95;
 
@@ -24,7 +27,7 @@ const isTermChar = (c: number) => isLower(c) || (c >= 48 && c <= 57) || c === 95
  * in place rather than with a regex match: only words of four characters or more are
  * made into strings.
  */
-export function keyTerms(text: string): Set<string> {
+function keyTerms(text: string): Set<string> {
   const lower = text.toLowerCase();
   const terms = new Set<string>();
   for (let i = 0; i < lower.length; ) {
@@ -34,7 +37,8 @@ export function keyTerms(text: string): Set<string> {
     }
     let end = i + 1;
     while (end < lower.length && isTermChar(lower.charCodeAt(end))) end++;
-    if (end - i >= 4) {
+    if (end - i > LONGEST_STOPWORD) terms.add(lower.slice(i, i + 5));
+    else if (end - i >= 4) {
       const word = lower.slice(i, end);
       if (!STOPWORDS.has(word)) terms.add(word.slice(0, 5));
     }
@@ -43,19 +47,25 @@ export function keyTerms(text: string): Set<string> {
   return terms;
 }
 
+/** The question's key terms, read once per request (the learned check reads them too). */
+export const questionTerms = (ctx: DraftContext): Set<string> => memoRequest(ctx, 'keyTerms', ({ question }) => keyTerms(question));
+
+/** The draft's text in lower case, for the terms' substring tests, made once per check. */
+export const lowerText = (ctx: DraftContext): string => memo(ctx, 'lowerText', ({ text }) => text.toLowerCase());
+
 function offTopic(ctx: DraftContext): QualitySignal | null {
   const answer = ctx.text;
   if (answer.length < 120) return null; // too short to judge; the length check covers it
   // Saying why the offered tools do not fit is about the tools, not the question's terms.
-  if (ctx.tools.length > 0 && !ctx.hasToolUse && explainsNoToolFits(answer)) return null;
-  const asked = memoRequest(ctx, 'keyTerms', ({ question }) => keyTerms(question));
+  if (ctx.tools.length > 0 && !ctx.hasToolUse && saysNoToolFits(ctx)) return null;
+  const asked = questionTerms(ctx);
   if (asked.size < 3) return null;
   // A long prompt (pasted code, reminders) has many terms: then only no overlap at all counts.
   let enough = 1;
   if (asked.size <= 40) while (enough / asked.size < 0.1) enough++; // a tenth of the terms, as a count
   // Substring search per question term, no per-word strings; it stops once enough terms
   // are found, so an on-topic answer is read a few times at most, not once per term.
-  const lower = answer.toLowerCase();
+  const lower = lowerText(ctx);
   let shared = 0;
   for (const term of asked) if (lower.includes(term) && ++shared >= enough) return null;
   return {

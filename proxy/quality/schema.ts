@@ -9,12 +9,13 @@ const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false, l
 
 const MAX_CACHED = 512;
 const byText = new Map<string, ValidateFunction | null>();
-const byObject = new WeakMap<object, ValidateFunction | null>();
 
-/** The validator for a schema, or null when the schema itself cannot be compiled. */
+/**
+ * The validator for a schema, or null when the schema itself cannot be compiled. Found by the
+ * schema's text: every request brings its own schema objects (callers keep a request's
+ * validators for its further checks).
+ */
 export function validatorFor(schema: JsonObject): ValidateFunction | null {
-  const known = byObject.get(schema);
-  if (known !== undefined) return known;
   const key = JSON.stringify(schema);
   let validate = byText.get(key);
   if (validate === undefined) {
@@ -22,7 +23,6 @@ export function validatorFor(schema: JsonObject): ValidateFunction | null {
     if (byText.size >= MAX_CACHED) byText.delete(byText.keys().next().value as string);
     byText.set(key, validate);
   }
-  byObject.set(schema, validate);
   return validate;
 }
 

@@ -42,17 +42,54 @@ const NOT_NAMES = new Set(
   'I A An The What Which Who Whom Whose When Where Why How Is Are Was Were Do Does Did Can Could Would Should Will Please Find Get Give Show Tell Calculate Compute List Also And Then Let Check Make Book Search Retrieve Fetch Play Help Set Create Update Delete Send Identify Provide Determine Predict Convert Plan Look Order Add Remove Use'.split(' '),
 );
 
+const isLowerOrDigit = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+
+/**
+ * Lower case, runs of anything but a-z and 0-9 made one space, none at the ends. Read in place:
+ * this runs for the question, every value stated and every argument, and a regex replace
+ * costs several times more; a text already in that form is returned as it is.
+ */
 export function normalize(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  const lower = text.toLowerCase();
+  let out = '';
+  let runStart = -1;
+  let changed = false;
+  for (let i = 0; i < lower.length; i++) {
+    if (isLowerOrDigit(lower.charCodeAt(i))) {
+      if (runStart < 0) runStart = i;
+      continue;
+    }
+    if (runStart >= 0) {
+      out += (out ? ' ' : '') + lower.slice(runStart, i);
+      runStart = -1;
+    }
+    // A single space between two runs is kept as it is; anything else changes the text.
+    if (!(lower.charCodeAt(i) === 32 && i > 0 && i + 1 < lower.length && isLowerOrDigit(lower.charCodeAt(i - 1)) && isLowerOrDigit(lower.charCodeAt(i + 1)))) changed = true;
+  }
+  if (!changed) return lower;
+  if (runStart >= 0) out += (out ? ' ' : '') + lower.slice(runStart);
+  return out;
 }
 
 export const padded = (text: string) => ` ${normalize(text)} `;
 
+/** Adds the stem of `text.slice(start, end)`, a lower-case word, when it has one: 3+ characters, or digits. */
+function pushStem(out: string[], text: string, start: number, end: number): void {
+  const length = end - start;
+  if (length >= 3 || (length > 0 && text.charCodeAt(start) <= 57)) out.push(text.slice(start, start + Math.min(5, length)));
+}
+
 /** Stems (first 5 characters) of the words of an already normalized text: 3+ characters, or digits. */
 function stemsOfNormalized(norm: string): string[] {
   const out: string[] = [];
-  for (const word of norm.split(' ')) if (word.length >= 3 || (word.length > 0 && word.charCodeAt(0) <= 57)) out.push(word.slice(0, 5));
-  return out;
+  // The words between single spaces, as split(' ') gives them (empty ones included, and skipped).
+  for (let start = 0; ; ) {
+    const space = norm.indexOf(' ', start);
+    const end = space < 0 ? norm.length : space;
+    pushStem(out, norm, start, end);
+    if (space < 0) return out;
+    start = space + 1;
+  }
 }
 
 export function stemsOf(text: string): string[] {
@@ -106,8 +143,21 @@ export function placeOf(facts: QuestionFacts, question: string, mention: Mention
   let place = facts.places.get(mention);
   if (!place) {
     const before = wordsBefore(question, mention.start, 2);
-    const after = normalize(question.slice(mention.end, mention.end + 30)).split(' ').slice(0, 2);
-    place = { before: before.join(' '), around: stemsOfNormalized([...before.slice(-1), ...after].join(' ')) };
+    const around: string[] = [];
+    if (before.length > 0) pushStem(around, before[before.length - 1], 0, before[before.length - 1].length);
+    // The first two words of the normalized 30 characters after it: its lower-case a-z0-9 runs.
+    const after = question.slice(mention.end, mention.end + 30).toLowerCase();
+    for (let i = 0, words = 0; i < after.length && words < 2; ) {
+      if (!isLowerOrDigit(after.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      const start = i;
+      while (i < after.length && isLowerOrDigit(after.charCodeAt(i))) i++;
+      pushStem(around, after, start, i);
+      words++;
+    }
+    place = { before: before.join(' '), around };
     facts.places.set(mention, place);
   }
   return place;
@@ -124,13 +174,16 @@ export interface ArgValue {
   norm: string;
 }
 
-/** Argument values by call input: several checks read the same call. */
-const valuesByInput = new WeakMap<object, ArgValue[]>();
+/** A call's argument values, read once per check: several checks read the same call. */
+export function argValues(ctx: DraftContext, call: ToolUseBlock): ArgValue[] {
+  const byCall = memo(ctx, 'argValues', () => new Map<ToolUseBlock, ArgValue[]>());
+  let values = byCall.get(call);
+  if (!values) byCall.set(call, (values = readArgValues(call.input)));
+  return values;
+}
 
-export function argValues(input: unknown): ArgValue[] {
+function readArgValues(input: unknown): ArgValue[] {
   if (!input || typeof input !== 'object') return [];
-  const known = valuesByInput.get(input);
-  if (known) return known;
   const out: ArgValue[] = [];
   const visit = (arg: string, value: unknown, depth: number) => {
     if (typeof value === 'string' || typeof value === 'number') out.push({ arg, value, norm: padded(String(value)) });
@@ -138,7 +191,6 @@ export function argValues(input: unknown): ArgValue[] {
     else if (depth < 4 && value && typeof value === 'object') for (const inner of Object.values(value)) visit(arg, inner, depth + 1);
   };
   if (!Array.isArray(input)) for (const [arg, value] of Object.entries(input)) visit(arg, value, 0);
-  valuesByInput.set(input, out);
   return out;
 }
 

@@ -33,6 +33,7 @@ function lists(question: string, mentions: readonly Mention[]): Mention[][] {
 const key = (call: ToolUseBlock) => `${call.name}\u0000${JSON.stringify(call.input)}`;
 
 function duplicates(calls: readonly ToolUseBlock[]): QualitySignal[] {
+  if (calls.length < 2) return []; // most drafts: nothing to compare, no input to serialise
   const seen = new Set<string>();
   for (const call of calls) {
     const k = key(call);
@@ -107,7 +108,7 @@ export const toolCount: SignalCheck = (ctx) => {
   const signals = duplicates(calls);
   if (agentTurn(ctx)) return signals;
   const facts = questionFacts(ctx);
-  const values = calls.flatMap((c) => argValues(c.input));
+  const values = calls.flatMap((c) => argValues(ctx, c));
   const usedCache = new Map<Mention, boolean>();
   const used = (m: Mention) => {
     let hit = usedCache.get(m);

@@ -5,7 +5,7 @@
 // turn values come from earlier tool results (see agentTurn).
 import type { QualitySignal } from '../../contracts/decision';
 import type { ToolDefinition, ToolUseBlock } from '../wire';
-import type { DraftContext, SignalCheck } from './extract';
+import { memo, type DraftContext, type SignalCheck } from './extract';
 import {
   agentTurn,
   argSchema,
@@ -42,9 +42,8 @@ const NO_TOOL_FITS = new RegExp(
   'i',
 );
 
-export function explainsNoToolFits(text: string): boolean {
-  return NO_TOOL_FITS.test(text.slice(0, 1500));
-}
+/** The draft's text says that no offered tool fits: read once per check, as four families ask. */
+export const saysNoToolFits = (ctx: DraftContext): boolean => memo(ctx, 'noToolFits', ({ text }) => NO_TOOL_FITS.test(text.slice(0, 1500)));
 
 interface Unstated {
   arg: string;
@@ -58,7 +57,7 @@ function unstatedValues(ctx: DraftContext, call: ToolUseBlock, tool: ToolProfile
   const required = new Set(requiredArgs(tool?.tool));
   const unstated: Unstated[] = [];
   let stated = 0;
-  for (const argValue of argValues(call.input)) {
+  for (const argValue of argValues(ctx, call)) {
     const { arg, value, norm } = argValue;
     if (isChoice(argSchema(tool?.tool, arg)) || norm === '  ') continue;
     if (grounded(argValue, facts)) {
@@ -75,7 +74,7 @@ function unstatedValues(ctx: DraftContext, call: ToolUseBlock, tool: ToolProfile
  * the words around each stated value name the other argument better than its own.
  */
 function swappedNumbers(ctx: DraftContext, call: ToolUseBlock, tool: ToolProfile | undefined, facts: QuestionFacts): string | null {
-  const numbers = argValues(call.input).filter((v) => typeof v.value === 'number');
+  const numbers = argValues(ctx, call).filter((v) => typeof v.value === 'number');
   if (!tool || numbers.length < 2) return null;
   const placed: Array<{ arg: string; around: string[]; stems: Set<string> }> = [];
   for (const value of numbers) {
@@ -148,7 +147,7 @@ function textAnswer(ctx: DraftContext, facts: QuestionFacts): QualitySignal[] {
   if (tool) {
     return [{ name: 'tool_not_called', penalty: 0.5, reason: `the request asks for what '${tool.name}' does, with its values, but the draft answered in text` }];
   }
-  if (explainsNoToolFits(ctx.text)) {
+  if (saysNoToolFits(ctx)) {
     return [{ name: 'no_tool_fits', penalty: 0, support: 0.3, reason: 'says the offered tools do not fit the request, and none is named in it' }];
   }
   return [];

@@ -1,9 +1,9 @@
 // Tool use: the tool must exist, its input must satisfy the tool's input_schema,
 // required fields must not hold placeholders, and a conversation that demands a tool
 // call must get one.
-import type { JsonObject, ToolDefinition, ToolUseBlock } from '../wire';
+import type { JsonObject, ToolUseBlock } from '../wire';
 import type { QualitySignal } from '../../contracts/decision';
-import type { DraftContext, SignalCheck } from './extract';
+import { memoRequest, type DraftContext, type SignalCheck } from './extract';
 import { describeSchemaError, validatorFor } from './schema';
 
 /** Values a model writes when it does not know what to put: `TODO`, `<path>`, `...`. */
@@ -32,14 +32,16 @@ function placeholderFields(input: unknown, schema: JsonObject): string[] {
   return found;
 }
 
-function checkCall(block: ToolUseBlock, tools: ToolDefinition[], complete: boolean): QualitySignal[] {
-  const tool = tools.find((t) => t.name === block.name);
+function checkCall(ctx: DraftContext, block: ToolUseBlock, complete: boolean): QualitySignal[] {
+  const tool = ctx.tools.find((t) => t.name === block.name);
   if (!tool) {
     return [{ name: 'unknown_tool', penalty: 0.95, reason: `unknown tool '${block.name}'`, decisive: true }];
   }
   // Server tools (web_search, bash_…) are defined by type and validated upstream.
   if (!complete || !tool.input_schema || typeof tool.input_schema !== 'object') return [];
-  const validate = validatorFor(tool.input_schema);
+  const schema = tool.input_schema;
+  // The first tool of a name is the one found, so the name keys its validator within the request.
+  const validate = memoRequest(ctx, `validator:${block.name}`, () => validatorFor(schema));
   if (validate && !validate(block.input)) {
     const why = validate.errors?.[0] ? describeSchemaError(validate.errors[0]) : 'invalid input';
     return [{ name: 'tool_schema', penalty: 0.9, reason: `tool input failed schema: ${why}`, decisive: true }];
@@ -86,7 +88,7 @@ function missingCall(ctx: DraftContext): QualitySignal[] {
 export const toolUse: SignalCheck = (ctx) => {
   const signals: QualitySignal[] = [];
   ctx.content.forEach((block, index) => {
-    if (isToolUse(block)) signals.push(...checkCall(block, ctx.tools, index < ctx.completeBlocks));
+    if (isToolUse(block)) signals.push(...checkCall(ctx, block, index < ctx.completeBlocks));
   });
   signals.push(...missingCall(ctx));
   return signals;

@@ -17,17 +17,20 @@ export const truncation: SignalCheck = (ctx) => {
     signals.push({ name: 'truncated', penalty: 0.9, reason: `truncated at ${limit}` });
     return signals;
   }
-  const tail = ctx.text.trimEnd().slice(-40);
-  if (tail && !ctx.hasToolUse && (DANGLING_END.test(tail) || unclosedOnLastLine(ctx.text)) && !tail.endsWith('```')) {
+  const trimmed = ctx.text.trimEnd();
+  const tail = trimmed.slice(-40);
+  if (tail && !ctx.hasToolUse && !tail.endsWith('```') && (DANGLING_END.test(tail) || unclosedOnLastLine(trimmed))) {
     signals.push({ name: 'unfinished', penalty: 0.7, reason: `ends mid-sentence: "…${tail.slice(-20)}"` });
   }
   return signals;
 };
 
-/** The last line opens a parenthesis or bracket it never closes. */
-function unclosedOnLastLine(text: string): boolean {
-  const trimmed = text.trimEnd();
-  const line = trimmed.slice(trimmed.lastIndexOf('\n') + 1);
+/** The last line of a trimmed text opens a parenthesis or bracket it never closes. */
+function unclosedOnLastLine(trimmed: string): boolean {
+  const start = trimmed.lastIndexOf('\n') + 1;
+  // Most last lines open nothing: found without reading them character by character.
+  if (trimmed.indexOf('(', start) < 0 && trimmed.indexOf('[', start) < 0) return false;
+  const line = trimmed.slice(start);
   let depth = 0;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);

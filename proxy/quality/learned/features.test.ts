@@ -30,4 +30,16 @@ describe('learned features', () => {
     expect(plain.answer_term_coverage).toBe(1); // no content word to cover
     expect(plain.answer_inability).toBe(0);
   });
+
+  it('counts claims of inability anywhere, in any case, each once, up to five', () => {
+    const question = 'Explain how the tides work.';
+    // "I apologize", "UNFORTUNATELY", "as an AI", "I can't browse", "I’m not comfortable": five;
+    // "I can" (no verb it cannot), "without a doubt" and "xunfortunately" are not claims.
+    const answer = 'I apologize. UNFORTUNATELY, as an AI I can\'t browse. I can help. Without a doubt, xunfortunately: I’m not comfortable.';
+    expect(features(question, answer).answer_inability).toBeCloseTo(Math.log(6), 12);
+    expect(features(question, `${answer} Unfortunately.`).answer_inability).toBeCloseTo(Math.log(6), 12); // capped at five
+    // A character that lower-cases to two ("İ") shifts positions: the same claims are found.
+    expect(features(question, `İ ${answer}`).answer_inability).toBeCloseTo(Math.log(6), 12);
+    expect(features(question, 'The tides follow the moon.').answer_inability).toBe(0);
+  });
 });

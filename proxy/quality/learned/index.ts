@@ -8,7 +8,7 @@ import type { QualitySignal } from '../../../contracts/decision';
 import { equationsOf } from '../arithmetic';
 import { memoRequest, type DraftContext, type SignalCheck } from '../extract';
 import { numericQuestion, quantities } from '../numbers';
-import { explainsNoToolFits } from '../tool-fit';
+import { saysNoToolFits } from '../tool-fit';
 import { FEATURE_NAMES, demands, featuresOf, type FeatureName } from './features';
 import { contributions, type LearnedModel } from './model';
 
@@ -30,9 +30,11 @@ const PLAIN: Record<FeatureName, string> = {
 export function learnedApplies(ctx: DraftContext): boolean {
   if (ctx.partial || ctx.hasToolUse || ctx.afterToolResults || !ctx.text.trim() || !ctx.question.trim()) return false;
   // "None of the offered tools fits this" is judged by the tool checks (tool-fit), not as an essay.
-  if (ctx.tools.length > 0 && explainsNoToolFits(ctx.text)) return false;
-  if (!demands(ctx).substantial || numericQuestion(ctx) !== null) return false;
-  return memoRequest(ctx, 'quantityCount', ({ question }) => quantities(question).length) < 2 || equationsOf(ctx).length === 0;
+  if (ctx.tools.length > 0 && saysNoToolFits(ctx)) return false;
+  // What the other families have read already comes first: the numeric question and the
+  // draft's equations; the demands and the question's quantities are read only when they decide.
+  if (numericQuestion(ctx) !== null || !demands(ctx).substantial) return false;
+  return equationsOf(ctx).length === 0 || memoRequest(ctx, 'quantityCount', ({ question }) => quantities(question).length) < 2;
 }
 
 /** The learned check under a given model (the shipped one in production; a fold's while training). */
