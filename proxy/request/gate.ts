@@ -5,8 +5,19 @@
 import type { CostEstimate } from '../../contracts/decision';
 import type { CascadeRule } from '../../contracts/rules';
 import type { TurnStart } from '../conversations/memory';
-import type { DraftPlan } from '../economics/plan';
+import type { DraftPlan, PlanInput } from '../economics/plan';
+import { describeError } from '../upstream/failures';
+import type { RequestPathDeps } from './deps';
 import type { DecisionValue } from './exchange';
+
+/** The economics' plan; a bug of the proxy's own while planning drafts as if no plan were made (the request must not fail for it). */
+export function planFor(deps: RequestPathDeps, input: PlanInput): DraftPlan {
+  try {
+    return deps.economics.planDraft(input);
+  } catch (err) {
+    return { draft: true, signals: [{ name: 'plan_failed', penalty: 0, reason: `cost plan failed, drafting without one: ${describeError(err)}` }] };
+  }
+}
 
 export function gate(rule: CascadeRule, turn: TurnStart | null, plan: DraftPlan): DecisionValue | null {
   const estimate = estimateOf(plan);

@@ -12,7 +12,7 @@ import type { MessagesRequest } from '../wire';
 import { identifyConversation } from '../conversations/identify';
 import { isLoopbackHost } from '../http/hosts';
 import { decide } from './decide';
-import { gate, withPlan } from './gate';
+import { gate, planFor, withPlan } from './gate';
 import { beginTurn, endTurn } from './turn';
 import type { RequestPathDeps } from './deps';
 import type { CascadeOptions, DecisionValue, Exchange } from './exchange';
@@ -31,9 +31,7 @@ export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOpt
     const conversation = identifyConversation(request);
     const turn = beginTurn(deps, conversation, request, startedAt);
     const rule = deps.matchRule(request.model);
-    const plan = rule
-      ? deps.economics.planDraft({ conversationId: conversation?.id, rule, request, rawBytes: raw.length, now: startedAt, policy: deps.config.draftPolicy })
-      : null;
+    const plan = rule ? planFor(deps, { conversationId: conversation?.id, rule, request, rawBytes: raw.length, now: startedAt, policy: deps.config.draftPolicy }) : null;
 
     const abort = new AbortController();
     res.on('close', () => {
