@@ -88,7 +88,19 @@ export const boundaries = [
   {
     target: ['contracts', 'proxy', 'electron', 'renderer/src'],
     from: DEV_CODE,
-    message: message('no-dev-code-in-product', 'product code never imports simulator/, test/, bench/ or scripts/ (they are not shipped).'),
+    message: message('no-dev-code-in-product', 'product code never imports simulator/, test/, bench/ or scripts/ (they are not shipped; the desktop app gets the simulator only inside demo/).'),
+    productOnly: true,
+  },
+  {
+    target: ['contracts', 'proxy', 'renderer/src'],
+    from: 'demo',
+    message: message('demo-from-shell-only', "demo/ (`npm run demo` and the app's \"Try a demo\") is started by its own CLI and by electron/; the proxy, contracts/ and the renderer never import it."),
+    productOnly: true,
+  },
+  {
+    target: 'demo',
+    from: ['electron', 'renderer', 'test', 'bench', 'scripts'],
+    message: message('demo-standalone', 'demo/ runs alike from its CLI and in the desktop main process: it imports only contracts/, proxy/ and simulator/.'),
     productOnly: true,
   },
 ];

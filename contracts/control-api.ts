@@ -18,6 +18,7 @@ import {
 } from './stats';
 import { proxyStatusSchema } from './status';
 import { qualityStatsSchema } from './quality';
+import { ruleChecksSchema } from './rule-checks';
 
 export interface MethodContract {
   /** Positional arguments, validated wherever they cross a boundary. */
@@ -28,6 +29,11 @@ export interface MethodContract {
 export const controlMethods = {
   getStatus: { args: z.tuple([]), result: proxyStatusSchema },
   getStats: { args: z.tuple([]), result: statsSnapshotSchema },
+  /**
+   * Forgets every request: totals, history, the decision log, spending per conversation and
+   * quality measurements. Rules, settings and the saved key are kept.
+   */
+  resetStats: { args: z.tuple([]), result: statsSnapshotSchema },
   /** Top conversations and projects by cost and by savings over a period. */
   getSpending: { args: z.tuple([spendingQuerySchema.optional()]), result: spendingSchema },
   /** One conversation's money and today's (Claude Code's status line asks for this). */
@@ -38,6 +44,8 @@ export const controlMethods = {
   /** Per rule and action class: later failures, shadow agreement and its cost, the threshold that would meet the target. */
   qualityStats: { args: z.tuple([]), result: qualityStatsSchema },
   getRules: { args: z.tuple([]), result: rulesSchema },
+  /** Each rule's models checked against the upstream's list and the price table, and its thresholds against its recent drafts. */
+  getRuleChecks: { args: z.tuple([]), result: ruleChecksSchema },
   /** Replaces the whole list (add, edit, delete, reorder); effective on the next request. */
   saveRules: { args: z.tuple([rulesSchema]), result: rulesSchema },
   getSettings: { args: z.tuple([]), result: publicSettingsSchema },
@@ -73,12 +81,14 @@ export interface HttpRoute {
 export const controlRoutes = {
   getStatus: { method: 'GET', path: '/status' },
   getStats: { method: 'GET', path: '/stats' },
+  resetStats: { method: 'POST', path: '/stats/reset' },
   getSpending: { method: 'GET', path: '/spending', input: 'query' },
   getConversationSummary: { method: 'GET', path: '/conversation-summary', input: 'query' },
   getStatusLine: { method: 'GET', path: '/statusline', input: 'query' },
   getDecisions: { method: 'GET', path: '/decisions', input: 'query' },
   qualityStats: { method: 'GET', path: '/quality' },
   getRules: { method: 'GET', path: '/rules' },
+  getRuleChecks: { method: 'GET', path: '/rule-checks' },
   saveRules: { method: 'PUT', path: '/rules', input: 'body' },
   getSettings: { method: 'GET', path: '/settings' },
   updateSettings: { method: 'PATCH', path: '/settings', input: 'body' },

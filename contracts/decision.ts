@@ -10,11 +10,26 @@ export const amount = z.number().finite();
  * passthrough: no rule matched; accepted: the draft answered; escalated: the judged draft fell
  * short; draft_error: no usable draft (the failure says why); not_worth_drafting: a rule matched
  * but the proxy chose not to draft (expected cost, a conversation that keeps escalating, or a
- * recent accepted draft that later failed: the signals say which).
+ * recent accepted draft that later failed: the signals say which); failed: the client got an
+ * error instead of an answer (an error status, or an error event in its stream): `failure` says
+ * why and the calls made are kept.
  */
-export const DECISIONS = ['passthrough', 'accepted', 'escalated', 'draft_error', 'not_worth_drafting'] as const;
+export const DECISIONS = ['passthrough', 'accepted', 'escalated', 'draft_error', 'not_worth_drafting', 'failed'] as const;
 export const decisionSchema = z.enum(DECISIONS);
 export type Decision = z.infer<typeof decisionSchema>;
+
+/** The one name of each decision kind, wherever a person reads it: log lines, filters, tray, README. */
+export const DECISION_LABELS = {
+  accepted: 'Draft accepted',
+  escalated: 'Escalated',
+  draft_error: 'Draft error',
+  passthrough: 'Passthrough',
+  not_worth_drafting: 'Not worth drafting',
+  failed: 'Failed',
+} as const satisfies Record<Decision, string>;
+
+/** Record ids: 16 hex digits, short enough for a log line, the same in the x-cascadeflow-request-id header. */
+export const REQUEST_ID_HEADER = 'x-cascadeflow-request-id';
 
 /**
  * What a draft does: `read` (tool calls that only read), `write` (edits, commands not proven
@@ -94,6 +109,8 @@ export const callRecordSchema = z.looseObject({
    * streamed output, a lower bound.
    */
   usageEstimated: z.boolean().optional(),
+  /** Calls made again after a 429, 529 or 5xx answer (proxy/upstream/retry.ts); absent when none. */
+  retries: z.number().int().min(0).optional(),
 });
 export type CallRecord = z.infer<typeof callRecordSchema>;
 
@@ -136,11 +153,18 @@ export const shadowResultSchema = z.object({
   usage: usageSchema.nullable(),
   /** The shadow call failed (no comparison was made). */
   failure: failureSchema.optional(),
+  /** Calls made again after a 429, 529 or 5xx answer; absent when none. */
+  retries: z.number().int().min(0).optional(),
 });
 export type ShadowResult = z.infer<typeof shadowResultSchema>;
 
+/** The API a client spoke: Anthropic's Messages API, or OpenAI's Chat Completions (translated at the edge). */
+export const clientApiSchema = z.enum(['anthropic', 'openai']);
+export type ClientApi = z.infer<typeof clientApiSchema>;
+
 /** Exactly one per request to /v1/messages. Loose: fields added by later versions survive a round trip. */
 export const decisionRecordSchema = z.looseObject({
+  /** The request id: in the log line and the x-cascadeflow-request-id response header (older records: a UUID). */
   id: z.string(),
   /** Epoch milliseconds when the request arrived. */
   time: z.number(),
@@ -169,7 +193,7 @@ export const decisionRecordSchema = z.looseObject({
   draft: callRecordSchema.optional(),
   /** The requested (or verifier) model's call: escalations, draft errors and passthroughs. */
   verifier: callRecordSchema.optional(),
-  /** Why the draft step failed (draft_error), else why the answer failed. */
+  /** Why the draft step failed (draft_error), else why the answer failed (failed, or a client that left). */
   failure: failureSchema.optional(),
   /** Models of this request whose price is unknown. */
   unpricedModels: z.array(z.string()).optional(),
@@ -187,6 +211,8 @@ export const decisionRecordSchema = z.looseObject({
   laterFailed: laterFailureSchema.optional(),
   /** Set later, on the same record, when the draft was shadow-verified. */
   shadow: shadowResultSchema.optional(),
+  /** The API the client spoke; absent means anthropic (the OpenAI-compatible endpoint sets it). */
+  clientApi: clientApiSchema.optional(),
 });
 export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
 

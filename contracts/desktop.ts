@@ -30,12 +30,27 @@ export const claudeCodeOptionsSchema = z.strictObject({
 });
 export type ClaudeCodeOptions = z.infer<typeof claudeCodeOptionsSchema>;
 
+/** The desktop app's demo (npm run demo's runner in the main process), on its own temporary data. */
+export const demoSessionSchema = z.object({
+  /** The demo proxy's base URL on loopback, for the user's own client. */
+  baseUrl: z.string(),
+  /** Its dashboard (the app's own window keeps showing the real proxy). */
+  dashboardUrl: z.string(),
+  /** The default browser was asked to open the dashboard; false: the UI shows the URL instead. */
+  opened: z.boolean(),
+});
+export type DemoSession = z.infer<typeof demoSessionSchema>;
+
 export const desktopMethods = {
   getClaudeCodeState: { args: z.tuple([]), result: claudeCodeStateSchema },
   configureClaudeCode: { args: z.tuple([claudeCodeOptionsSchema.optional()]), result: claudeCodeStateSchema },
   removeClaudeCode: { args: z.tuple([]), result: claudeCodeStateSchema },
   copyBaseUrl: { args: z.tuple([]), result: z.string() },
   setStartAtLogin: { args: z.tuple([z.boolean()]), result: publicSettingsSchema },
+  /** Starts the demo (or finds it running) and opens its dashboard in the default browser. */
+  startDemo: { args: z.tuple([]), result: demoSessionSchema },
+  /** Stops the demo and removes its temporary data; the app stops it on quit too. */
+  stopDemo: { args: z.tuple([]), result: z.null() },
 } as const satisfies Record<string, MethodContract>;
 
 export type DesktopApi = ApiOf<typeof desktopMethods>;

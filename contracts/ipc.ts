@@ -8,12 +8,14 @@ import type { ControlEvent } from './events';
 export const invokeChannels = {
   getStatus: 'cascadeflow:get-status',
   getStats: 'cascadeflow:get-stats',
+  resetStats: 'cascadeflow:reset-stats',
   getSpending: 'cascadeflow:get-spending',
   getConversationSummary: 'cascadeflow:get-conversation-summary',
   getStatusLine: 'cascadeflow:get-status-line',
   getDecisions: 'cascadeflow:get-decisions',
   qualityStats: 'cascadeflow:quality-stats',
   getRules: 'cascadeflow:get-rules',
+  getRuleChecks: 'cascadeflow:get-rule-checks',
   saveRules: 'cascadeflow:save-rules',
   getSettings: 'cascadeflow:get-settings',
   updateSettings: 'cascadeflow:update-settings',
@@ -23,6 +25,8 @@ export const invokeChannels = {
   removeClaudeCode: 'cascadeflow:remove-claude-code',
   copyBaseUrl: 'cascadeflow:copy-base-url',
   setStartAtLogin: 'cascadeflow:set-start-at-login',
+  startDemo: 'cascadeflow:start-demo',
+  stopDemo: 'cascadeflow:stop-demo',
 } as const satisfies { [M in BridgeMethod]: `cascadeflow:${string}` };
 
 export const invokeMethods = Object.keys(invokeChannels) as BridgeMethod[];

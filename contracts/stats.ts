@@ -18,6 +18,8 @@ const countsShape = {
   draftErrors: count,
   /** A rule matched but the proxy chose not to draft (0 in stats saved before it existed). */
   notWorthDrafting: count.default(0),
+  /** The client got an error instead of an answer (0 in stats saved before it existed). */
+  failed: count.default(0),
 };
 export const decisionCountsSchema = z.object(countsShape);
 export type DecisionCounts = z.infer<typeof decisionCountsSchema>;
@@ -29,13 +31,14 @@ export const DECISION_COUNTER = {
   passthrough: 'passthrough',
   draft_error: 'draftErrors',
   not_worth_drafting: 'notWorthDrafting',
+  failed: 'failed',
 } as const satisfies Record<Decision, keyof DecisionCounts>;
 
 export const totalsSchema = z.object({
   ...countsShape,
   unpricedQueries: count,
   tokens: tokenCountsSchema,
-  /** Answering model -> number of requests it answered. */
+  /** Answering model -> number of requests it answered (failed requests are not answers). */
   modelsUsed: z.record(z.string(), count),
   /** Model -> known cost spent on it (draft, verifier and shadow calls alike). */
   costByModel: z.record(z.string(), amount),
@@ -58,12 +61,33 @@ export function emptyTotals(): Totals {
     passthrough: 0,
     draftErrors: 0,
     notWorthDrafting: 0,
+    failed: 0,
     unpricedQueries: 0,
     tokens: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
     modelsUsed: {},
     costByModel: {},
     skippedDraftLossAvoided: 0,
   };
+}
+
+/** Requests the proxy drafted for: the draft was judged (accepted or escalated) or failed (draft error). */
+export function draftedRequests(t: Pick<DecisionCounts, 'accepted' | 'escalated' | 'draftErrors'>): number {
+  return t.accepted + t.escalated + t.draftErrors;
+}
+
+/**
+ * The draft acceptance rate, the one meaning of "acceptance" in the product: accepted drafts
+ * over drafted requests (passthroughs, skips and failures not counted); null before any draft.
+ * /stats: draft_acceptance_pct.
+ */
+export function draftAcceptanceRate(t: Pick<DecisionCounts, 'accepted' | 'escalated' | 'draftErrors'>): number | null {
+  const drafted = draftedRequests(t);
+  return drafted === 0 ? null : t.accepted / drafted;
+}
+
+/** Answered by a draft: accepted drafts over every request; null before any request. /stats: cascade_usage_pct. */
+export function answeredByDraftShare(t: Pick<DecisionCounts, 'accepted' | 'queries'>): number | null {
+  return t.queries === 0 ? null : t.accepted / t.queries;
 }
 
 export const historyBucketSchema = z.object({
@@ -177,16 +201,20 @@ export type StatusLine = z.infer<typeof statusLineSchema>;
 
 /**
  * GET /stats: exact field names are part of the public contract. `cascade_used_count` and
- * `cascade_usage_pct` keep their meaning: accepted drafts, over every request. A request the
- * proxy chose not to draft (not_worth_drafting) counts in `total_queries` only, and in
- * `not_worth_drafting_count`.
+ * `cascade_usage_pct` keep their meaning: accepted drafts, over every request ("answered by a
+ * draft"); `draft_acceptance_pct` is the acceptance rate (accepted over drafted requests). A
+ * request the proxy chose not to draft (not_worth_drafting) counts in `total_queries` only, and
+ * in `not_worth_drafting_count`; a failed one in `failed_count`.
  */
 export const statsResponseSchema = z.object({
   total_queries: count,
   total_cost: z.number(),
   avg_cost_per_query: z.number(),
   cascade_used_count: count,
+  /** Answered by a draft: accepted drafts over every request, in %. */
   cascade_usage_pct: z.number(),
+  /** The acceptance rate: accepted drafts over drafted requests (accepted + escalated + draft errors), in %. */
+  draft_acceptance_pct: z.number(),
   models_used: z.record(z.string(), count),
   baseline_cost: z.number(),
   total_savings: z.number(),
@@ -194,6 +222,8 @@ export const statsResponseSchema = z.object({
   escalated_count: count,
   passthrough_count: count,
   draft_error_count: count,
+  /** Requests whose client got an error instead of an answer. */
+  failed_count: count,
   /** Requests a rule matched that the proxy chose not to draft (expected cost, or the conversation's record). */
   not_worth_drafting_count: count,
   /** Estimated dollars those skips avoided losing: sum of max(0, estimated draft cost - estimated direct cost). */

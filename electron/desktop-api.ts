@@ -3,6 +3,7 @@
 import type { ControlApi } from '../contracts/control-api';
 import type { DesktopApi } from '../contracts/desktop';
 import type { ClaudeCodeSettingsFile } from './claude-code/settings-file';
+import type { DemoLauncher } from './lifecycle/demo-launcher';
 import type { LoginItem } from './system/login-item';
 
 export interface DesktopApiDeps {
@@ -10,9 +11,10 @@ export interface DesktopApiDeps {
   claudeCode: ClaudeCodeSettingsFile;
   clipboard: { writeText(text: string): void };
   loginItem: LoginItem;
+  demo: Pick<DemoLauncher, 'start' | 'stop'>;
 }
 
-export function createDesktopApi({ control, claudeCode, clipboard, loginItem }: DesktopApiDeps): DesktopApi {
+export function createDesktopApi({ control, claudeCode, clipboard, loginItem, demo }: DesktopApiDeps): DesktopApi {
   const baseUrl = async () => (await control.getStatus()).baseUrl;
   return {
     getClaudeCodeState: async () => claudeCode.state(await baseUrl()),
@@ -28,5 +30,7 @@ export function createDesktopApi({ control, claudeCode, clipboard, loginItem }: 
       await loginItem.setEnabled(enabled);
       return control.updateSettings({ startAtLogin: enabled });
     },
+    startDemo: () => demo.start(),
+    stopDemo: () => demo.stop(),
   };
 }

@@ -17,7 +17,9 @@ import {
   type Tray,
 } from 'electron';
 import ElectronStore from 'electron-store';
+import { startDemo } from '../demo/runner';
 import type { ProxyContext } from '../proxy/context';
+import { consoleLogger } from '../proxy/log/logger';
 import { startProxyServer } from '../proxy/server';
 import { createProxyContext } from '../proxy/runtime';
 import { keyValueStoreOf, openWithRecovery, STORE_FILE_NAME, STORE_OPTIONS, type KeyValueStore } from '../proxy/state/stores';
@@ -28,6 +30,7 @@ import { onPath } from './claude-code/on-path';
 import { statusLineCommand, statusLineRunner } from './claude-code/status-line';
 import { createDesktopApi } from './desktop-api';
 import { bridgeHandlers, registerIpcHandlers } from './ipc/handlers';
+import { DemoLauncher } from './lifecycle/demo-launcher';
 import { ProxyLifecycle } from './lifecycle/proxy-lifecycle';
 import { createSafeStorageSecretStore } from './storage/safe-storage-secrets';
 import { createLoginItem, followStartAtLogin } from './system/login-item';
@@ -132,7 +135,10 @@ async function startApp(): Promise<void> {
     // An AppImage must be started through its own path, not the mounted binary.
     command: process.env.APPIMAGE ? [process.env.APPIMAGE] : app.isPackaged ? [process.execPath] : [process.execPath, app.getAppPath()],
   });
-  const desktop = createDesktopApi({ control: ctx.control, claudeCode, clipboard, loginItem });
+  // "Try a demo": a second proxy on its own temporary data and a free port; its log lines say so.
+  const demoLog = { info: (line: string) => consoleLogger.info(`demo: ${line}`), warn: (line: string) => consoleLogger.warn(`demo: ${line}`) };
+  const demo = new DemoLauncher({ start: () => startDemo({ port: 0, logger: demoLog }), openExternal: (url) => shell.openExternal(url), warn: demoLog.warn });
+  const desktop = createDesktopApi({ control: ctx.control, claudeCode, clipboard, loginItem, demo });
   registerIpcHandlers(ipcMain, bridgeHandlers(ctx.control, desktop), isTrustedAppUrl);
 
   const window = new DashboardWindow(preloadPath, path.join(resourcesDir, 'icon.png'));
@@ -159,6 +165,8 @@ async function startApp(): Promise<void> {
     restartProxy: () => lifecycle.restart(),
     quit: () => app.quit(),
     notify,
+    confirm: async ({ title, message, detail, confirm }) =>
+      (await dialog.showMessageBox({ type: 'warning', title, message, detail, buttons: ['Cancel', confirm], defaultId: 0, cancelId: 0 })).response === 1,
     render: (state) => trayView?.render(state),
   });
   const run = (action: TrayAction) => void controller.run(action);
@@ -193,8 +201,7 @@ async function startApp(): Promise<void> {
     event.preventDefault();
     unwatchFile(claudeCode.settingsPath);
     controller.dispose();
-    void lifecycle
-      .stop()
+    void Promise.all([lifecycle.stop(), demo.stop()])
       .then(() => ctx.flush())
       .then(() => ctx.close())
       .catch((error) => console.error('CascadeFlow: shutdown failed', error))

@@ -37,12 +37,14 @@ ipcRenderer.on(eventsChannel, (_event, event: EventsPayload) => {
 const bridge: CascadeflowBridge = {
   getStatus: invoker('getStatus'),
   getStats: invoker('getStats'),
+  resetStats: invoker('resetStats'),
   getSpending: invoker('getSpending'),
   getConversationSummary: invoker('getConversationSummary'),
   getStatusLine: invoker('getStatusLine'),
   getDecisions: invoker('getDecisions'),
   qualityStats: invoker('qualityStats'),
   getRules: invoker('getRules'),
+  getRuleChecks: invoker('getRuleChecks'),
   saveRules: invoker('saveRules'),
   getSettings: invoker('getSettings'),
   updateSettings: invoker('updateSettings'),
@@ -52,6 +54,8 @@ const bridge: CascadeflowBridge = {
   removeClaudeCode: invoker('removeClaudeCode'),
   copyBaseUrl: invoker('copyBaseUrl'),
   setStartAtLogin: invoker('setStartAtLogin'),
+  startDemo: invoker('startDemo'),
+  stopDemo: invoker('stopDemo'),
   subscribe(listener) {
     listeners.add(listener);
     return () => void listeners.delete(listener);

@@ -1,9 +1,21 @@
-// The `cascadeflow` command (package.json `bin`), compiled to dist/proxy/cascadeflow.js so it
+// The `cascadeflow` command (package.json `bin`), compiled to dist/proxy/cascadeflow.cjs so it
 // runs without tsx. Its subcommands must start fast: it loads nothing but what they need.
 //   cascadeflow statusline [--url <proxy url>]   Claude Code's status line (proxy/statusline/)
+//   cascadeflow serve [options]                  the proxy, as `npm run serve` (its help: serve --help)
+// `serve` (and --version) hand over to the proxy's CLI, dist/proxy/cli.js beside this file: an
+// ES module, loaded only then. Where only this file is installed (the desktop app's resources),
+// serve says so and exits 1.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EXIT_USAGE } from './cli-args';
 import { statusLine } from './statusline/statusline';
 
-const USAGE = 'usage: cascadeflow statusline [--url <proxy url>]   (Claude Code status line; reads its JSON on stdin)';
+const USAGE = [
+  'usage: cascadeflow statusline [--url <proxy url>]   Claude Code status line (reads its JSON on stdin)',
+  '       cascadeflow serve [options]                  the proxy, as `npm run serve` (cascadeflow serve --help)',
+  '       cascadeflow --help | --version',
+].join('\n');
 /** Claude Code writes its JSON and closes stdin; a stdin left open is not waited for longer than this. */
 const STDIN_WAIT_MS = 200;
 const MAX_INPUT_BYTES = 1024 * 1024;
@@ -29,13 +41,32 @@ function readStdin(): Promise<string> {
   });
 }
 
+/** Runs the proxy's CLI with `args` as its command line (it reads process.argv like `npm run serve`). */
+function serve(args: string[]): void {
+  const cli = path.join(__dirname, 'cli.js');
+  if (!existsSync(cli)) {
+    console.error(`cascadeflow: serve needs the proxy's CLI beside this command, and ${cli} is missing (run \`npm run build:proxy\`)`);
+    process.exitCode = 1;
+    return;
+  }
+  process.argv.splice(2, process.argv.length - 2, ...args);
+  void import(pathToFileURL(cli).href);
+}
+
 const [command, ...args] = process.argv.slice(2);
 if (command === 'statusline') {
   void readStdin()
     .then((input) => statusLine({ input, args, env: process.env }))
     // Exits once written, whatever stdin still holds open.
     .then((line) => process.stdout.write(`${line}\n`, () => process.exit(0)));
+} else if (command === 'serve') {
+  serve(args);
+} else if (command === '--version' || command === '-v') {
+  serve(['--version']);
+} else if (command === '--help' || command === '-h') {
+  console.log(USAGE);
 } else {
-  console.error(USAGE);
-  process.exitCode = command === '--help' || command === '-h' ? 0 : 2;
+  // Nothing, or something unknown: a usage error (no command starts a proxy by surprise).
+  console.error(command === undefined ? USAGE : `cascadeflow: unknown command '${command}'\n${USAGE}`);
+  process.exitCode = EXIT_USAGE;
 }

@@ -4,10 +4,13 @@
 // SecretStore (proxy/state/stores.ts).
 import type { ControlApi } from '../contracts/control-api';
 import type { ProxyStatus } from '../contracts/status';
+import type { Ops } from './ops/ops';
 import type { RequestPathDeps } from './request/deps';
 
 export interface ProxyContext extends RequestPathDeps {
   readonly control: ControlApi;
+  /** Upstream reachability (its idle probe runs while a server listens) and the metrics. */
+  readonly ops: Ops;
   /** The server lifecycle reports running / error here; shown by every UI. */
   setStatus(status: Partial<ProxyStatus>): void;
   /** Write batched state now (on quit). */

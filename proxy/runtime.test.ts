@@ -154,7 +154,7 @@ describe('createProxyContext', () => {
     const { logger, lines } = collectingLogger();
     const ctx = await createProxyContext({ env: { ANTHROPIC_API_KEY: 'sk-ant-secret' }, dataDir: tempDir(), logger });
     ctx.record(record(1));
-    expect(lines).toEqual(['✅ Draft accepted: claude-haiku-4-5, $0.001500 (~67% savings vs claude-sonnet-4-5)']);
+    expect(lines).toEqual(['[r1] ✅ Draft accepted: claude-haiku-4-5, $0.001500 (~67% savings vs claude-sonnet-4-5)']);
     expect(lines.join('\n')).not.toContain('sk-ant-secret');
     await ctx.close();
   });

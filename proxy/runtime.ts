@@ -1,30 +1,36 @@
 // Assembles the proxy's state side: one owner per piece of state (proxy/state/), the decision
-// store (proxy/store/), the event hub, and the control API adapter over them. The only module
-// that knows them all; data flows one way from here down:
-//   request path → decision sink → store, log line, event hub → transports (IPC, SSE)
-import fs from 'node:fs';
+// store (proxy/store/), the event hub, upstream reachability and metrics (proxy/ops/), and the
+// control API adapter over them. The only module that knows them all; data flows one way from
+// here down:
+//   request path → decision sink → store, ops, log line, event hub → transports (IPC, SSE)
 import type { ProxyContext } from './context';
 import { ConversationMemory } from './conversations/memory';
 import { EconomicsState } from './economics/state';
 import { processSignatures } from './models/signatures';
 import { ShadowVerifier } from './shadow/verifier';
+import { retryPolicyFromEnv } from './upstream/retry';
 import { createControlApi } from './control/control-api';
 import { consoleLogger, type Logger } from './log/logger';
-import { createAccounting, effectivePrices } from './pricing/accounting';
+import { createOps } from './ops/ops';
+import { createAccounting, effectivePrices, lookupPrice } from './pricing/accounting';
+import { ModelCatalog } from './models/catalog';
 import { createDecisionSink } from './state/decision-sink';
 import { readEnvOverrides } from './state/env-overrides';
 import { EventHub } from './state/event-hub';
 import { SCHEMA_VERSION, type StoreKey } from './state/layout';
 import { defaultDataDir } from './state/paths';
 import { ConfigWriter, loadState } from './state/persistence';
+import { RuleChecksState } from './state/rule-checks';
 import { RulesState } from './state/rules';
 import { checkSelfUpstream, SettingsState } from './state/settings';
+import { createStatsReset } from './state/stats-reset';
 import { StatusState } from './state/status';
 import { createMemorySecretStore, openConfStore, type KeyValueStore, type SecretStore } from './state/stores';
 import type { DecisionStore } from './store/decision-store';
 import { openFileDecisionStore } from './store/file-store';
 import { migrateLegacyStats } from './store/migrate-legacy';
 import { createMemoryDecisionStore } from './store/memory-store';
+import { packageVersion } from './version';
 import type { StatsSnapshot } from '../contracts/stats';
 
 export interface ProxyContextOptions {
@@ -46,15 +52,6 @@ export interface ProxyContextOptions {
   logger?: Logger;
   /** How often the decision store writes what was appended (ms); default: the store's. */
   writeIntervalMs?: number;
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }
 
 function nonEmpty(value: string | undefined): string | null {
@@ -114,18 +111,38 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     persist: (key, value) => config.write(key, value),
     onChange: (publicSettings, kind) => {
       hub.emit({ type: 'settings', settings: publicSettings });
+      // New prices may know a rule's model.
+      if (kind === 'settings') ruleChecks.modelsChanged();
       // Status shows paused, the upstream and the address.
       if (kind === 'settings') status.changed();
     },
   });
   const rules = new RulesState(loaded.rules, {
     persist: (list) => config.write('rules', list),
-    onChange: (list) => hub.emit({ type: 'rules', rules: list }),
+    onChange: (list) => {
+      hub.emit({ type: 'rules', rules: list });
+      catalog.markStale();
+      ruleChecks.rulesChanged(list);
+    },
   });
+  const catalog = new ModelCatalog({
+    upstreamUrl: () => settings.config.upstreamUrl,
+    fallbackApiKey: () => settings.fallbackApiKey(),
+    priceOverrides: () => settings.effective().priceOverrides,
+    onChange: () => ruleChecks.modelsChanged(),
+    warn: (message) => logger.warn(message),
+  });
+  const ruleChecks = new RuleChecksState({ rules: rules.list(), models: catalog, onChange: () => status.changed() });
   // A copy like the aggregates: the price table's entries are shared otherwise.
   const stats = async (): Promise<StatsSnapshot> => ({
     ...(await decisions.aggregate()),
     prices: structuredClone(effectivePrices(settings.effective().priceOverrides)),
+  });
+  const ops = createOps({
+    version,
+    upstreamUrl: () => settings.config.upstreamUrl,
+    priced: (model) => lookupPrice(model, settings.effective().priceOverrides) !== null,
+    onUpstreamChange: () => status.changed(),
   });
   const hub = new EventHub({
     statsSnapshot: stats,
@@ -136,11 +153,14 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     settings,
     warnings: [...opened.warnings, ...loaded.warnings, ...(upstream.warning ? [upstream.warning] : [])],
     logger,
+    ruleWarnings: () => ruleChecks.warnings(),
+    upstream: () => ops.upstream.current(),
     onChange: (current) => hub.emit({ type: 'status', status: current }),
   });
   const decisions =
     options.decisions ?? (await openDecisionStore(opened.store, dataDir, options.writeIntervalMs, (message) => status.warn(message)));
   for (const warning of decisions.warnings) status.warn(warning);
+  await ruleChecks.load(decisions);
 
   const repairedValue: Record<StoreKey, unknown> = {
     schemaVersion: SCHEMA_VERSION,
@@ -153,7 +173,9 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
   settings.adminToken();
 
   const accounting = createAccounting(() => settings.effective().priceOverrides);
-  const sink = createDecisionSink({ store: decisions, hub, logger, logPrompts: () => settings.effective().logPrompts });
+  const sink = createDecisionSink({ store: decisions, hub, ruleChecks, ops, logger, logPrompts: () => settings.effective().logPrompts });
+  const conversations = new ConversationMemory();
+  const resetStats = createStatsReset({ decisions, conversations, ruleChecks, stats, hub, status, logger });
   const shadow = new ShadowVerifier({
     upstreamUrl: () => settings.config.upstreamUrl,
     accounting,
@@ -161,6 +183,7 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     onResult: sink.amend,
     warn: (message) => logger.warn(message),
     signatures: processSignatures,
+    retry: retryPolicyFromEnv(env),
   });
 
   return {
@@ -171,16 +194,34 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     accounting,
     ...sink,
     fallbackApiKey: () => settings.fallbackApiKey(),
-    conversations: new ConversationMemory(),
+    offerCredentials: (headers) => catalog.offer(headers),
+    conversations,
     economics: new EconomicsState(accounting),
     shadow,
-    control: createControlApi({ settings, rules, status, decisions, stats, qualityStats: async () => decisions.quality().qualityStats(rules.list()), events: hub }),
+    ops,
+    control: createControlApi({
+      settings,
+      rules,
+      status,
+      decisions,
+      stats,
+      resetStats,
+      qualityStats: async () => decisions.quality().qualityStats(rules.list()),
+      // A due list is fetched first (bounded): one call answers with the upstream's models.
+      ruleChecks: async () => {
+        await catalog.wanted();
+        return ruleChecks.current();
+      },
+      events: hub,
+    }),
     setStatus: (reported) => status.report(reported),
     flush: async () => {
       config.flush();
       await decisions.flush();
     },
     close: async () => {
+      ops.upstream.stop();
+      catalog.close();
       await shadow.close();
       hub.close();
       config.flush();

@@ -1,7 +1,8 @@
 // The proxy's HTTP face: the Anthropic API routes (/v1/messages → cascade, any other
-// /v1/* → passthrough), the control router (/stats, /health, /api), and Anthropic-format
-// errors for everything else. Plain Node + Express; the Electron shell and the CLI both
-// start it through startProxyServer().
+// /v1/* → passthrough), the OpenAI-compatible ones (openai/routes.ts), /health and /metrics
+// (ops/routes.ts), the control router (/stats, /api), and Anthropic-format errors for
+// everything else. Plain Node + Express; the Electron shell and the CLI both start it through
+// startProxyServer(); the CLI stops it with drain() on SIGTERM.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -9,25 +10,44 @@ import { createMessagesHandler } from './request/handler';
 import type { ProxyContext } from './context';
 import { baseUrlFor, isWildcardHost, pointsAt } from './http/hosts';
 import { sendAnthropicError } from './http/errors';
+import { applyServerLimits, SERVER_OPTIONS } from './http/server-limits';
 import { createControlRouter } from './control/http';
 import { mountDashboard } from './dashboard';
 import { rejectBrowserOrigins, requireLocalHost } from './http/guards';
 import { processSignatures } from './models/signatures';
 import { isLoopedBack } from './upstream/headers';
 import { createPassthroughHandler } from './request/passthrough';
+import { DraftDeadlines } from './request/draft-deadline';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './upstream/retry';
+import { mountOpenAIRoutes } from './openai/routes';
+import { networkUrls } from './ops/addresses';
+import { createOpsRouter } from './ops/routes';
 
 export interface AppOptions {
-  /** Longest wait (ms) for the draft's first byte and between its chunks; then the verifier answers. */
+  /**
+   * Longest wait (ms) between a draft's chunks, and for its first byte until its model has a
+   * history (then a deadline that follows the model, request/draft-deadline.ts); then the verifier answers.
+   */
   draftTimeoutMs?: number;
-  /** Told of every /v1/messages request while it runs (until its decision is recorded). */
+  /** Retries of the answering call after a draft (upstream/retry.ts; default 3 attempts within 20 s). */
+  retry?: Partial<RetryPolicy>;
+  /** Told of every /v1/messages and /v1/chat/completions request while it runs (until its decision is recorded). */
   track?: (run: Promise<void>) => void;
 }
 
 export interface RunningProxy {
+  /** The base URL on this machine (loopback when listening on all addresses). */
   url: string;
   port: number;
+  /** Listening beyond loopback: the URLs other machines use (empty on loopback). */
+  networkUrls: string[];
   /** Stops listening and ends open connections (streams in flight are cut, and recorded). */
   close(): Promise<void>;
+  /**
+   * Stops accepting connections, lets the requests in flight finish for up to `boundMs`, then
+   * close(). Resolves with how many requests were still running at the bound (and were cut).
+   */
+  drain(boundMs: number): Promise<number>;
 }
 
 export const DEFAULT_DRAFT_TIMEOUT_MS = 30_000;
@@ -65,15 +85,19 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
     sendAnthropicError(res, 508, `Request loop: the upstream URL ${ctx.config.upstreamUrl} leads back to this proxy`);
   });
   api.use(express.raw({ type: () => true, limit: MAX_BODY }));
-  const messages = createMessagesHandler(ctx, {
+  const cascade = {
     signatures: processSignatures,
-    draftTimeoutMs: options.draftTimeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS,
-  });
+    deadlines: new DraftDeadlines(options.draftTimeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS),
+    retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+  };
+  const messages = createMessagesHandler(ctx, cascade);
   api.post('/messages', (req, res) => {
     const run = messages(req, res);
     options.track?.(run);
     return run;
   });
+  // POST /chat/completions and, for OpenAI clients, GET /models: translated to and from the Messages API.
+  mountOpenAIRoutes(api, ctx, cascade, options.track);
   api.all('/{*rest}', createPassthroughHandler(ctx));
   app.use('/v1', api);
 
@@ -81,6 +105,7 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
   app.get('/', (_req, res) => {
     res.json({ name: 'cascadeflow-proxy', status: 'ok', version: ctx.config.version });
   });
+  app.use(createOpsRouter(ctx));
   app.use(createControlRouter(ctx));
   // The same dashboard bundle the desktop window shows, over the control API's HTTP side.
   mountDashboard(app);
@@ -122,11 +147,22 @@ export async function startProxyServer(
     inFlight.add(run);
     void run.finally(() => inFlight.delete(run)).catch(() => {});
   };
-  const server: Server = createServer(createApp(ctx, { ...opts, track }));
+  const server: Server = createServer(SERVER_OPTIONS, createApp(ctx, { ...opts, track }));
+  applyServerLimits(server);
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+  });
+  // Requests whose response has not ended yet, for drain().
+  let active = 0;
+  let onIdle: (() => void) | null = null;
+  server.on('request', (_req, res) => {
+    active += 1;
+    res.once('close', () => {
+      active -= 1;
+      if (active === 0) onIdle?.();
+    });
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -144,23 +180,47 @@ export async function startProxyServer(
   const actualPort = (server.address() as AddressInfo).port;
   // A wildcard listener is reached through loopback by local clients.
   const url = baseUrlFor(isWildcardHost(host) ? '127.0.0.1' : host, actualPort);
-  ctx.setStatus({ state: 'running', baseUrl: url, error: null, startedAt: Date.now() });
+  const others = networkUrls(host, actualPort);
+  ctx.setStatus({ state: 'running', baseUrl: url, networkUrls: others, error: null, startedAt: Date.now() });
+  ctx.ops.upstream.start();
+  // Stops accepting connections (once); resolves when the last open one has ended.
+  let listening: Promise<void> | null = null;
+  const stopListening = () => (listening ??= new Promise<void>((resolve) => server.close(() => resolve())));
   let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    ctx.ops.upstream.stop();
+    closing ??= (() => {
+      const ended = stopListening();
+      for (const socket of sockets) socket.destroy();
+      return ended;
+    })()
+      .then(() => {
+        // Every upstream call was aborted with its client; the bound is only a safety net.
+        const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+        return Promise.race([Promise.allSettled(inFlight), grace]);
+      })
+      .then(() => ctx.setStatus({ state: 'stopped' }));
+    return closing;
+  };
   return {
     url,
     port: actualPort,
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      })
-        .then(() => {
-          // Every upstream call was aborted with its client; the bound is only a safety net.
-          const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
-          return Promise.race([Promise.allSettled(inFlight), grace]);
-        })
-        .then(() => ctx.setStatus({ state: 'stopped' }));
-      return closing;
+    networkUrls: others,
+    close,
+    async drain(boundMs) {
+      // Idle keep-alive connections close at once (Node ≥ 19); busy ones once their response ends.
+      void stopListening();
+      if (!closing && active > 0) {
+        let bound: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          onIdle = resolve;
+          bound = setTimeout(resolve, boundMs);
+        });
+        clearTimeout(bound);
+      }
+      const cut = active;
+      await close();
+      return cut;
     },
   };
 }

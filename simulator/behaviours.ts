@@ -1,6 +1,9 @@
 // What the simulated upstream answers: a behaviour per request, chosen by a test's
 // script, by a `[sim:…]` marker in the prompt (for clients a test does not control,
-// such as Claude Code), or by default a good answer. Pure: request in, answer plan out.
+// such as Claude Code), or by default a good answer. Several tool markers for the same model
+// make one answer with that many calls (parallel tool use). A marker of no known kind is named in
+// the answer; one that cannot be read (bad tool JSON, no closing `]`) is the server's 400.
+// Pure: request in, answer plan out.
 import type { ContentBlock, JsonObject, Message, MessagesRequest, ToolDefinition } from '../proxy/wire';
 import type { Usage } from '../contracts/decision';
 
@@ -22,12 +25,14 @@ export type BehaviourKind =
 
 export interface Behaviour {
   kind: BehaviourKind;
-  /** Answer text for `good` (default: a generic helpful answer); for `tool`, the text before the call. */
+  /** Answer text for `good` (default: a generic helpful answer); for `tool`, the text before the calls. */
   text?: string;
   /** Tool name for `tool` (default: the first tool in the request). */
   tool?: string;
   /** Tool input for `tool` (default: generated from the tool's input_schema). */
   input?: unknown;
+  /** For `tool`: further calls in the same answer, after the first and in order (parallel tool use). */
+  parallel?: ToolCall[];
   /** HTTP status for `error` (400, 429, 500, 529, …). */
   status?: number;
   /** Error message for `error`. */
@@ -39,6 +44,8 @@ export interface Behaviour {
   /** Usage fields reported instead of the estimated ones (cache tokens, exact counts). */
   usage?: Partial<Usage>;
 }
+
+export type ToolCall = Pick<Behaviour, 'tool' | 'input'>;
 
 export interface Answer {
   content: ContentBlock[];
@@ -55,7 +62,7 @@ function goodText(request: MessagesRequest): string {
   // Claude Code puts <system-reminder> blocks before the prompt: skip them.
   const blocks = typeof user?.content === 'string' ? [user.content] : (user?.content ?? []).map((b) => (b?.type === 'text' ? String(b.text) : ''));
   const prompt = blocks.filter((t) => !t.trimStart().startsWith('<system-reminder>')).join(' ');
-  const question = prompt.replace(MARKER, '').replace(/\s+/g, ' ').trim().slice(0, 300);
+  const question = withoutMarkers(prompt).replace(/\s+/g, ' ').trim().slice(0, 300);
   // As long as a real answer to an explanatory question (the checker expects that much), and
   // in the question's own terms.
   return (
@@ -81,9 +88,6 @@ const TEXTS: Partial<Record<BehaviourKind, string>> = {
     '```json\n{"name": "demo", "version": 1,, "private": true\n```\n\nSave it as settings.json next to the project.',
 };
 
-/** `[sim:KIND]` or `[sim:MODELPART=KIND]`; KIND may be `tool:Name` or `tool:Name:{json input}`. */
-const MARKER = /\[sim:([^\]=]+=)?([^\]]+)\]/g;
-
 function textOf(content: Message['content']): string {
   if (typeof content === 'string') return content;
   return content.map((b) => (b?.type === 'text' ? String(b.text ?? '') : '')).join('\n');
@@ -93,30 +97,158 @@ function lastUser(request: MessagesRequest): Message | undefined {
   return [...request.messages].reverse().find((m) => m.role === 'user');
 }
 
-/** The behaviour a `[sim:…]` marker in the last user turn asks of `model`, if any. */
-export function markerBehaviour(request: MessagesRequest, model: string): Behaviour | null {
-  const user = lastUser(request);
-  if (!user) return null;
-  let generic: Behaviour | null = null;
-  for (const match of textOf(user.content).matchAll(MARKER)) {
-    const scope = match[1]?.slice(0, -1);
-    const behaviour = parseMarker(match[2].trim());
-    if (!behaviour) continue;
-    if (scope && model.includes(scope)) return behaviour;
-    if (!scope) generic ??= behaviour;
-  }
-  return generic;
+/** Kinds a marker may name; `tool` and `error` take arguments (`tool:Name:{json}`, `error:529`). */
+export const MARKER_KINDS = [
+  'good',
+  'hedging',
+  'refusal',
+  'truncated',
+  'short',
+  'tool',
+  'tool_invalid',
+  'tool_unknown',
+  'json_bad',
+  'error',
+  'break',
+  'stream_error',
+  'invalid_json',
+] as const satisfies readonly BehaviourKind[];
+
+const OPEN = '[sim:';
+/** `MODELPART=` before a kind: letters, digits and `.-_` (a `=` inside tool JSON is not a scope). */
+const SCOPE = /^([\w.-]+)=/;
+
+interface Marker {
+  /** As written, from `[sim:` to its `]` (to the next space when unterminated). */
+  raw: string;
+  /** Between `[sim:` and the `]`; null when no `]` closes it. */
+  spec: string | null;
 }
 
-function parseMarker(spec: string): Behaviour | null {
-  const [kind, ...rest] = spec.split(':');
-  if (kind === 'tool' && rest.length) {
-    const [tool, ...input] = rest;
-    return input.length ? { kind: 'tool', tool, input: JSON.parse(input.join(':')) } : { kind: 'tool', tool };
+/**
+ * The `[sim:…]` markers in `text`. A `]` inside tool JSON (an array, a string) does not close
+ * the marker: brackets and braces are counted and JSON strings skipped.
+ */
+function markersIn(text: string): Marker[] {
+  const markers: Marker[] = [];
+  let start = text.indexOf(OPEN);
+  while (start >= 0) {
+    let depth = 0;
+    let inString = false;
+    let end = -1;
+    for (let i = start + OPEN.length; i < text.length && end < 0; i++) {
+      const c = text[i];
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === '{' || c === '[') depth++;
+      else if (c === '}' || (c === ']' && depth > 0)) depth--;
+      else if (c === ']') end = i;
+    }
+    if (end < 0) {
+      // Up to the first space only: what follows is the prompt, not the marker.
+      markers.push({ raw: text.slice(start).split(/\s/, 1)[0], spec: null });
+      break;
+    }
+    markers.push({ raw: text.slice(start, end + 1), spec: text.slice(start + OPEN.length, end) });
+    start = text.indexOf(OPEN, end + 1);
   }
-  if (kind === 'error') return { kind: 'error', status: Number(rest[0] ?? 500) };
-  const known: BehaviourKind[] = ['good', 'hedging', 'refusal', 'truncated', 'short', 'tool', 'tool_invalid', 'tool_unknown', 'json_bad', 'break', 'stream_error', 'invalid_json'];
-  return known.includes(kind as BehaviourKind) ? { kind: kind as BehaviourKind } : null;
+  return markers;
+}
+
+function withoutMarkers(text: string): string {
+  return markersIn(text).reduce((rest, marker) => rest.replace(marker.raw, ''), text);
+}
+
+/** A marker for messages and logs: a tool's JSON input is shown as `{…}`, and long ones are cut. */
+export function shortMarker(raw: string): string {
+  const short = raw.replace(/^(\[sim:(?:[\w.-]+=)?tool:[^:\]]+:)[\s\S]*?(\]?)$/, '$1{…}$2');
+  return short.length > 80 ? `${short.slice(0, 79)}…` : short;
+}
+
+type Reading = { behaviour: Behaviour } | { problem: string } | { unknown: true };
+
+function readSpec(spec: string): Reading {
+  const [kind, ...rest] = spec.trim().split(':');
+  if (kind === 'tool') {
+    if (!rest.length) return { behaviour: { kind: 'tool' } };
+    const [tool, ...input] = rest;
+    if (!tool) return { problem: 'the tool name is empty' };
+    if (!input.length) return { behaviour: { kind: 'tool', tool } };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input.join(':'));
+    } catch (err) {
+      return { problem: `the tool input is not valid JSON (${(err as Error).message})` };
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { problem: 'the tool input must be a JSON object' };
+    return { behaviour: { kind: 'tool', tool, input: parsed } };
+  }
+  if (kind === 'error') {
+    if (!rest.length) return { behaviour: { kind: 'error', status: 500 } };
+    const status = Number(rest.join(':'));
+    if (!Number.isInteger(status) || status < 400 || status > 599) return { problem: 'the error status must be an HTTP status from 400 to 599' };
+    return { behaviour: { kind: 'error', status } };
+  }
+  if (!(MARKER_KINDS as readonly string[]).includes(kind)) return { unknown: true };
+  return rest.length ? { problem: `${kind} takes no argument` } : { behaviour: { kind: kind as BehaviourKind } };
+}
+
+/** What the `[sim:…]` markers in the last user turn ask of one model. */
+export interface MarkerReading {
+  /** A marker scoped to this model wins over a generic one; null: none applies. */
+  behaviour: Behaviour | null;
+  /** The marker(s) that chose the behaviour (shortMarker; several tool markers joined by a space). */
+  applied: string | null;
+  /** Markers of no known kind (shortMarker): the answer names them. */
+  unknown: string[];
+  /** The first marker that cannot be read and why: the request is refused with a 400. */
+  malformed: { marker: string; problem: string } | null;
+}
+
+interface Chosen {
+  behaviour: Behaviour;
+  markers: string[];
+}
+
+/** The first marker chooses; a later tool marker after a tool marker adds a call, any other is ignored. */
+function choose(chosen: Chosen | null, behaviour: Behaviour, marker: string): Chosen {
+  if (!chosen) return { behaviour, markers: [marker] };
+  if (chosen.behaviour.kind === 'tool' && behaviour.kind === 'tool') {
+    chosen.behaviour.parallel = [...(chosen.behaviour.parallel ?? []), { tool: behaviour.tool, input: behaviour.input }];
+    chosen.markers.push(marker);
+  }
+  return chosen;
+}
+
+export function readMarkers(request: MessagesRequest, model: string): MarkerReading {
+  const reading: MarkerReading = { behaviour: null, applied: null, unknown: [], malformed: null };
+  const user = lastUser(request);
+  if (!user) return reading;
+  let scoped: Chosen | null = null;
+  let generic: Chosen | null = null;
+  for (const { raw, spec } of markersIn(textOf(user.content))) {
+    const marker = shortMarker(raw);
+    if (spec === null) {
+      reading.malformed ??= { marker, problem: 'it has no closing "]"' };
+      continue;
+    }
+    const scope = SCOPE.exec(spec)?.[1];
+    const read = readSpec(scope ? spec.slice(scope.length + 1) : spec);
+    if ('problem' in read) reading.malformed ??= { marker, problem: read.problem };
+    else if ('unknown' in read) reading.unknown.push(marker);
+    else if (!scope) generic = choose(generic, read.behaviour, marker);
+    else if (model.includes(scope)) scoped = choose(scoped, read.behaviour, marker);
+  }
+  const chosen = scoped ?? generic;
+  if (chosen) Object.assign(reading, { behaviour: chosen.behaviour, applied: chosen.markers.join(' ') });
+  return reading;
+}
+
+/** The sentence an answer carries for markers of no known kind. */
+export function unknownMarkersNote(unknown: string[]): string {
+  return `(Simulator: ${unknown.map((m) => `unknown simulator marker ${m}`).join(', ')}; known kinds: ${MARKER_KINDS.join(', ')}.)`;
 }
 
 /** The last user turn carries tool results: answer them (the end of a tool round trip). */
@@ -167,20 +299,23 @@ export function estimateTokens(value: unknown): number {
   return Math.max(1, Math.ceil(JSON.stringify(value ?? '').length / CHARS_PER_TOKEN));
 }
 
-export function planAnswer(request: MessagesRequest, behaviour: Behaviour): Answer {
+/** The answer a behaviour gives; `notes` (e.g. unknownMarkersNote) end its text. */
+export function planAnswer(request: MessagesRequest, behaviour: Behaviour, notes: string[] = []): Answer {
   let content: ContentBlock[];
   let stopReason: Answer['stopReason'] = 'end_turn';
   switch (behaviour.kind) {
     case 'tool': {
-      const tool = findTool(request, behaviour.tool);
-      if (!tool) {
+      // A call of a tool the request does not offer is left out; with none left, a good answer.
+      const calls = [behaviour, ...(behaviour.parallel ?? [])].flatMap((call) => {
+        const tool = findTool(request, call.tool);
+        return tool ? [toolUse(tool.name, call.input ?? exampleInput(tool.input_schema))] : [];
+      });
+      if (!calls.length) {
         content = [{ type: 'text', text: goodText(request) }];
         break;
       }
-      content = [
-        { type: 'text', text: behaviour.text ?? `I'll use the ${tool.name} tool for this.` },
-        toolUse(tool.name, behaviour.input ?? exampleInput(tool.input_schema)),
-      ];
+      const names = [...new Set(calls.map((call) => String(call.name)))];
+      content = [{ type: 'text', text: behaviour.text ?? `I'll use the ${names.join(' and ')} tool${names.length > 1 ? 's' : ''} for this.` }, ...calls];
       stopReason = 'tool_use';
       break;
     }
@@ -201,9 +336,19 @@ export function planAnswer(request: MessagesRequest, behaviour: Behaviour): Answ
     default:
       content = [{ type: 'text', text: behaviour.text ?? TEXTS[behaviour.kind] ?? toolResultSummary(request) ?? goodText(request) }];
   }
+  if (notes.length) {
+    const text = content.find((block) => block.type === 'text');
+    if (text) text.text = `${String(text.text)}\n\n${notes.join(' ')}`;
+    else content.unshift({ type: 'text', text: notes.join(' ') });
+  }
+  // max_tokens 0 fills the prompt cache and generates nothing, as the API does.
+  if (request.max_tokens === 0) {
+    content = [];
+    stopReason = 'max_tokens';
+  }
   const usage: Usage = {
     input_tokens: estimateTokens([request.system, request.messages, request.tools]),
-    output_tokens: estimateTokens(content),
+    output_tokens: content.length ? estimateTokens(content) : 0,
     cache_creation_input_tokens: 0,
     cache_read_input_tokens: 0,
     ...behaviour.usage,

@@ -1,36 +1,39 @@
 // `npm run simulator [-- --port 8787]`: the test upstream on its own, for demos without an
-// API key (point the proxy at it with CASCADEFLOW_UPSTREAM_URL).
-import { parseArgs } from 'node:util';
+// API key (point the proxy at it with --upstream or CASCADEFLOW_UPSTREAM_URL). --help and
+// --version as every CLI here (proxy/cli-args.ts); one log line per request on stdout.
+import { exitWithError, formatUsage, portProblem, runCli } from '../proxy/cli-args';
+import { packageVersion } from '../proxy/version';
 import { createSimulator } from './server';
 
-const USAGE = 'Usage: npm run simulator [-- --port <port>]   (default 8787, or SIMULATOR_PORT; 0 picks a free port)';
+const PROG = 'simulator';
 
-function fail(message: string): never {
-  console.error(`simulator: ${message}\n${USAGE}`);
-  process.exit(1);
-}
+const USAGE = formatUsage({
+  synopsis: ['npm run simulator -- [options]'],
+  summary:
+    'Starts a fake Anthropic Messages API on loopback: no key, no cost. Steer an answer with a marker in\n' +
+    'the prompt, e.g. [sim:refusal], [sim:haiku=hedging], [sim:tool:Bash], [sim:error:529] (README: "The simulator").',
+  options: [['--port <port>', 'listen port (SIMULATOR_PORT; default 8787, 0 picks a free one)']],
+  env: [['SIMULATOR_PORT', 'listen port when --port is not given']],
+  examples: ['npm run simulator -- --port 8787', 'npm run serve -- --upstream http://127.0.0.1:8787   # the proxy, in front of it'],
+});
 
-function options(): { port: number } {
-  let values: { port: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: { port: { type: 'string', default: process.env.SIMULATOR_PORT ?? '8787' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (err) {
-    return fail((err as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer between 0 and 65535, got "${values.port}"`);
-  return { port };
-}
+const options = runCli({
+  prog: PROG,
+  usage: USAGE,
+  version: packageVersion,
+  options: { port: { type: 'string' } },
+  check: (values) => portProblem('--port', values.port),
+});
 
-const simulator = await createSimulator(options()).catch((err: Error) => fail(err.message));
-console.log(`Anthropic API simulator listening on ${simulator.url}`);
-console.log(`Point the proxy at it:  CASCADEFLOW_UPSTREAM_URL=${simulator.url} npm run serve`);
+const rawPort = options.port ?? process.env.SIMULATOR_PORT ?? '8787';
+const envProblem = portProblem('SIMULATOR_PORT', rawPort);
+if (envProblem) exitWithError(PROG, envProblem);
+
+const simulator = await createSimulator({ port: Number(rawPort), log: (line) => console.log(line) }).catch((err: NodeJS.ErrnoException) =>
+  exitWithError(PROG, err.code === 'EADDRINUSE' ? `port ${rawPort} is already in use; start with --port <other port>` : err.message),
+);
+console.log(`Anthropic API simulator ${packageVersion()} listening on ${simulator.url}`);
+console.log(`Point the proxy at it:  npm run serve -- --upstream ${simulator.url}`);
 console.log('Steer answers with a marker in the prompt, e.g. "[sim:refusal]", "[sim:haiku=hedging]", "[sim:tool:Bash]".');
 const stop = () => void simulator.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

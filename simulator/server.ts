@@ -1,16 +1,21 @@
 // The test upstream: a real HTTP server on loopback that speaks the Messages API (JSON
-// and SSE), count_tokens and models, rejects what the real API rejects for a model (per
-// the capability table), answers as scripted, caches prompt prefixes as the API does
-// (prompt-cache.ts), and records every request it received with the usage it reported.
+// and SSE), count_tokens and models (models.ts), rejects what the real API rejects: a
+// malformed request (validation.ts) and what a model does not accept (the capability
+// table); answers as scripted or as `[sim:…]` markers ask (behaviours.ts), caches prompt
+// prefixes as the API does (prompt-cache.ts), and records every request it received with
+// the usage it reported. With a `log` option, one line per request (never prompt text or keys).
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { acceptsBeta, capabilitiesOf, TOOL_SEARCH_BETA } from '../proxy/models/capabilities';
 import { formatSse } from '../proxy/sse/events';
 import type { ContentBlock, JsonObject, MessagesRequest } from '../proxy/wire';
+import { timestamped } from '../proxy/log/logger';
 import type { Usage } from '../contracts/decision';
-import { estimateTokens, markerBehaviour, planAnswer, type Answer, type Behaviour } from './behaviours';
+import { estimateTokens, planAnswer, readMarkers, unknownMarkersNote, type Answer, type Behaviour, type BehaviourKind } from './behaviours';
+import { listModels, retrieveModel } from './models';
 import { PromptCache } from './prompt-cache';
+import { requestProblem } from './validation';
 
 export interface RecordedRequest {
   method: string;
@@ -31,6 +36,12 @@ export interface RecordedRequest {
   responseBody: string;
   /** The usage the simulator reported for a message it answered (what a real upstream would bill). */
   usage?: Usage;
+  /** The behaviour that answered a message and what chose it: `script`, the marker (shortened) or `default`. */
+  behaviour?: { kind: BehaviourKind; by: string };
+  /** `[sim:…]` markers of no known kind, named in the answer. */
+  unknownMarkers: string[];
+  /** The message of an error the simulator itself answered with (a refused request, a scripted error). */
+  error?: string;
 }
 
 export interface Simulator {
@@ -45,26 +56,6 @@ export interface Simulator {
   reset(): void;
   close(): Promise<void>;
 }
-
-/** The models GET /v1/models lists; any id the capability table knows is accepted. */
-export const SIMULATED_MODELS = [
-  'claude-fable-5-1',
-  'claude-opus-5-5',
-  'claude-sonnet-5-5',
-  'claude-haiku-5-5',
-  'claude-opus-5',
-  'claude-sonnet-5',
-  'claude-opus-4-8',
-  'claude-opus-4-7',
-  'claude-opus-4-6',
-  'claude-sonnet-4-6',
-  'claude-opus-4-5-20251101',
-  'claude-sonnet-4-5-20250929',
-  'claude-haiku-4-5-20251001',
-  'claude-3-5-haiku-20241022',
-  'claude-3-5-sonnet-20241022',
-  'claude-3-opus-20240229',
-];
 
 interface ScriptEntry {
   pattern: RegExp;
@@ -88,6 +79,12 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
   const headers: Record<string, string> = { 'request-id': `req_sim_err_${status}` };
   if (status === 429) headers['retry-after'] = '1';
   sendJson(res, status, { type: 'error', error: { type, message } }, headers);
+}
+
+/** An error the simulator answers with, in the API's shape; its message is kept for the log. */
+function refuse(record: RecordedRequest, res: ServerResponse, status: number, message: string): void {
+  record.error = message;
+  sendError(res, status, ERROR_TYPES[status] ?? 'api_error', message);
 }
 
 const ERROR_TYPES: Record<number, string> = {
@@ -182,6 +179,24 @@ export interface SimulatorOptions {
   host?: string;
   /** The clock prompt-cache expiry follows (default Date.now): benches and tests move it instead of waiting. */
   now?: () => number;
+  /** Gets one line per request (timestamped; see logLine). Default: none, so tests stay quiet. */
+  log?: (line: string) => void;
+}
+
+/** Method, path, model, status, the behaviour and what chose it, unknown markers, duration. */
+export function logLine(record: RecordedRequest, status: number, ms: number): string {
+  const body = record.body as Partial<MessagesRequest> | null;
+  const parts = [record.method, record.path];
+  if (typeof body?.model === 'string') parts.push(body.model);
+  parts.push(String(status));
+  if (body?.stream === true) parts.push('stream');
+  if (record.broken) parts.push('cut');
+  else if (record.aborted) parts.push('aborted by client');
+  if (record.behaviour) parts.push(record.behaviour.by === 'default' ? record.behaviour.kind : `${record.behaviour.kind} by ${record.behaviour.by}`);
+  if (record.unknownMarkers.length) parts.push(`unknown ${record.unknownMarkers.join(' ')}`);
+  if (record.error) parts.push(`"${record.error}"`);
+  parts.push(`${Math.round(ms)}ms`);
+  return parts.join(' ');
 }
 
 export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -189,36 +204,41 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   let scripts: ScriptEntry[] = [];
   const cache = new PromptCache(options.now);
 
-  function behaviourFor(request: MessagesRequest): Behaviour {
+  /** A script for the model wins; else the prompt's markers; else a good answer. Null: a marker cannot be read (answered). */
+  function behaviourFor(record: RecordedRequest, request: MessagesRequest, res: ServerResponse): Behaviour | null {
     const entry = scripts.find((s) => s.remaining > 0 && s.pattern.test(request.model));
     if (entry) {
       entry.remaining -= 1;
+      record.behaviour = { kind: entry.behaviour.kind, by: 'script' };
       return entry.behaviour;
     }
-    return markerBehaviour(request, request.model) ?? { kind: 'good' };
+    const markers = readMarkers(request, request.model);
+    if (markers.malformed) {
+      refuse(record, res, 400, `simulator marker ${markers.malformed.marker} cannot be read: ${markers.malformed.problem}`);
+      return null;
+    }
+    record.unknownMarkers = markers.unknown;
+    const behaviour = markers.behaviour ?? { kind: 'good' };
+    record.behaviour = { kind: behaviour.kind, by: markers.applied ?? 'default' };
+    return behaviour;
   }
 
   async function handleMessages(record: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const request = record.body;
-    if (!request || typeof request.model !== 'string' || !Array.isArray(request.messages)) {
-      sendError(res, 400, 'invalid_request_error', 'body: expected a JSON object with model and messages');
-      return;
-    }
+    const problem = requestProblem(record.body, 'messages');
+    if (problem) return refuse(record, res, 400, record.body === null && record.rawBody ? 'body: invalid JSON' : problem);
+    const request = record.body as MessagesRequest;
     const beta = req.headers['anthropic-beta'];
     const refused = unsupported(request, Array.isArray(beta) ? beta.join(',') : beta);
-    if (refused) {
-      sendError(res, refused.status, ERROR_TYPES[refused.status], refused.message);
-      return;
-    }
-    const behaviour = behaviourFor(request);
+    if (refused) return refuse(record, res, refused.status, refused.message);
+    const behaviour = behaviourFor(record, request, res);
+    if (!behaviour) return;
     await behaviour.until;
     if (behaviour.kind === 'error') {
       const status = behaviour.status ?? 500;
       if (behaviour.delayMs) await sleep(behaviour.delayMs);
-      sendError(res, status, ERROR_TYPES[status] ?? 'api_error', behaviour.message ?? `simulated ${status}`);
-      return;
+      return refuse(record, res, status, behaviour.message ?? `simulated ${status}`);
     }
-    const answer = planAnswer(request, behaviour);
+    const answer = planAnswer(request, behaviour, record.unknownMarkers.length ? [unknownMarkersNote(record.unknownMarkers)] : []);
     // Usage a test scripts is reported as scripted; otherwise the cache splits the input.
     const cached = behaviour.usage ? null : cache.apply(request, cacheScope(req, request.model), answer.usage.input_tokens);
     if (cached) answer.usage = { ...answer.usage, ...cached };
@@ -243,7 +263,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     else {
       if (behaviour.delayMs) await sleep(behaviour.delayMs);
       if (behaviour.kind === 'stream_error') {
-        sendError(res, 529, 'overloaded_error', 'Overloaded');
+        refuse(record, res, 529, 'Overloaded');
         return;
       }
       if (behaviour.kind === 'break') {
@@ -275,6 +295,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   }
 
   const server = createServer((req, res) => {
+    const started = performance.now();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -297,6 +318,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         finished: false,
         broken: false,
         responseBody: '',
+        unknownMarkers: [],
       };
       // Keep a copy of every byte sent, so tests can compare what the client received.
       const write = res.write.bind(res);
@@ -313,13 +335,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       res.on('close', () => {
         record.finished = res.writableFinished;
         record.aborted = !res.writableFinished && !record.broken;
+        options.log?.(timestamped(logLine(record, res.statusCode, performance.now() - started)));
       });
       if (!req.headers['x-api-key'] && !req.headers.authorization) {
-        sendError(res, 401, 'authentication_error', 'x-api-key header is required');
+        refuse(record, res, 401, 'x-api-key header is required');
         return;
       }
       route(record, req, res).catch((err: unknown) => {
-        if (!res.headersSent) sendError(res, 500, 'api_error', String(err));
+        if (!res.headersSent) refuse(record, res, 500, String(err));
         else res.destroy();
       });
     });
@@ -328,14 +351,21 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   async function route(record: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'POST' && record.path === '/v1/messages') return handleMessages(record, req, res);
     if (req.method === 'POST' && record.path === '/v1/messages/count_tokens') {
-      if (!record.body) return sendError(res, 400, 'invalid_request_error', 'body: invalid JSON');
-      return sendJson(res, 200, { input_tokens: estimateTokens([record.body.system, record.body.messages, record.body.tools]) });
+      const problem = requestProblem(record.body, 'count_tokens');
+      if (problem) return refuse(record, res, 400, record.body === null && record.rawBody ? 'body: invalid JSON' : problem);
+      const body = record.body as MessagesRequest;
+      return sendJson(res, 200, { input_tokens: estimateTokens([body.system, body.messages, body.tools]) });
     }
     if (req.method === 'GET' && record.path === '/v1/models') {
-      const data = SIMULATED_MODELS.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' }));
-      return sendJson(res, 200, { data, has_more: false, first_id: data[0].id, last_id: data[data.length - 1].id });
+      const page = listModels(new URLSearchParams(record.query));
+      return 'problem' in page ? refuse(record, res, 400, page.problem) : sendJson(res, 200, page);
     }
-    sendError(res, 404, 'not_found_error', `Not found: ${req.method} ${record.path}`);
+    const modelId = req.method === 'GET' ? /^\/v1\/models\/([^/]+)$/.exec(record.path)?.[1] : undefined;
+    if (modelId !== undefined) {
+      const model = retrieveModel(decodeURIComponent(modelId));
+      return model ? sendJson(res, 200, model) : refuse(record, res, 404, `model: ${decodeURIComponent(modelId)}`);
+    }
+    refuse(record, res, 404, `Not found: ${req.method} ${record.path}`);
   }
 
   await new Promise<void>((resolve, reject) => {

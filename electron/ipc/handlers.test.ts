@@ -36,6 +36,8 @@ function fakeDesktop(): DesktopApi {
     setStartAtLogin: vi.fn(async () => {
       throw new Error('not used here');
     }),
+    startDemo: vi.fn(async () => ({ baseUrl: 'http://127.0.0.1:8123', dashboardUrl: 'http://127.0.0.1:8123/dashboard/', opened: true })),
+    stopDemo: vi.fn(async () => null),
   };
 }
 
@@ -120,6 +122,9 @@ describe('IPC handlers', () => {
     expect(await call('copyBaseUrl', fromApp)).toBe('http://127.0.0.1:8000');
     await expect(call('setStartAtLogin', fromApp, true)).rejects.toThrow('not used here');
     expect(desktop.setStartAtLogin).toHaveBeenCalledWith(true);
+    expect(await call('startDemo', fromApp)).toMatchObject({ dashboardUrl: 'http://127.0.0.1:8123/dashboard/' });
+    expect(await call('stopDemo', fromApp)).toBeNull();
+    await expect(call('startDemo', fromApp, 'extra')).rejects.toThrow(/invalid request/);
   });
 
   it('stores the API key write-only: no response carries it', async () => {

@@ -55,12 +55,14 @@ export function bridgeHandlers(control: ControlApi, desktop: DesktopApi): IpcHan
   return {
     getStatus: () => control.getStatus(),
     getStats: () => control.getStats(),
+    resetStats: () => control.resetStats(),
     getSpending: (query?) => control.getSpending(query),
     getConversationSummary: (query?) => control.getConversationSummary(query),
     getStatusLine: (query?) => control.getStatusLine(query),
     getDecisions: (query?) => control.getDecisions(query),
     qualityStats: () => control.qualityStats(),
     getRules: () => control.getRules(),
+    getRuleChecks: () => control.getRuleChecks(),
     saveRules: (rules) => control.saveRules(rules),
     getSettings: () => control.getSettings(),
     updateSettings: (patch) => control.updateSettings(patch),
@@ -70,5 +72,7 @@ export function bridgeHandlers(control: ControlApi, desktop: DesktopApi): IpcHan
     removeClaudeCode: () => desktop.removeClaudeCode(),
     copyBaseUrl: () => desktop.copyBaseUrl(),
     setStartAtLogin: (enabled) => desktop.setStartAtLogin(enabled),
+    startDemo: () => desktop.startDemo(),
+    stopDemo: () => desktop.stopDemo(),
   };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaudeCodeState } from '../../contracts/desktop';
 import type { ProxyStatus } from '../../contracts/status';
-import type { Totals } from '../../contracts/stats';
-import { status } from '../../test/fixtures/contracts';
-import { buildTrayMenu, formatUsd, trayIconFile, trayIconState, type TrayMenuItem, type TrayState } from './menu-model';
+import type { RuleWarning } from '../../contracts/rule-checks';
+import { rule, status, totals } from '../../test/fixtures/contracts';
+import { buildTrayMenu, formatUsd, trayIconFile, trayIconState, trayTooltip, type TrayMenuItem, type TrayState } from './menu-model';
 
 const running: ProxyStatus = status();
 const notConfigured: ClaudeCodeState = {
@@ -12,10 +12,10 @@ const notConfigured: ClaudeCodeState = {
   baseUrl: null,
   error: null,
 };
-const today = { queries: 12, savings: 1.2345 } as Totals;
+const today = totals({ queries: 12, savings: 1.2345 });
 
 function state(patch: Partial<TrayState> = {}): TrayState {
-  return { status: running, today, claudeCode: notConfigured, startAtLogin: false, ...patch };
+  return { status: running, today, rules: [rule()], claudeCode: notConfigured, startAtLogin: false, ...patch };
 }
 
 const labels = (items: TrayMenuItem[]) => items.map((i) => (i.kind === 'separator' ? '---' : i.label));
@@ -36,6 +36,7 @@ describe('tray menu model', () => {
       'Pause cascade',
       '---',
       'Open dashboard',
+      'Reset statistics…',
       'Start at login',
       '---',
       'Quit',
@@ -59,6 +60,33 @@ describe('tray menu model', () => {
     expect(labels(buildTrayMenu(state({ status: { ...running, warnings: [] } })))[1]).toMatch(/^Today/);
   });
 
+  it('lists each rule warning with the model it is about, live from the status', () => {
+    const opus = rule({ id: 'opus', match: 'claude-opus-4*', draftModel: 'claude-haiku-4.5', verifierModel: 'claude-opus-4.1' });
+    const warnings: RuleWarning[] = [
+      { ruleId: 'opus', kind: 'model_not_found', field: 'draftModel', message: 'The upstream answered the last 3 draft calls …' },
+      { ruleId: 'opus', kind: 'unknown_model', field: 'verifierModel', message: 'Unknown verifier model: …', suggestion: 'claude-opus-4-1' },
+      { ruleId: 'sonnet', kind: 'threshold_unreachable', field: 'threshold', message: 'No recent draft reaches 0.95 …' },
+    ];
+    const menu = buildTrayMenu(state({ status: { ...running, ruleWarnings: warnings }, rules: [opus, rule()] }));
+    expect(labels(menu).slice(1, 5)).toEqual([
+      '⚠ Rule opus: draft model not found (claude-haiku-4.5)',
+      '⚠ Rule opus: unknown verifier model (claude-opus-4.1): did you mean claude-opus-4-1?',
+      '⚠ Rule sonnet: no recent draft reaches its threshold',
+      'Today: $1.23 saved · 12 requests',
+    ]);
+    // More than three: two lines and a count, so the menu keeps its size.
+    const many = [...warnings, { ...warnings[2], ruleId: 'other' }];
+    expect(labels(buildTrayMenu(state({ status: { ...running, ruleWarnings: many }, rules: [opus, rule()] }))).slice(1, 4)).toEqual([
+      '⚠ Rule opus: draft model not found (claude-haiku-4.5)',
+      '⚠ Rule opus: unknown verifier model (claude-opus-4.1): did you mean claude-opus-4-1?',
+      '⚠ 2 more rule warnings in the dashboard',
+    ]);
+  });
+
+  it('offers resetting statistics', () => {
+    expect(action(buildTrayMenu(state()), 'Reset statistics…')).toMatchObject({ action: 'reset-stats', enabled: true });
+  });
+
   it('checks the Claude Code item when configured and offers removal', () => {
     const menu = buildTrayMenu(state({ claudeCode: { ...notConfigured, configured: true, baseUrl: running.baseUrl } }));
     expect(action(menu, 'Remove from Claude Code')).toMatchObject({ action: 'remove-claude-code', checked: true });
@@ -76,17 +104,38 @@ describe('tray menu model', () => {
   });
 
   it('words today in singular, negative savings and no data yet', () => {
-    expect(labels(buildTrayMenu(state({ today: { queries: 1, savings: -0.03 } as Totals })))[1]).toBe(
+    expect(labels(buildTrayMenu(state({ today: totals({ queries: 1, savings: -0.03 }) })))[1]).toBe(
       'Today: -$0.03 saved · 1 request',
     );
     expect(labels(buildTrayMenu(state({ today: null })))[1]).toBe('Today: no data yet');
   });
 
+  it('adds the draft acceptance rate (accepted over drafted requests) once anything was drafted', () => {
+    const today = totals({ queries: 5, unpricedQueries: 0, savings: 0.02, accepted: 2, escalated: 1, draftErrors: 0 });
+    expect(labels(buildTrayMenu(state({ today })))[1]).toBe('Today: $0.02 saved · 5 requests · 67 % draft acceptance');
+  });
+
   it('says savings are unknown when no request had a known price, never $0', () => {
-    const unpriced = { queries: 2, unpricedQueries: 2, savings: 0 } as Totals;
+    const unpriced = totals({ queries: 2, unpricedQueries: 2, savings: 0 });
     expect(labels(buildTrayMenu(state({ today: unpriced })))[1]).toBe('Today: savings unknown · 2 requests');
-    const partly = { queries: 3, unpricedQueries: 1, savings: 0.01 } as Totals;
+    const partly = totals({ queries: 3, unpricedQueries: 1, savings: 0.01 });
     expect(labels(buildTrayMenu(state({ today: partly })))[1]).toBe('Today: $0.01 saved · 3 requests (1 without a known price)');
+  });
+
+  it('says first when the upstream does not answer, with why, shortened; nothing while unknown or reachable', () => {
+    const refused = { reachable: false, lastSuccessAt: null, lastError: { at: 1, message: 'connect ECONNREFUSED 127.0.0.1:9' } };
+    const menu = buildTrayMenu(state({ status: { ...running, upstream: refused, warnings: ['Store repaired'] } }));
+    expect(labels(menu).slice(0, 3)).toEqual(['Proxy running on http://127.0.0.1:8000', '⚠ Upstream unreachable: connect ECONNREFUSED 127.0.0.1:9', '⚠ Store repaired']);
+    expect(menu[1].kind).toBe('info');
+
+    const long = buildTrayMenu(state({ status: { ...running, upstream: { ...refused, lastError: { at: 1, message: `getaddrinfo ENOTFOUND ${'x'.repeat(200)}` } } } }));
+    expect(labels(long)[1]).toHaveLength(90);
+    expect(labels(long)[1]).toMatch(/^⚠ Upstream unreachable: getaddrinfo ENOTFOUND x+…$/);
+
+    for (const reachable of [null, true]) {
+      const ok = buildTrayMenu(state({ status: { ...running, upstream: { ...refused, reachable } } }));
+      expect(labels(ok).join('\n')).not.toContain('Upstream');
+    }
   });
 
   it('formats sub-cent amounts visibly', () => {
@@ -102,6 +151,16 @@ describe('tray icon', () => {
     expect(trayIconState(running)).toBe('running');
     expect(trayIconState({ ...running, paused: true })).toBe('paused');
     expect(trayIconState({ ...running, paused: true, state: 'error' })).toBe('error');
+  });
+
+  it('shows the error icon, and says why, while the upstream is unreachable, paused or not', () => {
+    const upstream = (reachable: boolean | null) => ({ reachable, lastSuccessAt: null, lastError: { at: 1, message: 'connect ECONNREFUSED' } });
+    expect(trayIconState({ ...running, upstream: upstream(false) })).toBe('error');
+    expect(trayIconState({ ...running, paused: true, upstream: upstream(false) })).toBe('error');
+    expect(trayTooltip({ ...running, upstream: upstream(false) })).toBe('CascadeFlow: Proxy running on http://127.0.0.1:8000 · upstream unreachable');
+    expect(trayIconState({ ...running, upstream: upstream(null) })).toBe('running');
+    expect(trayIconState({ ...running, paused: true, upstream: upstream(true) })).toBe('paused');
+    expect(trayTooltip({ ...running, upstream: upstream(true) })).toBe('CascadeFlow: Proxy running on http://127.0.0.1:8000');
   });
 
   it('uses template images on macOS and coloured ones elsewhere', () => {

@@ -1,13 +1,17 @@
 // What the tray shows, as plain data: the Electron adapter turns it into a Menu and
 // an icon, the e2e test reads it through the test hook, and unit tests check it.
 import type { ClaudeCodeState } from '../../contracts/desktop';
+import type { RuleWarning } from '../../contracts/rule-checks';
+import type { CascadeRule } from '../../contracts/rules';
 import type { ProxyStatus } from '../../contracts/status';
-import type { Totals } from '../../contracts/stats';
+import { draftAcceptanceRate, type Totals } from '../../contracts/stats';
 
 export interface TrayState {
   status: ProxyStatus;
   /** Totals since local midnight; null until the first stats snapshot. */
   today: Totals | null;
+  /** The saved rules, for the model ids their warnings are about. */
+  rules: CascadeRule[];
   claudeCode: ClaudeCodeState | null;
   startAtLogin: boolean;
 }
@@ -20,6 +24,7 @@ export type TrayAction =
   | 'toggle-pause'
   | 'open-dashboard'
   | 'toggle-start-at-login'
+  | 'reset-stats'
   | 'quit';
 
 export type TrayMenuItem =
@@ -57,18 +62,67 @@ export function todayLine(today: Totals | null): string {
   const requests = today.queries === 1 ? '1 request' : `${today.queries} requests`;
   if (today.queries > 0 && today.unpricedQueries >= today.queries) return `Today: savings unknown · ${requests}`;
   const unpriced = today.unpricedQueries > 0 ? ` (${today.unpricedQueries} without a known price)` : '';
-  return `Today: ${formatUsd(today.savings)} saved · ${requests}${unpriced}`;
+  return `Today: ${formatUsd(today.savings)} saved · ${requests}${unpriced}${acceptance(today)}`;
+}
+
+/** " · 67 % draft acceptance": the one acceptance rate (contracts/stats.ts), once anything was drafted. */
+function acceptance(today: Totals): string {
+  const rate = draftAcceptanceRate(today);
+  return rate === null ? '' : ` · ${Math.round(rate * 100)} % draft acceptance`;
 }
 
 const MAX_LABEL = 90;
+
+function bounded(text: string): string {
+  return text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;
+}
+
+/** Only a definite "no" counts: null (not known yet) and true show nothing. */
+function upstreamUnreachable(status: ProxyStatus): boolean {
+  return status.upstream?.reachable === false;
+}
+
+/** Every request fails while the upstream does not answer: said first, with why. */
+function upstreamLines(status: ProxyStatus): TrayMenuItem[] {
+  if (!upstreamUnreachable(status)) return [];
+  const why = status.upstream?.lastError?.message;
+  return [{ kind: 'info', label: bounded(`⚠ Upstream unreachable${why ? `: ${why}` : ''}`) }];
+}
 
 /** Store resets and similar problems stay visible in the tray until the app restarts. */
 function warningLines(status: ProxyStatus): TrayMenuItem[] {
   const warnings = status.warnings ?? [];
   if (warnings.length === 0) return [];
-  const first = warnings[0].length > MAX_LABEL ? `${warnings[0].slice(0, MAX_LABEL - 1)}…` : warnings[0];
+  const first = bounded(warnings[0]);
   const more = warnings.length > 1 ? ` (+${warnings.length - 1} more in the dashboard)` : '';
   return [{ kind: 'info', label: `⚠ ${first}${more}` }];
+}
+
+/** Rule warnings shown one per line; the rest are counted on the last. */
+const MAX_RULE_WARNINGS = 3;
+
+const FIELD_WORDS = { draftModel: 'draft model', verifierModel: 'verifier model', threshold: 'threshold' } as const;
+
+/** e.g. "⚠ Rule opus: draft model not found (claude-haiku-4.5)". */
+export function ruleWarningLine(warning: RuleWarning, rules: readonly CascadeRule[]): string {
+  const rule = rules.find((r) => r.id === warning.ruleId);
+  const model = warning.field === 'threshold' ? null : rule?.[warning.field];
+  const what = FIELD_WORDS[warning.field];
+  let text: string;
+  if (warning.kind === 'threshold_unreachable') text = 'no recent draft reaches its threshold';
+  else if (!model) text = warning.message;
+  else if (warning.kind === 'model_not_found') text = `${what} not found (${model})`;
+  else text = `unknown ${what} (${model})${warning.suggestion ? `: did you mean ${warning.suggestion}?` : ''}`;
+  return bounded(`⚠ Rule ${warning.ruleId}: ${text}`);
+}
+
+/** What is wrong with the rules now (ProxyStatus.ruleWarnings), live. */
+function ruleWarningLines(status: ProxyStatus, rules: readonly CascadeRule[]): TrayMenuItem[] {
+  const warnings = status.ruleWarnings ?? [];
+  const shown = warnings.length > MAX_RULE_WARNINGS ? MAX_RULE_WARNINGS - 1 : warnings.length;
+  const lines: TrayMenuItem[] = warnings.slice(0, shown).map((w) => ({ kind: 'info', label: ruleWarningLine(w, rules) }));
+  if (shown < warnings.length) lines.push({ kind: 'info', label: `⚠ ${warnings.length - shown} more rule warnings in the dashboard` });
+  return lines;
 }
 
 export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
@@ -79,7 +133,9 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   return [
     { kind: 'info', label: statusLine(status) },
     ...retry,
+    ...upstreamLines(status),
     ...warningLines(status),
+    ...ruleWarningLines(status, state.rules),
     { kind: 'info', label: todayLine(state.today) },
     { kind: 'separator' },
     { kind: 'action', action: 'copy-base-url', label: 'Copy base URL', enabled: status.baseUrl !== '' },
@@ -96,14 +152,16 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
     { kind: 'action', action: 'toggle-pause', label: 'Pause cascade', enabled: true, checked: status.paused },
     { kind: 'separator' },
     { kind: 'action', action: 'open-dashboard', label: 'Open dashboard', enabled: true },
+    { kind: 'action', action: 'reset-stats', label: 'Reset statistics…', enabled: true },
     { kind: 'action', action: 'toggle-start-at-login', label: 'Start at login', enabled: true, checked: state.startAtLogin },
     { kind: 'separator' },
     { kind: 'action', action: 'quit', label: 'Quit', enabled: true },
   ];
 }
 
+/** An unreachable upstream fails every request, paused or not: the error icon. */
 export function trayIconState(status: ProxyStatus): TrayIconState {
-  if (status.state === 'error') return 'error';
+  if (status.state === 'error' || upstreamUnreachable(status)) return 'error';
   return status.paused ? 'paused' : 'running';
 }
 
@@ -113,6 +171,8 @@ export function trayIconFile(state: TrayIconState, platform: NodeJS.Platform): s
 }
 
 export function trayTooltip(status: ProxyStatus): string {
-  const suffix = status.state === 'running' && status.paused ? ' (cascade paused)' : '';
-  return `CascadeFlow: ${statusLine(status)}${suffix}`;
+  const paused = status.state === 'running' && status.paused ? ' (cascade paused)' : '';
+  // The error icon needs its reason where the pointer rests too.
+  const upstream = upstreamUnreachable(status) ? ' · upstream unreachable' : '';
+  return `CascadeFlow: ${statusLine(status)}${paused}${upstream}`;
 }

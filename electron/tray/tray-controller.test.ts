@@ -10,8 +10,8 @@ import { createMemoryStore } from '../../proxy/state/stores';
 import { ClaudeCodeSettingsFile, claudeSettingsPath, type ClaudeCodeAddition } from '../claude-code/settings-file';
 import { createDesktopApi } from '../desktop-api';
 import type { TrayMenuItem, TrayState } from './menu-model';
-import { TrayController } from './tray-controller';
-import { decisionRecord } from '../../test/fixtures/contracts';
+import { RESET_STATS_CONFIRMATION, TrayController, type Confirmation } from './tray-controller';
+import { decisionRecord, rule } from '../../test/fixtures/contracts';
 import type { DesktopApi } from '../../contracts/desktop';
 
 const quiet = { info: () => undefined, warn: () => undefined };
@@ -21,6 +21,9 @@ let ctx: ProxyContext;
 let controller: TrayController;
 let clipboard: string[];
 let notes: Array<[string, string]>;
+let questions: Confirmation[];
+/** What the fake dialog answers. */
+let confirmed: boolean;
 let rendered: TrayState[];
 let renderWaiters: Array<() => void>;
 let loginEnabled: boolean;
@@ -34,6 +37,8 @@ beforeEach(async () => {
   ctx.setStatus({ state: 'running', baseUrl: 'http://127.0.0.1:8123', error: null });
   clipboard = [];
   notes = [];
+  questions = [];
+  confirmed = false;
   rendered = [];
   renderWaiters = [];
   loginEnabled = false;
@@ -49,6 +54,7 @@ beforeEach(async () => {
       isEnabled: async () => loginEnabled,
       setEnabled: async (enabled) => void (loginEnabled = enabled),
     },
+    demo: { start: () => Promise.reject(new Error('not used here')), stop: async () => null },
   });
   controller = new TrayController({
     control: ctx.control,
@@ -57,6 +63,10 @@ beforeEach(async () => {
     restartProxy,
     quit,
     notify: (title, body) => void notes.push([title, body]),
+    confirm: async (question) => {
+      questions.push(question);
+      return confirmed;
+    },
     render: (state) => {
       rendered.push(state);
       renderWaiters.forEach((wake) => wake());
@@ -152,6 +162,36 @@ describe('tray controller', () => {
     expect(restartProxy).toHaveBeenCalledOnce();
   });
 
+  it('resets statistics only once the user confirms, keeping the rules; the Today line follows live', async () => {
+    const rules = [rule({ threshold: 0.8 })];
+    await ctx.control.saveRules(rules);
+    ctx.record(decisionRecord());
+    ctx.record(decisionRecord());
+    await rendering((s) => s.today?.queries === 2);
+
+    await controller.run('reset-stats');
+    expect(questions).toEqual([RESET_STATS_CONFIRMATION]);
+    expect(RESET_STATS_CONFIRMATION.detail).toMatch(/Rules, settings and the saved API key are kept/);
+    expect((await ctx.control.getStats()).allTime.queries).toBe(2);
+
+    confirmed = true;
+    await controller.run('reset-stats');
+    expect(notes.at(-1)?.[0]).toBe('Statistics reset');
+    await rendering((s) => s.today?.queries === 0);
+    expect(labels(controller.menu())).toContain('Today: $0.00 saved · 0 requests');
+    expect(await ctx.control.getDecisions()).toEqual([]);
+    expect(await ctx.control.getRules()).toEqual(rules);
+  });
+
+  it('shows a rule warning as soon as a rule with an unknown draft model is saved, and clears it when fixed', async () => {
+    await ctx.control.saveRules([rule({ draftModel: 'claude-haiku-4.5' })]);
+    await rendering((s) => (s.status.ruleWarnings ?? []).length > 0);
+    expect(labels(controller.menu())).toContain('⚠ Rule sonnet: unknown draft model (claude-haiku-4.5)');
+    await ctx.control.saveRules([rule()]);
+    await rendering((s) => s.status.ruleWarnings?.length === 0);
+    expect(labels(controller.menu()).some((label) => label.startsWith('⚠ Rule'))).toBe(false);
+  });
+
   it('opens the dashboard, quits, and reports failures instead of throwing', async () => {
     await controller.run('open-dashboard');
     await controller.run('quit');
@@ -186,9 +226,18 @@ describe('the Today line', () => {
     const desktop = {
       getClaudeCodeState: async () => ({ settingsPath: '/s.json', configured: false, baseUrl: null, error: null }),
     } as unknown as DesktopApi;
-    const tray = new TrayController({ control: night.control, desktop, openDashboard, restartProxy, quit, notify: () => undefined, render: () => undefined });
+    const tray = new TrayController({
+      control: night.control,
+      desktop,
+      openDashboard,
+      restartProxy,
+      quit,
+      notify: () => undefined,
+      confirm: async () => false,
+      render: () => undefined,
+    });
     await tray.init();
-    expect(labels(tray.menu())).toContain('Today: $0.0040 saved · 1 request');
+    expect(labels(tray.menu())).toContain('Today: $0.0040 saved · 1 request · 100 % draft acceptance');
     await vi.advanceTimersByTimeAsync(3 * 60_000);
     expect(labels(tray.menu())).toContain('Today: $0.00 saved · 0 requests');
     tray.dispose();

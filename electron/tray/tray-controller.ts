@@ -7,6 +7,25 @@ import type { DesktopApi } from '../../contracts/desktop';
 import type { ProxyStatus } from '../../contracts/status';
 import { buildTrayMenu, type TrayAction, type TrayMenuItem, type TrayState } from './menu-model';
 
+/** A question with a cancel and a confirm button (Electron: dialog.showMessageBox). */
+export interface Confirmation {
+  title: string;
+  message: string;
+  detail: string;
+  /** The confirm button's label; the other one cancels (and is the default). */
+  confirm: string;
+}
+
+/** Asked before the tray's "Reset statistics…" forgets anything. */
+export const RESET_STATS_CONFIRMATION: Confirmation = {
+  title: 'Reset statistics',
+  message: 'Forget every request the proxy has recorded?',
+  detail:
+    'Totals, today, history, spending per conversation and project, quality measurements and the decision log are deleted. ' +
+    'Rules, settings and the saved API key are kept.',
+  confirm: 'Reset statistics',
+};
+
 export interface TrayControllerDeps {
   control: ControlApi;
   desktop: DesktopApi;
@@ -15,6 +34,8 @@ export interface TrayControllerDeps {
   quit(): void;
   /** A short confirmation or error the user should see (notification or dialog). */
   notify(title: string, body: string): void;
+  /** True when the user confirmed. */
+  confirm(question: Confirmation): Promise<boolean>;
   /** Renders the new state (menu, icon, tooltip). */
   render(state: TrayState): void;
 }
@@ -30,7 +51,7 @@ const INITIAL_STATUS: ProxyStatus = {
 };
 
 export class TrayController {
-  private current: TrayState = { status: INITIAL_STATUS, today: null, claudeCode: null, startAtLogin: false };
+  private current: TrayState = { status: INITIAL_STATUS, today: null, rules: [], claudeCode: null, startAtLogin: false };
   private unsubscribe: Unsubscribe | null = null;
   private midnight: ReturnType<typeof setTimeout> | null = null;
 
@@ -49,8 +70,8 @@ export class TrayController {
     // Decisions are ignored; stats arrive at most once per hub interval, so the native
     // menu is rebuilt a few times per second at most, never once per request.
     this.unsubscribe = control.subscribe((event) => this.onEvent(event));
-    const [status, stats, settings] = await Promise.all([control.getStatus(), control.getStats(), control.getSettings()]);
-    this.update({ status, today: stats.today, startAtLogin: settings.startAtLogin });
+    const [status, stats, settings, rules] = await Promise.all([control.getStatus(), control.getStats(), control.getSettings(), control.getRules()]);
+    this.update({ status, today: stats.today, startAtLogin: settings.startAtLogin, rules });
     this.scheduleMidnight();
     await this.refreshClaudeCode();
   }
@@ -92,6 +113,12 @@ export class TrayController {
         }
         case 'open-dashboard':
           return this.deps.openDashboard();
+        case 'reset-stats': {
+          if (!(await this.deps.confirm(RESET_STATS_CONFIRMATION))) return;
+          // The stats event that follows updates the Today line.
+          await control.resetStats();
+          return notify('Statistics reset', 'Every recorded request was forgotten; rules and settings are kept.');
+        }
         case 'quit':
           return this.deps.quit();
       }
@@ -129,6 +156,7 @@ export class TrayController {
       if (moved) void this.refreshClaudeCode().catch(() => undefined);
     }
     else if (event.type === 'stats') this.update({ today: event.stats.today });
+    else if (event.type === 'rules') this.update({ rules: event.rules });
     else if (event.type === 'settings') {
       // Pause is part of the status too, but a settings event may arrive first.
       this.update({

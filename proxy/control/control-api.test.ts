@@ -110,7 +110,7 @@ describe('control API events', () => {
     expect(lines.at(-1)).not.toContain('France');
     await ctx.control.updateSettings({ logPrompts: true });
     ctx.record(record('b'), request);
-    expect(lines.at(-1)).toMatch(/^➡️ {2}Passthrough: claude-haiku-4-5, .* \| prompt: "What is the capital of France\?"$/);
+    expect(lines.at(-1)).toMatch(/^\[\w+\] ➡️ {2}Passthrough: claude-haiku-4-5, .* \| prompt: "What is the capital of France\?"$/);
     // Never stored: the decision record has no prompt text.
     expect(JSON.stringify(await ctx.control.getDecisions())).not.toContain('France');
   });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { controlMethods, type ControlApi, type ControlMethod } from '../../contracts/control-api';
 import { DEFAULT_DECISION_LIMIT } from '../../contracts/decision';
 import type { QualityStats } from '../../contracts/quality';
+import type { RuleChecks } from '../../contracts/rule-checks';
 import { formatStatusLine } from '../../contracts/status-line';
 import { sessionConversationId, type StatsSnapshot } from '../../contracts/stats';
 import { ControlError, validationError } from '../http/errors';
@@ -25,6 +26,10 @@ export interface ControlOwners {
   stats(): Promise<StatsSnapshot>;
   /** Quality per current rule and action class (proxy/stats/quality.ts). */
   qualityStats(): Promise<QualityStats>;
+  /** Forgets every request (proxy/state/stats-reset.ts); the aggregates afterwards. */
+  resetStats(): Promise<StatsSnapshot>;
+  /** The rules' model and threshold checks (proxy/state/rule-checks.ts). */
+  ruleChecks(): Promise<RuleChecks>;
   events: Pick<EventHub, 'subscribe'>;
 }
 
@@ -76,6 +81,10 @@ export function createControlApi(owners: ControlOwners): ControlApi {
       argsOf('getStats', args);
       return owners.stats();
     },
+    resetStats: async (...args) => {
+      argsOf('resetStats', args);
+      return owners.resetStats();
+    },
     getSpending: async (...args) => {
       const [query] = argsOf('getSpending', args);
       return decisions.spending().topSpending(query);
@@ -100,6 +109,10 @@ export function createControlApi(owners: ControlOwners): ControlApi {
     getRules: async (...args) => {
       argsOf('getRules', args);
       return rules.list();
+    },
+    getRuleChecks: async (...args) => {
+      argsOf('getRuleChecks', args);
+      return owners.ruleChecks();
     },
     saveRules: async (...args) => {
       const [list] = argsOf('saveRules', args);

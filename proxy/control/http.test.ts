@@ -13,6 +13,7 @@ import type { PublicSettings } from '../../contracts/settings';
 import type { Health } from '../../contracts/status';
 import type { ConversationSummary, Spending, StatsSnapshot, StatusLine } from '../../contracts/stats';
 import type { anthropicError } from '../http/errors';
+import { createOpsRouter } from '../ops/routes';
 import { createControlRouter } from './http';
 import { decisionRecord } from '../../test/fixtures/contracts';
 
@@ -25,7 +26,7 @@ afterEach(async () => {
 async function start(env: NodeJS.ProcessEnv = {}, store = createMemoryStore(), maxBufferedBytes?: number) {
   const ctx = await createProxyContext({ env, store, dataDir: '/nonexistent', logger: quiet });
   const app = express();
-  app.use(createControlRouter(ctx, { keepAliveMs: 50, maxBufferedBytes }));
+  app.use(createOpsRouter(ctx), createControlRouter(ctx, { keepAliveMs: 50, maxBufferedBytes }));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -67,13 +68,17 @@ describe('GET /health and /stats', () => {
     ctx.record(record({ decision: 'escalated', answeringModel: 'claude-sonnet-4-5', cost: 0.008, baselineCost: 0.006, savings: -0.002 }));
     ctx.record(record({ decision: 'passthrough', ruleId: null, answeringModel: 'claude-haiku-4-5', cost: 0.001, baselineCost: 0.001, savings: 0 }));
     ctx.record(record({ decision: 'draft_error', answeringModel: 'claude-sonnet-4-5', cost: null, baselineCost: 0.006, savings: null }));
+    // The client got an error: counted as a request, not as an answer of its model.
+    ctx.record(record({ decision: 'failed', ruleId: null, answeringModel: 'nope', cost: 0, baselineCost: 0, savings: 0 }));
     const body = await (await fetch(`${base}/stats`)).json();
     expect(body).toEqual({
-      total_queries: 4,
+      total_queries: 5,
       total_cost: 0.011,
-      avg_cost_per_query: 0.00275,
+      avg_cost_per_query: 0.0022,
       cascade_used_count: 1,
-      cascade_usage_pct: 25,
+      // Answered by a draft: 1 of 5 requests; the acceptance rate: 1 of 3 drafted requests.
+      cascade_usage_pct: 20,
+      draft_acceptance_pct: 33.33,
       models_used: { 'claude-haiku-4-5': 2, 'claude-sonnet-4-5': 2 },
       // The draft error's price is half unknown: it is left out of every money sum alike.
       baseline_cost: 0.013,
@@ -82,6 +87,7 @@ describe('GET /health and /stats', () => {
       escalated_count: 1,
       passthrough_count: 1,
       draft_error_count: 1,
+      failed_count: 1,
       not_worth_drafting_count: 0,
       skipped_draft_loss_avoided: 0,
       unpriced_query_count: 1,

@@ -1,5 +1,5 @@
-// The control API over HTTP: /health and /stats (the seed's endpoints) and the admin API
-// under /api that the web dashboard uses. The admin routes are built from the contract's
+// The control API over HTTP: /stats (the seed's endpoint; /health is ops/routes.ts's) and the
+// admin API under /api that the web dashboard uses. The admin routes are built from the contract's
 // route table (contracts/control-api.ts), so the router and the renderer's client cannot
 // drift apart. Every route is guarded (http/guards.ts).
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -18,7 +18,6 @@ import {
 } from '../../contracts/control-api';
 import type { ControlEvent } from '../../contracts/events';
 import type { StatsResponse } from '../../contracts/stats';
-import type { Health } from '../../contracts/status';
 import { ControlError, describeIssues, sendAnthropicError } from '../http/errors';
 import { rejectBrowserOrigins, requireAdminToken, requireJsonBody, requireLocalHost } from '../http/guards';
 import { SseWriter } from '../http/sse-writer';
@@ -40,22 +39,10 @@ function uptimeSeconds(startedAt: number | null): number {
 export function createControlRouter(ctx: ProxyContext, options: ControlRouterOptions = {}): Router {
   const router = express.Router();
   const { control } = ctx;
-  router.use(['/health', '/stats', CONTROL_API_PREFIX], requireLocalHost(ctx), rejectBrowserOrigins());
+  router.use(['/stats', CONTROL_API_PREFIX], requireLocalHost(ctx), rejectBrowserOrigins());
 
-  router.get('/health', async (_req, res) => {
-    const [status, rules] = await Promise.all([control.getStatus(), control.getRules()]);
-    const health: Health = {
-      status: 'healthy',
-      version: status.version,
-      uptime_seconds: Math.floor(uptimeSeconds(status.startedAt)),
-      upstream: status.upstreamUrl,
-      rules: rules.length,
-      paused: status.paused,
-    };
-    res.json(health);
-  });
-
-  router.get('/stats', async (_req, res) => {
+  // Beyond loopback the totals are the admin's, like the admin API.
+  router.get('/stats', requireAdminToken(ctx), async (_req, res) => {
     const [status, stats] = await Promise.all([control.getStatus(), control.getStats()]);
     const body: StatsResponse = toStatsResponse(stats.allTime, uptimeSeconds(status.startedAt));
     res.json(body);

@@ -87,6 +87,11 @@ export class ConversationMemory {
     }
   }
 
+  /** Forgets every conversation (a statistics reset: the pending calls name records that are gone). */
+  clear(): void {
+    this.conversations.clear();
+  }
+
   private touch(id: string, now: number): ConversationState {
     let state = this.conversations.get(id);
     if (state && now - state.lastSeen > this.idleMs) state = undefined;

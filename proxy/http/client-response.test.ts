@@ -3,7 +3,7 @@ import { createServer, get, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Response } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClientResponse } from './client-response';
+import { ClientResponse, headerSafe, OWN_HEADER_MAX_CHARS } from './client-response';
 
 const servers: Array<ReturnType<typeof createServer>> = [];
 afterEach(() => {
@@ -41,5 +41,23 @@ describe('ClientResponse', () => {
     });
     expect(received).toBe(chunk.length * writes);
     expect(listenersAfter).toEqual({ close: 0, drain: 0, error: 0 });
+  });
+});
+
+describe('headerSafe', () => {
+  it('keeps printable ASCII, percent-encodes the rest (and %) as UTF-8, and reads back', () => {
+    expect(headerSafe('claude-haiku-4-5')).toBe('claude-haiku-4-5');
+    expect(headerSafe('claude-haiku-4-5\u0000')).toBe('claude-haiku-4-5%00');
+    expect(headerSafe('日本')).toBe('%E6%97%A5%E6%9C%AC');
+    expect(headerSafe('a%b\r\nx: y')).toBe('a%25b%0D%0Ax: y');
+    expect(headerSafe('\ud800')).toBe('%EF%BF%BD');
+    for (const id of ['claude-haiku-4-5\u0000', '日本', 'a%b\r\n']) expect(decodeURIComponent(headerSafe(id))).toBe(id);
+  });
+
+  it(`is at most ${OWN_HEADER_MAX_CHARS} characters, never cut inside an escape`, () => {
+    expect(headerSafe('x'.repeat(1_000_000))).toHaveLength(OWN_HEADER_MAX_CHARS);
+    const encoded = headerSafe('日'.repeat(100));
+    expect(encoded.length).toBeLessThanOrEqual(OWN_HEADER_MAX_CHARS);
+    expect(decodeURIComponent(encoded)).toBe('日'.repeat(encoded.length / 9));
   });
 });

@@ -1,5 +1,6 @@
-// The response to the client: honours backpressure, notes when the first byte left, and
-// reports the proxy's own errors in the form the client can still read at that point.
+// The response to the client: honours backpressure, notes when the first byte left, keeps the
+// proxy's own x-cascadeflow-* headers header-safe whatever a client put in them (a model id),
+// and reports the proxy's own errors in the form the client can still read at that point.
 import { once } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Response } from 'express';
@@ -26,7 +27,7 @@ export class ClientResponse {
 
   head(status: number, headers: OutgoingHttpHeaders): void {
     this.eventStream = String(headers['content-type'] ?? '').includes('text/event-stream');
-    this.res.writeHead(status, headers);
+    this.res.writeHead(status, withSafeOwnHeaders(headers));
     // SSE clients should see the headers before the first event arrives.
     this.res.flushHeaders();
   }
@@ -63,4 +64,31 @@ export class ClientResponse {
     if (this.eventStream) new SseWriter(this.res).event('error', anthropicError(status, message));
     this.end();
   }
+}
+
+/** Longest value of an x-cascadeflow-* header. */
+export const OWN_HEADER_MAX_CHARS = 200;
+
+/**
+ * A value any HTTP stack accepts: printable ASCII and spaces as they are; control characters,
+ * non-ASCII (as UTF-8 bytes) and `%` itself percent-encoded, so the value reads back with
+ * decodeURIComponent; cut to OWN_HEADER_MAX_CHARS, never inside an escape.
+ */
+export function headerSafe(value: string): string {
+  let out = '';
+  for (const char of value.slice(0, OWN_HEADER_MAX_CHARS)) {
+    // A lone surrogate (no UTF-8 form) is sent as U+FFFD.
+    const piece = /^[\x20-\x24\x26-\x7e]$/.test(char) ? char : /^[\ud800-\udfff]$/.test(char) ? '%EF%BF%BD' : encodeURIComponent(char);
+    if (out.length + piece.length > OWN_HEADER_MAX_CHARS) break;
+    out += piece;
+  }
+  return out;
+}
+
+function withSafeOwnHeaders(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = typeof value === 'string' && name.toLowerCase().startsWith('x-cascadeflow-') ? headerSafe(value) : value;
+  }
+  return out;
 }

@@ -31,11 +31,15 @@ function allowedHostname(ctx: GuardedListener, hostname: string): boolean {
 export function requireLocalHost(ctx: GuardedListener): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.host;
-    if (!header || !allowedHostname(ctx, hostnameOfHeader(header))) {
+    if (!header) {
+      sendAnthropicError(res, 400, 'Missing Host header.');
+      return;
+    }
+    if (!allowedHostname(ctx, hostnameOfHeader(header))) {
       sendAnthropicError(
         res,
         403,
-        `Host "${header ?? ''}" is not allowed: this proxy answers only to localhost or its configured host ` +
+        `Host "${header}" is not allowed: this proxy answers only to localhost or its configured host ` +
           '(add other names to CASCADEFLOW_ALLOWED_HOSTS).',
       );
       return;

@@ -25,8 +25,17 @@ const base: DecisionRecord = {
 };
 
 describe('formatDecisionLine', () => {
+  it('counts the answering call’s retries', () => {
+    const verifier = { model: 'claude-sonnet-4-6', status: 529, usage: null, cost: 0, latencyMs: 40, retries: 2, failure: { kind: 'http_status' as const, message: '529 overloaded_error: Overloaded' } };
+    const failed = { ...base, decision: 'failed' as const, answeringModel: 'claude-sonnet-4-6', status: 529, verifier, failure: verifier.failure };
+    expect(formatDecisionLine(failed)).toMatch(/⛔ Failed: claude-sonnet-4-6 after 2 retries: .*529 overloaded_error: Overloaded \(HTTP 529\)/);
+    const escalated = { ...base, decision: 'escalated' as const, answeringModel: 'claude-sonnet-4-6', verifier: { ...verifier, status: 200, retries: 1, failure: undefined } };
+    expect(formatDecisionLine(escalated)).toMatch(/to verifier: claude-sonnet-4-6 after 1 retry \(reason:/);
+    expect(formatDecisionLine({ ...escalated, verifier: { ...escalated.verifier, retries: undefined } })).not.toMatch(/retr/);
+  });
+
   it('names the draft’s action class, and the policy’s reason when no signal lowered confidence', () => {
-    expect(formatDecisionLine({ ...base, actionClass: 'read' })).toMatch(/^✅ Draft accepted \(read\): claude-3-5-haiku/);
+    expect(formatDecisionLine({ ...base, actionClass: 'read' })).toMatch(/^\[x\] ✅ Draft accepted \(read\): claude-3-5-haiku/);
     const line = formatDecisionLine({
       ...base,
       decision: 'escalated',
@@ -34,7 +43,7 @@ describe('formatDecisionLine', () => {
       unverified: true,
       signals: [{ name: 'policy', penalty: 0, reason: 'unverified answer: the rule waits for evidence' }],
     });
-    expect(line).toMatch(/^❌ Escalated \(answer, unverified\) to verifier: .*\(reason: unverified answer: the rule waits for evidence\)/);
+    expect(line).toMatch(/^\[x\] ❌ Escalated \(answer, unverified\) to verifier: .*\(reason: unverified answer: the rule waits for evidence\)/);
   });
 
   it('a skipped draft, with the gate’s reasons', () => {
@@ -46,22 +55,22 @@ describe('formatDecisionLine', () => {
       signals: [{ name: 'after_failure', penalty: 0, reason: "an accepted draft's Edit came back is_error: the requested model answers" }],
     });
     expect(line).toBe(
-      "⏭️  Not worth drafting: answered by claude-3-5-sonnet-20241022 (an accepted draft's Edit came back is_error: the requested model answers), $0.000080",
+      "[x] ⏭️  Not worth drafting: answered by claude-3-5-sonnet-20241022 (an accepted draft's Edit came back is_error: the requested model answers), $0.000080",
     );
   });
 
-  it('amendments: a later failure and a shadow check, naming the record by the start of its id', () => {
-    expect(formatAmendLine({ id: '0123456789', laterFailed: { time: 1, reason: 'Edit came back is_error' } })).toBe(
-      "↩️  Later failed: accepted draft 01234567 (Edit came back is_error); escalating the conversation's next requests",
+  it('amendments: a later failure and a shadow check, naming the record by its request id', () => {
+    expect(formatAmendLine({ id: '0123456789abcdef', laterFailed: { time: 1, reason: 'Edit came back is_error' } })).toBe(
+      "[0123456789abcdef] ↩️  Later failed: accepted draft (Edit came back is_error); escalating the conversation's next requests",
     );
     const shadow = { model: 'opus', agreed: false, reason: 'final numbers differ: 42 vs 41', cost: 0.0021, usage: null };
-    expect(formatAmendLine({ id: 'abcdefghij', shadow })).toBe('🔍 Shadow check of abcdefgh by opus: disagreed (final numbers differ: 42 vs 41), $0.002100');
+    expect(formatAmendLine({ id: 'abcdefghij', shadow })).toBe('[abcdefghij] 🔍 Shadow check by opus: disagreed (final numbers differ: 42 vs 41), $0.002100');
   });
 
 
   it('accepted, in the seed format', () => {
     expect(formatDecisionLine(base)).toBe(
-      '✅ Draft accepted: claude-3-5-haiku-20241022, $0.000080 (~60% savings vs claude-3-5-sonnet-20241022)',
+      '[x] ✅ Draft accepted: claude-3-5-haiku-20241022, $0.000080 (~60% savings vs claude-3-5-sonnet-20241022)',
     );
   });
 
@@ -77,7 +86,7 @@ describe('formatDecisionLine', () => {
         { name: 'length', penalty: 0, reason: 'length fine' },
       ],
     });
-    expect(line).toBe('❌ Escalated to verifier: claude-3-5-sonnet-20241022 (reason: truncated at max_tokens), $0.000280');
+    expect(line).toBe('[x] ❌ Escalated to verifier: claude-3-5-sonnet-20241022 (reason: truncated at max_tokens), $0.000280');
   });
 
   it('escalated without penalising signals names the threshold', () => {
@@ -95,21 +104,27 @@ describe('formatDecisionLine', () => {
         draft: { model: 'claude-3-5-haiku-20241022', status: 400, usage: null, cost: 0, latencyMs: 1 },
       }),
     ).toBe(
-      '⚠️ Draft error (claude-3-5-haiku-20241022: http_status: 400 invalid_request_error: thinking: unsupported), answered by claude-3-5-sonnet-20241022, $0.000080',
+      '[x] ⚠️ Draft error (claude-3-5-haiku-20241022: http_status: 400 invalid_request_error: thinking: unsupported), answered by claude-3-5-sonnet-20241022, $0.000080',
     );
     const skipped = 'claude-sonnet-5-5 does not accept tool_choice "tool"';
     expect(
       formatDecisionLine({ ...base, decision: 'draft_error', answeringModel: 'claude-opus-4-6', failure: { kind: 'skipped', message: skipped } }),
     ).toBe(
-      `⚠️ Draft error (skipped: ${skipped}), answered by claude-opus-4-6, $0.000080`,
+      `[x] ⚠️ Draft error (skipped: ${skipped}), answered by claude-opus-4-6, $0.000080`,
     );
     expect(
       formatDecisionLine({ ...base, decision: 'passthrough', answeringModel: 'mystery', cost: null, baselineCost: null, savings: null, unpricedModels: ['mystery'] }),
-    ).toBe('➡️  Passthrough: mystery, cost unknown [no price for mystery]');
-    expect(
-      formatDecisionLine({ ...base, decision: 'passthrough', status: 429, failure: { kind: 'http_status', message: '429 rate_limit_error: rate limited' } }),
-    ).toBe(
-      '➡️  Passthrough: claude-3-5-haiku-20241022, $0.000080 (HTTP 429: http_status: 429 rate_limit_error: rate limited)',
+    ).toBe('[x] ➡️  Passthrough: mystery, cost unknown [no price for mystery]');
+  });
+
+  it('failed: the client got an error, named with its status and what was tried first', () => {
+    const failure = { kind: 'http_status' as const, message: '529 overloaded_error: Overloaded' };
+    expect(formatDecisionLine({ ...base, decision: 'failed', answeringModel: 'nope', status: 404, cost: 0, failure: { kind: 'http_status', message: '404 not_found_error: model: nope' } })).toBe(
+      '[x] ⛔ Failed: nope: http_status: 404 not_found_error: model: nope (HTTP 404), $0.000000',
+    );
+    const draft = { model: 'claude-3-5-haiku-20241022', status: 200, usage: null, cost: 0.00008, latencyMs: 1 };
+    expect(formatDecisionLine({ ...base, decision: 'failed', answeringModel: 'claude-3-5-sonnet-20241022', status: 529, failure, draft })).toBe(
+      '[x] ⛔ Failed: claude-3-5-sonnet-20241022: http_status: 529 overloaded_error: Overloaded (HTTP 529), after a draft by claude-3-5-haiku-20241022, $0.000080',
     );
   });
 });
@@ -142,12 +157,12 @@ describe('prompt excerpts (settings.logPrompts)', () => {
   it('keeps one line whatever the client or upstream put in model ids and error messages', () => {
     const line = formatDecisionLine({
       ...base,
-      decision: 'passthrough',
+      decision: 'failed',
       answeringModel: 'evil\n✅ Draft accepted: forged\u001b[2J',
       status: 500,
       failure: { kind: 'http_status', message: 'boom\r\nsecond line' },
     });
-    expect(line).toBe('➡️  Passthrough: evil ✅ Draft accepted: forged [2J, $0.000080 (HTTP 500: http_status: boom second line)');
+    expect(line).toBe('[x] ⛔ Failed: evil ✅ Draft accepted: forged [2J: http_status: boom second line (HTTP 500), $0.000080');
   });
 
   it('reads no excerpt from malformed messages instead of throwing', () => {

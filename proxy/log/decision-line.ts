@@ -30,7 +30,8 @@ function escalationReason(record: DecisionRecord): string {
  * otherwise only model ids, amounts, signal reasons and upstream error messages.
  */
 export function formatDecisionLine(record: DecisionRecord, prompt: string | null = null): string {
-  const line = oneLine(decisionLine(record));
+  const via = record.clientApi === 'openai' ? ' via OpenAI API' : '';
+  const line = `[${record.id}] ${oneLine(decisionLine(record))}${via}`;
   return prompt === null ? line : `${line} | prompt: ${JSON.stringify(prompt)}`;
 }
 
@@ -41,15 +42,20 @@ function oneLine(text: string): string {
 
 /** The log line of a later change to a decision, naming it by the start of its id. */
 export function formatAmendLine(change: DecisionAmend): string {
-  const id = change.id.slice(0, 8);
   const lines: string[] = [];
-  if (change.laterFailed) lines.push(`↩️  Later failed: accepted draft ${id} (${change.laterFailed.reason}); escalating the conversation's next requests`);
+  if (change.laterFailed) lines.push(`↩️  Later failed: accepted draft (${change.laterFailed.reason}); escalating the conversation's next requests`);
   if (change.shadow) {
     const { shadow } = change;
     const verdict = shadow.failure ? `no comparison (${describeFailure(shadow.failure)})` : `${shadow.agreed ? 'agreed' : 'disagreed'} (${shadow.reason})`;
-    lines.push(`🔍 Shadow check of ${id} by ${shadow.model}: ${verdict}, ${money(shadow.cost)}`);
+    lines.push(`🔍 Shadow check by ${shadow.model}${retried(shadow)}: ${verdict}, ${money(shadow.cost)}`);
   }
-  return oneLine(lines.join(' · '));
+  return `[${change.id}] ${oneLine(lines.join(' · '))}`;
+}
+
+/** " after 2 retries": the call was asked again after 429, 529 or 5xx answers. */
+function retried(call: { retries?: number } | undefined): string {
+  const n = call?.retries ?? 0;
+  return n > 0 ? ` after ${n} ${n === 1 ? 'retry' : 'retries'}` : '';
 }
 
 /** " (write)": the draft's action class, when one was judged. */
@@ -72,17 +78,21 @@ function decisionLine(record: DecisionRecord): string {
     return `✅ Draft accepted${actionClass(record)}: ${answeringModel}, ${money(record.cost)}${savings}${unpriced(record)}`;
   }
   if (decision === 'escalated') {
-    return `❌ Escalated${actionClass(record)} to verifier: ${answeringModel} (reason: ${escalationReason(record)}), ${money(record.cost)}${unpriced(record)}`;
+    return `❌ Escalated${actionClass(record)} to verifier: ${answeringModel}${retried(record.verifier)} (reason: ${escalationReason(record)}), ${money(record.cost)}${unpriced(record)}`;
   }
   if (decision === 'draft_error') {
     // Without a draft call the failure says why none was made ("skipped: …").
     const why = failureText(record);
     const cause = record.draft ? `${record.draft.model}: ${why}` : why;
-    return `⚠️ Draft error (${cause}), answered by ${answeringModel}, ${money(record.cost)}${unpriced(record)}`;
+    return `⚠️ Draft error (${cause}), answered by ${answeringModel}${retried(record.verifier)}, ${money(record.cost)}${unpriced(record)}`;
+  }
+  if (decision === 'failed') {
+    // The calls that were made say what was tried before the client got its error.
+    const draft = record.draft ? `, after a draft by ${record.draft.model}` : '';
+    return `⛔ Failed: ${answeringModel}${retried(record.verifier)}: ${failureText(record)} (HTTP ${record.status})${draft}, ${money(record.cost)}${unpriced(record)}`;
   }
   if (decision === 'not_worth_drafting') {
     return `⏭️  Not worth drafting: answered by ${answeringModel} (${skipReason(record)}), ${money(record.cost)}${unpriced(record)}`;
   }
-  const status = record.status >= 400 ? ` (HTTP ${record.status}${record.failure ? `: ${failureText(record)}` : ''})` : '';
-  return `➡️  Passthrough: ${answeringModel}, ${money(record.cost)}${status}${unpriced(record)}`;
+  return `➡️  Passthrough: ${answeringModel}, ${money(record.cost)}${unpriced(record)}`;
 }

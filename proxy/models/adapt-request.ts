@@ -14,10 +14,10 @@ export interface DraftRequest {
 }
 
 /** Thinking budget standing in for adaptive thinking, by requested effort. */
-const BUDGET_BY_EFFORT: Record<string, number> = { low: 1_024, medium: 4_096, high: 8_192, xhigh: 12_000, max: 16_000 };
+export const BUDGET_BY_EFFORT: Record<string, number> = { low: 1_024, medium: 4_096, high: 8_192, xhigh: 12_000, max: 16_000 };
 /** Sampling parameters newer models refuse (any non-default value is a 400). */
 const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
-const MIN_THINKING_BUDGET = 1_024;
+export const MIN_THINKING_BUDGET = 1_024;
 
 export function buildDraftRequest(
   request: MessagesRequest,

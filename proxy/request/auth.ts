@@ -19,12 +19,20 @@ export const LAN_FALLBACK_MESSAGE =
   `its admin token (printed at startup) in the ${ADMIN_TOKEN_HEADER} header. Send your own x-api-key or ` +
   `Authorization, or add the header (Claude Code: ANTHROPIC_CUSTOM_HEADERS="${ADMIN_TOKEN_HEADER}: <token>").`;
 
-/** The upstream request headers, or null after answering 401 when no key may be used. */
-export function authorizedUpstreamHeaders(ctx: RequestPathDeps, req: Request, res: Response): Record<string, string> | null {
+/**
+ * The upstream request headers, or null after answering 401 when no key may be used
+ * (`sendError`: in the shape of the API the client speaks).
+ */
+export function authorizedUpstreamHeaders(
+  ctx: RequestPathDeps,
+  req: Pick<Request, 'headers'>,
+  res: Response,
+  sendError: typeof sendAnthropicError = sendAnthropicError,
+): Record<string, string> | null {
   if (hasClientKey(req.headers)) return upstreamRequestHeaders(req.headers, null);
   const fallbackKey = ctx.fallbackApiKey();
   if (!fallbackKey) {
-    sendAnthropicError(res, 401, NO_KEY_MESSAGE);
+    sendError(res, 401, NO_KEY_MESSAGE);
     return null;
   }
   const { host, adminToken } = ctx.config;
@@ -32,7 +40,7 @@ export function authorizedUpstreamHeaders(ctx: RequestPathDeps, req: Request, re
     const given = req.headers[ADMIN_TOKEN_HEADER];
     if (typeof given !== 'string' || !adminToken || !tokenMatches(given, adminToken)) {
       const message = given === undefined ? LAN_FALLBACK_MESSAGE : `Invalid admin token in ${ADMIN_TOKEN_HEADER}.`;
-      sendAnthropicError(res, 401, message);
+      sendError(res, 401, message);
       return null;
     }
   }

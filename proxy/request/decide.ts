@@ -30,6 +30,9 @@ async function draftAndJudge(ex: Exchange, rule: CascadeRule): Promise<DecisionV
   if (draftRequest.beta) headers['anthropic-beta'] = draftRequest.beta;
   else delete headers['anthropic-beta'];
 
+  const { deadlines } = ex.options;
+  const model = draftRequest.body.model;
+  const stream = draftRequest.body.stream === true;
   const draft = await runDraft({
     request: draftRequest.body,
     body: JSON.stringify(draftRequest.body),
@@ -37,8 +40,10 @@ async function draftAndJudge(ex: Exchange, rule: CascadeRule): Promise<DecisionV
     baseUrl: ex.deps.config.upstreamUrl,
     pathAndQuery: ex.pathAndQuery,
     signal: ex.signal,
-    timeoutMs: ex.options.draftTimeoutMs,
+    firstByteTimeoutMs: deadlines.deadlineFor(model, stream),
+    timeoutMs: deadlines.capMs,
     accounting: ex.deps.accounting,
+    onFirstByte: (ms) => deadlines.observe(model, stream, ms),
   });
   if (ex.signal.aborted) {
     // Nobody waits for an answer any more: the draft was cut short, and nothing is escalated.

@@ -44,6 +44,11 @@ export interface RequestPathDeps {
   /** The proxy's own key, used only when the client sent none. */
   fallbackApiKey(): string | null;
   /**
+   * An authorised request's upstream headers: when the model list is due and the proxy has no
+   * key of its own, its credentials fetch GET /v1/models once (never kept or logged).
+   */
+  offerCredentials(headers: Readonly<Record<string, string>>): void;
+  /**
    * The decision sink, once per request: stats, store, log line, live event, in that order.
    * `request` only feeds the log line's prompt excerpt when settings.logPrompts is on; it is
    * never stored.

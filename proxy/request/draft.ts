@@ -1,7 +1,8 @@
 // The draft call: ask the cheap model, keep its answer back from the client, and judge
-// it. A streamed draft is checked while it arrives (when a tool call starts, at block
-// boundaries, and on a doubling schedule inside long text, so the total checking work
-// stays linear in the draft's length) and cut off as soon as a decisive signal rules it out.
+// it; a draft with no byte within its first-byte deadline (draft-deadline.ts) is given up. A
+// streamed draft is checked while it arrives (when a tool call starts, at block boundaries,
+// and on a doubling schedule inside long text, so the total checking work stays linear in the
+// draft's length) and cut off as soon as a decisive signal rules it out.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Accounting } from '../pricing/accounting';
 import { checkQuality } from '../quality';
@@ -24,9 +25,13 @@ export interface DraftCall {
   pathAndQuery: string;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
-  /** Longest wait for the first byte and between chunks. */
+  /** Longest wait for the first byte of the body (draft-deadline.ts). */
+  firstByteTimeoutMs: number;
+  /** Longest wait between chunks. */
   timeoutMs: number;
   accounting: Accounting;
+  /** The time to the first byte of a 200 answer, or the deadline when it passed without one. */
+  onFirstByte?(ms: number): void;
 }
 
 export type DraftOutcome =
@@ -55,19 +60,24 @@ export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
   const own = new AbortController();
   const abortOwn = () => own.abort();
   draft.signal.addEventListener('abort', abortOwn, { once: true });
-  const fail = (why: Failure, status: number, partial: MeteredUsage = { usage: null, estimated: false }): DraftOutcome => ({
-    kind: 'failed',
-    failure: why,
-    call: {
-      model,
-      status,
-      usage: partial.usage,
-      cost: draft.accounting.callCost(model, partial.usage),
-      latencyMs: Date.now() - sentAt,
+  const deadline = firstByteDeadline(draft, own);
+  const fail = (cause: Failure, status: number, partial: MeteredUsage = { usage: null, estimated: false }): DraftOutcome => {
+    // The abort that ended a late draft surfaces as an abort error: the deadline is the cause.
+    const why = deadline.missed && !draft.signal.aborted ? deadline.failure() : cause;
+    return {
+      kind: 'failed',
       failure: why,
-      ...(partial.estimated && { usageEstimated: true }),
-    },
-  });
+      call: {
+        model,
+        status,
+        usage: partial.usage,
+        cost: draft.accounting.callCost(model, partial.usage),
+        latencyMs: Date.now() - sentAt,
+        failure: why,
+        ...(partial.estimated && { usageEstimated: true }),
+      },
+    };
+  };
   try {
     let upstream: UpstreamResponse;
     try {
@@ -85,6 +95,7 @@ export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
       return fail(requestFailure(err, draft.signal.aborted), 0);
     }
     if (upstream.status !== 200) {
+      deadline.met(null);
       const text = await upstream.body.text().catch((err: unknown) => describeError(err));
       return fail(statusFailure(upstream.status, text), upstream.status);
     }
@@ -93,19 +104,55 @@ export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
       upstream.body.destroy();
       return fail(failure('invalid_response', `unexpected content-type ${String(upstream.headers['content-type'])}`), upstream.status);
     }
-    return streamed ? await judgeStream(draft, upstream, own, sentAt, fail) : await judgeJson(draft, upstream, sentAt, fail);
+    return streamed ? await judgeStream(draft, upstream, own, sentAt, fail, deadline) : await judgeJson(draft, upstream, sentAt, fail, deadline);
   } finally {
+    deadline.met(null);
     draft.signal.removeEventListener('abort', abortOwn);
   }
 }
 
+interface Deadline {
+  readonly missed: boolean;
+  /** The first byte came (`ms` after sending), or the wait is over for another reason (null). */
+  met(ms: number | null): void;
+  failure(): Failure;
+}
+
+/** Aborts the draft when no byte of a body came within its first-byte deadline. */
+function firstByteDeadline(draft: DraftCall, own: AbortController): Deadline {
+  const ms = draft.firstByteTimeoutMs;
+  let pending = true;
+  let missed = false;
+  const timer = setTimeout(() => {
+    pending = false;
+    missed = true;
+    draft.onFirstByte?.(ms);
+    own.abort();
+  }, ms);
+  return {
+    get missed() {
+      return missed;
+    },
+    met(elapsed) {
+      if (!pending) return;
+      pending = false;
+      clearTimeout(timer);
+      if (elapsed !== null) draft.onFirstByte?.(elapsed);
+    },
+    failure: () => failure('timeout', `Timeout: no first byte from ${draft.request.model} within ${ms} ms`),
+  };
+}
+
 type Fail = (why: Failure, status: number, partial?: MeteredUsage) => DraftOutcome;
 
-async function judgeJson(draft: DraftCall, upstream: UpstreamResponse, sentAt: number, fail: Fail): Promise<DraftOutcome> {
+async function judgeJson(draft: DraftCall, upstream: UpstreamResponse, sentAt: number, fail: Fail, deadline: Deadline): Promise<DraftOutcome> {
   let raw: Buffer;
   try {
     const chunks: Buffer[] = [];
-    for await (const chunk of upstream.body) chunks.push(chunk);
+    for await (const chunk of upstream.body) {
+      deadline.met(Date.now() - sentAt);
+      chunks.push(chunk);
+    }
     raw = Buffer.concat(chunks);
   } catch (err) {
     return fail(bodyFailure(err, draft.signal.aborted), upstream.status);
@@ -139,6 +186,7 @@ async function judgeStream(
   own: AbortController,
   sentAt: number,
   fail: Fail,
+  deadline: Deadline,
 ): Promise<DraftOutcome> {
   const assembler = new MessageAssembler();
   const meter = new OutputMeter();
@@ -170,6 +218,7 @@ async function judgeStream(
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of upstream.body) {
+      deadline.met(Date.now() - sentAt);
       chunks.push(chunk);
       decoder.push(chunk);
       if (assembler.error) break;

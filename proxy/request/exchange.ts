@@ -1,6 +1,6 @@
 // One request to /v1/messages as it moves through decide → respond → settle → record, and
 // the decision value the steps pass along.
-import type { CallRecord, CostEstimate, Failure, QualitySignal } from '../../contracts/decision';
+import type { CallRecord, ClientApi, CostEstimate, Failure, QualitySignal } from '../../contracts/decision';
 import type { ConversationRef } from '../conversations/identify';
 import type { RequestedCache } from '../pricing/accounting';
 import type { Acceptance } from '../quality/policy';
@@ -9,15 +9,21 @@ import type { ClientResponse } from '../http/client-response';
 import type { SignatureRegistry } from '../models/signatures';
 import type { MessagesRequest } from '../wire';
 import type { RequestPathDeps } from './deps';
+import type { RetryPolicy } from '../upstream/retry';
+import type { DraftDeadlines } from './draft-deadline';
 import type { JudgedDraft } from './draft';
 
 export interface CascadeOptions {
   signatures: SignatureRegistry;
-  /** Longest wait for the draft's first byte and between its chunks before escalating. */
-  draftTimeoutMs: number;
+  /** Each draft model's first-byte deadline; its cap is the longest wait between a draft's chunks before escalating. */
+  deadlines: DraftDeadlines;
+  /** Retries of the answering call after a draft (upstream/retry.ts). */
+  retry: RetryPolicy;
 }
 
 export interface Exchange {
+  /** The request id: the record's, the log line's and the x-cascadeflow-request-id header's. */
+  id: string;
   deps: RequestPathDeps;
   options: CascadeOptions;
   client: ClientResponse;
@@ -34,6 +40,8 @@ export interface Exchange {
   localClient: boolean;
   /** The requested model's prompt cache for this conversation, for an honest baseline. */
   requestedCache?: RequestedCache;
+  /** The API the client spoke, when not Anthropic's (proxy/openai/ translated the request). */
+  clientApi?: ClientApi;
 }
 
 /**

@@ -2,11 +2,14 @@
 // accepted draft later failed amend its record) → gate (may skip drafting) → decide
 // (passthrough when no rule matches; else draft with the cheap model and judge it) → respond (the only writer of the client's answer) → settle
 // cost once → record. Whatever goes wrong with the draft, the client gets the verifier's
-// answer; exactly one decision record per request leaves through deps.record().
+// answer; exactly one decision record per request leaves through deps.record(). Requests
+// another API's edge translated (proxy/openai/) take the same steps through runRequestPath().
 import type { Request, Response } from 'express';
+import { REQUEST_ID_HEADER, type ClientApi } from '../../contracts/decision';
 import { ClientResponse } from '../http/client-response';
 import { sendAnthropicError } from '../http/errors';
 import { authorizedUpstreamHeaders } from './auth';
+import { nestsTooDeep, TOO_DEEP_MESSAGE } from './body-depth';
 import { describeError } from '../upstream/failures';
 import type { MessagesRequest } from '../wire';
 import { identifyConversation } from '../conversations/identify';
@@ -16,49 +19,88 @@ import { gate, planFor, withPlan } from './gate';
 import { beginTurn, endTurn } from './turn';
 import type { RequestPathDeps } from './deps';
 import type { CascadeOptions, DecisionValue, Exchange } from './exchange';
-import { decisionRecord } from './record';
+import { decisionRecord, newRequestId } from './record';
 import { respond } from './respond';
+
+/**
+ * One request on its way into the request path: as POST /v1/messages received it, or as another
+ * API's edge (proxy/openai/) translated it.
+ */
+export interface IncomingRequest {
+  /** Already in the response's x-cascadeflow-request-id header. */
+  id: string;
+  request: MessagesRequest;
+  /** The Messages body, sent up untouched whenever the cascade need not change it. */
+  raw: Buffer;
+  /** The authorised upstream headers (auth.ts). */
+  headers: Record<string, string>;
+  /** Upstream path and query string. */
+  pathAndQuery: string;
+  /** The one writer of the client's answer (another API's edge translates in a subclass). */
+  client: ClientResponse;
+  localClient: boolean;
+  startedAt: number;
+  /** The API the client spoke, when not Anthropic's: marked on the record. */
+  clientApi?: ClientApi;
+}
 
 export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOptions) {
   return async (req: Request, res: Response): Promise<void> => {
     const startedAt = Date.now();
+    const id = newRequestId();
+    res.setHeader(REQUEST_ID_HEADER, id);
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const request = parseRequest(raw, res);
     if (!request) return;
     const headers = authorizedUpstreamHeaders(deps, req, res);
     if (!headers) return;
-
-    const conversation = identifyConversation(request);
-    const turn = beginTurn(deps, conversation, request, startedAt);
-    const rule = deps.matchRule(request.model);
-    const plan = rule ? planFor(deps, { conversationId: conversation?.id, rule, request, rawBytes: raw.length, now: startedAt, policy: deps.config.draftPolicy }) : null;
-
-    const abort = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
-    const ex: Exchange = {
-      deps,
-      options,
-      client: new ClientResponse(res, startedAt),
-      request,
-      raw,
-      headers,
-      pathAndQuery: req.originalUrl,
-      signal: abort.signal,
-      conversation,
-      localClient: isLoopbackHost(req.socket.remoteAddress ?? ''),
-      requestedCache: plan?.requestedCache,
-    };
-    const decision: DecisionValue = rule && plan ? (gate(rule, turn, plan) ?? withPlan(await decide(ex, rule), plan)) : { kind: 'passthrough' };
-    const answer = await respond(ex, decision);
-    const record = decisionRecord(ex, { rule, decision, answer, startedAt });
-    deps.record(record, request);
-    endTurn(ex, decision, record);
+    const client = new ClientResponse(res, startedAt);
+    const localClient = isLoopbackHost(req.socket.remoteAddress ?? '');
+    await runRequestPath(deps, options, { id, request, raw, headers, pathAndQuery: req.originalUrl, client, localClient, startedAt });
   };
 }
 
+/** The steps of a parsed, authorised request, whichever API its client spoke. */
+export async function runRequestPath(deps: RequestPathDeps, options: CascadeOptions, incoming: IncomingRequest): Promise<void> {
+  const { request, raw, headers, client, startedAt } = incoming;
+  deps.offerCredentials(headers);
+
+  const conversation = identifyConversation(request);
+  const turn = beginTurn(deps, conversation, request, startedAt);
+  const rule = deps.matchRule(request.model);
+  const plan = rule ? planFor(deps, { conversationId: conversation?.id, rule, request, rawBytes: raw.length, now: startedAt, policy: deps.config.draftPolicy }) : null;
+
+  const abort = new AbortController();
+  client.res.on('close', () => {
+    if (!client.res.writableFinished) abort.abort();
+  });
+  const ex: Exchange = {
+    id: incoming.id,
+    deps,
+    options,
+    client,
+    request,
+    raw,
+    headers,
+    pathAndQuery: incoming.pathAndQuery,
+    signal: abort.signal,
+    conversation,
+    localClient: incoming.localClient,
+    requestedCache: plan?.requestedCache,
+    clientApi: incoming.clientApi,
+  };
+  const decision: DecisionValue = rule && plan ? (gate(rule, turn, plan) ?? withPlan(await decide(ex, rule), plan)) : { kind: 'passthrough' };
+  const answer = await respond(ex, decision);
+  const record = decisionRecord(ex, { rule, decision, answer, startedAt });
+  deps.record(record, request);
+  endTurn(ex, decision, record);
+}
+
 function parseRequest(raw: Buffer, res: Response): MessagesRequest | null {
+  if (nestsTooDeep(raw)) {
+    sendAnthropicError(res, 400, TOO_DEEP_MESSAGE);
+    return null;
+  }
   let request: MessagesRequest;
   try {
     request = JSON.parse(raw.toString('utf8')) as MessagesRequest;

@@ -1,11 +1,14 @@
 // Every /v1/* endpoint other than POST /v1/messages (count_tokens, models, batches, files…):
-// forwarded untouched, the answer relayed chunk by chunk as it arrives.
+// forwarded untouched (a body within the depth limit, body-depth.ts), the answer relayed chunk
+// by chunk as it arrives.
 import type { Request, Response } from 'express';
 import type { RequestPathDeps } from './deps';
 import { ClientResponse } from '../http/client-response';
 import { sendUpstream } from '../upstream/client';
 import { describeError } from '../upstream/failures';
 import { authorizedUpstreamHeaders } from './auth';
+import { nestsTooDeep, TOO_DEEP_MESSAGE } from './body-depth';
+import { sendAnthropicError } from '../http/errors';
 import { clientResponseHeaders } from '../upstream/headers';
 
 export function createPassthroughHandler(ctx: RequestPathDeps) {
@@ -18,6 +21,7 @@ export function createPassthroughHandler(ctx: RequestPathDeps) {
     });
     const client = new ClientResponse(res, Date.now());
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && Buffer.isBuffer(req.body) && req.body.length > 0;
+    if (hasBody && nestsTooDeep(req.body as Buffer)) return sendAnthropicError(res, 400, TOO_DEEP_MESSAGE);
     let upstream;
     try {
       upstream = await sendUpstream({

@@ -1,7 +1,7 @@
 // The record step: one DecisionRecord per request, built from the decision value, the answer
-// and the cost the respond step settled.
-import { randomUUID } from 'node:crypto';
-import { POLICY_SIGNAL, type CallRecord, type DecisionRecord, type QualitySignal, type TokenCounts } from '../../contracts/decision';
+// and the cost the respond step settled; model ids bounded in length (MODEL_ID_MAX_CHARS).
+import { randomBytes } from 'node:crypto';
+import { POLICY_SIGNAL, type CallRecord, type DecisionRecord, type Failure, type QualitySignal, type TokenCounts } from '../../contracts/decision';
 import type { CascadeRule } from '../../contracts/rules';
 import type { Answer } from './respond';
 import { answeringModelOf, draftCallOf, type DecisionValue, type Exchange } from './exchange';
@@ -13,6 +13,35 @@ export interface Settled {
   startedAt: number;
 }
 
+/**
+ * Longest model id a record keeps. Ids come from clients, and a record's ids become keys in the
+ * stats, lines in the store and the log: a 20 MB id must not stay in them for good.
+ */
+export const MODEL_ID_MAX_CHARS = 200;
+
+export function boundedModelId(id: string): string {
+  return id.length > MODEL_ID_MAX_CHARS ? `${id.slice(0, MODEL_ID_MAX_CHARS - 1)}…` : id;
+}
+
+function boundedCall(call: CallRecord): CallRecord {
+  return call.model.length > MODEL_ID_MAX_CHARS ? { ...call, model: boundedModelId(call.model) } : call;
+}
+
+/** A request id: 16 hex digits (64 random bits), short for a log line, unique for a lifetime of records. */
+export function newRequestId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/**
+ * Why the client got an error instead of an answer, or undefined when it got one (or left
+ * first: 499 is the client's doing). An accepted draft is replayed whole, so it never fails here.
+ */
+function clientFailure(status: number, answer: Answer, decision: DecisionValue): Failure | undefined {
+  if (status === 499 || decision.kind === 'accepted') return undefined;
+  const failure = answer.failure ?? answer.verifier?.failure;
+  return failure && failure.kind !== 'client_gone' ? failure : undefined;
+}
+
 export function decisionRecord(ex: Exchange, { rule, decision, answer, startedAt }: Settled): DecisionRecord {
   const draft = draftCallOf(decision);
   const { verifier, costs } = answer;
@@ -21,13 +50,15 @@ export function decisionRecord(ex: Exchange, { rule, decision, answer, startedAt
   // 499: the client closed the connection before an answer went out (nginx's convention).
   const { client } = ex;
   const status = client.headersSent || !ex.signal.aborted ? client.res.statusCode : 499;
-  const failure = answer.failure ?? (decision.kind === 'draft_error' ? decision.failure : verifier?.failure);
+  const failed = clientFailure(status, answer, decision);
+  const failure = failed ?? answer.failure ?? (decision.kind === 'draft_error' ? decision.failure : verifier?.failure);
   const record: DecisionRecord = {
-    id: randomUUID(),
+    id: ex.id,
     time: startedAt,
-    requestedModel: ex.request.model,
-    answeringModel: answeringModelOf(decision, ex.request),
-    decision: decision.kind,
+    requestedModel: boundedModelId(ex.request.model),
+    // For a failed request: the model that was asked to answer and did not.
+    answeringModel: boundedModelId(answeringModelOf(decision, ex.request)),
+    decision: failed ? 'failed' : decision.kind,
     ruleId: rule?.id ?? null,
     stream: ex.request.stream === true,
     confidence: quality?.confidence ?? null,
@@ -41,10 +72,10 @@ export function decisionRecord(ex: Exchange, { rule, decision, answer, startedAt
     ttfbMs: client.ttfbMs,
     status,
   };
-  if (draft) record.draft = draft;
-  if (verifier) record.verifier = verifier;
+  if (draft) record.draft = boundedCall(draft);
+  if (verifier) record.verifier = boundedCall(verifier);
   if (failure) record.failure = failure;
-  if (costs.unpricedModels.length) record.unpricedModels = costs.unpricedModels;
+  if (costs.unpricedModels.length) record.unpricedModels = costs.unpricedModels.map(boundedModelId);
   if (ex.conversation) {
     record.conversationId = ex.conversation.id;
     if (ex.conversation.project) record.project = ex.conversation.project;
@@ -54,6 +85,7 @@ export function decisionRecord(ex: Exchange, { rule, decision, answer, startedAt
     record.unverified = quality.unverified;
   }
   if (decision.kind !== 'passthrough' && decision.estimate) record.estimate = decision.estimate;
+  if (ex.clientApi) record.clientApi = ex.clientApi;
   return record;
 }
 

@@ -22,6 +22,8 @@ export interface RelayOptions {
   upstream: UpstreamAnswer;
   /** The model the call was made for (priced and reported). */
   model: string;
+  /** Calls made again before this answer (upstream/retry.ts). */
+  retries?: number;
   /** When the upstream call was sent. */
   sentAt: number;
   accounting: Accounting;
@@ -64,7 +66,7 @@ async function relayStream(opts: RelayOptions): Promise<CallRecord> {
   }
   if (assembler.error) error ??= assembler.error;
   // Close the client's stream in a well-formed way (unless the upstream's own error event went out).
-  if (error && !assembler.done && !upstreamErrorEvent) await client.fail(502, `Upstream ${error.message}`);
+  if (error && !assembler.done && !upstreamErrorEvent) await client.fail(502, `Upstream ${opts.model}: ${error.message}`);
   client.end();
   return callRecord(opts, assembler.message, error, meter.usage(assembler.message?.usage ?? null));
 }
@@ -76,7 +78,7 @@ async function relayJson(opts: RelayOptions): Promise<CallRecord> {
     for await (const chunk of upstream.body) chunks.push(chunk);
   } catch (err) {
     const error = bodyFailure(err, !client.open);
-    await client.fail(502, `Upstream response broke: ${error.message}`);
+    await client.fail(502, `Upstream ${opts.model}: response broke: ${error.message}`);
     return callRecord(opts, null, error);
   }
   const body = Buffer.concat(chunks);
@@ -117,6 +119,7 @@ function callRecord(
   };
   if (error) record.failure = error;
   if (estimated) record.usageEstimated = true;
+  if (opts.retries) record.retries = opts.retries;
   return record;
 }
 

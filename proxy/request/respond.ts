@@ -1,12 +1,14 @@
 // The respond step, the only writer of the client's answer: an accepted draft is replayed as
 // it arrived; any other decision is answered by the verifier (the rule's, else the requested
-// model), relayed live. Cost is settled once, as soon as every call is known.
+// model), relayed live; after a draft, the verifier's 429/529/5xx is retried first
+// (upstream/retry.ts). Cost is settled once, as soon as every call is known.
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { CallRecord, Failure } from '../../contracts/decision';
 import type { CostBreakdown } from '../pricing/accounting';
 import { buildAnswerRequest, withoutThinking } from '../models/adapt-request';
 import { sendUpstream, type UpstreamResponse } from '../upstream/client';
+import { NO_RETRY, sendWithRetries } from '../upstream/retry';
 import { describeError, failure, requestFailure } from '../upstream/failures';
 import { clientResponseHeaders } from '../upstream/headers';
 import type { MessagesRequest } from '../wire';
@@ -68,15 +70,15 @@ async function answerWith(
   const model = answeringModelOf(decision, ex.request);
   // The client's bytes go up untouched unless another model or a cleaned history is needed.
   const adapted = buildAnswerRequest(ex.request, model, ex.options.signatures);
+  // After a draft, a 429/529/5xx is the proxy's to retry: the client's own retry would pay for
+  // another draft. Without one the call is the client's, and so is the retry policy.
+  const policy = draftCallOf(decision) ? ex.options.retry : NO_RETRY;
+  let retries = 0;
   const send = (body: Buffer | string) =>
-    sendUpstream({
-      baseUrl: ex.deps.config.upstreamUrl,
-      pathAndQuery: ex.pathAndQuery,
-      method: 'POST',
-      headers: ex.headers,
-      body,
-      signal: ex.signal,
-    });
+    sendWithRetries(
+      () => sendUpstream({ baseUrl: ex.deps.config.upstreamUrl, pathAndQuery: ex.pathAndQuery, method: 'POST', headers: ex.headers, body, signal: ex.signal }),
+      { policy, signal: ex.signal, onRetry: () => (retries += 1) },
+    );
   const sentAt = Date.now();
   let upstream: UpstreamAnswer;
   try {
@@ -84,13 +86,14 @@ async function answerWith(
     upstream = first.status === 400 ? await retryWithoutForeignThinking(first, adapted ?? ex.request, send) : first;
   } catch (err) {
     const failure = requestFailure(err, ex.signal.aborted);
-    await ex.client.fail(502, `Could not reach the upstream API (${ex.deps.config.upstreamUrl}): ${failure.message}`);
-    return { model, status: 0, usage: null, cost: null, latencyMs: Date.now() - sentAt, failure };
+    await ex.client.fail(502, `Could not reach the upstream API (${ex.deps.config.upstreamUrl}) for ${model}: ${failure.message}`);
+    return { model, status: 0, usage: null, cost: null, latencyMs: Date.now() - sentAt, failure, ...(retries > 0 && { retries }) };
   }
   return relayResponse({
     client: ex.client,
     upstream,
     model,
+    retries,
     sentAt,
     accounting: ex.deps.accounting,
     signatures: ex.options.signatures,

@@ -1,9 +1,10 @@
 // Shadow verification: a sampled accepted draft is answered again by the verifier, in the
 // background, after the client has its answer; the two answers are compared (compare.ts) and
-// the outcome, with what the call cost, amends the draft's record through `onResult`. The client
-// never waits for it. At most `concurrency` calls run at once, a bounded queue holds the next
-// ones and samples beyond it are dropped (and counted); nothing starts while the proxy is paused;
-// close() aborts every call. The call is not streamed: nothing is relayed, and the comparison
+// the outcome, with what the call cost, amends the draft's record through `onResult`; a 429,
+// 529 or 5xx answer is retried within bounds (upstream/retry.ts). The client never waits for
+// it. At most `concurrency` calls run at once, a bounded queue holds the next ones and samples
+// beyond it are dropped (and counted); nothing starts while the proxy is paused; close()
+// aborts every call. The call is not streamed: nothing is relayed, and the comparison
 // needs the whole answer anyway.
 import type { DecisionAmend, Failure, ShadowResult, Usage } from '../../contracts/decision';
 import type { CascadeRule } from '../../contracts/rules';
@@ -12,6 +13,7 @@ import { SignatureRegistry } from '../models/signatures';
 import type { Accounting } from '../pricing/accounting';
 import { sendUpstream, type UpstreamResponse } from '../upstream/client';
 import { bodyFailure, describeError, failure, requestFailure, statusFailure } from '../upstream/failures';
+import { DEFAULT_RETRY_POLICY, sendWithRetries, type RetryPolicy } from '../upstream/retry';
 import type { AssistantMessage, MessagesRequest } from '../wire';
 import { compareAnswers } from './compare';
 
@@ -54,6 +56,8 @@ export interface ShadowVerifierOptions {
   signatures?: SignatureRegistry;
   /** Longest wait for the whole answer (ms); default the upstream client's. */
   timeoutMs?: number;
+  /** Retries of a 429/529/5xx answer (default upstream/retry.ts's). */
+  retry?: RetryPolicy;
 }
 
 export class ShadowVerifier {
@@ -127,8 +131,9 @@ export class ShadowVerifier {
     const { request } = candidate;
     const body = { ...(buildAnswerRequest(request, model, this.signatures) ?? request), stream: false };
     let upstream: UpstreamResponse;
-    try {
-      upstream = await sendUpstream({
+    let retries = 0;
+    const send = () =>
+      sendUpstream({
         baseUrl: this.options.upstreamUrl(),
         pathAndQuery: candidate.pathAndQuery,
         method: 'POST',
@@ -138,32 +143,36 @@ export class ShadowVerifier {
         headersTimeoutMs: this.options.timeoutMs,
         bodyTimeoutMs: this.options.timeoutMs,
       });
+    try {
+      const policy = this.options.retry ?? DEFAULT_RETRY_POLICY;
+      upstream = await sendWithRetries(send, { policy, signal: this.shutdown.signal, onRetry: () => (retries += 1) });
     } catch (error) {
-      return this.failed(model, requestFailure(error, false), null);
+      return this.failed(model, requestFailure(error, false), null, retries);
     }
     let text: string;
     try {
       text = await upstream.body.text();
     } catch (error) {
-      return this.failed(model, bodyFailure(error, false), null);
+      return this.failed(model, bodyFailure(error, false), null, retries);
     }
-    if (upstream.status !== 200) return this.failed(model, statusFailure(upstream.status, text), null);
+    if (upstream.status !== 200) return this.failed(model, statusFailure(upstream.status, text), null, retries);
     let message: AssistantMessage;
     try {
       message = JSON.parse(text) as AssistantMessage;
     } catch {
-      return this.failed(model, failure('invalid_response', 'invalid JSON in the verifier response'), null);
+      return this.failed(model, failure('invalid_response', 'invalid JSON in the verifier response'), null, retries);
     }
     const usage = message?.usage ?? null;
     if (message?.type !== 'message' || !Array.isArray(message.content)) {
-      return this.failed(model, failure('invalid_response', 'the verifier response is not a message'), usage);
+      return this.failed(model, failure('invalid_response', 'the verifier response is not a message'), usage, retries);
     }
     const comparison = compareAnswers({ request, draft: candidate.draft, verifier: message, workingDirectory: candidate.workingDirectory });
-    return { model, ...comparison, cost: this.options.accounting.callCost(model, usage), usage };
+    return { model, ...comparison, cost: this.options.accounting.callCost(model, usage), usage, ...(retries > 0 && { retries }) };
   }
 
   /** A call that gave no answer to compare; whatever it reported using is still paid for. */
-  private failed(model: string, why: Failure, usage: Usage | null): ShadowResult {
-    return { model, agreed: false, reason: `no comparison: ${why.kind}`, cost: this.options.accounting.callCost(model, usage), usage, failure: why };
+  private failed(model: string, why: Failure, usage: Usage | null, retries: number): ShadowResult {
+    const cost = this.options.accounting.callCost(model, usage);
+    return { model, agreed: false, reason: `no comparison: ${why.kind}`, cost, usage, failure: why, ...(retries > 0 && { retries }) };
   }
 }

@@ -1,27 +1,35 @@
 // Where the request path hands each decision, once per request. In this order: the store
-// (stats and the decision log), the log line, the live decision event, then a stats event
-// scheduled on the hub (its one throttle). Runs on every request, so it only appends and
-// formats; writing to disk happens in the store's batched flush.
+// (stats and the decision log), the rule checks (drafts refused as not found, thresholds no
+// draft reaches), the upstream's reachability and the metrics (ops/), the log line, the live
+// decision event, then a stats event scheduled on the hub (its one throttle). Runs on every
+// request, so it only appends and formats; writing to disk happens in the store's batched flush.
 import { formatAmendLine, formatDecisionLine } from '../log/decision-line';
 import type { Logger } from '../log/logger';
 import { promptExcerpt } from '../log/prompt-excerpt';
 import type { DecisionStore } from '../store/decision-store';
 import type { RequestPathDeps } from '../request/deps';
+import type { Ops } from '../ops/ops';
 import type { EventHub } from './event-hub';
+import type { RuleChecksState } from './rule-checks';
 
 export interface DecisionSinkOptions {
   store: Pick<DecisionStore, 'append' | 'amend'>;
   hub: Pick<EventHub, 'emit' | 'statsChanged'>;
+  ruleChecks: Pick<RuleChecksState, 'observe'>;
+  /** Upstream reachability and the metrics. */
+  ops: Pick<Ops, 'observe'>;
   logger: Logger;
   /** settings.logPrompts, read per request: the log line carries a prompt excerpt only when on. */
   logPrompts(): boolean;
 }
 
 export function createDecisionSink(options: DecisionSinkOptions): Pick<RequestPathDeps, 'record' | 'amend'> {
-  const { store, hub, logger, logPrompts } = options;
+  const { store, hub, ruleChecks, ops, logger, logPrompts } = options;
   return {
     record: (record, request) => {
       store.append(record);
+      ruleChecks.observe(record);
+      ops.observe(record);
       logger.info(formatDecisionLine(record, request && logPrompts() ? promptExcerpt(request) : null));
       hub.emit({ type: 'decision', record });
       hub.statsChanged();

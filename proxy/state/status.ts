@@ -1,8 +1,11 @@
 // The owner of the proxy's status: what the server lifecycle reports (starting, running,
-// error, stopped) and the warnings every UI shows, combined with the settings it depends on.
+// error, stopped) and the warnings every UI shows, combined with the settings it depends on,
+// the rules' current warnings (their owner is rule-checks.ts) and whether the upstream answers
+// (ops/upstream-health.ts).
 import { baseUrlFor } from '../http/hosts';
 import type { Logger } from '../log/logger';
-import type { ProxyStatus } from '../../contracts/status';
+import type { RuleWarning } from '../../contracts/rule-checks';
+import type { ProxyStatus, UpstreamReachability } from '../../contracts/status';
 import type { Settings } from '../../contracts/settings';
 
 /** Older warnings give way: the list stays readable in a banner or a menu. */
@@ -14,6 +17,10 @@ export interface StatusOptions {
   /** Found at startup (store repairs, a looping upstream); logged here once. */
   warnings: string[];
   logger: Logger;
+  /** What is wrong with the rules now, read with every status. */
+  ruleWarnings(): RuleWarning[];
+  /** Whether the upstream answers now (proxy/ops/upstream-health.ts). */
+  upstream(): UpstreamReachability;
   /** After every change, with the new status. */
   onChange(status: ProxyStatus): void;
 }
@@ -39,6 +46,8 @@ export class StatusState {
       upstreamUrl: settings.upstreamUrl,
       version: this.options.version,
       warnings: [...this.warnings],
+      ruleWarnings: this.options.ruleWarnings(),
+      upstream: this.options.upstream(),
     };
   }
 
@@ -59,7 +68,7 @@ export class StatusState {
     this.changed();
   }
 
-  /** Something status shows changed elsewhere (paused, upstream, address). */
+  /** Something status shows changed elsewhere (paused, upstream, address, rule warnings). */
   changed(): void {
     this.options.onChange(this.current());
   }

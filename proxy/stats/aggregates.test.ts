@@ -45,6 +45,7 @@ describe('history', () => {
         passthrough: 0,
         draftErrors: 0,
         notWorthDrafting: 0,
+        failed: 0,
       },
     ]);
     expect(history.day[0].start).toBe(new Date(2026, 0, 5).getTime());
@@ -102,9 +103,12 @@ describe('RunningAggregates', () => {
     // A draft with a known price for a requested model without one: its cost is left out of
     // the sums too, so that cost + savings = baseline holds for the totals.
     aggregates.add(record(now, { ruleId: null, requestedModel: 'mystery-large', cost: 0.002, baselineCost: null, savings: null }));
+    // A failed request is counted, but its model answered nothing.
+    const none = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+    aggregates.add(record(now, { decision: 'failed', ruleId: null, answeringModel: 'nope', cost: 0, baselineCost: 0, savings: 0, tokens: none, draft: undefined }));
     const { allTime, today, byRule } = aggregates.snapshot(now);
     expect(allTime).toEqual({
-      queries: 4,
+      queries: 5,
       cost: 0.005,
       baselineCost: 0.006,
       savings: 0.001,
@@ -113,6 +117,7 @@ describe('RunningAggregates', () => {
       passthrough: 1,
       draftErrors: 0,
       notWorthDrafting: 0,
+      failed: 1,
       unpricedQueries: 2,
       tokens: { input: 40, output: 20, cacheWrite: 8, cacheRead: 4 },
       modelsUsed: { 'claude-haiku-4-5': 2, 'claude-sonnet-4-5': 1, mystery: 1 },

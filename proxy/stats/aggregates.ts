@@ -62,8 +62,8 @@ export function emptyStatsData(now = Date.now()): StatsData {
 }
 
 /** The counters a SpendCounts shares with Totals. */
-function spendCountsOf({ queries, cost, baselineCost, savings, accepted, escalated, passthrough, draftErrors, notWorthDrafting, unpricedQueries }: Totals): SpendCounts {
-  return { queries, cost, baselineCost, savings, accepted, escalated, passthrough, draftErrors, notWorthDrafting, unpricedQueries };
+function spendCountsOf({ queries, cost, baselineCost, savings, accepted, escalated, passthrough, draftErrors, notWorthDrafting, failed, unpricedQueries }: Totals): SpendCounts {
+  return { queries, cost, baselineCost, savings, accepted, escalated, passthrough, draftErrors, notWorthDrafting, failed, unpricedQueries };
 }
 
 export class RunningAggregates {

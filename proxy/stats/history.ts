@@ -31,7 +31,7 @@ export function dayStart(time: number): number {
 }
 
 function emptyBucket(start: number): HistoryBucket {
-  return { start, queries: 0, cost: 0, baselineCost: 0, savings: 0, accepted: 0, escalated: 0, passthrough: 0, draftErrors: 0, notWorthDrafting: 0 };
+  return { start, queries: 0, cost: 0, baselineCost: 0, savings: 0, accepted: 0, escalated: 0, passthrough: 0, draftErrors: 0, notWorthDrafting: 0, failed: 0 };
 }
 
 /** Buckets stay sorted by start; a late record lands in its own bucket, wherever it is. */

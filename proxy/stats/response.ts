@@ -1,4 +1,4 @@
-import type { StatsResponse, Totals } from '../../contracts/stats';
+import { answeredByDraftShare, draftAcceptanceRate, type StatsResponse, type Totals } from '../../contracts/stats';
 
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
@@ -9,6 +9,11 @@ function pct(part: number, whole: number): number {
   return whole > 0 ? round((part / whole) * 100, 2) : 0;
 }
 
+/** A share in [0, 1] (null: nothing to divide) as the 0–100 percentage /stats reports. */
+function pctOf(share: number | null): number {
+  return share === null ? 0 : round(share * 100, 2);
+}
+
 /** GET /stats with the seed's field names: dollars rounded to 1e-6, percentages in 0–100. */
 export function toStatsResponse(t: Totals, uptimeSeconds: number): StatsResponse {
   return {
@@ -16,7 +21,8 @@ export function toStatsResponse(t: Totals, uptimeSeconds: number): StatsResponse
     total_cost: round(t.cost, 6),
     avg_cost_per_query: t.queries > 0 ? round(t.cost / t.queries, 6) : 0,
     cascade_used_count: t.accepted,
-    cascade_usage_pct: pct(t.accepted, t.queries),
+    cascade_usage_pct: pctOf(answeredByDraftShare(t)),
+    draft_acceptance_pct: pctOf(draftAcceptanceRate(t)),
     models_used: { ...t.modelsUsed },
     baseline_cost: round(t.baselineCost, 6),
     total_savings: round(t.savings, 6),
@@ -24,6 +30,7 @@ export function toStatsResponse(t: Totals, uptimeSeconds: number): StatsResponse
     escalated_count: t.escalated,
     passthrough_count: t.passthrough,
     draft_error_count: t.draftErrors,
+    failed_count: t.failed,
     not_worth_drafting_count: t.notWorthDrafting,
     skipped_draft_loss_avoided: round(t.skippedDraftLossAvoided, 6),
     unpriced_query_count: t.unpricedQueries,

@@ -48,6 +48,7 @@ describe('SpendingTables', () => {
       passthrough: 1,
       draftErrors: 0,
       notWorthDrafting: 0,
+      failed: 0,
       unpricedQueries: 1,
     });
     expect(top.projects.byCost).toEqual([{ project: '/p1', firstSeen: daysAgo(3), lastSeen: noon - 3_600_000, counts: a.counts }]);

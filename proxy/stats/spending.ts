@@ -64,11 +64,11 @@ export function* spendingJsonPieces({ conversations, projects }: SpendingData): 
 
 /** Literals, not spreads: objects of one shape keep the per-request additions fast. */
 function emptySpendCounts(): SpendCounts {
-  return { queries: 0, cost: 0, baselineCost: 0, savings: 0, accepted: 0, escalated: 0, passthrough: 0, draftErrors: 0, notWorthDrafting: 0, unpricedQueries: 0 };
+  return { queries: 0, cost: 0, baselineCost: 0, savings: 0, accepted: 0, escalated: 0, passthrough: 0, draftErrors: 0, notWorthDrafting: 0, failed: 0, unpricedQueries: 0 };
 }
 
 function emptyDay(start: number): SpendDay {
-  return { queries: 0, cost: 0, baselineCost: 0, savings: 0, accepted: 0, escalated: 0, passthrough: 0, draftErrors: 0, notWorthDrafting: 0, unpricedQueries: 0, start };
+  return { queries: 0, cost: 0, baselineCost: 0, savings: 0, accepted: 0, escalated: 0, passthrough: 0, draftErrors: 0, notWorthDrafting: 0, failed: 0, unpricedQueries: 0, start };
 }
 
 function addSpend(counts: SpendCounts, record: DecisionRecord): void {

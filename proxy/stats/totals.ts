@@ -1,5 +1,7 @@
+// One record counted into the totals (and the counters history and spending share). Model ids
+// become keys here, bounded in number (modelKey below).
 import { DECISION_COUNTER, type DecisionCounts, type Totals } from '../../contracts/stats';
-import type { DecisionRecord } from '../../contracts/decision';
+import type { CallRecord, DecisionRecord } from '../../contracts/decision';
 
 /**
  * The money sums take only requests whose cost and baseline are both known, so cost, baseline
@@ -30,7 +32,7 @@ export function addLaterCost(counts: DecisionCounts, record: DecisionRecord, cos
 export function addLaterCostToTotals(totals: Totals, record: DecisionRecord, model: string, cost: number): void {
   if (record.cost === null || record.baselineCost === null) return;
   addLaterCost(totals, record, cost);
-  addTo(totals.costByModel, model, cost);
+  addTo(totals.costByModel, modelKey(totals.costByModel, model, true), cost);
 }
 
 /** What drafting was estimated to lose against going direct, on a request the proxy chose not to draft. */
@@ -46,10 +48,36 @@ export function addToTotals(totals: Totals, record: DecisionRecord): void {
   totals.tokens.output += record.tokens.output;
   totals.tokens.cacheWrite += record.tokens.cacheWrite;
   totals.tokens.cacheRead += record.tokens.cacheRead;
-  addTo(totals.modelsUsed, record.answeringModel, 1);
-  for (const call of [record.draft, record.verifier]) {
-    if (call && call.cost !== null) addTo(totals.costByModel, call.model, call.cost);
+  // A failed request was not answered: its model is not an answering model.
+  if (record.decision !== 'failed') {
+    const answered = [record.draft, record.verifier].some((call) => call?.model === record.answeringModel && isBilled(call));
+    addTo(totals.modelsUsed, modelKey(totals.modelsUsed, record.answeringModel, answered), 1);
   }
+  // Calls that cost nothing (refused before any token) name no model worth a key.
+  for (const call of [record.draft, record.verifier]) {
+    if (call && isBilled(call)) addTo(totals.costByModel, modelKey(totals.costByModel, call.model, true), call.cost);
+  }
+}
+
+/**
+ * Where model ids in `modelsUsed` and `costByModel` stop being keys of their own. The ids come
+ * from clients (records cut them to 200 characters): a model that is not known to be real (no
+ * priced, billed answer) gets a key only while a map has fewer than UNKNOWN_MODEL_KEYS; a billed
+ * one while it has fewer than MODEL_KEYS_MAX (a price pattern matches endless made-up ids). The
+ * rest is counted under OTHER_MODELS.
+ */
+export const UNKNOWN_MODEL_KEYS = 100;
+export const MODEL_KEYS_MAX = 200;
+export const OTHER_MODELS = '(other models)';
+
+function modelKey(sums: Record<string, number>, model: string, billed: boolean): string {
+  if (Object.hasOwn(sums, model)) return model;
+  return Object.keys(sums).length < (billed ? MODEL_KEYS_MAX : UNKNOWN_MODEL_KEYS) ? model : OTHER_MODELS;
+}
+
+/** A priced call that reported usage: its model answered for real. */
+function isBilled(call: CallRecord): call is CallRecord & { cost: number } {
+  return call.cost !== null && call.cost > 0;
 }
 
 /**

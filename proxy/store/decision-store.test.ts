@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DecisionRecord } from '../../contracts/decision';
-import { decisionRecord } from '../../test/fixtures/contracts';
+import { decisionRecord, rule } from '../../test/fixtures/contracts';
 import type { DecisionStore } from './decision-store';
-import { DECISIONS_FILE, openFileDecisionStore, STATS_FILE } from './file-store';
+import { DECISIONS_FILE, openFileDecisionStore, RESET_FILE, STATS_FILE } from './file-store';
 import { createMemoryDecisionStore } from './memory-store';
 import { useTempDirs } from '../../test/temp-dirs';
 
@@ -114,6 +114,29 @@ describe.each(implementations)('%s store', (_name, open) => {
     for (let i = 0; i < 10; i++) store.append(decisionRecord({ id: `r${i}`, time: t0 + i }));
     expect(ids(await store.query())).toEqual(['r9', 'r8', 'r7']);
     expect((await store.aggregate(t0)).allTime.queries).toBe(10);
+    await store.close();
+  });
+
+  it('forgets every decision on reset (totals, history, rules, spending, quality, the log) and counts anew after', async () => {
+    const store = await open();
+    for (const record of sample()) store.append(record);
+    store.amend({ id: 'a', laterFailed: { time: t0 + 5 * MINUTE, reason: 'Edit came back is_error' } });
+    expect(await store.reset()).toBe(4);
+    const empty = await store.aggregate(t0 + 10 * MINUTE);
+    expect(empty.allTime).toMatchObject({ queries: 0, cost: 0, savings: 0, modelsUsed: {} });
+    expect(empty.today.queries).toBe(0);
+    expect(empty.byRule).toEqual({});
+    expect(empty.history).toEqual({ minute: [], hour: [], day: [] });
+    expect(await store.query()).toEqual([]);
+    expect(store.spending().topSpending({ period: 'all' }).conversations.byCost).toEqual([]);
+    expect(store.quality().qualityStats([rule({ id: 'sonnet-4' })]).byRule['sonnet-4'].classes.answer.laterFailed).toBe(0);
+    // An amendment to a forgotten record changes nothing.
+    expect(store.amend({ id: 'b', laterFailed: { time: t0, reason: 'x' } })).toBe(false);
+
+    store.append(decisionRecord({ id: 'e', time: t0 + 6 * MINUTE }));
+    expect(ids(await store.query())).toEqual(['e']);
+    expect((await store.aggregate(t0 + 10 * MINUTE)).allTime.queries).toBe(1);
+    expect(await store.reset()).toBe(1);
     await store.close();
   });
 });
@@ -253,6 +276,70 @@ describe('file store', () => {
     expect(ids(await reopened.query())).toEqual(['r11', 'r10', 'r9', 'r8', 'r7']);
     expect((await reopened.aggregate(t0)).allTime.queries).toBe(12);
     expect(reopened.warnings).toEqual([]);
+  });
+
+  it('writes a reset to disk: a reopen brings no old total or record back, only what came after it', async () => {
+    const dir = tempDir();
+    const store = await openFileDecisionStore({ dataDir: dir, onError: noErrors });
+    const [a, b, c, d] = sample();
+    for (const record of [a, b, c]) store.append(record);
+    await store.flush();
+    // Not on disk yet when the reset comes: forgotten too, never written.
+    store.append(d);
+    expect(await store.reset()).toBe(4);
+    expect(fileLines(dir)).toEqual([]);
+    expect(fs.existsSync(path.join(dir, RESET_FILE))).toBe(false);
+    store.append(decisionRecord({ id: 'e', time: t0 + 6 * MINUTE }));
+    await store.close();
+
+    const reopened = await openFileDecisionStore({ dataDir: dir, onError: noErrors });
+    expect(reopened.warnings).toEqual([]);
+    expect(reopened.isNew).toBe(false);
+    expect(ids(await reopened.query())).toEqual(['e']);
+    const { allTime, byRule } = await reopened.aggregate(t0 + 10 * MINUTE);
+    expect(allTime.queries).toBe(1);
+    expect(Object.keys(byRule)).toEqual(['sonnet']);
+    await reopened.close();
+  });
+
+  it('completes a reset a crash interrupted: with reset.json still there, the next start drops both files', async () => {
+    const dir = tempDir();
+    const store = await openFileDecisionStore({ dataDir: dir, onError: noErrors });
+    for (const record of sample()) store.append(record);
+    await store.close();
+    // The state after a crash between writing the marker and replacing the files.
+    fs.writeFileSync(path.join(dir, RESET_FILE), '{"version":1}\n');
+
+    const reopened = await openFileDecisionStore({ dataDir: dir, onError: noErrors });
+    expect(reopened.warnings).toEqual(['A statistics reset was interrupted; it was completed at this start.']);
+    expect(await reopened.query()).toEqual([]);
+    expect((await reopened.aggregate(t0 + 10 * MINUTE)).allTime.queries).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    await reopened.close();
+  });
+
+  it('retries a reset whose write failed, so old records never come back once the disk is back', async () => {
+    const parent = tempDir();
+    const dir = path.join(parent, 'data');
+    const away = path.join(parent, 'away');
+    const errors: string[] = [];
+    const store = await openFileDecisionStore({ dataDir: dir, onError: (m) => errors.push(m) });
+    for (const record of sample()) store.append(record);
+    await store.flush();
+    // The data folder disappears (a file in its place) just as the reset is written.
+    fs.renameSync(dir, away);
+    fs.writeFileSync(dir, 'not a folder');
+    expect(await store.reset()).toBe(4);
+    expect(errors).toEqual([expect.stringMatching(/Could not save decisions and stats/)]);
+    expect(await store.query()).toEqual([]);
+
+    fs.rmSync(dir);
+    fs.renameSync(away, dir);
+    await store.close();
+    const reopened = await openFileDecisionStore({ dataDir: dir, onError: noErrors });
+    expect(await reopened.query()).toEqual([]);
+    expect((await reopened.aggregate(t0 + 10 * MINUTE)).allTime.queries).toBe(0);
+    await reopened.close();
   });
 
   it('reports a failing write once, keeps what failed and writes it when the disk is back', async () => {

@@ -29,6 +29,12 @@ export interface DecisionStore {
   spending(): SpendingQueries;
   /** Later failures and shadow agreement per rule and class, over every decision ever appended (copies). */
   quality(): QualityQueries;
+  /**
+   * Forgets every decision: the aggregates and the retained records, in memory at once and on
+   * disk by the flush it starts (a crash halfway is completed at the next start). Resolves with
+   * the number of requests forgotten once that flush is done.
+   */
+  reset(): Promise<number>;
   /** Problems met while loading (shown in status by the caller). */
   readonly warnings: string[];
   /**

@@ -6,6 +6,8 @@
 //   stats.json       the aggregates over every decision ever (small), replaced atomically;
 //                    `lastRecordId` and `lastAmendSeq` say which lines they count up to, so
 //                    lines appended just before a crash are counted on the next start, never twice.
+//   reset.json       present only while a reset is being written: a start that finds it removes
+//                    both files above first, so a crash mid-reset never brings old records back.
 // Records are serialised at append time, so a flush is only I/O and never blocks the event
 // loop for long; a crash loses at most the last flush interval.
 import fs from 'node:fs/promises';
@@ -21,6 +23,7 @@ import { copyStats, statsFileSchema, statsFilePieces, type StatsFile } from './s
 
 export const DECISIONS_FILE = 'decisions.jsonl';
 export const STATS_FILE = 'stats.json';
+export const RESET_FILE = 'reset.json';
 
 export interface FileDecisionStoreOptions {
   dataDir: string;
@@ -129,6 +132,8 @@ class FileStore implements FileDecisionStore {
   private queue: Promise<boolean> = Promise.resolve(true);
   private failing = false;
   private closed = false;
+  /** A reset not yet on disk: the next write replaces decisions.jsonl with what came after it. */
+  private resetting = false;
   private fileLines: number;
   private fresh: boolean;
   private log: DecisionLog;
@@ -168,6 +173,10 @@ class FileStore implements FileDecisionStore {
     return path.join(this.options.dataDir, STATS_FILE);
   }
 
+  private get resetPath(): string {
+    return path.join(this.options.dataDir, RESET_FILE);
+  }
+
   append(record: DecisionRecord): void {
     this.log.add(record);
     this.pending.push(asLine(record));
@@ -196,6 +205,17 @@ class FileStore implements FileDecisionStore {
 
   quality(): QualityQueries {
     return this.log.aggregates;
+  }
+
+  async reset(): Promise<number> {
+    const forgotten = this.log.aggregates.data.allTime.queries;
+    this.log = new DecisionLog(new RunningAggregates(), this.options.retain);
+    this.pending = [];
+    this.fresh = false;
+    this.resetting = true;
+    this.markDirty();
+    await this.write();
+    return forgotten;
   }
 
   async flush(): Promise<void> {
@@ -241,10 +261,13 @@ class FileStore implements FileDecisionStore {
   private async writePending(): Promise<boolean> {
     if (this.pending.length === 0 && !this.statsDirty) return true;
     const lines = this.pending;
+    const resetting = this.resetting;
     this.pending = [];
     this.statsDirty = false;
-    // Taken together, so stats.json counts exactly the lines on disk before it.
-    const compacted = this.fileLines + lines.length > 2 * this.options.retain ? this.log.retained() : null;
+    this.resetting = false;
+    // Taken together, so stats.json counts exactly the lines on disk before it. A reset
+    // rewrites the file with the records since (usually none).
+    const compacted = resetting || this.fileLines + lines.length > 2 * this.options.retain ? this.log.retained() : null;
     const stats: StatsFile = {
       version: 1,
       lastRecordId: this.log.last?.id ?? null,
@@ -252,6 +275,7 @@ class FileStore implements FileDecisionStore {
       stats: copyStats(this.log.aggregates.data),
     };
     try {
+      if (resetting) await replacePieces(this.resetPath, ['{"version":1}\n']);
       if (compacted) {
         // Serialised again as it is written (records are not kept as text: half the memory).
         await replacePieces(this.decisionsPath, asLines(compacted));
@@ -262,11 +286,14 @@ class FileStore implements FileDecisionStore {
       }
     } catch (error) {
       this.pending = lines.concat(this.pending);
+      this.resetting ||= resetting;
       return this.failed(this.decisionsPath, error);
     }
     try {
       await replacePieces(this.statsPath, statsFilePieces(stats));
+      if (resetting) await fs.rm(this.resetPath, { force: true });
     } catch (error) {
+      this.resetting ||= resetting;
       return this.failed(this.statsPath, error);
     }
     this.failing = false;
@@ -288,6 +315,15 @@ function* asLines(records: DecisionRecord[]): Generator<string> {
   for (const record of records) yield asLine(record);
 }
 
+/** A reset stopped halfway (reset.json still there): its files go, then the marker. */
+async function finishInterruptedReset(dataDir: string, warnings: string[]): Promise<void> {
+  const marker = path.join(dataDir, RESET_FILE);
+  if ((await readText(marker)) === null) return;
+  for (const file of [DECISIONS_FILE, STATS_FILE]) await fs.rm(path.join(dataDir, file), { force: true });
+  await fs.rm(marker, { force: true });
+  warnings.push('A statistics reset was interrupted; it was completed at this start.');
+}
+
 export async function openFileDecisionStore({
   dataDir,
   flushIntervalMs = 1000,
@@ -297,6 +333,7 @@ export async function openFileDecisionStore({
   // A folder that cannot be made is reported by the first write, like any other write failure.
   await fs.mkdir(dataDir, { recursive: true }).catch(() => {});
   const warnings: string[] = [];
+  await finishInterruptedReset(dataDir, warnings);
   const stats = await loadStats(path.join(dataDir, STATS_FILE), warnings);
   const decisions = await loadDecisions(path.join(dataDir, DECISIONS_FILE), retain, warnings);
   return new FileStore({ dataDir, flushIntervalMs, retain, onError }, { ...stats, ...decisions, warnings });

@@ -6,7 +6,7 @@ import { DecisionLog } from './decision-log';
 import { DEFAULT_RETAIN, type DecisionStore } from './decision-store';
 
 export function createMemoryDecisionStore({ retain = DEFAULT_RETAIN }: { retain?: number } = {}): DecisionStore {
-  const log = new DecisionLog(new RunningAggregates(), retain);
+  let log = new DecisionLog(new RunningAggregates(), retain);
   return {
     warnings: [],
     append: (record: DecisionRecord) => log.add(record),
@@ -15,6 +15,11 @@ export function createMemoryDecisionStore({ retain = DEFAULT_RETAIN }: { retain?
     aggregate: async (now?: number) => log.aggregate(now),
     spending: () => log.aggregates,
     quality: () => log.aggregates,
+    reset: async () => {
+      const forgotten = log.aggregates.data.allTime.queries;
+      log = new DecisionLog(new RunningAggregates(), retain);
+      return forgotten;
+    },
     flush: async () => {},
     close: async () => {},
   };

@@ -1,9 +1,12 @@
 // Failed upstream calls as typed values (contracts/decision.ts FAILURE_KINDS): the kind says
-// what happened, the message keeps the detail (never headers or keys).
+// what happened, the message keeps the detail (never headers or keys), bounded in length.
 import type { Failure, FailureKind } from '../../contracts/decision';
 
+/** Longest failure message kept: upstream errors echo what the client sent (a model id of any length). */
+export const FAILURE_MESSAGE_MAX_CHARS = 1_000;
+
 export function failure(kind: FailureKind, message: string): Failure {
-  return { kind, message };
+  return { kind, message: message.length > FAILURE_MESSAGE_MAX_CHARS ? `${message.slice(0, FAILURE_MESSAGE_MAX_CHARS - 1)}…` : message };
 }
 
 /** A short description of a thrown error (never includes headers). */

@@ -5,6 +5,7 @@ import { App } from './App';
 import type { Transport } from './client/transport';
 import { MemoryControlApi } from '../../test/fixtures/memory-api';
 import { decisionRecord, spendCounts, spending, stats, totals } from '../../test/fixtures/contracts';
+import { formatTime } from './lib/format';
 
 afterEach(cleanup);
 beforeEach(() => window.history.replaceState(null, '', '/'));
@@ -33,6 +34,10 @@ describe('overview', () => {
       setStartAtLogin: async () => {
         throw new Error('not used');
       },
+      startDemo: async () => {
+        throw new Error('not used');
+      },
+      stopDemo: async () => null,
     };
     await renderApp(new MemoryControlApi(), desktop);
     expect(screen.queryByText(/export ANTHROPIC_BASE_URL/)).toBeNull();
@@ -49,7 +54,7 @@ describe('overview', () => {
     const panel = screen.getByTestId('totals-today');
     expect(within(panel).getByTestId('Saved').textContent).toBe('-$0.001');
     expect(within(panel).getByText('-33.3%')).toBeTruthy();
-    expect(within(panel).getByTestId('Drafts accepted').textContent).toBe('33.3%');
+    expect(within(panel).getByTestId('Draft acceptance').textContent).toBe('33.3%');
     expect(panel.textContent).toContain('Savings are negative');
     expect(panel.textContent).toContain('1 request used a model with no known price');
     expect(screen.queryByRole('heading', { name: 'Get started' })).toBeNull();
@@ -58,6 +63,148 @@ describe('overview', () => {
     act(() => api.emit({ type: 'stats', stats: stats({ today: unpriced, allTime: unpriced }) }));
     expect(within(screen.getByTestId('totals-today')).getByTestId('Actual cost').textContent).toBe('unknown');
     expect(within(screen.getByTestId('totals-today')).getByTestId('Saved').textContent).toBe('unknown');
+  });
+});
+
+describe('one number, one name', () => {
+  it('shows the draft acceptance and the share answered by a draft, each with what it counts, and failures when any', async () => {
+    const api = new MemoryControlApi();
+    // 27 accepted, 20 escalated, 3 draft errors, 6 passthroughs: 50 drafted of 56 requests.
+    const today = totals({ queries: 56, accepted: 27, escalated: 20, draftErrors: 3, passthrough: 6 });
+    api.stats = stats({ today, allTime: today });
+    await renderApp(api);
+    const panel = screen.getByTestId('totals-today');
+    expect(within(panel).getByTestId('Draft acceptance').textContent).toBe('54.0%');
+    expect(within(panel).getByText('27 of 50 drafted requests')).toBeTruthy();
+    expect(within(panel).getByTestId('Answered by a draft').textContent).toBe('48.2%');
+    expect(within(panel).getByText('27 of 56 requests')).toBeTruthy();
+    expect(within(panel).getByTestId('Draft errors').textContent).toBe('3');
+    expect(within(panel).getByTestId('Escalated').textContent).toBe('20');
+    expect(within(panel).queryByTestId('Failed')).toBeNull();
+
+    const failing = totals({ ...today, queries: 58, failed: 2 });
+    act(() => api.emit({ type: 'stats', stats: stats({ today: failing, allTime: failing }) }));
+    expect(within(screen.getByTestId('totals-today')).getByTestId('Failed').textContent).toBe('2');
+  });
+});
+
+describe('latest decisions', () => {
+  it('names the time, the models, the decision and what the amount is', async () => {
+    const time = Date.now() - 60_000;
+    const api = new MemoryControlApi(undefined, [
+      decisionRecord({ id: 'saved', time, savings: 0.0123 }),
+      decisionRecord({ id: 'more', time: time - 1, decision: 'escalated', answeringModel: 'claude-sonnet-4-5', savings: -0.004 }),
+      decisionRecord({ id: 'unpriced', time: time - 2, decision: 'passthrough', requestedModel: 'my-model', answeringModel: 'my-model', cost: null, savings: null }),
+      decisionRecord({
+        id: 'failed',
+        time: time - 3,
+        decision: 'failed',
+        requestedModel: 'claude-sonnet-4-6',
+        answeringModel: 'claude-sonnet-4-6',
+        status: 529,
+        cost: 0,
+        savings: 0,
+        failure: { kind: 'http_status', message: '529 overloaded_error: Overloaded' },
+      }),
+    ]);
+    const today = totals({ queries: 4, accepted: 1, escalated: 1, passthrough: 1, failed: 1 });
+    api.stats = stats({ today, allTime: today });
+    await renderApp(api);
+    const [saved, more, unpriced, failed] = screen.getAllByTestId('recent-decision');
+    expect(within(saved).getByText(formatTime(time))).toBeTruthy();
+    expect(saved.textContent).toContain('claude-sonnet-4-5 → claude-haiku-4-5');
+    expect(saved.textContent).toContain('Draft accepted');
+    expect(within(saved).getByTestId('recent-amount').textContent).toBe('saved $0.0123');
+    expect(within(more).getByTestId('recent-amount').textContent).toBe('cost $0.004 more');
+    expect(within(more).getByTestId('recent-amount').className).toContain('negative');
+    expect(within(unpriced).getByTestId('recent-amount').textContent).toBe('cost unknown');
+    expect(failed.textContent).toContain('Failed');
+    expect(failed.textContent).toContain('overloaded_error: Overloaded (HTTP 529)');
+    expect(failed.textContent).not.toContain('→');
+    expect(within(failed).getByTestId('recent-amount').textContent).toBe('cost $0.00');
+  });
+});
+
+describe('charts', () => {
+  it('say there is nothing yet instead of drawing empty axes, and list only models that answered', async () => {
+    const api = new MemoryControlApi();
+    await renderApp(api);
+    fireEvent.click(screen.getByRole('link', { name: 'Charts' }));
+    for (const chart of ['chart-cumulative', 'chart-savings', 'chart-requests-by-model', 'chart-cost-by-model']) {
+      expect(within(await screen.findByTestId(chart)).getByTestId('chart-empty').textContent).toBe('No requests yet');
+    }
+    expect(document.querySelector('.recharts-wrapper')).toBeNull();
+
+    // Requests long ago, a failed one among them: none in the last hour; the model that never answered is not listed.
+    const allTime = totals({ queries: 3, accepted: 2, failed: 1, modelsUsed: { 'claude-haiku-4-5': 2 }, costByModel: { 'claude-haiku-4-5': 0.01 } });
+    act(() => api.emit({ type: 'stats', stats: stats({ allTime }) }));
+    expect(within(screen.getByTestId('chart-cumulative')).getByTestId('chart-empty').textContent).toBe('No requests in the last hour');
+    expect(within(screen.getByTestId('chart-savings')).getByTestId('chart-empty').textContent).toBe('No requests in the last hour');
+    expect(within(screen.getByTestId('chart-requests-by-model')).queryByTestId('chart-empty')).toBeNull();
+    expect(within(screen.getByTestId('chart-cost-by-model')).queryByTestId('chart-empty')).toBeNull();
+  });
+});
+
+describe('reset statistics', () => {
+  it('asks on the page, says what is kept, and empties the overview live', async () => {
+    const today = totals({ queries: 2, accepted: 2, modelsUsed: { 'claude-haiku-4-5': 2 } });
+    const api = new MemoryControlApi(undefined, [decisionRecord({ id: 'a' }), decisionRecord({ id: 'b' })]);
+    api.stats = stats({ today, allTime: today });
+    await renderApp(api);
+    expect(screen.getAllByTestId('recent-decision')).toHaveLength(2);
+
+    fireEvent.click(screen.getByRole('link', { name: 'Settings' }));
+    const section = await screen.findByTestId('statistics-settings');
+    expect(section.textContent).toContain('Rules, settings and your API key are kept.');
+    expect(within(section).getByTestId('statistics-recorded').textContent).toBe('2 requests recorded.');
+    fireEvent.click(within(section).getByRole('button', { name: 'Reset statistics…' }));
+    // Changing one's mind leaves everything as it was.
+    fireEvent.click(within(section).getByRole('button', { name: 'Cancel' }));
+    expect(api.callsTo('resetStats')).toHaveLength(0);
+    fireEvent.click(within(section).getByRole('button', { name: 'Reset statistics…' }));
+    await act(async () => fireEvent.click(within(section).getByRole('button', { name: 'Reset statistics' })));
+    expect(api.callsTo('resetStats')).toEqual([[]]);
+    expect(within(section).getByTestId('statistics-recorded').textContent).toBe('Statistics reset: nothing recorded since.');
+    expect(api.rules).toHaveLength(1);
+
+    fireEvent.click(screen.getByRole('link', { name: 'Overview' }));
+    await screen.findByRole('heading', { name: 'Get started' });
+    expect(within(screen.getByTestId('totals-all-time')).getByTestId('Requests').textContent).toBe('0');
+    expect(screen.queryAllByTestId('recent-decision')).toHaveLength(0);
+    fireEvent.click(screen.getByRole('link', { name: 'Log' }));
+    await screen.findByText('No requests yet.');
+  });
+
+  it('empties the overview when the statistics were reset elsewhere (the tray)', async () => {
+    const today = totals({ queries: 1, accepted: 1 });
+    const api = new MemoryControlApi(undefined, [decisionRecord({ id: 'a' })]);
+    api.stats = stats({ today, allTime: today });
+    await renderApp(api);
+    expect(screen.getAllByTestId('recent-decision')).toHaveLength(1);
+    await act(async () => void (await api.resetStats()));
+    expect(screen.queryAllByTestId('recent-decision')).toHaveLength(0);
+    expect(screen.getByRole('heading', { name: 'Get started' })).toBeTruthy();
+  });
+});
+
+describe('form validation', () => {
+  it('flags a price override only once a field was left or Save was pressed', async () => {
+    const api = new MemoryControlApi();
+    await renderApp(api);
+    fireEvent.click(screen.getByRole('link', { name: 'Settings' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Add override' }));
+    const message = 'Every override needs a unique model name and non-negative prices.';
+    expect(screen.queryByText(message)).toBeNull();
+    const name = screen.getByPlaceholderText('my-model*');
+    fireEvent.change(name, { target: { value: 'my-model*' } });
+    fireEvent.blur(name);
+    // The name is fine; the prices were not touched yet.
+    expect(screen.queryByText(message)).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Save prices' }));
+    expect(screen.getByText(message)).toBeTruthy();
+    expect(api.callsTo('updateSettings')).toHaveLength(0);
+    expect(screen.getByLabelText('Input').getAttribute('aria-invalid')).toBe('true');
+    expect(name.getAttribute('aria-invalid')).toBeNull();
   });
 });
 
@@ -87,6 +234,62 @@ describe('proxy warnings', () => {
     expect(screen.getByRole('alert').textContent).toBe('config.json was corrupt: backed up and reset');
     act(() => api.emit({ type: 'status', status: { ...api.status, warnings: [] } }));
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
+
+describe('upstream reachability', () => {
+  const refused = { at: Date.now() - 5_000, message: 'connect ECONNREFUSED 127.0.0.1:9' };
+
+  it('puts a banner above every view while the upstream does not answer, live from status events', async () => {
+    const api = new MemoryControlApi();
+    await renderApp(api);
+    expect(screen.queryByTestId('upstream-banner')).toBeNull();
+    const lastSuccessAt = Date.now() - 60_000;
+    act(() => api.emit({ type: 'status', status: { ...api.status, upstream: { reachable: false, lastSuccessAt, lastError: refused } } }));
+    const expected =
+      `Upstream https://api.anthropic.com unreachable (last answered ${formatTime(lastSuccessAt)}; ` +
+      `latest failure ${formatTime(refused.at)}: connect ECONNREFUSED 127.0.0.1:9). Requests fail until it answers (checked every 30 s while idle).`;
+    expect(screen.getByTestId('upstream-banner').textContent).toBe(expected);
+    const nav = screen.getByRole('navigation', { name: 'Views' });
+    for (const view of ['Rules', 'Log', 'Charts', 'Settings']) {
+      fireEvent.click(within(nav).getByRole('link', { name: view }));
+      expect(screen.getByTestId('upstream-banner').textContent).toBe(expected);
+    }
+    act(() => api.emit({ type: 'status', status: { ...api.status, upstream: { reachable: true, lastSuccessAt: Date.now(), lastError: refused } } }));
+    expect(screen.queryByTestId('upstream-banner')).toBeNull();
+  });
+
+  it('says "never" when it has not answered since the proxy started, and nothing while not known yet', async () => {
+    const api = new MemoryControlApi();
+    api.status = { ...api.status, upstream: { reachable: false, lastSuccessAt: null, lastError: refused } };
+    await renderApp(api);
+    expect(screen.getByTestId('upstream-banner').textContent).toMatch(/^Upstream https:\/\/api.anthropic.com unreachable \(last answered never; latest failure /);
+    act(() => api.emit({ type: 'status', status: { ...api.status, upstream: { reachable: null, lastSuccessAt: null, lastError: null } } }));
+    expect(screen.queryByTestId('upstream-banner')).toBeNull();
+  });
+});
+
+describe('network URLs', () => {
+  it('gives other machines their export line and names the token header without showing a token, in setup and Settings', async () => {
+    const api = new MemoryControlApi();
+    api.status = { ...api.status, networkUrls: ['http://192.168.1.20:8000', 'http://10.0.0.5:8000'] };
+    await renderApp(api);
+    for (const where of ['Get started', 'Settings']) {
+      if (where === 'Settings') fireEvent.click(screen.getByRole('link', { name: 'Settings' }));
+      const setup = screen.getByTestId('network-setup');
+      expect(within(setup).getByText('export ANTHROPIC_BASE_URL=http://192.168.1.20:8000')).toBeTruthy();
+      expect(setup.textContent).toContain('It also answers at http://10.0.0.5:8000.');
+      expect(setup.textContent).toContain('export ANTHROPIC_CUSTOM_HEADERS="x-cascadeflow-admin-token: <token>"');
+      // This machine keeps the loopback line.
+      expect(screen.getByText('export ANTHROPIC_BASE_URL=http://127.0.0.1:8000')).toBeTruthy();
+    }
+  });
+
+  it('shows nothing for other machines on loopback', async () => {
+    await renderApp(new MemoryControlApi());
+    fireEvent.click(screen.getByRole('link', { name: 'Settings' }));
+    expect(screen.getByText('export ANTHROPIC_BASE_URL=http://127.0.0.1:8000')).toBeTruthy();
+    expect(screen.queryByTestId('network-setup')).toBeNull();
   });
 });
 

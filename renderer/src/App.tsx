@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { Transport } from './client/transport';
 import { parseRoute, routeHash, VIEWS, type Route } from './lib/route';
+import { AdminTokenForm } from './components/AdminTokenForm';
+import { UpstreamBanner } from './components/UpstreamBanner';
 import { useDashboard } from './state/useDashboard';
 import { Charts } from './views/Charts';
 import { DecisionLog } from './views/DecisionLog';
@@ -52,16 +54,19 @@ export function App({ transport }: { transport: Transport }) {
         </nav>
       </header>
       <main>
+        {data ? <UpstreamBanner status={data.status} /> : null}
         {data?.status.warnings?.map((warning) => (
           <p key={warning} className="note warning-banner" role="alert">
             {warning}
           </p>
         ))}
         {data === null ? (
-          loadError ? (
+          loadError?.needsToken && transport.adminToken ? (
+            <AdminTokenForm slot={transport.adminToken} onSubmit={reload} />
+          ) : loadError ? (
             <section className="panel">
               <h2>Cannot reach the proxy</h2>
-              <p>{loadError}</p>
+              <p>{loadError.message}</p>
               <p className="muted">Start it with <code>npm run serve</code> (or the tray app), then retry.</p>
               <button type="button" onClick={reload}>
                 Retry
@@ -75,7 +80,7 @@ export function App({ transport }: { transport: Transport }) {
         ) : view === 'charts' ? (
           <Charts stats={data.stats} />
         ) : view === 'rules' ? (
-          <Rules api={transport.api} rules={data.rules} stats={data.stats} decisions={data.decisions} />
+          <Rules api={transport.api} rules={data.rules} stats={data.stats} status={data.status} decisions={data.decisions} />
         ) : view === 'log' ? (
           <DecisionLog
             api={transport.api}

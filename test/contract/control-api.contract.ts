@@ -50,7 +50,7 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
 
     it('answers every read with what its result schema accepts', () =>
       withApi(async ({ api }) => {
-        for (const method of ['getStatus', 'getStats', 'getDecisions', 'qualityStats', 'getRules', 'getSettings'] as const) {
+        for (const method of ['getStatus', 'getStats', 'getDecisions', 'qualityStats', 'getRules', 'getRuleChecks', 'getSettings'] as const) {
           const result = controlMethods[method].result.safeParse(await call(api, method));
           expect(result.error, method).toBeUndefined();
         }
@@ -73,6 +73,8 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
         const refused: Array<[ControlMethod, unknown[], RegExp]> = [
           ['getStatus', ['extra'], /invalid/i],
           ['qualityStats', ['extra'], /invalid/i],
+          ['resetStats', ['extra'], /invalid/i],
+          ['getRuleChecks', ['extra'], /invalid/i],
           ['getDecisions', [{ limit: 0 }], /limit/],
           ['getDecisions', [{ decision: 'maybe' }], /decision/],
           ['getDecisions', [{ colour: 'blue' }], /colour/],
@@ -114,6 +116,41 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
         await eventually(() => expect(ofType(events, 'rules')).toEqual([{ type: 'rules', rules }]));
         expect(await api.saveRules([])).toEqual([]);
         expect(await api.getRules()).toEqual([]);
+      }));
+
+    it('checks every saved rule: one reach per rule, in order, none drafted yet', () =>
+      withApi(async ({ api }) => {
+        await api.saveRules([rule({ id: 'opus', match: 'claude-opus-4*' }), rule()]);
+        const checks = await api.getRuleChecks();
+        expect(checks.reach).toEqual([
+          { ruleId: 'opus', drafts: 0, passing: 0, highest: null },
+          { ruleId: 'sonnet', drafts: 0, passing: 0, highest: null },
+        ]);
+        expect(checks.warnings).toEqual([]);
+      }));
+
+    it('resets statistics: recorded requests are forgotten, rules and settings kept, a stats and a status event follow', () =>
+      withApi(async ({ api, record }, events) => {
+        const rules = [rule({ threshold: 0.8 })];
+        await api.saveRules(rules);
+        const settings = await api.getSettings();
+        record(decisionRecord({ id: 'a' }));
+        record(decisionRecord({ id: 'b' }));
+        await eventually(() => expect(ofType(events, 'decision')).toHaveLength(2));
+        events.splice(0);
+
+        const stats = await api.resetStats();
+        expect(stats.allTime.queries).toBe(0);
+        expect(stats.today.queries).toBe(0);
+        expect(stats.byRule).toEqual({});
+        expect(await api.getStats()).toEqual(stats);
+        expect(await api.getDecisions()).toEqual([]);
+        expect(await api.getRules()).toEqual(rules);
+        expect(await api.getSettings()).toEqual(settings);
+        await eventually(() => {
+          expect(ofType(events, 'stats').at(-1)?.stats.allTime.queries).toBe(0);
+          expect(ofType(events, 'status')).not.toHaveLength(0);
+        });
       }));
 
     it('answers decisions newest first, filtered by kind, rule and time range, cut at the limit', () =>

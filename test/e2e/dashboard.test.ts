@@ -3,7 +3,10 @@
 // watched for live updates; a threshold dragged on the page, then the next request and
 // a proxy restart; per-class thresholds, unverified drafts and shadow sampling set on the
 // page and decided by, a later failure and a skipped turn seen live, one conversation's
-// turns; a cross-origin page trying to change the admin API.
+// turns; a request that failed for its client; a cross-origin page trying to change the admin
+// API; the layout at the tray window's width; statistics reset from Settings; the admin token
+// asked for on a proxy that needs one.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -56,6 +59,8 @@ let proxy: RunningProxy;
 let browser: Browser;
 let page: Page;
 let client: Anthropic;
+/** Every response the dashboard page received: nothing it asks for may be missing (e.g. /favicon.ico). */
+const responses: Array<{ url: string; status: number }> = [];
 
 async function startProxy(port = 0): Promise<void> {
   ctx = await createProxyContext({
@@ -114,6 +119,7 @@ beforeAll(async () => {
   client = new Anthropic({ baseURL: proxy.url, apiKey: 'sk-ant-test', maxRetries: 0 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page.on('response', (response) => responses.push({ url: response.url(), status: response.status() }));
   // Every wait is bounded well inside the test's own timeout, so a failure names what it waited for.
   page.setDefaultTimeout(10_000);
   // Anything the strict CSP blocks (an inline style, an eval) would break the page silently.
@@ -142,6 +148,28 @@ describe('dashboard in Chromium against the headless proxy', () => {
     expect(await page.getByText(`export ANTHROPIC_BASE_URL=${proxy.url}`).count()).toBe(1);
     await page.getByTestId('connection').filter({ hasText: 'Running' }).waitFor();
     await screenshot('empty');
+
+    // The app icon is the favicon: a bundled asset the page names, so nothing asks for /favicon.ico.
+    const icon = await page.locator('link[rel="icon"]').first().getAttribute('href');
+    expect(icon).toMatch(/^\.\/assets\/.+\.png$/);
+    const fetched = await page.evaluate(async (href) => {
+      const response = await fetch(new URL(href, document.baseURI));
+      return { status: response.status, type: response.headers.get('content-type') };
+    }, icon!);
+    expect(fetched).toEqual({ status: 200, type: 'image/png' });
+    expect(responses.filter((r) => r.status >= 400)).toEqual([]);
+    expect(responses.some((r) => r.url.endsWith('/favicon.ico'))).toBe(false);
+  });
+
+  it('shows empty states, not empty axes, before the first request', async () => {
+    await show('Charts');
+    for (const chart of ['chart-cumulative', 'chart-savings', 'chart-requests-by-model', 'chart-cost-by-model']) {
+      expect(await page.getByTestId(chart).getByTestId('chart-empty').innerText()).toBe('No requests yet');
+    }
+    expect(await page.locator('.recharts-wrapper').count()).toBe(0);
+    await screenshot('charts-empty');
+    await show('Overview');
+    await page.getByRole('heading', { name: 'Get started' }).waitFor();
   });
 
   it('updates the overview, a chart and the log live as requests flow', async () => {
@@ -149,7 +177,8 @@ describe('dashboard in Chromium against the headless proxy', () => {
     const accepted = await ask('Explain in two sentences what a reverse proxy does.');
     expect(accepted.model).toMatch(/haiku/);
     await eventually(text('Requests'), (v) => v === '1', LIVE_MS, 'today’s request count');
-    expect(await text('Drafts accepted')()).toBe('100.0%');
+    expect(await text('Draft acceptance')()).toBe('100.0%');
+    expect(await text('Answered by a draft')()).toBe('100.0%');
     const saved = await text('Saved')();
     expect(saved).toMatch(/^\$0\.\d+$/);
     const stats = await ctx.control.getStats();
@@ -158,9 +187,9 @@ describe('dashboard in Chromium against the headless proxy', () => {
     // Escalated: a hedging draft costs the draft and the requested model, so savings drop.
     const escalated = await ask('[sim:haiku=hedging] What is the capital of Australia?');
     expect(escalated.model).toBe(SONNET);
-    await eventually(text('Escalations'), (v) => v === '1', LIVE_MS, 'the escalation count');
+    await eventually(text('Escalated'), (v) => v === '1', LIVE_MS, 'the escalation count');
     expect(await text('Requests')()).toBe('2');
-    expect(await text('Drafts accepted')()).toBe('50.0%');
+    expect(await text('Draft acceptance')()).toBe('50.0%');
 
     // The cumulative chart redraws when the next request lands.
     await show('Charts');
@@ -341,6 +370,44 @@ describe('dashboard in Chromium against the headless proxy', () => {
     await screenshot('rules-classes');
   });
 
+  it('shows a request that failed for its client as failed, not as answered', async () => {
+    const haiku = 'claude-haiku-4-5'; // no rule: a passthrough, refused by the upstream
+    const error = await ask('[sim:error:529] Hello?', haiku).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(529);
+    const [failed] = await ctx.control.getDecisions({ limit: 1 });
+    expect(failed).toMatchObject({ decision: 'failed', requestedModel: haiku, status: 529 });
+
+    await show('Overview');
+    await eventually(text('Failed'), (v) => v === '1', LIVE_MS, 'the failed count');
+    const latest = page.getByTestId('recent-decision').first();
+    await latest.filter({ hasText: 'Failed' }).waitFor({ timeout: LIVE_MS });
+    const line = await latest.innerText();
+    expect(line).toContain(haiku);
+    expect(line).toContain('(HTTP 529)');
+    expect(line).not.toContain('→');
+    expect(line).not.toContain('saved');
+
+    await show('Log');
+    await page.getByRole('radio', { name: 'Failed' }).click();
+    const rows = page.getByTestId('decision-row');
+    await eventually(() => rows.count(), (n) => n === 1, LIVE_MS, 'the one failed row');
+    expect(await rows.first().innerText()).toContain('(HTTP 529)');
+    await rows.first().click();
+    expect(await page.getByTestId('failed-detail').innerText()).toMatch(/^Failed: .+ \(HTTP 529\); claude-haiku-4-5 did not answer$/);
+    await page.keyboard.press('Escape');
+    await page.getByRole('radio', { name: 'All' }).click();
+
+    // The model that never answered is no answering model.
+    await show('Charts');
+    const models = page.getByTestId('chart-requests-by-model').locator('.recharts-cartesian-axis-tick-value');
+    await models.first().waitFor();
+    expect(await models.allInnerTexts()).not.toContain(haiku);
+  });
+
   it('refuses cross-origin writes to the admin API', async () => {
     const rulesBefore = await ctx.control.getRules();
     const evil: Server = createServer((_req, res) => {
@@ -383,19 +450,155 @@ describe('dashboard in Chromium against the headless proxy', () => {
     expect((await ctx.control.getSettings()).paused).toBe(false);
   });
 
-  it('is usable at the tray window size, and the page broke no CSP rule', async () => {
-    await page.setViewportSize({ width: 400, height: 600 });
-    await show('Overview');
-    await page.getByTestId('totals-today').waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot('tray-overview');
-    await show('Log');
-    await page.getByTestId('decision-row').first().waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
-    await screenshot('tray-log');
+  it('is usable at the tray window size and narrower: no amount cut off, filters that wrap between chips', async () => {
+    // The desktop window's size (electron/app/dashboard-window.ts), then a narrow phone.
+    for (const width of [440, 360]) {
+      await page.setViewportSize({ width, height: 680 });
+      await show('Overview');
+      await page.getByTestId('totals-today').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      const recent = page.getByTestId('recent-decision');
+      expect(await recent.count()).toBe(5);
+      // Each amount shows whole, inside its row and the window.
+      const amounts = await page.getByTestId('recent-amount').evaluateAll((elements) =>
+        elements.map((element) => {
+          const box = element.getBoundingClientRect();
+          const row = element.closest('li')!.getBoundingClientRect();
+          return { text: element.textContent, hidden: element.scrollWidth - element.clientWidth, left: box.left - row.left, right: row.right - box.right, edge: window.innerWidth - box.right };
+        }),
+      );
+      for (const amount of amounts) {
+        expect(amount.text).toMatch(/^(saved \$[\d.]+|cost \$[\d.]+ more|cost \$[\d.]+|cost unknown)$/);
+        expect(amount, `${amount.text} at ${width} px`).toMatchObject({ hidden: 0 });
+        expect(amount.left).toBeGreaterThanOrEqual(0);
+        expect(amount.right).toBeGreaterThanOrEqual(0);
+        expect(amount.edge).toBeGreaterThan(0);
+      }
+      // A time on every row; the failure's status, at the end of its reason, is not cut off either.
+      for (const row of await recent.all()) expect(await row.locator('time').innerText()).toMatch(/\d/);
+      const failedWhy = recent.filter({ hasText: 'Failed' }).locator('.recent-why');
+      expect(await failedWhy.evaluate((element) => element.scrollHeight - element.clientHeight)).toBeLessThanOrEqual(0);
+      await screenshot(`tray-overview-${width}`);
+
+      await show('Log');
+      await page.getByTestId('decision-row').first().waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      // Each row's numbers (cost, saved, tokens, latency) fit their cells.
+      const clipped = await page.locator('[data-testid="decision-row"] td.num').evaluateAll((cells) =>
+        cells.filter((cell) => cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent),
+      );
+      expect(clipped, `at ${width} px`).toEqual([]);
+      // Every filter on one line of its own, inside the window: the chips wrap between each other.
+      const chips = await page.getByRole('radiogroup', { name: 'Filter by decision' }).getByRole('radio').evaluateAll((elements) =>
+        elements.map((element) => {
+          const box = element.getBoundingClientRect();
+          return { text: element.textContent, height: box.height, right: box.right, lineHeight: parseFloat(getComputedStyle(element).lineHeight) };
+        }),
+      );
+      expect(chips.map((c) => c.text)).toEqual(['All', 'Passthrough', 'Draft accepted', 'Escalated', 'Draft error', 'Not worth drafting', 'Failed']);
+      for (const chip of chips) {
+        expect(chip.height, `${chip.text} at ${width} px`).toBeLessThan(2 * chip.lineHeight);
+        expect(chip.right).toBeLessThanOrEqual(width);
+      }
+      await screenshot(`tray-log-${width}`);
+    }
     await show('Rules');
     await screenshot('tray-rules');
     expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('resets the statistics from Settings after an in-page confirmation: the overview empties live, rules stay', async () => {
+    const rulesBefore = await ctx.control.getRules();
+    await show('Settings');
+    const section = page.getByTestId('statistics-settings');
+    expect(await section.innerText()).toContain('Rules, settings and your API key are kept.');
+    await section.getByRole('button', { name: 'Reset statistics…' }).click();
+    await section.getByRole('button', { name: 'Reset statistics', exact: true }).click();
+    await section.getByText('Statistics reset: nothing recorded since.').waitFor();
+    expect((await ctx.control.getStats()).allTime.queries).toBe(0);
+    expect(await ctx.control.getRules()).toEqual(rulesBefore);
+
+    await show('Overview');
+    await page.getByRole('heading', { name: 'Get started' }).waitFor();
+    expect(await text('Requests')()).toBe('0');
+    expect(await text('Requests', page.getByTestId('totals-all-time'))()).toBe('0');
+    expect(await page.getByTestId('recent-decision').count()).toBe(0);
+    await show('Charts');
+    expect(await page.getByTestId('chart-requests-by-model').getByTestId('chart-empty').innerText()).toBe('No requests yet');
+
+    // And the next request counts from zero, live.
+    await show('Overview');
+    await ask('A first question after the reset.');
+    await eventually(text('Requests'), (v) => v === '1', LIVE_MS, 'the first request after the reset');
+    expect(await page.getByTestId('recent-decision').count()).toBe(1);
+    expect(responses.filter((r) => r.status === 404)).toEqual([]);
+  });
+});
+
+describe('dashboard of a proxy that needs its admin token', () => {
+  const token = `e2e-${randomUUID()}`;
+  let lanDir: string;
+  let lanCtx: ProxyContext;
+  let lanProxy: RunningProxy;
+
+  beforeAll(async () => {
+    lanDir = mkdtempSync(path.join(tmpdir(), 'cascadeflow-dashboard-token-'));
+    // CASCADEFLOW_ADMIN_TOKEN requires the token even on loopback, as HOST=0.0.0.0 would.
+    lanCtx = await createProxyContext({
+      dataDir: lanDir,
+      env: { CASCADEFLOW_UPSTREAM_URL: simulator.url, CASCADEFLOW_ADMIN_TOKEN: token },
+      logger: quiet,
+    });
+    lanProxy = await startProxyServer(lanCtx, { host: '127.0.0.1', port: 0 });
+  });
+
+  afterAll(async () => {
+    await lanProxy?.close();
+    await lanCtx?.close();
+    rmSync(lanDir, { recursive: true, force: true });
+  });
+
+  it('asks for the token when opened without the link, refuses a wrong one, and loads with the right one for the session only', async () => {
+    // A fresh browser context: nothing in session storage from another test.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const tokenPage = await context.newPage();
+    tokenPage.setDefaultTimeout(10_000);
+    const apiStatuses: number[] = [];
+    tokenPage.on('response', (r) => void (new URL(r.url()).pathname.startsWith('/api/') && apiStatuses.push(r.status())));
+    try {
+      const dashboard = `${lanProxy.url}/dashboard/`;
+      await tokenPage.goto(dashboard);
+      await tokenPage.getByRole('heading', { name: 'Admin token' }).waitFor();
+      expect(await tokenPage.getByText('This proxy needs its admin token (printed when it started).').count()).toBe(1);
+      expect(await tokenPage.getByText('Cannot reach the proxy').count()).toBe(0);
+      expect(await tokenPage.getByTestId('token-refused').count()).toBe(0);
+      expect(apiStatuses).toContain(401);
+
+      const input = tokenPage.getByRole('region', { name: 'Admin token' }).locator('input[type="password"]');
+      await input.fill('not-the-token');
+      await tokenPage.getByRole('button', { name: 'Open dashboard' }).click();
+      await tokenPage.getByTestId('token-refused').waitFor();
+      expect(await tokenPage.getByRole('heading', { name: 'Get started' }).count()).toBe(0);
+
+      await input.fill(token);
+      await tokenPage.getByRole('button', { name: 'Open dashboard' }).click();
+      await tokenPage.getByRole('heading', { name: 'Get started' }).waitFor();
+      // The live stream carries the token too.
+      await tokenPage.getByTestId('connection').filter({ hasText: 'Running' }).waitFor();
+      expect(await tokenPage.getByRole('heading', { name: 'Admin token' }).count()).toBe(0);
+
+      // Never in the address bar; kept in session storage only, so a reload needs no form.
+      expect(tokenPage.url()).toBe(dashboard);
+      expect(await tokenPage.evaluate(() => ({ session: Object.values(sessionStorage), local: Object.values(localStorage) }))).toEqual({
+        session: [token],
+        local: [],
+      });
+      await tokenPage.reload();
+      await tokenPage.getByRole('heading', { name: 'Get started' }).waitFor();
+      expect(await tokenPage.getByRole('heading', { name: 'Admin token' }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
   });
 });

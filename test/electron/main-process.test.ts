@@ -4,7 +4,7 @@
 // wiring the unit tests cannot see. It is built into a temporary copy of the packaged
 // layout (package.json, dist/electron, dist/renderer, node_modules), never the repo's dist/.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { freePort, occupyPort } from './ports';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventsChannel, invokeChannels } from '../../contracts/ipc';
 import { buildElectron } from '../../electron/tools/build';
+import { RESET_STATS_CONFIRMATION } from '../../electron/tray/tray-controller';
 import { DECISIONS_FILE } from '../../proxy/store/file-store';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -155,6 +156,7 @@ describe('main process (bundled, on a fake Electron runtime)', () => {
       'Pause cascade',
       '---',
       'Open dashboard',
+      'Reset statistics…',
       'Start at login',
       '---',
       'Quit',
@@ -202,6 +204,11 @@ describe('main process (bundled, on a fake Electron runtime)', () => {
     const copied = await main.until((s) => s.clipboard !== '', 'the clipboard');
     expect(copied.clipboard).toBe(`http://127.0.0.1:${port}`);
     expect(copied.notifications).toContainEqual({ title: 'Base URL copied', body: `http://127.0.0.1:${port}` });
+
+    // Reset statistics asks first; cancelled, nothing is forgotten.
+    await main.click('Reset statistics…');
+    const asked = await main.until((s) => s.dialogs.includes(RESET_STATS_CONFIRMATION.message), 'the reset confirmation');
+    expect(asked.dialogs).toContain(RESET_STATS_CONFIRMATION.message);
 
     // The API key is stored encrypted and never sent back.
     const key = 'sk-ant-api03-e2e-secret';
@@ -253,6 +260,22 @@ describe('main process (bundled, on a fake Electron runtime)', () => {
     expect(await main.exited).toBe(0);
     const stored = (await readFile(path.join(dataDir, DECISIONS_FILE), 'utf8')).trim().split('\n');
     expect(stored.map((line) => (JSON.parse(line) as { id: string }).id)).toContain(before[0].id);
+
+    // Reset statistics over IPC (the Settings button's path): a restart brings nothing back,
+    // while rules, settings and the key stay in electron-store.
+    const again = launch();
+    await again.until(isRunning, 'the proxy');
+    expect(await again.invoke<Array<unknown>>(invokeChannels.getDecisions)).not.toHaveLength(0);
+    const reset = await again.invoke<{ allTime: { queries: number } }>(invokeChannels.resetStats);
+    expect(reset.allTime.queries).toBe(0);
+    expect(await again.quit()).toBe(0);
+    const afterReset = launch();
+    await afterReset.until(isRunning, 'the proxy');
+    expect((await afterReset.invoke<{ allTime: { queries: number } }>(invokeChannels.getStats)).allTime.queries).toBe(0);
+    expect(await afterReset.invoke(invokeChannels.getDecisions)).toEqual([]);
+    expect((await afterReset.invoke<Array<{ threshold: number }>>(invokeChannels.getRules))[0].threshold).toBe(0.91);
+    expect(await afterReset.invoke(invokeChannels.getSettings)).toMatchObject({ apiKeySet: true, paused: true });
+    expect(await afterReset.quit()).toBe(0);
   });
 
   it('shows the error when the port is taken, and moves Claude Code along with a port change', async () => {
@@ -292,5 +315,33 @@ describe('main process (bundled, on a fake Electron runtime)', () => {
     expect(labels(state)[0]).toBe(`Proxy running on http://127.0.0.1:${newPort}`);
     expect(state.notifications.map((n) => n.title)).toEqual(['Claude Code settings not updated']);
     expect(await main.quit()).toBe(0);
+  });
+  it('"Try a demo" runs a second proxy on temporary data, opens its dashboard in the browser, and leaves nothing after quit', async () => {
+    const demoTmp = await mkdtemp(path.join(tmpdir(), 'cf-main-demo-'));
+    try {
+      const main = launch({ TMPDIR: demoTmp });
+      await main.until(isRunning, 'the proxy');
+      const own = await main.invoke<{ allTime: { queries: number } }>(invokeChannels.getStats);
+      const session = await main.invoke<{ baseUrl: string; dashboardUrl: string; opened: boolean }>(invokeChannels.startDemo);
+      expect(session).toMatchObject({ opened: true, dashboardUrl: `${session.baseUrl}/dashboard/` });
+      expect(session.baseUrl).not.toBe(`http://127.0.0.1:${port}`);
+      expect((await main.state()).opened).toContain(session.dashboardUrl);
+      // The simulator and the scripted traffic are in the bundle: the demo's proxy saves money...
+      await vi.waitFor(
+        async () => expect(((await (await fetch(`${session.baseUrl}/stats`)).json()) as { total_savings: number }).total_savings).toBeGreaterThan(0),
+        { timeout: 10_000, interval: 50 },
+      );
+      expect((await fetch(session.dashboardUrl)).status).toBe(200);
+      // ...on its own temporary folder, while the app's proxy and data are untouched.
+      expect((await main.invoke<{ allTime: { queries: number } }>(invokeChannels.getStats)).allTime.queries).toBe(own.allTime.queries);
+      // (tsx, which runs this fake Electron, keeps its own cache there too.)
+      const demoFolders = () => readdirSync(demoTmp).filter((name) => name.startsWith('cascadeflow-demo-'));
+      expect(demoFolders()).toHaveLength(1);
+      expect(await main.quit()).toBe(0);
+      await expect(fetch(`${session.baseUrl}/health`)).rejects.toThrow();
+      expect(demoFolders()).toEqual([]);
+    } finally {
+      await rm(demoTmp, { recursive: true, force: true });
+    }
   });
 });

@@ -81,6 +81,11 @@ describe('folder boundaries', () => {
     ['no-dev-code-in-product', 'electron/probe.ts', moduleIn('scripts/eval')],
     ['no-dev-code-in-product', 'contracts/probe.ts', moduleIn('simulator')],
     ['no-dev-code-in-product', 'renderer/src/lib/probe.ts', 'test/fixtures/contracts'],
+    ['no-dev-code-in-product', 'electron/probe.ts', moduleIn('simulator')],
+    ['demo-from-shell-only', 'proxy/probe.ts', moduleIn('demo')],
+    ['demo-from-shell-only', 'renderer/src/lib/probe.ts', moduleIn('demo')],
+    ['demo-standalone', 'demo/probe.ts', moduleIn('electron')],
+    ['demo-standalone', 'demo/probe.ts', 'test/proxy/harness'],
   ])('%s: %s may not import %s', async (rule, from, target) => {
     expect(await boundaryMessages(from, target)).toContainEqual(expect.stringContaining(`[boundary ${rule}]`));
   });
@@ -106,6 +111,9 @@ describe('folder boundaries', () => {
     ['proxy/quality/probe.test.ts', 'test/fixtures/messages'],
     ['proxy/probe.test.ts', moduleIn('simulator')],
     ['test/proxy/probe.ts', moduleIn('proxy/state')],
+    ['electron/probe.ts', moduleIn('demo')],
+    ['demo/probe.ts', moduleIn('simulator')],
+    ['demo/probe.ts', 'proxy/runtime'],
   ])('allowed: %s imports %s', async (from, target) => {
     expect(await boundaryMessages(from, target)).toEqual([]);
   });

@@ -53,8 +53,8 @@ describe('consequences of accepted drafts', () => {
     // The failure is on the accepted draft's own record, and in the log.
     const [marked] = await h.ctx.control.getDecisions({ limit: 1, decision: 'accepted', conversationId: 's:sess-a' });
     expect(marked.laterFailed).toEqual({ time: expect.any(Number), reason: 'Read came back is_error: File does not exist.' });
-    expect(h.logs.some((line) => line.includes('Later failed') && line.includes(accepted.id.slice(0, 8)))).toBe(true);
-    expect(h.logs.some((line) => line.startsWith('⏭️  Not worth drafting') && line.includes('1 more request to go'))).toBe(true);
+    expect(h.logs.some((line) => line.includes('Later failed') && line.startsWith(`[${accepted.id}]`))).toBe(true);
+    expect(h.logs.some((line) => line.includes('⏭️  Not worth drafting') && line.includes('1 more request to go'))).toBe(true);
 
     // Another conversation drafts as usual meanwhile.
     await ask('sess-b', [{ role: 'user', content: 'Explain what a TCP handshake is.' }]);

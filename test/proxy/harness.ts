@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProxyContext } from '../../proxy/context';
-import { startProxyServer, type RunningProxy } from '../../proxy/server';
+import { startProxyServer, type AppOptions, type RunningProxy } from '../../proxy/server';
 import { createSimulator, type Simulator } from '../../simulator/server';
 import { createProxyContext } from '../../proxy/runtime';
 import { createMemorySecretStore, createMemoryStore } from '../../proxy/state/stores';
@@ -51,6 +51,8 @@ export interface HarnessOptions {
    * end to end use the product's default, `cost_aware`.
    */
   draftPolicy?: Settings['draftPolicy'];
+  /** Retries after a draft (default the product's: 3 attempts within 20 s); tests use a tiny backoff. */
+  retry?: AppOptions['retry'];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -65,7 +67,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: { info: (line) => logs.push(line), warn: (line) => logs.push(line) },
   });
   await ctx.control.updateSettings({ draftPolicy: options.draftPolicy ?? 'always' });
-  const proxy = await startProxyServer(ctx, { host: '127.0.0.1', port: 0, draftTimeoutMs: options.draftTimeoutMs });
+  const proxy = await startProxyServer(ctx, { host: '127.0.0.1', port: 0, draftTimeoutMs: options.draftTimeoutMs, retry: options.retry });
   const client = new Anthropic({ baseURL: proxy.url, apiKey: 'sk-test-client-key', maxRetries: 0 });
   let seen = 0;
   const total = async () => (await ctx.control.getStats()).allTime.queries;

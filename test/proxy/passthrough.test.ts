@@ -3,6 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { REQUEST_ID_HEADER } from '../../contracts/decision';
 import { GOOD_OPENING } from '../../simulator/behaviours';
 import { HAIKU, type Harness, startHarness } from './harness';
 
@@ -31,6 +32,10 @@ describe('passthrough (no rule matches the model)', () => {
     const [record] = await h.decisions(1);
     expect(record).toMatchObject({ decision: 'passthrough', requestedModel: HAIKU, answeringModel: HAIKU, status: 200, stream: false });
     expect(record.verifier?.usage?.output_tokens).toBe(data.usage.output_tokens);
+    // One id for the request: the response header, the record and the log line.
+    expect(record.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(response.headers.get(REQUEST_ID_HEADER)).toBe(record.id);
+    expect(h.logs.at(-1)).toMatch(new RegExp(`^\\[${record.id}\\] ➡️  Passthrough: ${HAIKU}, \\$`));
   });
 
   it('relays a stream byte for byte and finalMessage() works', async () => {
@@ -133,7 +138,9 @@ describe('passthrough (no rule matches the model)', () => {
     expect(rate.headers?.get('retry-after')).toBe('1');
     expect(rate.error).toEqual({ type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } });
     const [record] = await h.decisions(1);
-    expect(record).toMatchObject({ decision: 'passthrough', status: 429 });
+    expect(record).toMatchObject({ decision: 'failed', status: 429, answeringModel: HAIKU });
+    const stats = (await (await fetch(`${h.proxy.url}/stats`)).json()) as { models_used: object; failed_count: number };
+    expect(stats).toMatchObject({ models_used: {}, failed_count: 1 });
     expect(record.failure).toEqual({ kind: 'http_status', message: expect.stringContaining('slow down') });
   });
 });
@@ -145,7 +152,7 @@ describe('upstream failures mid-stream', () => {
     expect(err).toBeInstanceOf(Anthropic.APIError);
     expect(String((err as Error).message)).toContain('api_error');
     const [record] = await h.decisions(1);
-    expect(record).toMatchObject({ decision: 'passthrough', status: 200 });
+    expect(record).toMatchObject({ decision: 'failed', status: 200 });
     expect(record.failure?.kind).toBe('broken_stream');
     expect(record.verifier?.usageEstimated).toBe(true);
     expect(record.cost).toBeGreaterThan(0);
@@ -287,7 +294,7 @@ describe('errors the proxy makes', () => {
       expect((err as InstanceType<typeof Anthropic.APIError>).status).toBe(502);
       expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { type: 'api_error' } });
       const [record] = await dead.decisions(1);
-      expect(record).toMatchObject({ decision: 'passthrough', status: 502 });
+      expect(record).toMatchObject({ decision: 'failed', status: 502, failure: { kind: 'network' } });
     } finally {
       await dead.proxy.close();
       await dead.ctx.close();

@@ -201,4 +201,24 @@ describe('live events over SSE', () => {
     await until(() => streams.length === 1 && connection.at(-1) === true, 'the retry to succeed');
     off();
   });
+
+  it('carries a token given later on every request and reopens the stream with it at once', async () => {
+    const c = createHttpClient({
+      baseUrl,
+      fetch: fetch as unknown as typeof globalThis.fetch,
+      EventSource: EventSource as unknown as typeof globalThis.EventSource,
+      // Far beyond the wait below: only setToken can reopen the stream in time.
+      reconnectMs: 60_000,
+    });
+    eventsStatus = 401;
+    const off = c.subscribe(() => undefined);
+    await until(() => seen.some((s) => s.url === '/api/events'), 'the refused stream');
+    eventsStatus = 200;
+    c.setToken('later');
+    await until(() => streams.length === 1, 'the stream to reopen with the token');
+    expect(seen.at(-1)!.url).toBe('/api/events?token=later');
+    await c.getDecisions({ limit: 1 });
+    expect(seen.at(-1)!.headers.authorization).toBe('Bearer later');
+    off();
+  });
 });

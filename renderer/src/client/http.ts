@@ -46,11 +46,13 @@ export interface HttpClientOptions {
 export interface HttpControlClient extends ControlApi {
   /** Whether the live stream is connected; called on every change. */
   onConnection(listener: (connected: boolean) => void): Unsubscribe;
+  /** The admin token every request and the live stream carry from now on (the stream reopens with it). */
+  setToken(token: string): void;
 }
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpControlClient {
   const baseUrl = options.baseUrl ?? '';
-  const token = options.token ?? null;
+  let token = options.token ?? null;
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const EventSourceImpl = options.EventSource ?? globalThis.EventSource;
   const reconnectMs = options.reconnectMs ?? 2000;
@@ -62,7 +64,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpControlCl
     if (args.length > carried) {
       throw new ApiError(400, 'invalid_request_error', `Invalid arguments of ${method}: expected at most ${carried}, got ${args.length}`);
     }
-    const { query, body } = routeRequest(route, args);
+    const { query, body: argument } = routeRequest(route, args);
+    // A write carries a JSON body even without arguments: the proxy refuses any other (a CSRF guard).
+    const body = argument ?? (route.method === 'GET' ? undefined : {});
     const search = new URLSearchParams(query).toString();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
@@ -159,6 +163,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpControlCl
     onConnection(listener) {
       connectionListeners.add(listener);
       return () => connectionListeners.delete(listener);
+    },
+    setToken(next) {
+      token = next;
+      // A stream refused without the token waits out its reconnect delay: reopen at once instead.
+      if (listeners.size === 0) return;
+      close();
+      open();
     },
   };
 }

@@ -4,7 +4,15 @@ import type { ControlApi } from '../../../contracts/control-api';
 import type { DesktopApi } from '../../../contracts/desktop';
 import type { Unsubscribe } from '../../../contracts/events';
 import { createHttpClient } from './http';
-import { takeAdminToken } from './token';
+import { keepAdminToken, takeAdminToken } from './token';
+
+/** The admin token a proxy beyond loopback (or with CASCADEFLOW_ADMIN_TOKEN set) asks for. */
+export interface AdminTokenSlot {
+  /** The token requests carry now (from the link, the session or the form); null if none. */
+  current(): string | null;
+  /** Kept for the tab's session only, and carried by every request from now on. */
+  set(token: string): void;
+}
 
 export interface Transport {
   kind: 'ipc' | 'http';
@@ -13,6 +21,8 @@ export interface Transport {
   desktop: DesktopApi | null;
   /** Connection state of the live updates; IPC is always connected. */
   onConnection(listener: (connected: boolean) => void): Unsubscribe;
+  /** Over HTTP only: IPC needs no token. */
+  adminToken?: AdminTokenSlot;
 }
 
 export function connectTransport(win: Window = window): Transport {
@@ -20,6 +30,15 @@ export function connectTransport(win: Window = window): Transport {
   if (bridge) {
     return { kind: 'ipc', api: bridge, desktop: bridge, onConnection: () => () => undefined };
   }
-  const client = createHttpClient({ token: takeAdminToken(win.location, win.sessionStorage, win.history) });
-  return { kind: 'http', api: client, desktop: null, onConnection: client.onConnection };
+  let token = takeAdminToken(win.location, win.sessionStorage, win.history);
+  const client = createHttpClient({ token });
+  const adminToken: AdminTokenSlot = {
+    current: () => token,
+    set(next) {
+      token = next;
+      keepAdminToken(win.sessionStorage, next);
+      client.setToken(next);
+    },
+  };
+  return { kind: 'http', api: client, desktop: null, onConnection: client.onConnection, adminToken };
 }

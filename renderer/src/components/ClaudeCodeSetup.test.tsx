@@ -16,6 +16,10 @@ function desktopWith(read: () => ClaudeCodeState): DesktopApi {
     setStartAtLogin: async () => {
       throw new Error('not used');
     },
+    startDemo: async () => {
+      throw new Error('not used');
+    },
+    stopDemo: async () => null,
   };
 }
 

@@ -132,6 +132,41 @@ function WebSetup({ baseUrl }: { baseUrl: string }) {
   );
 }
 
-export function ClaudeCodeSetup({ desktop, baseUrl }: { desktop: DesktopApi | null; baseUrl: string }) {
-  return desktop ? <DesktopSetup desktop={desktop} baseUrl={baseUrl} /> : <WebSetup baseUrl={baseUrl} />;
+/**
+ * Listening beyond loopback (ProxyStatus.networkUrls): the lines for other machines. Their
+ * clients bring their own key; the proxy's key needs its admin token, which is named, never shown.
+ */
+function NetworkSetup({ networkUrls }: { networkUrls: readonly string[] }) {
+  const [first, ...others] = networkUrls;
+  return (
+    <div className="claude-setup" data-testid="network-setup">
+      <p>From other machines:</p>
+      <Snippet text={exportLine(first)} label="Copy export line for other machines" />
+      {others.length > 0 ? (
+        <p className="muted">
+          It also answers at{' '}
+          {others.map((url, i) => (
+            <span key={url}>
+              {i > 0 ? ', ' : null}
+              <code>{url}</code>
+            </span>
+          ))}
+          .
+        </p>
+      ) : null}
+      <p className="muted">
+        Clients there send their own Anthropic key. To use this proxy’s key instead, they need its admin token
+        (printed when it started) in a header: <code>{'export ANTHROPIC_CUSTOM_HEADERS="x-cascadeflow-admin-token: <token>"'}</code>
+      </p>
+    </div>
+  );
+}
+
+export function ClaudeCodeSetup({ desktop, baseUrl, networkUrls = [] }: { desktop: DesktopApi | null; baseUrl: string; networkUrls?: readonly string[] }) {
+  return (
+    <>
+      {desktop ? <DesktopSetup desktop={desktop} baseUrl={baseUrl} /> : <WebSetup baseUrl={baseUrl} />}
+      {networkUrls.length > 0 ? <NetworkSetup networkUrls={networkUrls} /> : null}
+    </>
+  );
 }

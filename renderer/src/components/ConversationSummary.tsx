@@ -20,6 +20,8 @@ function Money({ label, counts }: { label: string; counts: SpendCounts }) {
           {' '}
           {formatCount(counts.queries)} requests: {formatCount(counts.accepted)} accepted, {formatCount(counts.escalated)} escalated,{' '}
           {formatCount(counts.notWorthDrafting)} not worth drafting
+          {counts.draftErrors ? `, ${formatCount(counts.draftErrors)} with a draft error` : ''}
+          {counts.failed ? `, ${formatCount(counts.failed)} failed` : ''}
           {counts.unpricedQueries ? `, ${formatCount(counts.unpricedQueries)} of unknown price (not in the sums)` : ''}
         </small>
       </dd>

@@ -1,6 +1,7 @@
 // A number typed by hand and committed once: on Enter or when the field loses focus, never on
 // each keystroke (a half-typed "0." is not a setting). Values may be shown scaled (a share as a
-// percentage); out-of-range or malformed text is flagged and not committed.
+// percentage); out-of-range or malformed text is not committed, and flagged once the user tried
+// to commit it (not while still typing).
 import { useEffect, useId, useState } from 'react';
 
 export function NumberField({
@@ -33,14 +34,21 @@ export function NumberField({
   const id = useId();
   const shown = (v: number | null) => (v === null ? '' : String(Math.round(v * scale * 1e6) / 1e6));
   const [text, setText] = useState(shown(value));
+  const [tried, setTried] = useState(false);
   // A saved value that changes elsewhere replaces what is shown.
-  useEffect(() => setText(shown(value)), [value, scale]);
+  useEffect(() => {
+    setText(shown(value));
+    setTried(false);
+  }, [value, scale]);
 
   const trimmed = text.trim();
   const parsed = trimmed === '' ? null : Number(trimmed);
   const valid = parsed === null ? emptyMeans !== undefined : Number.isFinite(parsed) && parsed >= min && parsed <= max;
 
+  const flagged = tried && !valid;
+
   function commit() {
+    setTried(true);
     if (!valid || trimmed === shown(value)) return;
     onCommit(parsed === null ? null : parsed / scale);
   }
@@ -59,19 +67,22 @@ export function NumberField({
           value={text}
           disabled={disabled}
           placeholder={emptyMeans}
-          aria-invalid={!valid}
-          onChange={(e) => setText(e.currentTarget.value)}
+          aria-invalid={flagged}
+          onChange={(e) => {
+            setText(e.currentTarget.value);
+            setTried(false);
+          }}
           onBlur={commit}
           onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), commit())}
         />
         {suffix ? <span className="muted">{suffix}</span> : null}
       </span>
-      {valid ? null : (
+      {flagged ? (
         <small className="field-error">
           {min}–{max}
           {emptyMeans ? `, or empty for ${emptyMeans}` : ''}
         </small>
-      )}
+      ) : null}
     </div>
   );
 }

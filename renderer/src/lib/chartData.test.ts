@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryBucket } from '../../../contracts/stats';
 import { totals } from '../../../test/fixtures/contracts';
-import { formatBucketTime, modelRows, shapeHistory } from './chartData';
+import { formatBucketTime, hasTraffic, modelCharts, shapeHistory } from './chartData';
 
 function bucket(start: number, over: Partial<HistoryBucket> = {}): HistoryBucket {
-  return { start, queries: 1, cost: 0, baselineCost: 0, savings: 0, accepted: 0, escalated: 0, passthrough: 0, draftErrors: 0, notWorthDrafting: 0, ...over };
+  return { start, queries: 1, cost: 0, baselineCost: 0, savings: 0, accepted: 0, escalated: 0, passthrough: 0, draftErrors: 0, notWorthDrafting: 0, failed: 0, ...over };
 }
 
 const MINUTE = 60_000;
@@ -74,20 +74,33 @@ describe('shapeHistory across a daylight saving change', () => {
   });
 });
 
-describe('modelRows', () => {
-  it('joins requests answered and cost per model, busiest first', () => {
-    const rows = modelRows(
+describe('modelCharts', () => {
+  it('lists only models that answered by requests, and models with money spent by cost', () => {
+    const charts = modelCharts(
       totals({
-        modelsUsed: { 'claude-haiku-4-5': 7, 'claude-sonnet-4-5': 2, 'my-local-model': 1 },
-        costByModel: { 'claude-haiku-4-5': 0.01, 'claude-sonnet-4-5': 0.2, 'claude-opus-4-1': 0.5 },
+        // A model asked for and never answering (a failed request) has no entry, or 0 from older stats.
+        modelsUsed: { 'claude-haiku-4-5': 7, 'claude-sonnet-4-5': 2, 'my-local-model': 1, nope: 0 },
+        costByModel: { 'claude-haiku-4-5': 0.01, 'claude-sonnet-4-5': 0.2, 'claude-opus-4-1': 0.5, 'claude-sonnet-4-6': 0 },
       }),
     );
-    expect(rows).toEqual([
-      { model: 'claude-haiku-4-5', requests: 7, cost: 0.01 },
-      { model: 'claude-sonnet-4-5', requests: 2, cost: 0.2 },
-      // No known price: its cost is unknown, not $0.
-      { model: 'my-local-model', requests: 1, cost: null },
-      { model: 'claude-opus-4-1', requests: 0, cost: 0.5 },
+    expect(charts.requests).toEqual([
+      { model: 'claude-haiku-4-5', requests: 7 },
+      { model: 'claude-sonnet-4-5', requests: 2 },
+      { model: 'my-local-model', requests: 1 },
     ]);
+    // A draft model that never answered still cost money; a call that cost nothing is no bar.
+    expect(charts.costs).toEqual([
+      { model: 'claude-opus-4-1', cost: 0.5 },
+      { model: 'claude-sonnet-4-5', cost: 0.2 },
+      { model: 'claude-haiku-4-5', cost: 0.01 },
+    ]);
+    // No known price: its cost is unknown, not $0.
+    expect(charts.unpriced).toEqual(['my-local-model']);
+  });
+
+  it('has nothing to draw before the first request', () => {
+    expect(modelCharts(totals())).toEqual({ requests: [], costs: [], unpriced: [] });
+    expect(hasTraffic(shapeHistory({ minute: [], hour: [], day: [] }, 'hour', now))).toBe(false);
+    expect(hasTraffic(shapeHistory({ minute: [bucket(thisMinute)], hour: [], day: [] }, 'hour', now))).toBe(true);
   });
 });

@@ -1,6 +1,5 @@
 // Shapes the proxy's bucketed history and totals into the rows the charts plot.
-import type { History, HistoryBucket, Totals } from '../../../contracts/stats';
-import { acceptanceRate } from './format';
+import { draftAcceptanceRate, type History, type HistoryBucket, type Totals } from '../../../contracts/stats';
 
 export type Range = 'hour' | 'day' | 'month';
 
@@ -34,7 +33,7 @@ export interface ChartPoint {
   /** Running sums since the start of the range: the gap between them is the savings. */
   cumulativeCost: number;
   cumulativeBaseline: number;
-  /** null where no draft was attempted in the bucket. */
+  /** The draft acceptance rate; null where nothing was drafted in the bucket. */
   acceptanceRate: number | null;
   accepted: number;
   escalated: number;
@@ -92,7 +91,7 @@ export function shapeHistory(history: History, range: Range, now: number = Date.
       savings: slot.savings,
       cumulativeCost,
       cumulativeBaseline,
-      acceptanceRate: acceptanceRate(slot),
+      acceptanceRate: draftAcceptanceRate(slot),
       accepted: slot.accepted,
       escalated: slot.escalated,
       draftErrors: slot.draftErrors,
@@ -100,23 +99,33 @@ export function shapeHistory(history: History, range: Range, now: number = Date.
   });
 }
 
-export interface ModelRow {
-  model: string;
-  requests: number;
-  /** null: no call to this model had a known price. */
-  cost: number | null;
+export interface ModelCharts {
+  /** Models that answered at least one request (failed requests answered nothing), busiest first. */
+  requests: Array<{ model: string; requests: number }>;
+  /** Models with money spent on them (draft, verifier and shadow calls), costliest first. */
+  costs: Array<{ model: string; cost: number }>;
+  /** Models that answered requests but have no known price: their cost is unknown, not $0. */
+  unpriced: string[];
 }
 
-/** Requests answered and money spent per model, biggest first. */
-export function modelRows(totals: Totals): ModelRow[] {
-  const models = new Set([...Object.keys(totals.modelsUsed), ...Object.keys(totals.costByModel)]);
-  return [...models]
-    .map((model) => ({
-      model,
-      requests: Object.hasOwn(totals.modelsUsed, model) ? totals.modelsUsed[model] : 0,
-      cost: Object.hasOwn(totals.costByModel, model) ? totals.costByModel[model] : null,
-    }))
-    .sort((a, b) => b.requests - a.requests || (b.cost ?? 0) - (a.cost ?? 0) || a.model.localeCompare(b.model));
+/** Requests answered and money spent per model; only models with traffic. */
+export function modelCharts(totals: Totals): ModelCharts {
+  const byName = (a: { model: string }, b: { model: string }) => a.model.localeCompare(b.model);
+  const requests = Object.entries(totals.modelsUsed)
+    .filter(([, n]) => n > 0)
+    .map(([model, n]) => ({ model, requests: n }))
+    .sort((a, b) => b.requests - a.requests || byName(a, b));
+  const costs = Object.entries(totals.costByModel)
+    .filter(([, cost]) => cost > 0)
+    .map(([model, cost]) => ({ model, cost }))
+    .sort((a, b) => b.cost - a.cost || byName(a, b));
+  const unpriced = requests.filter(({ model }) => !Object.hasOwn(totals.costByModel, model)).map(({ model }) => model);
+  return { requests, costs, unpriced };
+}
+
+/** Whether any request landed in the range: an empty range gets an empty state, not a flat line on made-up axes. */
+export function hasTraffic(points: readonly ChartPoint[]): boolean {
+  return points.some((p) => p.queries > 0);
 }
 
 export function formatBucketTime(start: number, range: Range): string {

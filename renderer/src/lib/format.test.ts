@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { totals } from '../../../test/fixtures/contracts';
-import { acceptanceRate, formatLatency, formatMoney, formatPercent, knownCost, projectName, savingsRatio, shortConversationId } from './format';
+import { decisionRecord } from '../../../test/fixtures/contracts';
+import { amountInWords, formatLatency, formatMoney, formatPercent, knownCost, projectName, savingsRatio, shortConversationId } from './format';
 
 describe('formatMoney', () => {
   it('shows unknown prices as unknown, never $0', () => {
@@ -38,10 +38,11 @@ describe('formatPercent and ratios', () => {
     expect(savingsRatio(null, 1)).toBeNull();
   });
 
-  it('counts acceptance over drafts attempted, not passthroughs', () => {
-    expect(acceptanceRate(totals({ accepted: 3, escalated: 1, passthrough: 10 }))).toBe(0.75);
-    expect(acceptanceRate(totals({ accepted: 1, draftErrors: 1 }))).toBe(0.5);
-    expect(acceptanceRate(totals({ passthrough: 5 }))).toBeNull();
+  it('says what the amount of a request means: saved, cost more, or only its cost', () => {
+    expect(amountInWords(decisionRecord({ savings: 0.0123 }))).toEqual({ text: 'saved $0.0123', tone: 'good' });
+    expect(amountInWords(decisionRecord({ savings: -0.004 }))).toEqual({ text: 'cost $0.004 more', tone: 'bad' });
+    expect(amountInWords(decisionRecord({ savings: null, cost: null }))).toEqual({ text: 'cost unknown', tone: null });
+    expect(amountInWords(decisionRecord({ decision: 'passthrough', savings: 0, cost: 0.0042 }))).toEqual({ text: 'cost $0.0042', tone: null });
   });
 
   it('reports a total as unknown only when no request in it was priced', () => {

@@ -1,6 +1,5 @@
 // Display formatting. Unknown values stay visibly unknown; negative values keep their sign.
-import type { ActionClass } from '../../../contracts/decision';
-import type { Totals } from '../../../contracts/stats';
+import type { ActionClass, DecisionRecord } from '../../../contracts/decision';
 
 export const UNKNOWN = 'unknown';
 export const NOT_APPLICABLE = '—';
@@ -30,14 +29,15 @@ export function savingsRatio(savings: number | null, baselineCost: number | null
   return savings / baselineCost;
 }
 
-/** Drafts attempted: accepted, escalated or failed. Passthroughs never tried a draft. */
-export function draftAttempts(t: Pick<Totals, 'accepted' | 'escalated' | 'draftErrors'>): number {
-  return t.accepted + t.escalated + t.draftErrors;
-}
-
-export function acceptanceRate(t: Pick<Totals, 'accepted' | 'escalated' | 'draftErrors'>): number | null {
-  const attempts = draftAttempts(t);
-  return attempts === 0 ? null : t.accepted / attempts;
+/**
+ * A request's money with its meaning spelled out, for places without column headings: what it
+ * saved, what the cascade cost on top, or just its cost when it saved nothing (passthroughs).
+ */
+export function amountInWords({ savings, cost }: Pick<DecisionRecord, 'savings' | 'cost'>): { text: string; tone: 'good' | 'bad' | null } {
+  if (savings === null) return { text: `cost ${UNKNOWN}`, tone: null };
+  if (savings > 0) return { text: `saved ${formatMoney(savings)}`, tone: 'good' };
+  if (savings < 0) return { text: `cost ${formatMoney(-savings)} more`, tone: 'bad' };
+  return { text: `cost ${formatMoney(cost)}`, tone: null };
 }
 
 /** Totals' cost sums only priced requests: when none was priced the cost is unknown, not $0. */
@@ -68,14 +68,6 @@ export function formatTime(epochMs: number, now: number = Date.now()): string {
     ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
     : date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
-
-export const DECISION_LABELS = {
-  accepted: 'Draft accepted',
-  escalated: 'Escalated',
-  draft_error: 'Draft failed',
-  passthrough: 'Passthrough',
-  not_worth_drafting: 'Not worth drafting',
-} as const;
 
 export const ACTION_CLASS_LABELS: Record<ActionClass, string> = { read: 'Read', write: 'Write', answer: 'Answer' };
 

@@ -3,6 +3,7 @@ import {
   DECISIONS,
   DEFAULT_DECISION_LIMIT,
   describeFailure,
+  FAILURE_KINDS,
   penalisingSignals,
   POLICY_SIGNAL,
   type Decision,
@@ -74,8 +75,21 @@ export function groupSignals(signals: readonly QualitySignal[]): SignalGroups {
   return { against, support, notes };
 }
 
+/**
+ * What the client got instead of an answer, e.g. "overloaded_error: Overloaded (HTTP 529)": the
+ * upstream's words (without the status it starts with, shown once at the end), else the kind's.
+ */
+export function failedInWords(record: DecisionRecord): string {
+  const { failure, status } = record;
+  const message = failure?.message.replace(new RegExp(`^${status} `), '').trim();
+  const words = message || (failure ? FAILURE_KINDS[failure.kind] : 'unknown failure');
+  // A stream that had started (200) failed with an error event in it.
+  return `${words} (${status >= 400 ? `HTTP ${status}` : 'error in the stream'})`;
+}
+
 /** One line in words for the log row. */
 export function summarizeDecision(record: DecisionRecord): string {
+  if (record.decision === 'failed') return failedInWords(record);
   if (record.decision === 'draft_error') {
     const failure = record.failure ?? record.draft?.failure;
     return failure ? describeFailure(failure) : 'the draft call failed';

@@ -1,8 +1,9 @@
-// "What if" for a rule's threshold: the checker's confidence, the draft's action class and
-// whether it was unverified are recorded with every decision, so the acceptance rate under
-// other settings is computable from history.
+// "What if" for a rule's threshold: the checker's confidence and the draft's action class are
+// recorded with every decision, so how many recent drafts another threshold lets through is
+// computable from history.
 import type { DecisionRecord } from '../../../contracts/decision';
-import { acceptsUnverified, thresholdFor, type CascadeRule } from '../../../contracts/rules';
+import { draftReach, type JudgedDraft, type RuleDraftReach } from '../../../contracts/rule-checks';
+import type { CascadeRule } from '../../../contracts/rules';
 
 export const THRESHOLD_MIN = 0.5;
 export const THRESHOLD_MAX = 0.95;
@@ -13,40 +14,23 @@ export const THRESHOLD_PRESETS = [
   { value: 0.8, label: 'Conservative' },
 ] as const;
 
-export interface Projection {
-  /** Drafts that would have been accepted. */
-  accepted: number;
-  /** Drafts attempted by the rule in the sample. */
-  attempts: number;
-  /** accepted / attempts; null with no attempts. */
-  rate: number | null;
-}
-
-export type ProjectedRule = Pick<CascadeRule, 'id' | 'threshold' | 'classThresholds' | 'acceptUnverified'>;
+export type ProjectedRule = Pick<CascadeRule, 'id' | 'threshold' | 'classThresholds'>;
 
 /**
- * The drafts of the rule that these settings would accept, judged as the proxy's policy judges
- * them: the class's threshold, and unverified drafts only where the rule accepts them. A draft
- * that failed (draft_error) or that a decisive signal stopped is never accepted; requests that
- * made no draft (passthrough, not_worth_drafting) are not counted.
+ * The rule's judged drafts among `decisions` against thresholds not saved yet (a slider being
+ * dragged), counted as the proxy counts its reach for the saved ones.
  */
-export function projectAcceptance(decisions: readonly DecisionRecord[], rule: ProjectedRule): Projection {
-  let accepted = 0;
-  let attempts = 0;
-  for (const record of decisions) {
-    if (record.ruleId !== rule.id || record.decision === 'passthrough' || record.decision === 'not_worth_drafting') continue;
-    attempts += 1;
-    if (wouldAccept(record, rule)) accepted += 1;
+export function projectReach(decisions: readonly DecisionRecord[], rule: ProjectedRule): RuleDraftReach {
+  const drafts: JudgedDraft[] = [];
+  for (const { ruleId, confidence, actionClass } of decisions) {
+    if (ruleId === rule.id && confidence !== null && actionClass) drafts.push({ confidence, actionClass });
   }
-  return { accepted, attempts, rate: attempts === 0 ? null : accepted / attempts };
+  return draftReach(rule, drafts);
 }
 
-function wouldAccept(record: DecisionRecord, rule: ProjectedRule): boolean {
-  if (record.confidence === null || record.signals.some((s) => s.decisive)) return false;
-  // Records from before action classes were judged against the one threshold.
-  const cls = record.actionClass;
-  if (!cls) return record.confidence >= rule.threshold;
-  return record.confidence >= thresholdFor(rule, cls) && (!record.unverified || acceptsUnverified(rule, cls));
+/** Whether two versions of a rule have the same thresholds (a reach measured under one holds for the other). */
+export function sameThresholds(a: ProjectedRule, b: ProjectedRule): boolean {
+  return a.threshold === b.threshold && JSON.stringify(a.classThresholds ?? {}) === JSON.stringify(b.classThresholds ?? {});
 }
 
 /** Slider values snap to hundredths so 0.7 is exactly 0.7 when compared with confidences. */

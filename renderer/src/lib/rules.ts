@@ -60,12 +60,21 @@ export function blankRule(): CascadeRule {
   return { id: newRuleId(), match: '', draftModel: '', verifierModel: null, threshold: 0.7, enabled: true };
 }
 
-/** What is wrong with a rule before it is sent; the proxy validates again. */
-export function ruleProblems(rule: CascadeRule): string[] {
-  const problems: string[] = [];
-  if (rule.match.trim() === '') problems.push('Requested model is required.');
-  if (rule.draftModel.trim() === '') problems.push('Draft model is required.');
-  if (rule.draftModel.trim() !== '' && rule.draftModel.trim() === rule.match.trim())
-    problems.push('The draft model must differ from the requested model.');
+/** The fields of the rule form, in the order they are shown. */
+export const RULE_FIELDS = ['match', 'draftModel', 'verifierModel'] as const;
+export type RuleField = (typeof RULE_FIELDS)[number];
+
+/** What is wrong with each field of a rule before it is sent; the proxy validates again. */
+export function ruleProblems(rule: CascadeRule): Partial<Record<RuleField, string>> {
+  const problems: Partial<Record<RuleField, string>> = {};
+  const match = rule.match.trim();
+  const draft = rule.draftModel.trim();
+  if (match === '') problems.match = 'Requested model is required.';
+  if (draft === '') problems.draftModel = 'Draft model is required.';
+  else if (draft === match) problems.draftModel = 'The draft model must differ from the requested model.';
   return problems;
+}
+
+export function isComplete(rule: CascadeRule): boolean {
+  return Object.keys(ruleProblems(rule)).length === 0;
 }

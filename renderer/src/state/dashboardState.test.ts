@@ -33,3 +33,22 @@ describe('dashboardReducer', () => {
     expect(state?.decisions[0].laterFailed).toEqual(laterFailed);
   });
 });
+
+describe('a reset of the statistics', () => {
+  const counted = stats({ allTime: totals({ queries: 3 }), today: totals({ queries: 3 }) });
+  const before: DashboardData = { ...base, stats: counted, decisions: [decisionRecord({ id: 'a' }), decisionRecord({ id: 'b' })] };
+
+  it('forgets the records held when the all-time count goes down, wherever the reset came from', () => {
+    const after = dashboardReducer(before, { type: 'event', event: { type: 'stats', stats: stats() } });
+    expect(after?.decisions).toEqual([]);
+    expect(after?.stats.allTime.queries).toBe(0);
+    // Growing counts keep them.
+    const grown = stats({ allTime: totals({ queries: 4 }), today: totals({ queries: 4 }) });
+    expect(dashboardReducer(before, { type: 'event', event: { type: 'stats', stats: grown } })?.decisions).toHaveLength(2);
+  });
+
+  it('does not bring old records back when the snapshot is loaded again after a reset', () => {
+    const reloaded = dashboardReducer(before, { type: 'loaded', data: { ...base, decisions: [decisionRecord({ id: 'new' })] } });
+    expect(reloaded?.decisions.map((d) => d.id)).toEqual(['new']);
+  });
+});

@@ -22,10 +22,19 @@ export type DashboardAction =
   | { type: 'event'; event: ControlEvent }
   | { type: 'decisions'; records: DecisionRecord[] };
 
+/**
+ * All-time counts only grow, except when the statistics were reset (here, from the tray or
+ * another window): then the records held here were forgotten too.
+ */
+function wasReset(before: StatsSnapshot, after: StatsSnapshot): boolean {
+  return after.allTime.queries < before.allTime.queries;
+}
+
 export function dashboardReducer(state: DashboardData | null, action: DashboardAction): DashboardData | null {
   if (action.type === 'loaded') {
     // Keep live decisions that arrived while the snapshot loaded.
-    return { ...action.data, decisions: mergeDecisions(state?.decisions ?? [], action.data.decisions) };
+    const live = state && !wasReset(state.stats, action.data.stats) ? state.decisions : [];
+    return { ...action.data, decisions: mergeDecisions(live, action.data.decisions) };
   }
   if (state === null) return state;
   if (action.type === 'decisions') return { ...state, decisions: mergeDecisions(state.decisions, action.records) };
@@ -39,7 +48,7 @@ export function dashboardReducer(state: DashboardData | null, action: DashboardA
       return { ...state, decisions: state.decisions.map((record) => (record.id === id ? { ...record, ...change } : record)) };
     }
     case 'stats':
-      return { ...state, stats: event.stats };
+      return { ...state, stats: event.stats, decisions: wasReset(state.stats, event.stats) ? [] : state.decisions };
     case 'status':
       return { ...state, status: event.status };
     case 'rules':

@@ -1,14 +1,21 @@
 import { useCallback, useEffect, useReducer, useState } from 'react';
+import { ApiError } from '../client/http';
 import type { Transport } from '../client/transport';
 import { LOG_CAPACITY } from '../lib/logFilter';
 import { type DashboardData, dashboardReducer } from './dashboardState';
+
+export interface LoadError {
+  message: string;
+  /** The proxy refused the admin token, or was sent none (HTTP 401 on /api). */
+  needsToken: boolean;
+}
 
 export interface DashboardState {
   data: DashboardData | null;
   /** Live updates are flowing. */
   connected: boolean;
   /** Why the snapshot could not be loaded. */
-  loadError: string | null;
+  loadError: LoadError | null;
   reload(): void;
   /** Fold records fetched elsewhere (e.g. a filtered query) into the log. */
   addDecisions(records: DashboardData['decisions']): void;
@@ -29,9 +36,13 @@ async function loadSnapshot(transport: Transport): Promise<DashboardData> {
 export function useDashboard(transport: Transport): DashboardState {
   const [data, dispatch] = useReducer(dashboardReducer, null);
   const [connected, setConnected] = useState(transport.kind === 'ipc');
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<LoadError | null>(null);
   const [generation, setGeneration] = useState(0);
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  // The last error stays until this load answers otherwise: cleared here, a retry shows as loading.
+  const reload = useCallback(() => {
+    setLoadError(null);
+    setGeneration((g) => g + 1);
+  }, []);
 
   // Subscribe before loading so nothing that happens in between is missed.
   useEffect(() => transport.api.subscribe((event) => dispatch({ type: 'event', event })), [transport]);
@@ -55,7 +66,8 @@ export function useDashboard(transport: Transport): DashboardState {
         dispatch({ type: 'loaded', data: snapshot });
       },
       (error: Error) => {
-        if (!cancelled) setLoadError(error.message);
+        if (cancelled) return;
+        setLoadError({ message: error.message, needsToken: error instanceof ApiError && error.status === 401 });
       },
     );
     return () => {

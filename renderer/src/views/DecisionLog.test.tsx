@@ -46,7 +46,7 @@ describe('decision log', () => {
     expect(api.callsTo('getDecisions')).toEqual([[{ decision: 'escalated', limit: 500 }]]);
     expect(fetched).toHaveLength(1);
 
-    fireEvent.click(screen.getByRole('radio', { name: 'Draft failed' }));
+    fireEvent.click(screen.getByRole('radio', { name: 'Draft error' }));
     expect(screen.getByText('No decisions match this filter.')).toBeTruthy();
     fireEvent.click(screen.getByRole('radio', { name: 'All' }));
     fireEvent.change(screen.getByRole('searchbox'), { target: { value: 'my-model' } });
@@ -222,5 +222,69 @@ describe('agent decisions in the log', () => {
     expect((await screen.findByTestId('conversation-view')).textContent).toContain('Conversation h:9a8b7c6d');
     await screen.findByText(/keeps no totals for this conversation/);
     expect(screen.getAllByTestId('decision-row')).toHaveLength(1);
+  });
+});
+
+describe('failed requests', () => {
+  // Both calls made, the requested model refused with 529: the client got that error.
+  const failed = decisionRecord({
+    id: 'failed',
+    time: now,
+    decision: 'failed',
+    requestedModel: 'claude-sonnet-4-6',
+    answeringModel: 'claude-sonnet-4-6',
+    confidence: null,
+    status: 529,
+    cost: 0,
+    baselineCost: 0,
+    savings: 0,
+    failure: { kind: 'http_status', message: '529 overloaded_error: Overloaded' },
+    verifier: { model: 'claude-sonnet-4-6', status: 529, usage: null, cost: 0, latencyMs: 30, failure: { kind: 'http_status', message: '529 overloaded_error: Overloaded' } },
+  });
+  const drafted = decisionRecord({
+    id: 'drafted',
+    time: now - 1000,
+    decision: 'failed',
+    // The rule's verifier, asked after the draft, failed mid-stream.
+    answeringModel: 'claude-opus-4-1',
+    status: 200,
+    failure: { kind: 'error_event', message: 'overloaded_error: Overloaded' },
+    draft: { model: 'claude-haiku-4-5', status: 200, usage: { input_tokens: 100, output_tokens: 20 }, cost: 0.0002, latencyMs: 200 },
+  });
+
+  it('shows a failure as a failure, with the requested model and what the client got, never as an answer', () => {
+    renderLog(new MemoryControlApi(), [failed, drafted, ...records]);
+    const [row, streamed] = screen.getAllByTestId('decision-row');
+    expect(within(row).getByText('Failed').className).toContain('decision-failed');
+    expect(row.textContent).toContain('overloaded_error: Overloaded (HTTP 529)');
+    expect(row.querySelector('.answered-by')).toBeNull();
+    // A stream that had started fails with an error event in it; the draft model is not named as answering.
+    expect(streamed.textContent).toContain('overloaded_error: Overloaded (error in the stream)');
+    expect(streamed.textContent).not.toContain('claude-opus-4-1');
+
+    fireEvent.click(row);
+    const detail = screen.getByTestId('decision-detail');
+    expect(within(detail).getByTestId('failed-detail').textContent).toBe('Failed: overloaded_error: Overloaded (HTTP 529); claude-sonnet-4-6 did not answer');
+    expect(detail.textContent).not.toContain('Answered by');
+    expect(detail.textContent).toContain('Upstream: claude-sonnet-4-6');
+  });
+
+  it('has its own filter', async () => {
+    const api = new MemoryControlApi(undefined, [failed, ...records]);
+    renderLog(api, [failed, ...records]);
+    await act(async () => fireEvent.click(screen.getByRole('radio', { name: 'Failed' })));
+    expect(api.callsTo('getDecisions')).toEqual([[{ decision: 'failed', limit: 500 }]]);
+    expect(screen.getAllByTestId('decision-row').map((r) => r.dataset.id)).toEqual(['failed']);
+  });
+});
+
+describe('the API a client spoke', () => {
+  it('marks a request that came in on the OpenAI endpoint in its detail', () => {
+    const openai = decisionRecord({ id: 'openai', clientApi: 'openai' });
+    renderLog(new MemoryControlApi(), [openai, ...records]);
+    fireEvent.click(screen.getAllByTestId('decision-row')[0]);
+    expect(within(screen.getByTestId('decision-detail')).getByTestId('client-api').textContent).toBe('OpenAI API');
+    fireEvent.click(screen.getAllByTestId('decision-row')[1]);
+    expect(within(screen.getByTestId('decision-detail')).queryByTestId('client-api')).toBeNull();
   });
 });

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { ControlApi } from '../../../contracts/control-api';
 import {
+  DECISION_LABELS,
   describeFailure,
   FAILURE_KINDS,
   type CallRecord,
@@ -14,10 +15,10 @@ import {
   type ShadowResult,
 } from '../../../contracts/decision';
 import { ConversationSummaryPanel } from '../components/ConversationSummary';
+import { ModelPath } from '../components/ModelPath';
 import {
   ACTION_CLASS_HINTS,
   ACTION_CLASS_LABELS,
-  DECISION_LABELS,
   formatConfidence,
   formatCount,
   formatLatency,
@@ -31,6 +32,7 @@ import {
   DECISION_FILTERS,
   type DecisionFilter,
   LOG_CAPACITY,
+  failedInWords,
   filterDecisions,
   groupSignals,
   mergeDecisions,
@@ -87,6 +89,12 @@ function Call({ title, call }: { title: string; call: CallRecord }) {
       </dl>
     </div>
   );
+}
+
+/** The call that answered (or failed to): the rule's verifier after a draft, else simply the upstream. */
+function verifierTitle(record: DecisionRecord): string {
+  const drafted = record.decision === 'failed' ? record.draft !== undefined : record.decision !== 'passthrough' && record.decision !== 'not_worth_drafting';
+  return drafted ? 'Verifier' : 'Upstream';
 }
 
 function SignalList({ title, signals }: { title: string; signals: QualitySignal[] }) {
@@ -229,6 +237,14 @@ function DecisionDetail({
         <h3>
           <span className={`badge decision-${record.decision}`}>{DECISION_LABELS[record.decision]}</span>{' '}
           {new Date(record.time).toLocaleString()}
+          {record.clientApi === 'openai' ? (
+            <>
+              {' '}
+              <span className="badge" title="The client spoke the OpenAI Chat Completions API (/v1/chat/completions)" data-testid="client-api">
+                OpenAI API
+              </span>
+            </>
+          ) : null}
         </h3>
         <button type="button" className="button-small button-quiet" onClick={onClose} aria-label="Close detail">
           ✕
@@ -244,10 +260,21 @@ function DecisionDetail({
         <dd>
           <code>{record.requestedModel}</code>
         </dd>
-        <dt>Answered by</dt>
-        <dd>
-          <code>{record.answeringModel}</code>
-        </dd>
+        {record.decision === 'failed' ? (
+          <>
+            <dt>Answer</dt>
+            <dd className="negative" data-testid="failed-detail">
+              Failed: {failedInWords(record)}; <code>{record.answeringModel}</code> did not answer
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>Answered by</dt>
+            <dd>
+              <code>{record.answeringModel}</code>
+            </dd>
+          </>
+        )}
         {record.actionClass ? (
           <>
             <dt>Class</dt>
@@ -320,7 +347,7 @@ function DecisionDetail({
       {record.estimate ? <EstimateSection estimate={record.estimate} /> : null}
       {record.shadow ? <ShadowSection shadow={record.shadow} /> : null}
       {record.draft ? <Call title="Draft" call={record.draft} /> : null}
-      {record.verifier ? <Call title={record.decision === 'passthrough' || record.decision === 'not_worth_drafting' ? 'Upstream' : 'Verifier'} call={record.verifier} /> : null}
+      {record.verifier ? <Call title={verifierTitle(record)} call={record.verifier} /> : null}
     </aside>
   );
 }
@@ -405,7 +432,7 @@ export function DecisionLog({
         </div>
       ) : null}
       <div className="log-tools">
-        <div className="segmented" role="radiogroup" aria-label="Filter by decision">
+        <div className="chips" role="radiogroup" aria-label="Filter by decision">
           {DECISION_FILTERS.map((f) => (
             <button key={f} type="button" role="radio" aria-checked={filter === f} onClick={() => setFilter(f)}>
               {FILTER_LABELS[f]}
@@ -462,15 +489,7 @@ export function DecisionLog({
                     ) : null}
                     <td data-label="Time">{formatTime(r.time)}</td>
                     <td data-label="Model" className="models">
-                      <code>{r.requestedModel}</code>
-                      {r.answeringModel !== r.requestedModel ? (
-                        <>
-                          {' '}
-                          <span className="answered-by">
-                            → <code>{r.answeringModel}</code>
-                          </span>
-                        </>
-                      ) : null}
+                      <ModelPath record={r} />
                     </td>
                     <td data-label="Decision" className="decision-cell">
                       <span className={`badge decision-${r.decision}`}>{DECISION_LABELS[r.decision]}</span>

@@ -2,6 +2,7 @@ import type { ProxyStatus } from '../../../contracts/status';
 import type { Transport } from '../client/transport';
 import { ClaudeCodeSetup } from '../components/ClaudeCodeSetup';
 import { Snippet } from '../components/CopyButton';
+import { TryDemo } from '../components/TryDemo';
 
 /** Shown until the first request: from zero to the first cascaded request. */
 export function GettingStarted({ status, transport }: { status: ProxyStatus; transport: Transport }) {
@@ -28,7 +29,7 @@ export function GettingStarted({ status, transport }: { status: ProxyStatus; tra
         </li>
         <li>
           Point Claude Code at it:
-          <ClaudeCodeSetup desktop={transport.desktop} baseUrl={status.baseUrl} />
+          <ClaudeCodeSetup desktop={transport.desktop} baseUrl={status.baseUrl} networkUrls={status.networkUrls} />
         </li>
         <li>
           Run <code>claude</code> as usual (it uses your login or <code>ANTHROPIC_API_KEY</code>), or try one request:
@@ -39,6 +40,7 @@ export function GettingStarted({ status, transport }: { status: ProxyStatus; tra
           which models cascade, and how strict the check is, under <a href="#rules">Rules</a>.
         </li>
       </ol>
+      <TryDemo desktop={transport.desktop} />
     </section>
   );
 }

@@ -1,18 +1,11 @@
 import type { ProxyStatus } from '../../../contracts/status';
-import type { StatsSnapshot, Totals } from '../../../contracts/stats';
-import type { DecisionRecord } from '../../../contracts/decision';
+import { answeredByDraftShare, draftAcceptanceRate, draftedRequests, type StatsSnapshot, type Totals } from '../../../contracts/stats';
+import { DECISION_LABELS, type DecisionRecord } from '../../../contracts/decision';
 import { shapeHistory } from '../lib/chartData';
-import {
-  acceptanceRate,
-  DECISION_LABELS,
-  formatCount,
-  formatMoney,
-  formatPercent,
-  knownCost,
-  savingsRatio,
-} from '../lib/format';
+import { amountInWords, formatCount, formatMoney, formatPercent, formatTime, knownCost, savingsRatio } from '../lib/format';
 import type { Transport } from '../client/transport';
 import { summarizeDecision } from '../lib/logFilter';
+import { ModelPath } from '../components/ModelPath';
 import { TopSpending } from '../components/TopSpending';
 import { CumulativeCostChart } from './Charts';
 import { GettingStarted } from './GettingStarted';
@@ -42,18 +35,26 @@ function TotalsPanel({ title, totals, id }: { title: string; totals: Totals; id:
         <Metric label="Actual cost" value={formatMoney(cost)} />
         <Metric label="Without cascade" value={formatMoney(baseline)} />
         <Metric
-          label="Drafts accepted"
-          value={formatPercent(acceptanceRate(totals))}
-          hint={`${formatCount(totals.accepted)} accepted`}
+          label="Draft acceptance"
+          value={formatPercent(draftAcceptanceRate(totals))}
+          hint={`${formatCount(totals.accepted)} of ${formatCount(draftedRequests(totals))} drafted requests`}
         />
-        <Metric label="Escalations" value={formatCount(totals.escalated)} />
-        <Metric label="Draft errors" value={formatCount(totals.draftErrors)} />
-        <Metric label="Passthrough" value={formatCount(totals.passthrough)} />
         <Metric
-          label="Not worth drafting"
+          label="Answered by a draft"
+          value={formatPercent(answeredByDraftShare(totals))}
+          hint={`${formatCount(totals.accepted)} of ${formatCount(totals.queries)} requests`}
+        />
+        <Metric label={DECISION_LABELS.escalated} value={formatCount(totals.escalated)} />
+        <Metric label={`${DECISION_LABELS.draft_error}s`} value={formatCount(totals.draftErrors)} />
+        <Metric label={DECISION_LABELS.passthrough} value={formatCount(totals.passthrough)} />
+        <Metric
+          label={DECISION_LABELS.not_worth_drafting}
           value={formatCount(totals.notWorthDrafting)}
           hint={`est. ${formatMoney(totals.skippedDraftLossAvoided)} loss avoided`}
         />
+        {totals.failed > 0 ? (
+          <Metric label={DECISION_LABELS.failed} value={formatCount(totals.failed)} hint="the client got an error" tone="bad" />
+        ) : null}
       </dl>
       {negative ? (
         <p className="note note-bad">
@@ -73,18 +74,30 @@ function TotalsPanel({ title, totals, id }: { title: string; totals: Totals; id:
   );
 }
 
+/** One line per request, readable at tray width: the amount is labelled and never the part cut off. */
 function RecentDecisions({ decisions }: { decisions: readonly DecisionRecord[] }) {
   return (
     <section className="panel recent" aria-labelledby="recent-title">
       <h2 id="recent-title">Latest decisions</h2>
       <ul>
-        {decisions.slice(0, 5).map((r) => (
-          <li key={r.id}>
-            <span className={`badge decision-${r.decision}`}>{DECISION_LABELS[r.decision]}</span>{' '}
-            <code>{r.answeringModel}</code> <span className="muted">{summarizeDecision(r)}</span>{' '}
-            <span className={r.savings !== null && r.savings < 0 ? 'negative' : 'muted'}>{formatMoney(r.savings)}</span>
-          </li>
-        ))}
+        {decisions.slice(0, 5).map((r) => {
+          const amount = amountInWords(r);
+          return (
+            <li key={r.id} data-testid="recent-decision">
+              <time className="muted" dateTime={new Date(r.time).toISOString()}>
+                {formatTime(r.time)}
+              </time>
+              <span className={`badge decision-${r.decision}`}>{DECISION_LABELS[r.decision]}</span>
+              <span className={`recent-amount${amount.tone === 'bad' ? ' negative' : ''}`} data-testid="recent-amount">
+                {amount.text}
+              </span>
+              <ModelPath record={r} />
+              <span className="recent-why muted" title={summarizeDecision(r)}>
+                {summarizeDecision(r)}
+              </span>
+            </li>
+          );
+        })}
       </ul>
       <a href="#log">Open the decision log</a>
     </section>
@@ -113,7 +126,7 @@ export function Overview({
       <TotalsPanel title="All time" totals={stats.allTime} id="all-time" />
       {started ? (
         <div className="overview-wide">
-          <CumulativeCostChart points={shapeHistory(stats.history, 'day')} range="day" title="Last 24 hours: actual vs without cascade" />
+          <CumulativeCostChart stats={stats} points={shapeHistory(stats.history, 'day')} range="day" title="Last 24 hours: actual vs without cascade" />
         </div>
       ) : null}
       {started ? (

@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CascadeRule } from '../../../contracts/rules';
 import { MemoryControlApi } from '../../../test/fixtures/memory-api';
-import { classQuality, decisionRecord, qualityStats, rule, stats, totals } from '../../../test/fixtures/contracts';
+import { classQuality, decisionRecord, qualityStats, rule, ruleChecks, stats, status, totals } from '../../../test/fixtures/contracts';
 import { Rules } from './Rules';
 
 afterEach(cleanup);
@@ -10,46 +10,61 @@ afterEach(cleanup);
 const sonnet = rule();
 const opus = rule({ id: 'opus', match: 'claude-opus-4*', draftModel: 'claude-sonnet-4-5', threshold: 0.75 });
 const decisions = [0.95, 0.85, 0.78, 0.72, 0.66, 0.55].map((confidence) =>
-  decisionRecord({ confidence, decision: confidence >= 0.7 ? 'accepted' : 'escalated' }),
+  decisionRecord({ confidence, actionClass: 'answer', decision: confidence >= 0.7 ? 'accepted' : 'escalated' }),
 );
+/** What the proxy measures for `decisions` under the saved 0.70. */
+const measuredReach = ruleChecks({ reach: [{ ruleId: 'sonnet', drafts: 6, passing: 4, highest: 0.95 }] });
 const snapshot = stats({
   byRule: { sonnet: totals({ queries: 6, accepted: 4, escalated: 2, savings: 0.012, baselineCost: 0.02 }) },
 });
 
-function renderRules(api: MemoryControlApi) {
-  const view = render(<Rules api={api} rules={api.rules} stats={snapshot} decisions={decisions} />);
-  // Saved lists come back through the rules event, as from the proxy.
+function renderRules(api: MemoryControlApi, shown = decisions) {
+  let current = { rules: api.rules, status: api.status };
+  const page = () => <Rules api={api} rules={current.rules} stats={snapshot} status={current.status} decisions={shown} />;
+  const view = render(page());
+  // Saved lists and warnings come back through events, as from the proxy.
   api.subscribe((event) => {
-    if (event.type === 'rules') view.rerender(<Rules api={api} rules={event.rules} stats={snapshot} decisions={decisions} />);
+    if (event.type === 'rules') current = { ...current, rules: event.rules };
+    else if (event.type === 'status') current = { ...current, status: event.status };
+    else return;
+    view.rerender(page());
   });
   return view;
 }
 
 describe('rule cards', () => {
-  it('shows the path, the rule’s own acceptance and savings', () => {
-    renderRules(new MemoryControlApi([sonnet, opus]));
+  it('shows the path, the rule’s own acceptance and savings', async () => {
+    const api = new MemoryControlApi([sonnet, opus]);
+    api.ruleChecks = ruleChecks({ reach: [...measuredReach.reach, { ruleId: 'opus', drafts: 0, passing: 0, highest: null }] });
+    renderRules(api);
     const card = screen.getByTestId('rule-sonnet');
     expect(card.textContent).toContain('claude-sonnet-4*');
     expect(card.textContent).toContain('claude-haiku-4-5');
     expect(card.textContent).toContain('requested model');
-    expect(within(card).getByTestId('rule-acceptance').textContent).toBe('66.7% of 6 drafts');
+    expect(within(card).getByTestId('rule-acceptance').textContent).toBe('66.7% of 6 drafted requests');
     expect(within(card).getByTestId('rule-savings').textContent).toBe('$0.012 60.0%');
-    expect(within(screen.getByTestId('rule-opus')).getByTestId('projected-acceptance').textContent).toContain('no recent drafts');
+    await waitFor(() =>
+      expect(within(screen.getByTestId('rule-opus')).getByTestId('threshold-reach').textContent).toBe('No recent drafts to measure 0.75 against yet.'),
+    );
   });
 
-  it('projects acceptance at the slider value and saves the new threshold once the slider rests', async () => {
+  it('says how many recent drafts the threshold lets through, follows a drag, and saves once the slider rests', async () => {
     const api = new MemoryControlApi([sonnet, opus]);
+    api.ruleChecks = measuredReach;
     renderRules(api);
     const card = screen.getByTestId('rule-sonnet');
-    const projected = within(card).getByTestId('projected-acceptance');
-    expect(projected.textContent).toBe('66.7% of the last 6 drafts would pass');
+    const reach = within(card).getByTestId('threshold-reach');
+    await waitFor(() => expect(reach.textContent).toBe('At 0.70: 4 of 6 recent drafts pass (highest 0.95)'));
 
     const slider = within(card).getByRole('slider', { name: 'Threshold for claude-sonnet-4*' });
     fireEvent.change(slider, { target: { value: '0.8' } });
     fireEvent.change(slider, { target: { value: '0.84' } });
-    expect(projected.textContent).toContain('33.3% of the last 6 drafts would pass (66.7% at 0.70)');
+    // Worked out from the page's own records until the proxy has measured the new value.
+    expect(reach.textContent).toBe('At 0.84: 2 of 6 recent drafts would pass (highest 0.95)');
     expect(within(card).getByText('(near Conservative)')).toBeTruthy();
     expect(api.callsTo('saveRules')).toHaveLength(0);
+    // What the proxy measures once 0.84 is saved.
+    api.ruleChecks = ruleChecks({ reach: [{ ruleId: 'sonnet', drafts: 6, passing: 2, highest: 0.95 }] });
 
     await waitFor(() => expect(api.callsTo('saveRules')).toHaveLength(1));
     const [saved] = api.callsTo('saveRules')[0] as [CascadeRule[]];
@@ -58,6 +73,8 @@ describe('rule cards', () => {
       ['opus', 0.75],
     ]);
     await waitFor(() => expect(screen.getByTestId('rules-save-state').textContent).toBe('Saved'));
+    // Saving asks for the checks again: the proxy's measure of the saved value replaces the projection.
+    await waitFor(() => expect(reach.textContent).toBe('At 0.84: 2 of 6 recent drafts pass (highest 0.95)'));
   });
 
   it('reorders, disables and deletes through saveRules', async () => {
@@ -75,24 +92,105 @@ describe('rule cards', () => {
     expect((api.callsTo('saveRules')[2][0] as CascadeRule[]).map((r) => r.id)).toEqual(['sonnet']);
   });
 
-  it('adds a rule only once it is complete', async () => {
+  it('adds a rule only once it is complete, saying what is missing only after a field was left or on submit', async () => {
     const api = new MemoryControlApi([sonnet]);
     renderRules(api);
     fireEvent.click(screen.getByRole('button', { name: 'Add rule' }));
-    const save = screen.getByRole('button', { name: 'Save rule' }) as HTMLButtonElement;
-    expect(save.disabled).toBe(true);
-    expect(screen.getByText('Requested model is required.')).toBeTruthy();
+    // Nothing typed yet: nothing in red.
+    expect(screen.queryByText('Requested model is required.')).toBeNull();
+    expect(document.querySelectorAll('.field-error')).toHaveLength(0);
 
-    fireEvent.change(screen.getByLabelText(/Requested model/), { target: { value: ' claude-opus-4-1 ' } });
+    const requested = screen.getByLabelText(/Requested model/);
+    fireEvent.focus(requested);
+    fireEvent.blur(requested);
+    expect(screen.getByText('Requested model is required.')).toBeTruthy();
+    expect(requested.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.queryByText('Draft model is required.')).toBeNull();
+
+    // Submitting shows every problem and saves nothing.
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save rule' })));
+    expect(screen.getByText('Draft model is required.')).toBeTruthy();
+    expect(api.callsTo('saveRules')).toHaveLength(0);
+
+    fireEvent.change(requested, { target: { value: ' claude-opus-4-1 ' } });
+    expect(screen.queryByText('Requested model is required.')).toBeNull();
     fireEvent.change(screen.getByLabelText('Draft model'), { target: { value: 'claude-opus-4-1' } });
     expect(screen.getByText('The draft model must differ from the requested model.')).toBeTruthy();
     fireEvent.change(screen.getByLabelText('Draft model'), { target: { value: 'claude-haiku-4-5' } });
-    await act(async () => fireEvent.click(save));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save rule' })));
 
     const [saved] = api.callsTo('saveRules')[0] as [CascadeRule[]];
     expect(saved).toHaveLength(2);
     expect(saved[1]).toMatchObject({ match: 'claude-opus-4-1', draftModel: 'claude-haiku-4-5', verifierModel: null, threshold: 0.7, enabled: true });
     expect(saved[1].id).toMatch(/^rule-[0-9a-f]{12}$/);
+  });
+
+  it('offers the model ids the proxy knows in the model fields', async () => {
+    const api = new MemoryControlApi([sonnet]);
+    api.ruleChecks = ruleChecks({
+      models: [
+        { id: 'claude-haiku-4-5', listed: true, priced: true },
+        { id: 'claude-opus-4-1', listed: true, priced: false },
+        { id: 'claude-sonnet-4-6', listed: false, priced: true },
+      ],
+    });
+    renderRules(api);
+    fireEvent.click(screen.getByRole('button', { name: 'Add rule' }));
+    const draft = screen.getByLabelText('Draft model') as HTMLInputElement;
+    await waitFor(() => expect(draft.list?.querySelectorAll('option')).toHaveLength(3));
+    expect([...draft.list!.querySelectorAll('option')].map((o) => o.value)).toEqual(['claude-haiku-4-5', 'claude-opus-4-1', 'claude-sonnet-4-6']);
+    expect((screen.getByLabelText(/Verifier model/) as HTMLInputElement).list).toBe(draft.list);
+  });
+
+  it('shows the proxy’s warning on a mistyped model beside the rule, live, and fixes it in one click', async () => {
+    const typo = rule({ draftModel: 'claude-haiku-4.5' });
+    const api = new MemoryControlApi([typo, opus]);
+    renderRules(api);
+    const card = screen.getByTestId('rule-sonnet');
+    expect(within(card).queryByTestId('rule-warning')).toBeNull();
+
+    const warning = {
+      ruleId: 'sonnet',
+      kind: 'unknown_model' as const,
+      field: 'draftModel' as const,
+      message: 'Unknown draft model: claude-haiku-4.5 is not a model the upstream lists or the price table knows.',
+      suggestion: 'claude-haiku-4-5',
+    };
+    act(() => api.emit({ type: 'status', status: status({ ruleWarnings: [warning] }) }));
+    expect(within(card).getByTestId('rule-warning').textContent).toContain('claude-haiku-4.5 is not a model the upstream lists');
+    expect(within(screen.getByTestId('rule-opus')).queryByTestId('rule-warning')).toBeNull();
+
+    // In the form, beside the field, while it holds the value the warning is about: the suggestion fills it.
+    fireEvent.click(within(card).getByRole('button', { name: 'Edit' }));
+    const field = within(card).getByLabelText('Draft model') as HTMLInputElement;
+    fireEvent.click(within(card).getByRole('button', { name: 'Did you mean claude-haiku-4-5?' }));
+    expect(field.value).toBe('claude-haiku-4-5');
+    expect(within(card).queryByTestId('rule-warning')).toBeNull();
+    fireEvent.click(within(card).getByRole('button', { name: 'Cancel' }));
+
+    // On the card: one click saves the suggestion.
+    await act(async () => fireEvent.click(within(card).getByRole('button', { name: 'Did you mean claude-haiku-4-5?' })));
+    expect((api.callsTo('saveRules')[0][0] as CascadeRule[])[0]).toEqual({ ...typo, draftModel: 'claude-haiku-4-5' });
+  });
+
+  it('warns when no recent draft reaches the threshold, and offers the highest one reached', async () => {
+    const api = new MemoryControlApi([{ ...sonnet, threshold: 0.95 }]);
+    api.ruleChecks = ruleChecks({ reach: [{ ruleId: 'sonnet', drafts: 40, passing: 0, highest: 0.93 }] });
+    renderRules(api, []);
+    const card = screen.getByTestId('rule-sonnet');
+    await waitFor(() => expect(within(card).getByTestId('threshold-reach').textContent).toBe('At 0.95: 0 of 40 recent drafts pass (highest 0.93)'));
+    const warning = within(card).getByTestId('threshold-warning');
+    expect(warning.textContent).toContain('No recent draft reaches 0.95: every request this rule drafts for pays for the draft and then for the requested model.');
+
+    // The proxy's own words, once it says so.
+    const words = 'No recent draft reaches 0.95 (highest 0.93 of 40 drafts): every request pays for the draft and the verifier.';
+    act(() => api.emit({ type: 'status', status: status({ ruleWarnings: [{ ruleId: 'sonnet', kind: 'threshold_unreachable', field: 'threshold', message: words }] }) }));
+    expect(within(card).getByTestId('threshold-warning').textContent).toContain(words);
+
+    fireEvent.click(within(card).getByRole('button', { name: 'Set 0.93, the highest reached' }));
+    expect((within(card).getByRole('slider') as HTMLInputElement).value).toBe('0.93');
+    await waitFor(() => expect(api.callsTo('saveRules')).toHaveLength(1));
+    expect((api.callsTo('saveRules')[0][0] as CascadeRule[])[0].threshold).toBe(0.93);
   });
 
   it('shows why the proxy refused a save', async () => {
@@ -131,7 +229,7 @@ describe('rule cards', () => {
 
   it('shows a rule’s savings as unknown when none of its requests had a known price', () => {
     const unpriced = stats({ byRule: { sonnet: totals({ queries: 2, accepted: 2, unpricedQueries: 2 }) } });
-    render(<Rules api={new MemoryControlApi([sonnet])} rules={[sonnet]} stats={unpriced} decisions={[]} />);
+    render(<Rules api={new MemoryControlApi([sonnet])} rules={[sonnet]} stats={unpriced} status={status()} decisions={[]} />);
     expect(screen.getByTestId('rule-savings').textContent).toBe('unknown —');
   });
 });
@@ -229,7 +327,7 @@ describe('per action class', () => {
         },
       },
     });
-    render(<Rules api={api} rules={[sonnet]} stats={snapshot} decisions={records} />);
+    render(<Rules api={api} rules={[sonnet]} stats={snapshot} status={status()} decisions={records} />);
     const answer = screen.getByTestId('class-answer');
     expect(within(answer).getByTestId('class-acceptance').textContent).toBe('Recent log: 1 of 3 answer drafts accepted (33.3%)');
     expect((await within(answer).findByTestId('class-unverified')).textContent).toBe(

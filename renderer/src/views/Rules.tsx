@@ -1,16 +1,19 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ControlApi } from '../../../contracts/control-api';
-import type { StatsSnapshot } from '../../../contracts/stats';
+import type { RuleChecks, RuleDraftReach, RuleWarning } from '../../../contracts/rule-checks';
+import type { ProxyStatus } from '../../../contracts/status';
+import { draftAcceptanceRate, draftedRequests, type StatsSnapshot } from '../../../contracts/stats';
 import type { CascadeRule } from '../../../contracts/rules';
 import { ACTION_CLASSES, type DecisionRecord } from '../../../contracts/decision';
 import type { QualityStats, RuleQuality } from '../../../contracts/quality';
 import { belowTarget, ClassPolicy } from '../components/ClassPolicy';
 import { ShadowSettings } from '../components/ShadowSettings';
-import { ThresholdSlider } from '../components/ThresholdSlider';
+import { RuleWarningNote } from '../components/RuleWarningNote';
+import { ThresholdSlider, type ThresholdReach } from '../components/ThresholdSlider';
 import { classOutcomes } from '../lib/classOutcomes';
-import { ACTION_CLASS_LABELS, acceptanceRate, formatCount, formatMoney, formatPercent, knownCost, savingsRatio } from '../lib/format';
-import { projectAcceptance } from '../lib/projection';
-import { blankRule, moveRule, removeRule, ruleProblems, updateRule, type RuleUpdate } from '../lib/rules';
+import { ACTION_CLASS_LABELS, formatCount, formatMoney, formatPercent, knownCost, savingsRatio } from '../lib/format';
+import { projectReach, sameThresholds, type ProjectedRule } from '../lib/projection';
+import { blankRule, isComplete, moveRule, removeRule, RULE_FIELDS, ruleProblems, updateRule, type RuleField, type RuleUpdate } from '../lib/rules';
 import { useRefreshed, type Refreshed } from '../state/useRefreshed';
 
 /** How long the slider rests before its value is saved. */
@@ -18,26 +21,53 @@ const SAVE_DELAY_MS = 300;
 
 type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'error'; message: string };
 
+const FIELD_LABELS: Record<RuleField, string> = {
+  match: 'Requested model (exact id or pattern with *)',
+  draftModel: 'Draft model',
+  verifierModel: 'Verifier model (empty: the requested model)',
+};
+const FIELD_PLACEHOLDERS: Record<RuleField, string> = {
+  match: 'claude-sonnet-4*',
+  draftModel: 'claude-haiku-4-5',
+  verifierModel: 'the requested model',
+};
+
+/** A field's text as typed (a rule's missing verifier is an empty field). */
+const fieldText = (rule: CascadeRule, field: RuleField) => rule[field] ?? '';
+
+/**
+ * Add or edit a rule. A field's problem shows once the field was left or the form submitted,
+ * never before anything is typed; the proxy's warnings about a saved field show beside it while
+ * it still holds the saved value, their suggestion one click away.
+ */
 function RuleEditor({
   rule,
   models,
+  warnings,
   onSave,
   onCancel,
 }: {
   rule: CascadeRule;
-  models: string[];
+  /** Known model ids, offered as suggestions. */
+  models: readonly string[];
+  warnings: readonly RuleWarning[];
   onSave: (rule: CascadeRule) => void;
   onCancel: () => void;
 }) {
   const [draft, setDraft] = useState(rule);
+  const [touched, setTouched] = useState<ReadonlySet<RuleField>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
   const problems = ruleProblems(draft);
-  const listId = `models-${rule.id}`;
+  const listId = useId();
+  const set = (field: RuleField, value: string) => setDraft({ ...draft, [field]: value });
   return (
     <form
       className="rule-editor"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (problems.length === 0)
+        setSubmitted(true);
+        if (isComplete(draft))
           onSave({ ...draft, match: draft.match.trim(), draftModel: draft.draftModel.trim(), verifierModel: draft.verifierModel?.trim() || null });
       }}
     >
@@ -46,32 +76,35 @@ function RuleEditor({
           <option key={m} value={m} />
         ))}
       </datalist>
-      <label>
-        Requested model (exact id or pattern with *)
-        <input list={listId} value={draft.match} placeholder="claude-sonnet-4*" onChange={(e) => setDraft({ ...draft, match: e.currentTarget.value })} />
-      </label>
-      <label>
-        Draft model
-        <input list={listId} value={draft.draftModel} placeholder="claude-haiku-4-5" onChange={(e) => setDraft({ ...draft, draftModel: e.currentTarget.value })} />
-      </label>
-      <label>
-        Verifier model (empty: the requested model)
-        <input
-          list={listId}
-          value={draft.verifierModel ?? ''}
-          placeholder="the requested model"
-          onChange={(e) => setDraft({ ...draft, verifierModel: e.currentTarget.value })}
-        />
-      </label>
-      {problems.map((p) => (
-        <p key={p} className="field-error">
-          {p}
-        </p>
-      ))}
+      {RULE_FIELDS.map((field) => {
+        const problem = submitted || touched.has(field) ? problems[field] : undefined;
+        const unchanged = fieldText(draft, field) === fieldText(rule, field);
+        return (
+          <div className="field" key={field}>
+            <label htmlFor={`${listId}-${field}`}>{FIELD_LABELS[field]}</label>
+            <input
+              id={`${listId}-${field}`}
+              list={listId}
+              value={fieldText(draft, field)}
+              placeholder={FIELD_PLACEHOLDERS[field]}
+              aria-invalid={problem ? true : undefined}
+              aria-describedby={problem ? `${listId}-${field}-error` : undefined}
+              onChange={(e) => set(field, e.currentTarget.value)}
+              onBlur={() => setTouched(new Set(touched).add(field))}
+            />
+            {problem ? (
+              <small className="field-error" id={`${listId}-${field}-error`}>
+                {problem}
+              </small>
+            ) : null}
+            {unchanged
+              ? warnings.filter((w) => w.field === field).map((w) => <RuleWarningNote key={w.kind} warning={w} onFix={(id) => set(field, id)} />)
+              : null}
+          </div>
+        );
+      })}
       <div className="row">
-        <button type="submit" disabled={problems.length > 0}>
-          Save rule
-        </button>
+        <button type="submit">Save rule</button>
         <button type="button" className="button-quiet" onClick={onCancel}>
           Cancel
         </button>
@@ -88,6 +121,8 @@ function RuleCard({
   quality,
   decisions,
   models,
+  warnings,
+  reach,
   onEdit,
   onMove,
   onDelete,
@@ -99,7 +134,11 @@ function RuleCard({
   /** The proxy's measurements for this rule; value null while unknown. */
   quality: Refreshed<RuleQuality>;
   decisions: readonly DecisionRecord[];
-  models: string[];
+  models: readonly string[];
+  /** What the proxy says is wrong with the saved rule. */
+  warnings: readonly RuleWarning[];
+  /** The proxy's measure of the rule's recent drafts, for the settings it was measured under; null while unknown. */
+  reach: { rule: ProjectedRule; reach: RuleDraftReach } | null;
   onEdit: (update: RuleUpdate) => void;
   onMove: (offset: -1 | 1) => void;
   onDelete: () => void;
@@ -137,8 +176,16 @@ function RuleCard({
   const totals = stats.byRule[rule.id];
   // The rule as the slider shows it: per-class defaults follow the drag before it is saved.
   const shown = { ...rule, threshold };
-  const now = projectAcceptance(decisions, rule);
-  const projected = projectAcceptance(decisions, shown);
+  // The proxy's measure while it is of these thresholds; during a drag (or until it is measured
+  // again) the same count over the drafts this page holds, when it holds any.
+  const projected = projectReach(decisions, shown);
+  const thresholdReach: ThresholdReach | null =
+    reach && sameThresholds(reach.rule, shown)
+      ? { ...reach.reach, projected: false }
+      : projected.drafts > 0
+        ? { ...projected, projected: true }
+        : null;
+  const fieldWarnings = warnings.filter((w) => w.field !== 'threshold');
   const savings = totals ? knownCost(totals.savings, totals.queries, totals.unpricedQueries) : null;
   const outcomes = classOutcomes(decisions, rule.id);
   const measured = quality.value;
@@ -170,10 +217,19 @@ function RuleCard({
         </label>
       </div>
 
+      {editing ? null : (
+        <div className="rule-warnings">
+          {fieldWarnings.map((w) => (
+            <RuleWarningNote key={`${w.field}-${w.kind}`} warning={w} onFix={(id) => onEdit((r) => ({ ...r, [w.field]: id }))} />
+          ))}
+        </div>
+      )}
+
       {editing ? (
         <RuleEditor
           rule={rule}
           models={models}
+          warnings={fieldWarnings}
           onSave={(edited) => {
             setEditing(false);
             onEdit((r) => ({ ...r, match: edited.match, draftModel: edited.draftModel, verifierModel: edited.verifierModel, threshold }));
@@ -182,14 +238,20 @@ function RuleCard({
         />
       ) : null}
 
-      <ThresholdSlider value={threshold} onChange={onSlide} label={`Threshold for ${rule.match}`} />
+      <ThresholdSlider
+        value={threshold}
+        onChange={onSlide}
+        label={`Threshold for ${rule.match}`}
+        reach={thresholdReach}
+        warnings={warnings.filter((w) => w.field === 'threshold')}
+      />
 
       <dl className="rule-stats">
         <div>
-          <dt>Accepted</dt>
+          <dt>Draft acceptance</dt>
           <dd data-testid="rule-acceptance">
-            {totals ? formatPercent(acceptanceRate(totals)) : '—'}
-            <small> of {formatCount(totals ? totals.accepted + totals.escalated + totals.draftErrors : 0)} drafts</small>
+            {totals ? formatPercent(draftAcceptanceRate(totals)) : '—'}
+            <small> of {formatCount(totals ? draftedRequests(totals) : 0)} drafted requests</small>
           </dd>
         </div>
         <div>
@@ -197,19 +259,6 @@ function RuleCard({
           <dd className={savings !== null && savings < 0 ? 'negative' : undefined} data-testid="rule-savings">
             {totals ? formatMoney(savings) : '—'}
             <small> {formatPercent(savingsRatio(savings, totals ? totals.baselineCost : null))}</small>
-          </dd>
-        </div>
-        <div>
-          <dt>At {threshold.toFixed(2)}</dt>
-          <dd data-testid="projected-acceptance">
-            {formatPercent(projected.rate)}
-            <small>
-              {projected.attempts > 0
-                ? ` of the last ${projected.attempts} drafts would pass${
-                    threshold === rule.threshold ? '' : ` (${formatPercent(now.rate)} at ${rule.threshold.toFixed(2)})`
-                  }`
-                : ' no recent drafts to project from'}
-            </small>
           </dd>
         </div>
       </dl>
@@ -264,11 +313,14 @@ export function Rules({
   api,
   rules,
   stats,
+  status,
   decisions,
 }: {
   api: ControlApi;
   rules: CascadeRule[];
   stats: StatsSnapshot;
+  /** Carries the proxy's current rule warnings, live. */
+  status: ProxyStatus;
   decisions: readonly DecisionRecord[];
 }) {
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
@@ -286,12 +338,20 @@ export function Rules({
   // Measurements change with every request (stats events) and with the rules' targets.
   const quality = useRefreshed<QualityStats>(() => api.qualityStats(), [api, stats, rules]);
 
-  const models = useMemo(() => {
-    const names = new Set<string>();
-    for (const model of Object.keys(stats.prices)) names.add(model);
-    for (const model of Object.keys(stats.allTime.modelsUsed)) names.add(model);
-    return [...names].sort();
-  }, [stats]);
+  // Rule checks change with the rules, the upstream's model list (status events) and each judged
+  // draft (stats events); kept with the rules they were measured under.
+  const checks = useRefreshed<{ rules: CascadeRule[]; checks: RuleChecks }>(
+    () => api.getRuleChecks().then((answer) => ({ rules, checks: answer })),
+    [api, rules, status, stats],
+  );
+  const models = checks.value?.checks.models.map((m) => m.id) ?? [];
+  // Status events carry the current warnings as soon as they change; the checks until the first one.
+  const warnings = status.ruleWarnings ?? checks.value?.checks.warnings ?? [];
+  function reachOf(id: string) {
+    const measured = checks.value?.rules.find((r) => r.id === id);
+    const reach = checks.value?.checks.reach.find((r) => r.ruleId === id);
+    return measured && reach ? { rule: measured, reach } : null;
+  }
 
   async function persist(next: CascadeRule[]) {
     setSave({ kind: 'saving' });
@@ -329,11 +389,13 @@ export function Rules({
             stats={stats}
             decisions={decisions}
             models={models}
+            warnings={warnings.filter((w) => w.ruleId === rule.id)}
+            reach={reachOf(rule.id)}
             quality={{ value: quality.value?.byRule[rule.id] ?? null, error: quality.error }}
             onEdit={(update) => {
               if (rule.id !== unsaved?.id) return void persist(updateRule(latest.current, rule.id, update));
               const edited = update(unsaved);
-              if (ruleProblems(edited).length > 0) setUnsaved(edited);
+              if (!isComplete(edited)) setUnsaved(edited);
               else {
                 setUnsaved(null);
                 void persist([...latest.current, edited]);
@@ -345,6 +407,12 @@ export function Rules({
         ))}
       </ol>
       {rules.length === 0 && !unsaved ? <p className="note">No rules: every request passes through unchanged.</p> : null}
+      {checks.value?.checks.upstreamModelsError ? (
+        <p className="note" data-testid="upstream-models-error">
+          Model ids are checked against the price table only: {checks.value.checks.upstreamModelsError}
+        </p>
+      ) : null}
+      {checks.error ? <p className="note note-bad">Rule checks are not available: {checks.error}</p> : null}
       <div className="row">
         <button type="button" onClick={() => setUnsaved(blankRule())} disabled={unsaved !== null}>
           Add rule

@@ -7,6 +7,7 @@ import type { Transport } from '../client/transport';
 import { ClaudeCodeSetup } from '../components/ClaudeCodeSetup';
 import { CopyButton } from '../components/CopyButton';
 import { NumberField } from '../components/NumberField';
+import { formatCount } from '../lib/format';
 
 const PRICE_FIELDS: Array<{ key: keyof ModelPrice; label: string }> = [
   { key: 'input', label: 'Input' },
@@ -253,18 +254,33 @@ function ApiKeySection({ settings, api }: { settings: PublicSettings; api: Trans
   );
 }
 
+/** One field of the override rows: the model name, or one of its prices. */
+type PriceField = 'name' | keyof ModelPrice;
+
 function PricesSection({ settings, stats, api }: { settings: PublicSettings; stats: StatsSnapshot; api: Transport['api'] }) {
   const [rows, setRows] = useState(() => Object.entries(settings.priceOverrides));
+  // Fields the user has left, as "row:field"; a problem shows only there, or everywhere after Save.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [tried, setTried] = useState(false);
   const { error, busy, run } = useAction();
   // Every settings event carries a new object: reset the rows only when the saved prices changed.
   const saved = JSON.stringify(settings.priceOverrides);
-  useEffect(() => setRows(Object.entries(JSON.parse(saved) as PublicSettings['priceOverrides'])), [saved]);
+  useEffect(() => {
+    setRows(Object.entries(JSON.parse(saved) as PublicSettings['priceOverrides']));
+    setTouched(new Set());
+    setTried(false);
+  }, [saved]);
   const locked = settings.lockedByEnv.includes('priceOverrides');
   const names = rows.map(([name]) => name.trim());
-  const invalid =
-    names.some((n) => n === '') ||
-    new Set(names).size !== names.length ||
-    rows.some(([, price]) => PRICE_FIELDS.some(({ key }) => !Number.isFinite(price[key]) || price[key] < 0));
+  const wrong = (index: number, field: PriceField) => {
+    if (field === 'name') return names[index] === '' || names.indexOf(names[index]) !== index;
+    const value = rows[index][1][field];
+    return !Number.isFinite(value) || value < 0;
+  };
+  const fields: PriceField[] = ['name', ...PRICE_FIELDS.map((f) => f.key)];
+  const invalid = rows.some((_, index) => fields.some((field) => wrong(index, field)));
+  const flagged = (index: number, field: PriceField) => (tried || touched.has(`${index}:${field}`)) && wrong(index, field);
+  const anyFlagged = rows.some((_, index) => fields.some((field) => flagged(index, field)));
 
   const edited = Object.fromEntries(rows.map(([n, p]) => [n.trim(), p]));
   const changed = JSON.stringify(edited) !== saved;
@@ -272,6 +288,7 @@ function PricesSection({ settings, stats, api }: { settings: PublicSettings; sta
   function update(index: number, name: string, price: ModelPrice) {
     setRows(rows.map((row, i) => (i === index ? [name, price] : row)));
   }
+  const leave = (index: number, field: PriceField) => () => setTouched(new Set(touched).add(`${index}:${field}`));
 
   return (
     <section className="panel" aria-labelledby="prices-title">
@@ -286,7 +303,13 @@ function PricesSection({ settings, stats, api }: { settings: PublicSettings; sta
             <legend className="sr-only">Override {index + 1}</legend>
             <label>
               Model
-              <input value={name} placeholder="my-model*" onChange={(e) => update(index, e.currentTarget.value, price)} />
+              <input
+                value={name}
+                placeholder="my-model*"
+                aria-invalid={flagged(index, 'name') || undefined}
+                onChange={(e) => update(index, e.currentTarget.value, price)}
+                onBlur={leave(index, 'name')}
+              />
             </label>
             {PRICE_FIELDS.map(({ key, label }) => (
               <label key={key}>
@@ -296,11 +319,20 @@ function PricesSection({ settings, stats, api }: { settings: PublicSettings; sta
                   min={0}
                   step="any"
                   value={Number.isFinite(price[key]) ? price[key] : ''}
+                  aria-invalid={flagged(index, key) || undefined}
                   onChange={(e) => update(index, name, { ...price, [key]: e.currentTarget.value === '' ? NaN : Number(e.currentTarget.value) })}
+                  onBlur={leave(index, key)}
                 />
               </label>
             ))}
-            <button type="button" className="button-small button-quiet" onClick={() => setRows(rows.filter((_, i) => i !== index))}>
+            <button
+              type="button"
+              className="button-small button-quiet"
+              onClick={() => {
+                setRows(rows.filter((_, i) => i !== index));
+                setTouched(new Set());
+              }}
+            >
               Remove
             </button>
           </fieldset>
@@ -317,13 +349,13 @@ function PricesSection({ settings, stats, api }: { settings: PublicSettings; sta
         </button>
         <button
           type="button"
-          disabled={busy || invalid || locked || !changed}
-          onClick={() => void run(() => api.updateSettings({ priceOverrides: edited }))}
+          disabled={busy || locked || !changed}
+          onClick={() => (invalid ? setTried(true) : void run(() => api.updateSettings({ priceOverrides: edited })))}
         >
           Save prices
         </button>
       </div>
-      {invalid ? <p className="field-error">Every override needs a unique model name and non-negative prices.</p> : null}
+      {anyFlagged ? <p className="field-error">Every override needs a unique model name and non-negative prices.</p> : null}
       <ErrorNote error={error} />
       <details>
         <summary>Effective price table</summary>
@@ -358,6 +390,60 @@ function PricesSection({ settings, stats, api }: { settings: PublicSettings; sta
   );
 }
 
+/**
+ * Reset statistics, confirmed on the page itself (window.confirm does not exist in the app's
+ * sandboxed window). The overview empties through the proxy's stats event, here and everywhere.
+ */
+function StatisticsSection({ stats, api }: { stats: StatsSnapshot; api: Transport['api'] }) {
+  const [confirming, setConfirming] = useState(false);
+  const [reset, setReset] = useState(false);
+  const { error, busy, run } = useAction();
+  const recorded = stats.allTime.queries;
+  return (
+    <section className="panel" aria-labelledby="statistics-title" data-testid="statistics-settings">
+      <h2 id="statistics-title">Statistics</h2>
+      <p role="status" data-testid="statistics-recorded">
+        {reset && recorded === 0
+          ? 'Statistics reset: nothing recorded since.'
+          : `${formatCount(recorded)} ${recorded === 1 ? 'request' : 'requests'} recorded.`}
+      </p>
+      <p className="muted">
+        Resetting forgets the totals, the charts, the decision log, the spending per conversation and project, and the
+        quality measurements. <strong>Rules, settings and your API key are kept.</strong>
+      </p>
+      {confirming ? (
+        <div className="confirm" role="group" aria-label="Confirm the reset">
+          <p>Forget every recorded request? This cannot be undone.</p>
+          <div className="row">
+            <button
+              type="button"
+              className="button-danger"
+              disabled={busy}
+              onClick={() =>
+                void run(async () => {
+                  await api.resetStats();
+                  setConfirming(false);
+                  setReset(true);
+                })
+              }
+            >
+              Reset statistics
+            </button>
+            <button type="button" className="button-quiet" disabled={busy} onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button type="button" className="button-quiet" onClick={() => setConfirming(true)}>
+          Reset statistics…
+        </button>
+      )}
+      <ErrorNote error={error} />
+    </section>
+  );
+}
+
 export function Settings({
   status,
   settings,
@@ -375,10 +461,11 @@ export function Settings({
       <DraftingSection settings={settings} api={transport.api} />
       <section className="panel" aria-labelledby="claude-title">
         <h2 id="claude-title">Claude Code</h2>
-        <ClaudeCodeSetup desktop={transport.desktop} baseUrl={status.baseUrl} />
+        <ClaudeCodeSetup desktop={transport.desktop} baseUrl={status.baseUrl} networkUrls={status.networkUrls} />
       </section>
       <ApiKeySection settings={settings} api={transport.api} />
       <PricesSection settings={settings} stats={stats} api={transport.api} />
+      <StatisticsSection stats={stats} api={transport.api} />
     </div>
   );
 }

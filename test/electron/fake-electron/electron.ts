@@ -176,7 +176,11 @@ export class Notification {
   }
 }
 export const dialog = {
-  showMessageBox: async (options: { message: string }) => void recorded.dialogs.push(options.message),
+  // Answered with the first button (Cancel, where there is a choice).
+  showMessageBox: async (options: { message: string }) => {
+    recorded.dialogs.push(options.message);
+    return { response: 0, checkboxChecked: false };
+  },
   showErrorBox: (title: string, content: string) => {
     recorded.dialogs.push(`${title}: ${content}`);
     console.error(title, content);

@@ -1,0 +1,46 @@
+// An OpenAI client's request headers as an Anthropic client's. OpenAI clients send their key as
+// `Authorization: Bearer …`; the Anthropic API takes an API key in `x-api-key` and only OAuth
+// tokens (Claude subscriptions) as a bearer token. A bearer token that is neither (an SDK's
+// required placeholder, an OpenAI key left in the environment) is never sent on: the request
+// counts as keyless, so the proxy's fallback key applies. OpenAI clients send no
+// `anthropic-version`, which the API requires.
+import type { IncomingHttpHeaders } from 'node:http';
+
+export const ANTHROPIC_VERSION = '2023-06-01';
+const API_KEY_PREFIX = 'sk-ant-';
+const OAUTH_TOKEN_PREFIX = 'sk-ant-oat';
+
+function bearerToken(incoming: IncomingHttpHeaders): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(incoming.authorization ?? '')?.[1];
+}
+
+function isAnthropicCredential(token: string | undefined): token is string {
+  return token?.startsWith(API_KEY_PREFIX) === true;
+}
+
+export function anthropicHeaders(incoming: IncomingHttpHeaders): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    // openai-organization, openai-project, openai-beta: meaningless upstream.
+    if (name !== 'authorization' && !name.startsWith('openai-')) out[name] = value;
+  }
+  const token = bearerToken(incoming);
+  if (isAnthropicCredential(token)) {
+    if (token.startsWith(OAUTH_TOKEN_PREFIX)) out.authorization = `Bearer ${token}`;
+    else out['x-api-key'] ??= token;
+  }
+  out['anthropic-version'] ??= ANTHROPIC_VERSION;
+  return out;
+}
+
+/** OpenAI clients send no `anthropic-version`; Anthropic's SDKs (and the API's own examples) always do. */
+export function isOpenAIClient(incoming: IncomingHttpHeaders): boolean {
+  return incoming['anthropic-version'] === undefined;
+}
+
+/** Said with a 401 when the client did send a bearer token, but not one the upstream could take. */
+export function ignoredTokenNote(incoming: IncomingHttpHeaders): string {
+  return incoming.authorization !== undefined && !isAnthropicCredential(bearerToken(incoming))
+    ? ` The Authorization header held no Anthropic key or token (they start with ${API_KEY_PREFIX}), so it was not sent on.`
+    : '';
+}

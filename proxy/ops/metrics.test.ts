@@ -1,0 +1,50 @@
+// The metrics' bounds and the fields only some records carry: at most MAX_MODEL_LABELS model
+// labels however many ids clients invent, ids unfit for a label folded, retries counted by leg,
+// and escalations lowering the net savings.
+import { describe, expect, it } from 'vitest';
+import { decisionRecord } from '../../test/fixtures/contracts';
+import { MAX_MODEL_LABELS, OTHER_MODEL, ProxyMetrics } from './metrics';
+
+const upstream = () => ({ reachable: null, lastSuccessAt: null, lastError: null });
+
+function metrics(priced: (model: string) => boolean = () => true) {
+  return new ProxyMetrics({ version: '9.9.9', priced, upstream });
+}
+
+async function requestLabels(m: ProxyMetrics): Promise<string[]> {
+  return [...(await m.text()).matchAll(/^cascadeflow_requests_total\{decision="\w+",model="([^"]*)"\}/gm)].map((x) => x[1]);
+}
+
+describe('ProxyMetrics', () => {
+  it(`keeps at most ${MAX_MODEL_LABELS} model labels; later ids and ids the price table does not know count as "${OTHER_MODEL}"`, async () => {
+    const m = metrics((model) => model.startsWith('claude-'));
+    for (let i = 0; i < MAX_MODEL_LABELS + 10; i++) m.observe(decisionRecord({ requestedModel: `claude-test-${i}` }));
+    m.observe(decisionRecord({ requestedModel: 'gpt-unknown' }));
+    m.observe(decisionRecord({ requestedModel: 'claude-test-0' }));
+    const labels = await requestLabels(m);
+    expect(labels).toHaveLength(MAX_MODEL_LABELS + 1);
+    expect(labels).toContain(OTHER_MODEL);
+    expect(labels).not.toContain(`claude-test-${MAX_MODEL_LABELS}`);
+    expect(await m.text()).toContain(`cascadeflow_requests_total{decision="accepted",model="${OTHER_MODEL}"} 11`);
+    expect(await m.text()).toContain('cascadeflow_requests_total{decision="accepted",model="claude-test-0"} 2');
+  });
+
+  it('never makes a label of an id with characters a label should not carry', async () => {
+    const m = metrics();
+    m.observe(decisionRecord({ requestedModel: 'claude-haiku-4-5\u0000' }));
+    m.observe(decisionRecord({ requestedModel: '日本' }));
+    m.observe(decisionRecord({ requestedModel: 'x'.repeat(101) }));
+    expect(await requestLabels(m)).toEqual([OTHER_MODEL]);
+  });
+
+  it('counts retries by leg and lets an escalation lower the net savings', async () => {
+    const m = metrics();
+    const call = { model: 'claude-sonnet-4-6', status: 200, usage: null, cost: 0.01, latencyMs: 900 };
+    m.observe(decisionRecord({ decision: 'escalated', savings: -0.002, verifier: { ...call, retries: 2 } }));
+    m.observe(decisionRecord({ decision: 'accepted', savings: 0.004, verifier: undefined, draft: { ...call, retries: 0 } }));
+    const text = await m.text();
+    expect(text).toContain('cascadeflow_upstream_retries_total{leg="verifier"} 2');
+    expect(text).not.toContain('cascadeflow_upstream_retries_total{leg="draft"}');
+    expect(text).toMatch(/^cascadeflow_savings_dollars 0\.002\d*$/m);
+  });
+});

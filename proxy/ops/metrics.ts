@@ -1,0 +1,146 @@
+// GET /metrics in Prometheus' text format (prom-client), fed from the decision records the
+// sink hands over, never from the request path itself. Label values are bounded: decisions and
+// failure kinds are closed sets, and a requested model is its own label only when the price
+// table knows it, up to MAX_MODEL_LABELS of them; every other id is counted as "other", so a
+// client inventing model ids cannot grow the output. Process metrics (memory, CPU, event loop,
+// file descriptors) come from one registry per process, merged in at each scrape.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CallRecord, DecisionRecord, FailureKind } from '../../contracts/decision';
+import type { UpstreamReachability } from '../../contracts/status';
+
+export const MAX_MODEL_LABELS = 50;
+export const OTHER_MODEL = 'other';
+/** What a model id must look like to become a label at all. */
+const LABEL_SAFE = /^[\w.:@/-]{1,100}$/;
+
+/** Failures that are the upstream's (a draft skipped, a client gone or the proxy's own bug are not). */
+const UPSTREAM_FAILURES: ReadonlySet<FailureKind> = new Set(['timeout', 'network', 'http_status', 'error_event', 'broken_stream', 'invalid_response']);
+
+/** Seconds: from a cached answer to a long generation. */
+const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+export interface ProxyMetricsOptions {
+  version: string;
+  /** The price table knows this model (the user's overrides included). */
+  priced(model: string): boolean;
+  upstream(): UpstreamReachability;
+}
+
+let processRegistry: Registry | null = null;
+
+/** Default metrics observe the process, so one set per process, however many proxies it runs. */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+const seconds = (ms: number) => ms / 1000;
+
+export class ProxyMetrics {
+  private readonly registry = new Registry();
+  private readonly models = new Set<string>();
+  private readonly requests: Counter<'decision' | 'model'>;
+  private readonly latency: Histogram<'decision'>;
+  private readonly ttfb: Histogram<'decision'>;
+  private readonly cost: Counter;
+  private readonly baseline: Counter;
+  private readonly savings: Gauge;
+  private readonly upstreamErrors: Counter<'leg' | 'kind'>;
+  private readonly retries: Counter<'leg'>;
+
+  constructor(private readonly options: ProxyMetricsOptions) {
+    const registers = [this.registry];
+    new Gauge({ name: 'cascadeflow_info', help: 'The proxy version (always 1).', labelNames: ['version'], registers }).set({ version: options.version }, 1);
+    this.requests = new Counter({
+      name: 'cascadeflow_requests_total',
+      help: `Requests by decision and requested model (ids the price table does not know, and any beyond ${MAX_MODEL_LABELS}, count as "${OTHER_MODEL}").`,
+      labelNames: ['decision', 'model'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'cascadeflow_request_duration_seconds',
+      help: 'Time from the request to the last byte of its answer, by decision.',
+      labelNames: ['decision'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.ttfb = new Histogram({
+      name: 'cascadeflow_time_to_first_byte_seconds',
+      help: 'Time from the request to the first byte sent to the client, by decision (requests that sent nothing are left out).',
+      labelNames: ['decision'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.cost = new Counter({ name: 'cascadeflow_cost_dollars_total', help: 'What the requests cost, every upstream call included (requests of unknown price left out).', registers });
+    this.baseline = new Counter({
+      name: 'cascadeflow_baseline_cost_dollars_total',
+      help: 'What the requested models alone would have cost (requests of unknown price left out).',
+      registers,
+    });
+    this.savings = new Gauge({
+      name: 'cascadeflow_savings_dollars',
+      help: 'Net savings since the proxy started: baseline minus cost per request where both are known (escalations lower it, hence a gauge).',
+      registers,
+    });
+    this.upstreamErrors = new Counter({
+      name: 'cascadeflow_upstream_errors_total',
+      help: 'Upstream calls that failed, by leg (draft, or verifier: the requested model) and failure kind.',
+      labelNames: ['leg', 'kind'],
+      registers,
+    });
+    this.retries = new Counter({ name: 'cascadeflow_upstream_retries_total', help: 'Retries of upstream calls the proxy made, by leg.', labelNames: ['leg'], registers });
+    const { upstream } = options;
+    new Gauge({
+      name: 'cascadeflow_upstream_up',
+      help: 'Whether the upstream answers (0 once a call or probe could not reach it, until one does again).',
+      registers,
+      collect() {
+        this.set(upstream().reachable === false ? 0 : 1);
+      },
+    });
+    new Gauge({
+      name: 'cascadeflow_upstream_last_success_timestamp_seconds',
+      help: 'When the upstream last answered (Unix time; 0 before the first answer).',
+      registers,
+      collect() {
+        this.set(seconds(upstream().lastSuccessAt ?? 0));
+      },
+    });
+  }
+
+  readonly contentType = this.registry.contentType;
+
+  observe(record: DecisionRecord): void {
+    const { decision } = record;
+    this.requests.inc({ decision, model: this.modelLabel(record.requestedModel) });
+    this.latency.observe({ decision }, seconds(record.latencyMs));
+    if (record.ttfbMs !== null) this.ttfb.observe({ decision }, seconds(record.ttfbMs));
+    if (record.cost !== null && record.cost >= 0) this.cost.inc(record.cost);
+    if (record.baselineCost !== null && record.baselineCost >= 0) this.baseline.inc(record.baselineCost);
+    if (record.savings !== null) this.savings.inc(record.savings);
+    this.observeCall('draft', record.draft);
+    this.observeCall('verifier', record.verifier);
+  }
+
+  async text(): Promise<string> {
+    return Registry.merge([processMetrics(), this.registry]).metrics();
+  }
+
+  private observeCall(leg: 'draft' | 'verifier', call: CallRecord | undefined): void {
+    if (!call) return;
+    if (call.failure && UPSTREAM_FAILURES.has(call.failure.kind)) this.upstreamErrors.inc({ leg, kind: call.failure.kind });
+    // Set by the retrying client on the calls the proxy adds (absent where none were made).
+    const { retries } = call;
+    if (typeof retries === 'number' && retries > 0) this.retries.inc({ leg }, retries);
+  }
+
+  private modelLabel(model: string): string {
+    if (this.models.has(model)) return model;
+    if (this.models.size >= MAX_MODEL_LABELS || !LABEL_SAFE.test(model) || !this.options.priced(model)) return OTHER_MODEL;
+    this.models.add(model);
+    return model;
+  }
+}

@@ -1,0 +1,42 @@
+// The deepest JSON body the proxy takes on any /v1 endpoint. Adapting, checking and
+// serialising a request recurse (JSON.stringify overflows the stack near 5,000 levels), so a
+// deeper body gets a clean 400 that names the limit on every path (cascade, passthrough,
+// OpenAI edge) rather than a stack overflow on some of them. Checked once per request, before
+// parsing, in one pass over the bytes with no recursion; string contents are skipped natively.
+
+/** Levels of arrays and objects; real requests (tool schemas included) stay far below. */
+export const MAX_JSON_DEPTH = 1_000;
+
+export const TOO_DEEP_MESSAGE = `Request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep, the proxy's limit.`;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/** True when the body nests deeper than `max`. Not a validator: malformed JSON is JSON.parse's to report. */
+export function nestsTooDeep(body: Uint8Array, max = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
+    if (byte === QUOTE) i = closingQuote(body, i);
+    else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      if (++depth > max) return true;
+    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
+  }
+  return false;
+}
+
+/** The index of the quote that ends the string opened at `start` (the body's end when none). */
+function closingQuote(body: Uint8Array, start: number): number {
+  let at = start;
+  for (;;) {
+    at = body.indexOf(QUOTE, at + 1);
+    if (at < 0) return body.length;
+    let backslashes = 0;
+    while (body[at - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+}
