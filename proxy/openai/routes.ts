@@ -9,8 +9,7 @@ import type { RequestPathDeps } from '../request/deps';
 import type { CascadeOptions } from '../request/exchange';
 import { runRequestPath } from '../request/handler';
 import { newRequestId } from '../request/record';
-import { nestsTooDeep, TOO_DEEP_MESSAGE } from '../request/body-depth';
-import { describeError } from '../upstream/failures';
+import { readJsonBody } from '../request/body-depth';
 import { authorizedChatHeaders } from './auth';
 import { ChatClientResponse } from './client-response';
 import { ChatRequestError, refusal, sendChatError } from './errors';
@@ -57,19 +56,13 @@ async function chatCompletions(deps: RequestPathDeps, options: CascadeOptions, r
 
 /** The translated request, or null after answering a 400 that names what is wrong. */
 function parse(raw: Buffer, res: Response): TranslatedRequest | null {
-  if (nestsTooDeep(raw)) {
-    sendChatError(res, 400, TOO_DEEP_MESSAGE);
-    return null;
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    sendChatError(res, 400, `Request body is not valid JSON: ${describeError(err)}`);
+  const body = readJsonBody(raw);
+  if (!body.ok) {
+    sendChatError(res, 400, body.message);
     return null;
   }
   try {
-    return translateRequest(body);
+    return translateRequest(body.value);
   } catch (err) {
     if (!(err instanceof ChatRequestError)) throw err;
     res.status(400).json(refusal(err));

@@ -3,6 +3,7 @@
 // deeper body gets a clean 400 that names the limit on every path (cascade, passthrough,
 // OpenAI edge) rather than a stack overflow on some of them. Checked once per request, before
 // parsing, in one pass over the bytes with no recursion; string contents are skipped natively.
+import { describeError } from '../upstream/failures';
 
 /** Levels of arrays and objects; real requests (tool schemas included) stay far below. */
 export const MAX_JSON_DEPTH = 1_000;
@@ -38,5 +39,15 @@ function closingQuote(body: Uint8Array, start: number): number {
     let backslashes = 0;
     while (body[at - 1 - backslashes] === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return at;
+  }
+}
+
+/** A request body as JSON, or why it cannot be read (too deep, not JSON): one rule for every endpoint. */
+export function readJsonBody(raw: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (nestsTooDeep(raw)) return { ok: false, message: TOO_DEEP_MESSAGE };
+  try {
+    return { ok: true, value: JSON.parse(raw.toString('utf8')) as unknown };
+  } catch (err) {
+    return { ok: false, message: `Request body is not valid JSON: ${describeError(err)}` };
   }
 }

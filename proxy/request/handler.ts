@@ -9,8 +9,7 @@ import { REQUEST_ID_HEADER, type ClientApi } from '../../contracts/decision';
 import { ClientResponse } from '../http/client-response';
 import { sendAnthropicError } from '../http/errors';
 import { authorizedUpstreamHeaders } from './auth';
-import { nestsTooDeep, TOO_DEEP_MESSAGE } from './body-depth';
-import { describeError } from '../upstream/failures';
+import { readJsonBody } from './body-depth';
 import type { MessagesRequest } from '../wire';
 import { identifyConversation } from '../conversations/identify';
 import { isLoopbackHost } from '../http/hosts';
@@ -97,17 +96,12 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
 }
 
 function parseRequest(raw: Buffer, res: Response): MessagesRequest | null {
-  if (nestsTooDeep(raw)) {
-    sendAnthropicError(res, 400, TOO_DEEP_MESSAGE);
+  const body = readJsonBody(raw);
+  if (!body.ok) {
+    sendAnthropicError(res, 400, body.message);
     return null;
   }
-  let request: MessagesRequest;
-  try {
-    request = JSON.parse(raw.toString('utf8')) as MessagesRequest;
-  } catch (err) {
-    sendAnthropicError(res, 400, `Request body is not valid JSON: ${describeError(err)}`);
-    return null;
-  }
+  const request = body.value as MessagesRequest;
   if (!request || typeof request !== 'object' || typeof request.model !== 'string' || !Array.isArray(request.messages)) {
     sendAnthropicError(res, 400, 'Request body must be an object with `model` and `messages`.');
     return null;
