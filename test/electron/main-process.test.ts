@@ -236,9 +236,12 @@ describe('main process (bundled, on a fake Electron runtime)', () => {
 
   it('later runs: no window until asked, state persisted, second launch shows the dashboard', async () => {
     const main = launch();
-    const state = await main.until((s) => s.tray?.image.includes('tray-paused') ?? false, 'the persisted pause');
+    // The Claude Code check mark follows its own read of settings.json: wait for both, not for one then the other.
+    const state = await main.until(
+      (s) => (s.tray?.image.includes('tray-paused') ?? false) && labels(s).includes('Remove from Claude Code'),
+      'the persisted pause and the Claude Code check mark',
+    );
     expect(state.windows).toHaveLength(0);
-    expect(labels(state)).toContain('Remove from Claude Code');
     expect((await main.invoke<Array<{ threshold: number }>>(invokeChannels.getRules))[0].threshold).toBe(0.91);
     expect(await main.invoke(invokeChannels.getSettings)).toMatchObject({ apiKeySet: true, paused: true });
 
