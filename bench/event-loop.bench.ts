@@ -32,8 +32,9 @@ import { Agent, request } from 'undici';
 import { createSimulator } from '../simulator/server';
 import type { Reading } from './proxy-server';
 import { forkProxyChild } from './proxy-child';
-import { CASCADE_MODEL, HEADERS, largeRequestBody, PASSTHROUGH_MODEL } from './requests';
+import { CASCADE_MODEL, claudeCodeBody, HEADERS, PASSTHROUGH_MODEL } from './requests';
 import { DEFAULT_RETAIN } from '../proxy/store/decision-store';
+import { quantile } from './stats';
 
 /** Claude Code with subagents keeps a few requests in flight; 16 is a busy session and then some. */
 const CONCURRENCY = 16;
@@ -98,13 +99,8 @@ function expectDecision(decision: string | undefined, scenario: Scenario): void 
   if (decision !== scenario.decision) throw new Error(`${scenario.name}: the proxy's decision was "${decision}", expected "${scenario.decision}"`);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 const sim = await createSimulator({ host: '127.0.0.1', port: 0 });
-const proxy = forkProxyChild({ CASCADEFLOW_UPSTREAM_URL: sim.url, ...(STORE === 'memory' ? { BENCH_STORE: 'memory' } : {}) });
+const proxy = await forkProxyChild({ CASCADEFLOW_UPSTREAM_URL: sim.url, ...(STORE === 'memory' ? { BENCH_STORE: 'memory' } : {}) });
 
 /** The proxy's figures since the last reset; `resetLoop` starts a new event-loop window after them. */
 async function readProxy(resetLoop: boolean): Promise<Reading> {
@@ -151,7 +147,7 @@ const rows: Row[] = [];
 
 try {
   const proxyUrl = await proxy.url;
-  const bodies = SCENARIOS.map((s) => largeRequestBody(s.model, false));
+  const bodies = SCENARIOS.map((s) => claudeCodeBody(s.model, false, 150 * 1024));
   const kb = (Buffer.byteLength(bodies[0]) / 1024).toFixed(0);
 
   // Both paths optimised in both processes, and the decision log full, before measuring.
@@ -191,8 +187,8 @@ try {
       clients: scenario.clients,
       requests: latencies.length,
       rate: latencies.length / seconds,
-      medianMs: median(latencies),
-      addedMs: median(proxied) - median(direct),
+      medianMs: quantile(latencies, 0.5),
+      addedMs: quantile(proxied, 0.5) - quantile(direct, 0.5),
       reading: after,
       cpuMsPerRequest: (after.cpuUs - before.cpuUs) / 1000 / latencies.length,
       compacted: after.storeBytes < before.storeBytes,

@@ -1,12 +1,14 @@
 // The proxy under benchmark, in a process of its own so that its memory is read apart
 // from the client's and the simulator's, and so that it gets a core of its own as it
-// would in real use. bench/proxy.bench.ts and bench/event-loop.bench.ts fork it with
+// would in real use. The benches fork it bundled, as it ships (bench/proxy-child.ts), with
 // --expose-gc; it reports its URL once listening, then answers CPU, memory and event-loop
-// probes over IPC until told to stop. Its state is real: config.json and the decision
-// store's files in a temporary data dir, flushed as in use, so their writes are part of
-// what is measured. BENCH_STORE=memory keeps stats and decisions in memory instead: a
-// control that shows which event-loop blocks persisting causes. bench/sessions.bench.ts moves
-// its clock forward (`clock`) to replay pauses that let prompt caches expire without waiting.
+// probes over IPC until told to stop: `read` after full collections (what it holds), a
+// `window` around a stretch of load without any (bench/load-window.ts: what that load cost
+// it). Its state is real: config.json and the decision store's files in a temporary data
+// dir, flushed as in use, so their writes are part of what is measured. BENCH_STORE=memory
+// keeps stats and decisions in memory instead: a control that shows which event-loop blocks
+// persisting causes. bench/sessions.bench.ts moves its clock forward (`clock`) to replay
+// pauses that let prompt caches expire without waiting.
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startProxyServer } from '../proxy/server';
 import { createProxyContext } from '../proxy/runtime';
 import { createMemoryStore } from '../proxy/state/stores';
+import { windowAnswer, type LoadFigures } from './load-window';
 
 export interface Reading {
   /** CPU time the process has used so far (user + system), in µs. */
@@ -52,21 +55,28 @@ export interface Reading {
   storeBytes: number;
 }
 
-export type ChildMessage = { type: 'listening'; url: string } | { type: 'reading'; reading: Reading } | { type: 'filled' } | { type: 'clock' };
+export type ChildMessage =
+  | { type: 'listening'; url: string }
+  | { type: 'reading'; reading: Reading }
+  | { type: 'window'; figures: LoadFigures | null }
+  | { type: 'filled' }
+  | { type: 'clock' };
 /**
  * `read` with `resetLoop`: start a new event-loop window once this reading is taken (after
- * its collections). `fill`: record `records` copies of the newest decision, then flush.
+ * its collections). `window`: open a load window (answered with null figures) or close it
+ * (answered with its LoadFigures). `fill`: record `records` copies of the newest decision, then flush.
  * `clock`: from now on Date.now() reads `offsetMs` ahead of the real clock (sent between
  * requests, never during one).
  */
 export type ParentMessage =
   | { type: 'read'; resetLoop?: boolean }
+  | { type: 'window'; open: boolean }
   | { type: 'fill'; records: number }
   | { type: 'clock'; offsetMs: number }
   | { type: 'stop' };
 
 const gc = globalThis.gc;
-if (!process.send || !gc) throw new Error('bench/proxy-server.ts is forked by bench/proxy.bench.ts or bench/event-loop.bench.ts (IPC and --expose-gc)');
+if (!process.send || !gc) throw new Error('bench/proxy-server.ts is forked by bench/proxy-child.ts (IPC and --expose-gc)');
 const send = process.send.bind(process);
 
 const dataDir = await mkdtemp(join(tmpdir(), 'cascadeflow-bench-'));
@@ -197,6 +207,8 @@ process.on('message', (message: ParentMessage) => {
         reply();
       }, 10);
     }
+  } else if (message.type === 'window') {
+    send(windowAnswer(message.open) satisfies ChildMessage);
   } else if (message.type === 'fill') {
     void fill(message.records).then(() => send({ type: 'filled' } satisfies ChildMessage));
   } else if (message.type === 'stop') {

@@ -1,6 +1,7 @@
-// Request bodies shared by the proxy benches. Both are shaped like Claude Code's requests
-// (system blocks with a cache breakpoint, tool schemas, a history), because the proxy's
-// cost per request is mostly in handling bodies of that shape.
+// Request bodies shared by the proxy benches, shaped like Claude Code's requests (system
+// blocks with a cache breakpoint, tool schemas, a history), because the proxy's cost per
+// request is mostly in handling bodies of that shape: a small one at the start of a session,
+// and one of any size from ~20 KB to a long session's megabyte.
 
 export const HEADERS = { 'content-type': 'application/json', 'x-api-key': 'sk-bench-key', 'anthropic-version': '2023-06-01' };
 
@@ -51,14 +52,23 @@ function sourceText(seed: number, chars: number): string {
   return lines.join('\n');
 }
 
+/** The question every sized body ends with unless told otherwise. */
+export const QUESTION = 'Explain in two sentences why the proxy listens on 127.0.0.1 only.';
+
 /**
- * A Claude Code-shaped request well into a session (~150 KB): a long system prompt
- * (instructions and project notes), 24 tool schemas, 20 history turns of tool calls and
- * file contents, then the new question. The size is what makes per-request work (body
- * parsing, copying, serialising for a draft) visible in the proxy's event loop.
+ * A Claude Code-shaped request of about `bytes` bytes (as test/fixtures/claude-code/ has
+ * them): a system prompt of three blocks (identity, long instructions, project notes with a
+ * cache breakpoint), tool schemas, then history turns of tool calls and file contents, then
+ * the new question (`question`, e.g. with a simulator marker). Up to ~150 KB the system
+ * prompt, the tools and the file contents shrink in proportion (4 tools at ~20 KB); beyond,
+ * only the history grows, as a long session does. At 150 KiB it is 24 tools and 20 turns.
+ * The size is what makes per-request work (body parsing, copying, serialising for a draft)
+ * visible in the proxy.
  */
-export function largeRequestBody(model: string, stream: boolean): string {
-  const tools = Array.from({ length: 24 }, (_, i) => ({
+export function claudeCodeBody(model: string, stream: boolean, bytes: number, question = QUESTION): string {
+  const scale = Math.min(1, bytes / FULL_SCALE_BYTES);
+  const toolCount = Math.max(3, Math.round(24 * scale));
+  const tools = Array.from({ length: toolCount }, (_, i) => ({
     name: `tool_${i}`,
     description: `Tool number ${i}: ${'reads or changes files in the project, runs commands in the workspace and reports what it did, with paths relative to the root. '.repeat(6)}`,
     input_schema: {
@@ -75,34 +85,39 @@ export function largeRequestBody(model: string, stream: boolean): string {
       additionalProperties: false,
     },
   }));
-  // 10 exchanges = 20 turns: the assistant calls a tool, the user turn carries its result.
-  const history = Array.from({ length: 10 }, (_, i) => [
+  const fileChars = Math.max(1_000, Math.round(8_000 * scale));
+  // One exchange = 2 turns: the assistant calls a tool, the user turn carries its result.
+  const exchange = (i: number) => [
     {
       role: 'assistant',
       content: [
         { type: 'text', text: `Let me look at part ${i} of the source before changing it.` },
-        { type: 'tool_use', id: `toolu_bench_${i}`, name: `tool_${i % 24}`, input: { path: `/repo/src/module_${i}.ts`, mode: 'read', limit: 400 } },
+        { type: 'tool_use', id: `toolu_bench_${i}`, name: `tool_${i % toolCount}`, input: { path: `/repo/src/module_${i}.ts`, mode: 'read', limit: 400 } },
       ],
     },
     {
       role: 'user',
-      content: [{ type: 'tool_result', tool_use_id: `toolu_bench_${i}`, content: sourceText(i, 8_000) }],
+      content: [{ type: 'tool_result', tool_use_id: `toolu_bench_${i}`, content: sourceText(i, fileChars) }],
     },
-  ]).flat();
-  return JSON.stringify({
-    model,
-    max_tokens: 32_000,
-    stream,
-    system: [
-      { type: 'text', text: 'You are Claude Code, an interactive CLI tool that helps users with software engineering tasks.' },
-      { type: 'text', text: 'Instructions: '.concat('Prefer small, reviewable changes; run the tests after each edit; never commit secrets. '.repeat(250)) },
-      { type: 'text', text: `Project notes (CLAUDE.md):\n${sourceText(99, 12_000)}`, cache_control: { type: 'ephemeral' } },
-    ],
-    tools,
-    messages: [
-      ...history,
-      { role: 'user', content: [{ type: 'text', text: 'Explain in two sentences why the proxy listens on 127.0.0.1 only.' }] },
-    ],
-    metadata: { user_id: 'bench-user' },
-  });
+  ];
+  const body = (exchanges: number) =>
+    JSON.stringify({
+      model,
+      max_tokens: 32_000,
+      stream,
+      system: [
+        { type: 'text', text: 'You are Claude Code, an interactive CLI tool that helps users with software engineering tasks.' },
+        { type: 'text', text: 'Instructions: '.concat('Prefer small, reviewable changes; run the tests after each edit; never commit secrets. '.repeat(Math.round(250 * scale))) },
+        { type: 'text', text: `Project notes (CLAUDE.md):\n${sourceText(99, Math.round(12_000 * scale))}`, cache_control: { type: 'ephemeral' } },
+      ],
+      tools,
+      messages: [...Array.from({ length: exchanges }, (_, i) => exchange(i)).flat(), { role: 'user', content: [{ type: 'text', text: question }] }],
+      metadata: { user_id: 'bench-user' },
+    });
+  const base = Buffer.byteLength(body(0));
+  const perExchange = Buffer.byteLength(body(1)) - base;
+  return body(Math.max(1, Math.round((bytes - base) / perExchange)));
 }
+
+/** The size at which the shape is whole: 24 tools, 8 KB files, the full system prompt (then 10 exchanges). */
+const FULL_SCALE_BYTES = 150 * 1024;

@@ -125,7 +125,7 @@ function simulatorCosts(): Map<string, number> {
 
 async function run(pair: Pair, policy: Policy, sessions: Array<{ id: string; ttl: '5m' | '1h'; turns: TurnPlan[]; seed: number }>): Promise<RunResult> {
   sim.reset();
-  const child = forkProxyChild({ CASCADEFLOW_UPSTREAM_URL: sim.url, BENCH_STORE: 'memory' });
+  const child = await forkProxyChild({ CASCADEFLOW_UPSTREAM_URL: sim.url, BENCH_STORE: 'memory' });
   try {
     const url = await child.url;
     await child.ask({ type: 'clock', offsetMs }, 'clock');

@@ -16,6 +16,7 @@ import { DEFAULT_RETAIN } from '../proxy/store/decision-store';
 import { createSimulator } from '../simulator/server';
 import { forkProxyChild } from './proxy-child';
 import { CASCADE_MODEL, HEADERS, requestBody } from './requests';
+import { quantile } from './stats';
 
 const WARMUP = 5;
 const ROUNDS = 41;
@@ -40,7 +41,7 @@ await copyStatusLineScript(dir);
 const script = path.join(dir, STATUS_LINE_SCRIPT);
 
 const sim = await createSimulator();
-const proxy = forkProxyChild({ CASCADEFLOW_UPSTREAM_URL: sim.url });
+const proxy = await forkProxyChild({ CASCADEFLOW_UPSTREAM_URL: sim.url });
 const url = await proxy.url;
 const env = { PATH: process.env.PATH ?? '', CASCADEFLOW_URL: url };
 
@@ -85,7 +86,6 @@ function cpuMsPerRun(command: Command): Promise<number> {
   });
 }
 
-const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 let failed = false;
@@ -132,7 +132,7 @@ try {
   console.log('  spawn to exit:');
   for (const name of names) {
     const { label } = commands[name];
-    console.log(`    ${label.padEnd(24)} median ${fmt(median(name))}, p90 ${fmt(quantile(times[name], 0.9))}, min ${fmt(quantile(times[name], 0))}, CPU ${fmt(cpu[name])}`);
+    console.log(`    ${label.padEnd(24)} median ${fmt(median(name))}, p90 ${fmt(quantile(times[name], 0.9))}, min ${fmt(Math.min(...times[name]))}, CPU ${fmt(cpu[name])}`);
   }
   for (const name of ['sh', 'node'] as const) {
     console.log(`    ${`${commands[name].label}, proxy down`.padEnd(24)} median ${fmt(quantile(downRuns[name].map((r) => r.ms), 0.5))} ("${downRuns[name][0].stdout.trim()}")`);

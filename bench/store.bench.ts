@@ -18,6 +18,7 @@ import { openConfStore } from '../proxy/state/stores';
 import { RunningAggregates, emptyStatsData } from '../proxy/stats/aggregates';
 import { DECISIONS_FILE, openFileDecisionStore } from '../proxy/store/file-store';
 import { benchRecord } from './records';
+import { quantile } from './stats';
 
 const RETAIN = 10_000;
 const APPEND_RUNS = 20_000;
@@ -49,7 +50,6 @@ async function measure(f: () => unknown): Promise<number> {
   return performance.now() - t0;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 // ---------------------------------------------------------------- old path: conf
 async function confFlushMs(records: number): Promise<number> {
@@ -70,7 +70,7 @@ async function confFlushMs(records: number): Promise<number> {
       }),
     );
   }
-  return median(runs);
+  return quantile(runs, 0.5);
 }
 
 // ---------------------------------------------------------------- the file store

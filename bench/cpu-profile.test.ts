@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { bundleLocator, byModule, selfTimes, type CpuProfile } from './cpu-profile';
+
+const BUNDLE = 'file:///repo/node_modules/.cache/cascadeflow-bench/proxy-server-x/child.js';
+// Line 0 is before any module; lines 1-9 are proxy/server.ts, 10 onwards proxy/request/relay.ts.
+const bundleText = ['import x from "express";', '// proxy/server.ts', ...Array(8).fill('code();'), '// proxy/request/relay.ts', 'more();', 'more();'].join('\n');
+
+const profile: CpuProfile = {
+  nodes: [
+    { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2, 4, 5] },
+    { id: 2, callFrame: { functionName: 'handle', url: BUNDLE, lineNumber: 5 }, children: [3, 6, 7] },
+    { id: 3, callFrame: { functionName: 'relay', url: BUNDLE, lineNumber: 11 } },
+    { id: 4, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
+    { id: 5, callFrame: { functionName: 'readFileSync', url: 'file:///repo/node_modules/conf/dist/index.js', lineNumber: 40 } },
+    { id: 6, callFrame: { functionName: '', url: BUNDLE, lineNumber: 0 } },
+    { id: 7, callFrame: { functionName: 'toString', url: 'node:buffer', lineNumber: 800 }, children: [8] },
+    { id: 8, callFrame: { functionName: 'slice', url: 'node:buffer', lineNumber: 600 } },
+  ],
+  startTime: 1_000,
+  endTime: 3_300,
+  samples: [2, 3, 3, 4, 5, 6, 8],
+  // Samples at 1100, 1300, 1600, 2000, 2500, 2600, 3100 µs; each lasts until the next, the last until 3300.
+  timeDeltas: [100, 200, 300, 400, 500, 100, 500],
+};
+
+describe('selfTimes', () => {
+  const times = selfTimes(profile, bundleLocator(BUNDLE, bundleText));
+
+  it('gives each sample the time until the next one, the last until the end', () => {
+    expect(times.map((t) => [t.name, t.where, Number(t.ms.toFixed(3))])).toEqual([
+      ['relay', 'proxy/request/relay.ts', 0.7], // 300 + 400 µs
+      ['(idle)', '', 0.5],
+      ['(anonymous)', '(bundle)', 0.5], // 2600 → 3100, on a line before any module comment
+      ['handle', 'proxy/server.ts', 0.2],
+      ['slice', 'node:buffer', 0.2], // 3100 → 3300
+      ['readFileSync', 'conf/dist/index.js', 0.1],
+    ]);
+  });
+
+  it('names the callers of each function', () => {
+    const callers = (name: string) => times.find((t) => t.name === name)!.callers.map((c) => [c.name, c.where, Number(c.ms.toFixed(3))]);
+    expect(callers('relay')).toEqual([['handle', 'proxy/server.ts', 0.7]]);
+    expect(callers('(anonymous)')).toEqual([['handle', 'proxy/server.ts', 0.5]]);
+    expect(callers('readFileSync')).toEqual([['(root)', '', 0.1]]);
+    expect(callers('handle')).toEqual([['(root)', '', 0.2]]);
+    expect(callers('slice')).toEqual([['handle', 'proxy/server.ts', 0.2]]); // past node:buffer's toString
+  });
+
+  it('shares are of the whole profile, idle included', () => {
+    expect(times.find((t) => t.name === 'relay')!.share).toBeCloseTo(0.7 / 2.3, 10);
+    expect(times.reduce((sum, t) => sum + t.share, 0)).toBeCloseTo(2.2 / 2.3, 10); // 1000 → 1100 precedes the first sample
+  });
+
+  it('sums per module', () => {
+    const modules = byModule(times);
+    expect(modules.map((m) => [m.where, Number(m.ms.toFixed(3))])).toEqual([
+      ['proxy/request/relay.ts', 0.7],
+      ['', 0.5],
+      ['(bundle)', 0.5],
+      ['proxy/server.ts', 0.2],
+      ['node:buffer', 0.2],
+      ['conf/dist/index.js', 0.1],
+    ]);
+  });
+
+  it('refuses a sample of a node the profile does not have', () => {
+    expect(() => selfTimes({ ...profile, samples: [9], timeDeltas: [1] }, () => '')).toThrow(/unknown node 9/);
+  });
+});

@@ -1,0 +1,65 @@
+// The arithmetic the benches report with, kept apart so that it is unit-tested
+// (bench/stats.test.ts): quantiles of samples, what a hop adds over going direct, how that
+// compares with the bare pipe's, rates, and the verdict of a figure against its target.
+
+/**
+ * Nearest-rank quantile (0 < q ≤ 1): the smallest sample with at least a share q of all
+ * samples at or below it, so always a value that was measured (the median of an even count
+ * is the lower middle one). The samples need not be sorted.
+ */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) throw new Error('quantile of no samples');
+  if (!(q > 0 && q <= 1)) throw new Error(`quantile ${q} is not in (0, 1]`);
+  const sorted = [...values].sort((a, b) => a - b);
+  // Less a hair: 0.07 × 100 is 7.000000000000001 in floating point, and its rank is 7, not 8.
+  return sorted[Math.max(1, Math.ceil(q * sorted.length - 1e-9)) - 1];
+}
+
+export interface Spread {
+  n: number;
+  p50: number;
+  p99: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  return { n: values.length, p50: quantile(values, 0.5), p99: quantile(values, 0.99) };
+}
+
+/** What a hop adds over the direct upstream, at each quantile: each side's quantile, subtracted. */
+export function added(target: Spread, direct: Spread): { p50: number; p99: number } {
+  return { p50: target.p50 - direct.p50, p99: target.p99 - direct.p99 };
+}
+
+/** Each round's median less the direct upstream's median in the same round (rounds in the same order). */
+export function addedByRound(target: ReadonlyArray<readonly number[]>, direct: ReadonlyArray<readonly number[]>): number[] {
+  if (target.length !== direct.length) throw new Error(`${target.length} rounds against ${direct.length}`);
+  return target.map((round, i) => quantile(round, 0.5) - quantile(direct[i], 0.5));
+}
+
+/**
+ * How many times the bare pipe's addition a target adds. Null when the pipe's addition is not
+ * measurable: not above zero over all samples and in every round alike (its hop lost in the
+ * noise of the machine), where a ratio to it would mean nothing (or anything: +1 ms over +0.01).
+ */
+export function ratioToPipe(targetAdded: number, pipeAdded: number, pipeAddedByRound: readonly number[] = []): number | null {
+  return pipeAdded > 0 && pipeAddedByRound.every((a) => a > 0) ? targetAdded / pipeAdded : null;
+}
+
+/** Completed requests per second over a wall time in ms. */
+export function perSecond(count: number, ms: number): number {
+  if (!(ms > 0)) throw new Error(`rate over ${ms} ms`);
+  return (count * 1000) / ms;
+}
+
+/** `n/a`: the figure could not be formed (see ratioToPipe). */
+export type Verdict = 'PASS' | 'MISS' | 'n/a';
+
+export function atMost(value: number | null, limit: number): Verdict {
+  if (value === null) return 'n/a';
+  return value <= limit ? 'PASS' : 'MISS';
+}
+
+export function atLeast(value: number | null, limit: number): Verdict {
+  if (value === null) return 'n/a';
+  return value >= limit ? 'PASS' : 'MISS';
+}
