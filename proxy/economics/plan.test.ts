@@ -188,5 +188,13 @@ describe('planDraft', () => {
     // A skipped draft (none was made) is no outcome.
     economics.observe(record({ decision: 'draft_error', time: T0 + 4, ruleId: 'sonnet-5', failure: { kind: 'skipped', message: 'x' } }), rawBytes);
     expect(economics.acceptance.estimate({ ruleId: 'sonnet-5', conversationId: 'c1', time: T0 + 5 }).basis).toBe('conversation 0 of 1, upper bound 0.5');
+    // Nor is a draft the upstream refused unbilled (overloaded): it says nothing about the draft model's answers.
+    const overloaded = { model: HAIKU, status: 529, usage: null, cost: 0, latencyMs: 5, failure: { kind: 'http_status' as const, message: '529 overloaded_error' } };
+    economics.observe(record({ decision: 'draft_error', time: T0 + 6, ruleId: 'sonnet-5', draft: overloaded, failure: overloaded.failure }), rawBytes);
+    expect(economics.acceptance.estimate({ ruleId: 'sonnet-5', conversationId: 'c1', time: T0 + 7 }).basis).toBe('conversation 0 of 1, upper bound 0.5');
+    // A draft that timed out after it was sent still counts against drafting.
+    const timedOut = { model: HAIKU, status: 200, usage: null, cost: 0, latencyMs: 30_000, failure: { kind: 'timeout' as const, message: 'no chunk' } };
+    economics.observe(record({ decision: 'draft_error', time: T0 + 8, ruleId: 'sonnet-5', draft: timedOut, failure: timedOut.failure }), rawBytes);
+    expect(economics.acceptance.estimate({ ruleId: 'sonnet-5', conversationId: 'c1', time: T0 + 9 }).basis).toBe('conversation 0 of 2, upper bound 0.33');
   });
 });

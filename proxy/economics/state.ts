@@ -2,7 +2,7 @@
 // and sizes (CacheLedger) and recent acceptance (AcceptanceTracker). The request path asks
 // planDraft() before drafting and reports every request it answered to observe(), and an
 // accepted draft that later failed to laterFailed(). In memory, bounded, no prompt text.
-import type { DecisionRecord, Usage } from '../../contracts/decision';
+import type { CallRecord, DecisionRecord, Usage } from '../../contracts/decision';
 import type { Accounting } from '../pricing/accounting';
 import { AcceptanceTracker, type AcceptanceOptions, type Hold, type Outcome } from './acceptance';
 import { CacheLedger, type CacheLedgerOptions } from './cache-ledger';
@@ -61,6 +61,15 @@ function outcomeOf(record: DecisionRecord): Outcome | null {
   if (record.decision === 'accepted') return 'accepted';
   if (record.decision === 'escalated') return 'escalated';
   // A draft that failed (timed out, broke, answered nonsense) was paid for and answered nothing.
-  if (record.decision === 'draft_error' && record.draft && !NOT_JUDGED.has(record.failure?.kind ?? '')) return 'escalated';
+  const { draft } = record;
+  if (record.decision === 'draft_error' && draft && !NOT_JUDGED.has(record.failure?.kind ?? '') && !refusedUnbilled(draft)) return 'escalated';
   return null;
+}
+
+/**
+ * The upstream turned the draft away before answering (rate limit, overload, server error) and
+ * billed nothing: a passing condition of the upstream, not evidence about the draft model's answers.
+ */
+function refusedUnbilled(call: CallRecord): boolean {
+  return (call.status === 429 || call.status >= 500) && call.usage === null;
 }
