@@ -261,7 +261,8 @@ function toolResultSummary(request: MessagesRequest): string | null {
     .map((r) => (typeof r.content === 'string' ? r.content : Array.isArray(r.content) ? textOf(r.content as ContentBlock[]) : ''))
     .join('\n')
     .trim();
-  return `The tool finished and reported: ${text.slice(0, 400)}. That completes the task you asked for; the output above is the result.`;
+  // The closing sentence gets a line of its own: an excerpt cut at 400 characters may leave a bracket open.
+  return `The tool finished and reported: ${text.slice(0, 400)}\nThat completes the task you asked for; the output above is the result.`;
 }
 
 function exampleValue(schema: JsonObject | undefined, name: string): unknown {
