@@ -13,8 +13,13 @@ export const upstreamReachabilitySchema = z.object({
   lastSuccessAt: z.number().nullable(),
   /** The latest failure to reach it (epoch ms and what happened), even when reached since. */
   lastError: z.object({ at: z.number(), message: z.string() }).nullable(),
+  /** Epoch ms of the first failure of the current outage; null while reachable or not known. */
+  unreachableSince: z.number().nullable(),
 });
 export type UpstreamReachability = z.infer<typeof upstreamReachabilitySchema>;
+
+/** How often the proxy probes an upstream that has not answered a request for a while. */
+export const UPSTREAM_PROBE_INTERVAL_MS = 30_000;
 
 export const proxyStatusSchema = z.object({
   state: z.enum(['starting', 'running', 'error', 'stopped']),

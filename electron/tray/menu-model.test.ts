@@ -123,7 +123,7 @@ describe('tray menu model', () => {
   });
 
   it('says first when the upstream does not answer, with why, shortened; nothing while unknown or reachable', () => {
-    const refused = { reachable: false, lastSuccessAt: null, lastError: { at: 1, message: 'connect ECONNREFUSED 127.0.0.1:9' } };
+    const refused = { reachable: false, lastSuccessAt: null, lastError: { at: 1, message: 'connect ECONNREFUSED 127.0.0.1:9' }, unreachableSince: 1 };
     const menu = buildTrayMenu(state({ status: { ...running, upstream: refused, warnings: ['Store repaired'] } }));
     expect(labels(menu).slice(0, 3)).toEqual(['Proxy running on http://127.0.0.1:8000', '⚠ Upstream unreachable: connect ECONNREFUSED 127.0.0.1:9', '⚠ Store repaired']);
     expect(menu[1].kind).toBe('info');
@@ -154,7 +154,7 @@ describe('tray icon', () => {
   });
 
   it('shows the error icon, and says why, while the upstream is unreachable, paused or not', () => {
-    const upstream = (reachable: boolean | null) => ({ reachable, lastSuccessAt: null, lastError: { at: 1, message: 'connect ECONNREFUSED' } });
+    const upstream = (reachable: boolean | null) => ({ reachable, lastSuccessAt: null, lastError: { at: 1, message: 'connect ECONNREFUSED' }, unreachableSince: null });
     expect(trayIconState({ ...running, upstream: upstream(false) })).toBe('error');
     expect(trayIconState({ ...running, paused: true, upstream: upstream(false) })).toBe('error');
     expect(trayTooltip({ ...running, upstream: upstream(false) })).toBe('CascadeFlow: Proxy running on http://127.0.0.1:8000 · upstream unreachable');

@@ -6,7 +6,7 @@ import type { Health, ProxyStatus } from '../../contracts/status';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function toHealth(status: ProxyStatus, rules: number, now: number = Date.now()): Health {
-  const upstream = status.upstream ?? { reachable: null, lastSuccessAt: null, lastError: null };
+  const upstream = status.upstream ?? { reachable: null, lastSuccessAt: null, lastError: null, unreachableSince: null };
   const warnings = status.warnings?.length ?? 0;
   const reasons: string[] = [];
   if (upstream.reachable === false) reasons.push(`upstream unreachable: ${upstream.lastError?.message ?? 'no answer'}`);

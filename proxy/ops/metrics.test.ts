@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decisionRecord } from '../../test/fixtures/contracts';
 import { MAX_MODEL_LABELS, OTHER_MODEL, ProxyMetrics } from './metrics';
 
-const upstream = () => ({ reachable: null, lastSuccessAt: null, lastError: null });
+const upstream = () => ({ reachable: null, lastSuccessAt: null, lastError: null, unreachableSince: null });
 
 function metrics(priced: (model: string) => boolean = () => true) {
   return new ProxyMetrics({ version: '9.9.9', priced, upstream });

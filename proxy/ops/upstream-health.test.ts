@@ -42,7 +42,7 @@ afterEach(() => {
 describe('UpstreamHealth from records', () => {
   it('is unknown until a call says otherwise; any HTTP answer is reached, a refused connection is not', () => {
     const { h, changes } = health();
-    expect(h.current()).toEqual({ reachable: null, lastSuccessAt: null, lastError: null });
+    expect(h.current()).toEqual({ reachable: null, lastSuccessAt: null, lastError: null, unreachableSince: null });
 
     h.observe(decisionRecord({ decision: 'failed', verifier: refused, draft: undefined }));
     expect(h.current()).toMatchObject({ reachable: false, lastSuccessAt: null, lastError: { message: refused.failure?.message } });
@@ -65,13 +65,28 @@ describe('UpstreamHealth from records', () => {
     expect(h.current().reachable).toBe(false);
   });
 
+  it('dates an outage from its first failure; later failures move only the latest one', () => {
+    vi.useFakeTimers({ now: 1_000 });
+    const { h } = health();
+    h.observe(decisionRecord({ decision: 'failed', verifier: refused, draft: undefined }));
+    vi.setSystemTime(31_000);
+    h.observe(decisionRecord({ decision: 'failed', verifier: refused, draft: undefined }));
+    expect(h.current()).toMatchObject({ reachable: false, unreachableSince: 1_000, lastError: { at: 31_000 } });
+    vi.setSystemTime(40_000);
+    h.observe(decisionRecord({ verifier: call(200) }));
+    expect(h.current()).toMatchObject({ reachable: true, unreachableSince: null, lastSuccessAt: 40_000 });
+    vi.setSystemTime(50_000);
+    h.observe(decisionRecord({ decision: 'failed', verifier: refused, draft: undefined }));
+    expect(h.current().unreachableSince).toBe(50_000);
+  });
+
   it('starts again from unknown when the upstream URL changes', () => {
     let url = 'http://one.test';
     const { h } = health({ upstreamUrl: () => url });
     h.observe(decisionRecord({ verifier: refused }));
     expect(h.current().reachable).toBe(false);
     url = 'http://two.test';
-    expect(h.current()).toEqual({ reachable: null, lastSuccessAt: null, lastError: null });
+    expect(h.current()).toEqual({ reachable: null, lastSuccessAt: null, lastError: null, unreachableSince: null });
   });
 });
 

@@ -5,12 +5,12 @@
 // lookup or a probe without an answer in time does not. A slow or timed-out request is not
 // counted either way: its deadline is the proxy's own choice (the draft timeout).
 import type { CallRecord, DecisionRecord } from '../../contracts/decision';
-import type { UpstreamReachability } from '../../contracts/status';
+import { UPSTREAM_PROBE_INTERVAL_MS, type UpstreamReachability } from '../../contracts/status';
 import { sendUpstream } from '../upstream/client';
 import { describeError } from '../upstream/failures';
 
 /** How long without a successful call before a probe, and the probe's period while that lasts. */
-export const PROBE_INTERVAL_MS = 30_000;
+export const PROBE_INTERVAL_MS = UPSTREAM_PROBE_INTERVAL_MS;
 /** The probe's bound: an upstream that takes longer to answer a model list counts as unreachable. */
 export const PROBE_TIMEOUT_MS = 5_000;
 
@@ -25,7 +25,7 @@ export interface UpstreamHealthOptions {
   now?(): number;
 }
 
-const UNKNOWN: UpstreamReachability = { reachable: null, lastSuccessAt: null, lastError: null };
+const UNKNOWN: UpstreamReachability = { reachable: null, lastSuccessAt: null, lastError: null, unreachableSince: null };
 
 async function probeModelList(upstreamUrl: string, signal: AbortSignal): Promise<void> {
   const res = await sendUpstream({ baseUrl: upstreamUrl, pathAndQuery: '/v1/models', method: 'GET', headers: {}, signal });
@@ -127,12 +127,15 @@ export class UpstreamHealth {
 
   private reached(): void {
     this.followUrl();
-    this.update({ ...this.state, reachable: true, lastSuccessAt: this.now() });
+    this.update({ ...this.state, reachable: true, lastSuccessAt: this.now(), unreachableSince: null });
   }
 
   private missed(message: string): void {
     this.followUrl();
-    this.update({ ...this.state, reachable: false, lastError: { at: this.now(), message } });
+    const at = this.now();
+    // An outage starts at its first failure; later probes only move the latest one.
+    const unreachableSince = this.state.reachable === false ? this.state.unreachableSince : at;
+    this.update({ ...this.state, reachable: false, lastError: { at, message }, unreachableSince });
   }
 
   private update(next: UpstreamReachability): void {

@@ -245,9 +245,10 @@ describe('upstream reachability', () => {
     await renderApp(api);
     expect(screen.queryByTestId('upstream-banner')).toBeNull();
     const lastSuccessAt = Date.now() - 60_000;
-    act(() => api.emit({ type: 'status', status: { ...api.status, upstream: { reachable: false, lastSuccessAt, lastError: refused } } }));
+    const unreachableSince = Date.now() - 50_000;
+    act(() => api.emit({ type: 'status', status: { ...api.status, upstream: { reachable: false, lastSuccessAt, lastError: refused, unreachableSince } } }));
     const expected =
-      `Upstream https://api.anthropic.com unreachable (last answered ${formatTime(lastSuccessAt)}; ` +
+      `Upstream https://api.anthropic.com unreachable since ${formatTime(unreachableSince)} (last answered ${formatTime(lastSuccessAt)}; ` +
       `latest failure ${formatTime(refused.at)}: connect ECONNREFUSED 127.0.0.1:9). Requests fail until it answers (checked every 30 s while idle).`;
     expect(screen.getByTestId('upstream-banner').textContent).toBe(expected);
     const nav = screen.getByRole('navigation', { name: 'Views' });
@@ -255,16 +256,16 @@ describe('upstream reachability', () => {
       fireEvent.click(within(nav).getByRole('link', { name: view }));
       expect(screen.getByTestId('upstream-banner').textContent).toBe(expected);
     }
-    act(() => api.emit({ type: 'status', status: { ...api.status, upstream: { reachable: true, lastSuccessAt: Date.now(), lastError: refused } } }));
+    act(() => api.emit({ type: 'status', status: { ...api.status, upstream: { reachable: true, lastSuccessAt: Date.now(), lastError: refused, unreachableSince: null } } }));
     expect(screen.queryByTestId('upstream-banner')).toBeNull();
   });
 
   it('says "never" when it has not answered since the proxy started, and nothing while not known yet', async () => {
     const api = new MemoryControlApi();
-    api.status = { ...api.status, upstream: { reachable: false, lastSuccessAt: null, lastError: refused } };
+    api.status = { ...api.status, upstream: { reachable: false, lastSuccessAt: null, lastError: refused, unreachableSince: refused.at } };
     await renderApp(api);
-    expect(screen.getByTestId('upstream-banner').textContent).toMatch(/^Upstream https:\/\/api.anthropic.com unreachable \(last answered never; latest failure /);
-    act(() => api.emit({ type: 'status', status: { ...api.status, upstream: { reachable: null, lastSuccessAt: null, lastError: null } } }));
+    expect(screen.getByTestId('upstream-banner').textContent).toMatch(/^Upstream https:\/\/api.anthropic.com unreachable since .+ \(last answered never; latest failure /);
+    act(() => api.emit({ type: 'status', status: { ...api.status, upstream: { reachable: null, lastSuccessAt: null, lastError: null, unreachableSince: null } } }));
     expect(screen.queryByTestId('upstream-banner')).toBeNull();
   });
 });

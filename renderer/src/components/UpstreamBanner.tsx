@@ -1,23 +1,18 @@
 // The upstream does not answer: every request fails until it does, whichever view is open.
 // Only a definite "no" shows (null is "not known yet").
-import type { ProxyStatus } from '../../../contracts/status';
+import { UPSTREAM_PROBE_INTERVAL_MS, type ProxyStatus } from '../../../contracts/status';
 import { formatTime } from '../lib/format';
 
-/** How often the proxy probes an idle upstream (PROBE_INTERVAL_MS in proxy/ops/upstream-health.ts). */
-const PROBE_PERIOD = '30 s';
-
-/**
- * The status carries the last answer and the latest failure, not when the outage began (the
- * latest failure moves with every probe), so the banner names those two times.
- */
+/** When the outage began, when the upstream last answered, and the latest failure in words. */
 export function upstreamProblem(status: Pick<ProxyStatus, 'upstream' | 'upstreamUrl'>, now = Date.now()): string | null {
   const upstream = status.upstream;
   if (upstream?.reachable !== false) return null;
+  const since = upstream.unreachableSince === null ? '' : ` since ${formatTime(upstream.unreachableSince, now)}`;
   const answered = upstream.lastSuccessAt === null ? 'never' : formatTime(upstream.lastSuccessAt, now);
   const failure = upstream.lastError ? `; latest failure ${formatTime(upstream.lastError.at, now)}: ${upstream.lastError.message}` : '';
   return (
-    `Upstream ${status.upstreamUrl} unreachable (last answered ${answered}${failure}). ` +
-    `Requests fail until it answers (checked every ${PROBE_PERIOD} while idle).`
+    `Upstream ${status.upstreamUrl} unreachable${since} (last answered ${answered}${failure}). ` +
+    `Requests fail until it answers (checked every ${UPSTREAM_PROBE_INTERVAL_MS / 1000} s while idle).`
   );
 }
 
