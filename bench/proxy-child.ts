@@ -47,7 +47,8 @@ async function bundle(entry: string): Promise<string> {
   await mkdir(cache, { recursive: true });
   const outDir = await mkdtemp(path.join(cache, `${path.basename(entry, '.ts')}-`));
   const outfile = path.join(outDir, 'child.js');
-  await build({ ...proxyBuildOptions(outDir), entryPoints: [path.join(ROOT, 'bench', entry)], outfile });
+  // One entry to one file: the shipped build's several entries (outdir) do not apply.
+  await build({ ...proxyBuildOptions(outDir), outdir: undefined, entryPoints: [path.join(ROOT, 'bench', entry)], outfile });
   return outfile;
 }
 

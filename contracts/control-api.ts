@@ -19,6 +19,7 @@ import {
 import { proxyStatusSchema } from './status';
 import { qualityStatsSchema } from './quality';
 import { ruleChecksSchema } from './rule-checks';
+import { createdTokenSchema, createTokenArgsSchema, tokenInfoSchema, tokenNameSchema } from './tokens';
 
 export interface MethodContract {
   /** Positional arguments, validated wherever they cross a boundary. */
@@ -52,6 +53,12 @@ export const controlMethods = {
   updateSettings: { args: z.tuple([settingsPatchSchema]), result: publicSettingsSchema },
   /** Write-only: null clears the saved key. */
   setApiKey: { args: z.tuple([apiKeySchema]), result: publicSettingsSchema },
+  /** Client tokens with their limits and today's use; never a secret or its hash. */
+  listTokens: { args: z.tuple([]), result: z.array(tokenInfoSchema) },
+  /** The secret is in this answer only. A name already in use is a 409. */
+  createToken: { args: z.tuple([createTokenArgsSchema]), result: createdTokenSchema },
+  /** Effective on the next request; an unknown name is a 404. The tokens left. */
+  revokeToken: { args: z.tuple([tokenNameSchema]), result: z.array(tokenInfoSchema) },
 } as const satisfies Record<string, MethodContract>;
 
 export type ControlMethod = keyof typeof controlMethods;
@@ -93,6 +100,9 @@ export const controlRoutes = {
   getSettings: { method: 'GET', path: '/settings' },
   updateSettings: { method: 'PATCH', path: '/settings', input: 'body' },
   setApiKey: { method: 'PUT', path: '/api-key', input: { field: 'key' } },
+  listTokens: { method: 'GET', path: '/tokens' },
+  createToken: { method: 'POST', path: '/tokens', input: 'body' },
+  revokeToken: { method: 'POST', path: '/tokens/revoke', input: { field: 'name' } },
 } as const satisfies { [M in ControlMethod]: HttpRoute };
 
 /** Where the admin API lives, and its live event stream (Server-Sent Events). */

@@ -213,6 +213,8 @@ export const decisionRecordSchema = z.looseObject({
   shadow: shadowResultSchema.optional(),
   /** The API the client spoke; absent means anthropic (the OpenAI-compatible endpoint sets it). */
   clientApi: clientApiSchema.optional(),
+  /** The client token the request came with (contracts/tokens.ts); absent without one. */
+  tokenName: z.string().max(64).optional(),
 });
 export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
 

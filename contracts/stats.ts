@@ -230,5 +230,7 @@ export const statsResponseSchema = z.object({
   skipped_draft_loss_avoided: z.number(),
   unpriced_query_count: count,
   uptime_seconds: count,
+  /** Today's (UTC) requests, cost and savings per client token; absent when there are no tokens. */
+  by_token: z.record(z.string(), z.object({ queries: count, cost: z.number(), savings: z.number() })).optional(),
 });
 export type StatsResponse = z.infer<typeof statsResponseSchema>;

@@ -2,9 +2,10 @@
 // runs without tsx. Its subcommands must start fast: it loads nothing but what they need.
 //   cascadeflow statusline [--url <proxy url>]   Claude Code's status line (proxy/statusline/)
 //   cascadeflow serve [options]                  the proxy, as `npm run serve` (its help: serve --help)
-// `serve` (and --version) hand over to the proxy's CLI, dist/proxy/cli.js beside this file: an
-// ES module, loaded only then. Where only this file is installed (the desktop app's resources),
-// serve says so and exits 1.
+//   cascadeflow token create|list|revoke …       client tokens in the data folder (proxy/tokens/cli.ts)
+// `serve` (and --version) hand over to the proxy's CLI, dist/proxy/cli.js beside this file, and
+// `token` to dist/proxy/token.js: ES modules, loaded only then. Where only this file is installed
+// (the desktop app's resources), they say so and exit 1.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +15,7 @@ import { statusLine } from './statusline/statusline';
 const USAGE = [
   'usage: cascadeflow statusline [--url <proxy url>]   Claude Code status line (reads its JSON on stdin)',
   '       cascadeflow serve [options]                  the proxy, as `npm run serve` (cascadeflow serve --help)',
+  '       cascadeflow token create|list|revoke …       client tokens (cascadeflow token --help)',
   '       cascadeflow --help | --version',
 ].join('\n');
 /** Claude Code writes its JSON and closes stdin; a stdin left open is not waited for longer than this. */
@@ -41,11 +43,11 @@ function readStdin(): Promise<string> {
   });
 }
 
-/** Runs the proxy's CLI with `args` as its command line (it reads process.argv like `npm run serve`). */
-function serve(args: string[]): void {
-  const cli = path.join(__dirname, 'cli.js');
+/** Runs the built module `file` beside this command with `args` as its command line (it reads process.argv). */
+function runBeside(file: string, args: string[]): void {
+  const cli = path.join(__dirname, file);
   if (!existsSync(cli)) {
-    console.error(`cascadeflow: serve needs the proxy's CLI beside this command, and ${cli} is missing (run \`npm run build:proxy\`)`);
+    console.error(`cascadeflow: this command needs the proxy's ${file} beside it, and ${cli} is missing (run \`npm run build:proxy\`)`);
     process.exitCode = 1;
     return;
   }
@@ -59,10 +61,12 @@ if (command === 'statusline') {
     .then((input) => statusLine({ input, args, env: process.env }))
     // Exits once written, whatever stdin still holds open.
     .then((line) => process.stdout.write(`${line}\n`, () => process.exit(0)));
+} else if (command === 'token') {
+  runBeside('token.js', args);
 } else if (command === 'serve') {
-  serve(args);
+  runBeside('cli.js', args);
 } else if (command === '--version' || command === '-v') {
-  serve(['--version']);
+  runBeside('cli.js', ['--version']);
 } else if (command === '--help' || command === '-h') {
   console.log(USAGE);
 } else {

@@ -30,6 +30,7 @@ import type { DecisionStore } from './store/decision-store';
 import { openFileDecisionStore } from './store/file-store';
 import { migrateLegacyStats } from './store/migrate-legacy';
 import { createMemoryDecisionStore } from './store/memory-store';
+import { ClientTokensState } from './tokens/state';
 import { packageVersion } from './version';
 import type { StatsSnapshot } from '../contracts/stats';
 
@@ -161,6 +162,8 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     options.decisions ?? (await openDecisionStore(opened.store, dataDir, options.writeIntervalMs, (message) => status.warn(message)));
   for (const warning of decisions.warnings) status.warn(warning);
   await ruleChecks.load(decisions);
+  const tokens = new ClientTokensState({ store: opened.store, warn: (message) => status.warn(message) });
+  await tokens.load(decisions);
 
   const repairedValue: Record<StoreKey, unknown> = {
     schemaVersion: SCHEMA_VERSION,
@@ -193,6 +196,12 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     matchRule: (model) => rules.match(model, settings.effective().paused),
     accounting,
     ...sink,
+    // Today's use per client token: its daily cap and /stats' by_token.
+    record: (record, request) => {
+      sink.record(record, request);
+      tokens.note(record);
+    },
+    tokens,
     fallbackApiKey: () => settings.fallbackApiKey(),
     offerCredentials: (headers) => catalog.offer(headers),
     conversations,
@@ -212,6 +221,7 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
         await catalog.wanted();
         return ruleChecks.current();
       },
+      tokens,
       events: hub,
     }),
     setStatus: (reported) => status.report(reported),

@@ -75,12 +75,13 @@ export function buildOptions(outDir = OUT_DIR, appRoot = ROOT): BuildOptions[] {
 export function proxyBuildOptions(outDir = PROXY_OUT_DIR): BuildOptions {
   return {
     ...common,
-    entryPoints: ['proxy/cli.ts'],
+    // cli.js: `npm run serve`; token.js: `cascadeflow token` (proxy/tokens/main.ts).
+    entryPoints: { cli: 'proxy/cli.ts', token: 'proxy/tokens/main.ts' },
     format: 'esm',
     target: 'node20',
     packages: 'external',
     plugins: [keepModuleUrls(outDir)],
-    outfile: path.join(outDir, 'cli.js'),
+    outdir: outDir,
   };
 }
 
@@ -127,5 +128,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   }
   await Promise.all([wants('electron') && buildElectron(), wants('proxy') && buildProxy()]);
   if (wants('electron')) console.log(`Built ${path.relative(ROOT, OUT_DIR)}/main.js and preload.cjs`);
-  if (wants('proxy')) console.log(`Built ${path.relative(ROOT, PROXY_OUT_DIR)}/cli.js, ${BIN_FILE} and ${STATUS_LINE_SCRIPT}`);
+  if (wants('proxy')) console.log(`Built ${path.relative(ROOT, PROXY_OUT_DIR)}/cli.js, token.js, ${BIN_FILE} and ${STATUS_LINE_SCRIPT}`);
 }

@@ -16,6 +16,8 @@ import type { SettingsState } from '../state/settings';
 import { SettingsError, type SettingsErrorReason } from '../state/settings-error';
 import type { StatusState } from '../state/status';
 import type { DecisionStore } from '../store/decision-store';
+import { TokenError } from '../tokens/registry';
+import type { ClientTokensState } from '../tokens/state';
 
 export interface ControlOwners {
   settings: SettingsState;
@@ -30,6 +32,8 @@ export interface ControlOwners {
   resetStats(): Promise<StatsSnapshot>;
   /** The rules' model and threshold checks (proxy/state/rule-checks.ts). */
   ruleChecks(): Promise<RuleChecks>;
+  /** Client tokens (proxy/tokens/state.ts). */
+  tokens: Pick<ClientTokensState, 'list' | 'create' | 'revoke'>;
   events: Pick<EventHub, 'subscribe'>;
 }
 
@@ -42,6 +46,8 @@ const ARGUMENT_NAMES: Partial<Record<ControlMethod, string>> = {
   saveRules: 'rules',
   updateSettings: 'settings',
   setApiKey: 'API key',
+  createToken: 'token',
+  revokeToken: 'token name',
 };
 
 /** The arguments as the contract outputs them; a 400 naming the argument when they do not fit. */
@@ -66,6 +72,16 @@ function settingsChange<T>(change: () => T): T {
     return change();
   } catch (error) {
     if (error instanceof SettingsError) throw new ControlError(SETTINGS_ERROR_STATUS[error.reason], error.message);
+    throw error;
+  }
+}
+
+/** A name taken (409) or unknown (404), as the control API reports it. */
+function tokenChange<T>(change: () => T): T {
+  try {
+    return change();
+  } catch (error) {
+    if (error instanceof TokenError) throw new ControlError(error.reason === 'exists' ? 409 : 404, error.message);
     throw error;
   }
 }
@@ -129,6 +145,18 @@ export function createControlApi(owners: ControlOwners): ControlApi {
     setApiKey: async (...args) => {
       const [key] = argsOf('setApiKey', args);
       return settingsChange(() => settings.setApiKey(key));
+    },
+    listTokens: async (...args) => {
+      argsOf('listTokens', args);
+      return owners.tokens.list();
+    },
+    createToken: async (...args) => {
+      const [input] = argsOf('createToken', args);
+      return tokenChange(() => owners.tokens.create(input));
+    },
+    revokeToken: async (...args) => {
+      const [name] = argsOf('revokeToken', args);
+      return tokenChange(() => owners.tokens.revoke(name));
     },
     subscribe: (listener) => events.subscribe(listener),
   };

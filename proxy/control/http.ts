@@ -18,6 +18,7 @@ import {
 } from '../../contracts/control-api';
 import type { ControlEvent } from '../../contracts/events';
 import type { StatsResponse } from '../../contracts/stats';
+import type { TokenInfo } from '../../contracts/tokens';
 import { ControlError, describeIssues, sendAnthropicError } from '../http/errors';
 import { rejectBrowserOrigins, requireAdminToken, requireJsonBody, requireLocalHost } from '../http/guards';
 import { SseWriter } from '../http/sse-writer';
@@ -43,8 +44,9 @@ export function createControlRouter(ctx: ProxyContext, options: ControlRouterOpt
 
   // Beyond loopback the totals are the admin's, like the admin API.
   router.get('/stats', requireAdminToken(ctx), async (_req, res) => {
-    const [status, stats] = await Promise.all([control.getStatus(), control.getStats()]);
+    const [status, stats, tokens] = await Promise.all([control.getStatus(), control.getStats(), control.listTokens()]);
     const body: StatsResponse = toStatsResponse(stats.allTime, uptimeSeconds(status.startedAt));
+    if (tokens.length > 0) body.by_token = byToken(tokens);
     res.json(body);
   });
 
@@ -70,6 +72,14 @@ export function createControlRouter(ctx: ProxyContext, options: ControlRouterOpt
     sendAnthropicError(res, status, message);
   });
   return router;
+}
+
+/** Today's requests, cost and savings per client token, rounded like the totals. */
+function byToken(tokens: TokenInfo[]): NonNullable<StatsResponse['by_token']> {
+  const round = (dollars: number) => Math.round(dollars * 1e6) / 1e6;
+  return Object.fromEntries(
+    tokens.map(({ name, today }) => [name, { queries: today?.queries ?? 0, cost: round(today?.cost ?? 0), savings: round(today?.savings ?? 0) }]),
+  );
 }
 
 function verb(route: HttpRoute): 'get' | 'put' | 'patch' | 'post' | 'delete' {

@@ -44,6 +44,29 @@ describe('ClientResponse', () => {
   });
 });
 
+describe('ClientResponse.head', () => {
+  it("sends an event stream's headers at once, and holds any other answer's to leave with its body in one write", async () => {
+    const written: Record<string, number> = {};
+    const server = createServer((req, res: ServerResponse) => {
+      const client = new ClientResponse(res as unknown as Response, Date.now());
+      const type = req.url === '/sse' ? 'text/event-stream' : 'application/json';
+      const before = res.socket?.bytesWritten ?? 0;
+      client.head(200, { 'content-type': type });
+      written[type] = (res.socket?.bytesWritten ?? 0) - before;
+      client.end('{}');
+    });
+    servers.push(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    for (const path of ['/sse', '/json']) {
+      await new Promise<void>((resolve, reject) => get(`http://127.0.0.1:${port}${path}`, (res) => res.resume().on('end', resolve)).on('error', reject));
+    }
+    expect(written['text/event-stream']).toBeGreaterThan(0);
+    expect(written['application/json']).toBe(0);
+  });
+});
+
 describe('headerSafe', () => {
   it('keeps printable ASCII, percent-encodes the rest (and %) as UTF-8, and reads back', () => {
     expect(headerSafe('claude-haiku-4-5')).toBe('claude-haiku-4-5');

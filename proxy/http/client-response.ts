@@ -28,8 +28,9 @@ export class ClientResponse {
   head(status: number, headers: OutgoingHttpHeaders): void {
     this.eventStream = String(headers['content-type'] ?? '').includes('text/event-stream');
     this.res.writeHead(status, withSafeOwnHeaders(headers));
-    // SSE clients should see the headers before the first event arrives.
-    this.res.flushHeaders();
+    // SSE clients should see the headers before the first event arrives; any other answer's
+    // headers leave with its first bytes, in the same write.
+    if (this.eventStream) this.res.flushHeaders();
   }
 
   async write(chunk: Buffer | string): Promise<void> {

@@ -31,7 +31,8 @@ function escalationReason(record: DecisionRecord): string {
  */
 export function formatDecisionLine(record: DecisionRecord, prompt: string | null = null): string {
   const via = record.clientApi === 'openai' ? ' via OpenAI API' : '';
-  const line = `[${record.id}] ${oneLine(decisionLine(record))}${via}`;
+  const token = record.tokenName ? ` (token ${record.tokenName})` : '';
+  const line = `[${record.id}] ${oneLine(decisionLine(record))}${via}${token}`;
   return prompt === null ? line : `${line} | prompt: ${JSON.stringify(prompt)}`;
 }
 

@@ -3,11 +3,14 @@
 // key), its 401 in OpenAI's shape and saying why a bearer token was not used.
 import type { Request, Response } from 'express';
 import type { RequestPathDeps } from '../request/deps';
-import { authorizedUpstreamHeaders } from '../request/auth';
+import { authorizeRequest, type AuthorizedRequest } from '../request/auth';
 import { sendChatError } from './errors';
 import { anthropicHeaders, ignoredTokenNote } from './headers';
 
-export function authorizedChatHeaders(deps: RequestPathDeps, req: Request, res: Response): Record<string, string> | null {
+export function authorizeChatRequest(deps: RequestPathDeps, req: Request, res: Response, stream = false): AuthorizedRequest | null {
   const note = ignoredTokenNote(req.headers);
-  return authorizedUpstreamHeaders(deps, { headers: anthropicHeaders(req.headers) }, res, (r, status, message) => sendChatError(r, status, message + note));
+  return authorizeRequest(deps, { headers: anthropicHeaders(req.headers) }, res, {
+    stream,
+    sendError: (r, status, message) => sendChatError(r, status, message + note),
+  });
 }

@@ -6,7 +6,7 @@ import type { RequestPathDeps } from '../request/deps';
 import { sendUpstream } from '../upstream/client';
 import { describeError } from '../upstream/failures';
 import { sendChatError, translateErrorResponse } from './errors';
-import { authorizedChatHeaders } from './auth';
+import { authorizeChatRequest } from './auth';
 import { isOpenAIClient } from './headers';
 
 interface AnthropicModel {
@@ -25,8 +25,9 @@ function openAIModel(model: AnthropicModel) {
 export function createModelsHandler(deps: RequestPathDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (!isOpenAIClient(req.headers)) return next();
-    const headers = authorizedChatHeaders(deps, req, res);
-    if (!headers) return;
+    const authorized = authorizeChatRequest(deps, req, res);
+    if (!authorized) return;
+    const { headers } = authorized;
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();

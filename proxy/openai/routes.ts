@@ -10,7 +10,7 @@ import type { CascadeOptions } from '../request/exchange';
 import { runRequestPath } from '../request/handler';
 import { newRequestId } from '../request/record';
 import { readJsonBody } from '../request/body-depth';
-import { authorizedChatHeaders } from './auth';
+import { authorizeChatRequest } from './auth';
 import { ChatClientResponse } from './client-response';
 import { ChatRequestError, refusal, sendChatError } from './errors';
 import { createModelsHandler } from './models';
@@ -37,10 +37,11 @@ async function chatCompletions(deps: RequestPathDeps, options: CascadeOptions, r
   res.setHeader(REQUEST_ID_HEADER, id);
   const translated = parse(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), res);
   if (!translated) return;
-  const headers = authorizedChatHeaders(deps, req, res);
-  if (!headers) return;
-  headers['content-type'] = 'application/json';
   const { request, view } = translated;
+  const authorized = authorizeChatRequest(deps, req, res, request.stream === true);
+  if (!authorized) return;
+  const { headers, tokenName } = authorized;
+  headers['content-type'] = 'application/json';
   await runRequestPath(deps, options, {
     id,
     request,
@@ -51,6 +52,7 @@ async function chatCompletions(deps: RequestPathDeps, options: CascadeOptions, r
     localClient: isLoopbackHost(req.socket.remoteAddress ?? ''),
     startedAt,
     clientApi: 'openai',
+    tokenName,
   });
 }
 

@@ -1,9 +1,13 @@
-// Whose key pays: the client's own `x-api-key` / `Authorization` (API keys and Claude
-// subscription tokens alike), else the proxy's fallback key, else a 401 that says how to set one.
-// Beyond loopback anyone on the network could spend the fallback key, so there it is used only
-// for requests that carry the admin token in a header of its own: `Authorization` always stays
-// the client's credential for the upstream and is never read as the admin token.
+// Who may call and whose key pays. Who: a client token in `x-cascadeflow-token`
+// (proxy/tokens/) names the caller and applies its rate limits; beyond loopback a valid one (or
+// the admin token) is required, on loopback it is optional and only attributes usage. Whose key:
+// the client's own `x-api-key` / `Authorization` (API keys and Claude subscription tokens alike),
+// else the proxy's fallback key, else a 401 that says how to set one. Beyond loopback anyone on
+// the network could spend the fallback key, so there it is used only for tokens that allow it and
+// for requests with the admin token in a header of its own: `Authorization` always stays the
+// client's credential for the upstream and is never read as either token.
 import type { Request, Response } from 'express';
+import { CLIENT_TOKEN_HEADER } from '../../contracts/tokens';
 import type { RequestPathDeps } from './deps';
 import { sendAnthropicError } from '../http/errors';
 import { isLoopbackHost } from '../http/hosts';
@@ -15,34 +19,69 @@ export const NO_KEY_MESSAGE =
   '(ANTHROPIC_API_KEY in the environment of `npm run serve`, or Settings in the tray app).';
 
 export const LAN_FALLBACK_MESSAGE =
-  `No API key: this proxy listens beyond localhost, so its fallback key is used only for requests that carry ` +
-  `its admin token (printed at startup) in the ${ADMIN_TOKEN_HEADER} header. Send your own x-api-key or ` +
-  `Authorization, or add the header (Claude Code: ANTHROPIC_CUSTOM_HEADERS="${ADMIN_TOKEN_HEADER}: <token>").`;
+  `No API key: this proxy listens beyond localhost, so its fallback key is used only for client tokens created ` +
+  `with --fallback-key, or with its admin token (printed at startup) in the ${ADMIN_TOKEN_HEADER} header. ` +
+  `Send your own x-api-key or Authorization.`;
 
-/**
- * The upstream request headers, or null after answering 401 when no key may be used
- * (`sendError`: in the shape of the API the client speaks).
- */
-export function authorizedUpstreamHeaders(
+export const TOKEN_REQUIRED_MESSAGE =
+  `This proxy listens beyond localhost: send a client token in the ${CLIENT_TOKEN_HEADER} header ` +
+  `(create one with \`cascadeflow token create NAME\` or in Settings; Claude Code: ` +
+  `ANTHROPIC_CUSTOM_HEADERS="${CLIENT_TOKEN_HEADER}: <token>"), or its admin token in ${ADMIN_TOKEN_HEADER}.`;
+
+export const INVALID_TOKEN_MESSAGE = `Unknown or revoked client token in ${CLIENT_TOKEN_HEADER}.`;
+
+/** An admitted request: its upstream headers, and the client token it came with. */
+export interface AuthorizedRequest {
+  headers: Record<string, string>;
+  tokenName?: string;
+}
+
+export interface AuthorizeOptions {
+  /** A streaming request: counts against its token's concurrent streams until the response closes. */
+  stream?: boolean;
+  /** Errors in the shape of the API the client speaks. */
+  sendError?: typeof sendAnthropicError;
+}
+
+/** The admitted request, or null after answering 401 (who or which key) or 429 (a token's limit). */
+export function authorizeRequest(
   ctx: RequestPathDeps,
   req: Pick<Request, 'headers'>,
   res: Response,
-  sendError: typeof sendAnthropicError = sendAnthropicError,
-): Record<string, string> | null {
-  if (hasClientKey(req.headers)) return upstreamRequestHeaders(req.headers, null);
-  const fallbackKey = ctx.fallbackApiKey();
-  if (!fallbackKey) {
-    sendError(res, 401, NO_KEY_MESSAGE);
-    return null;
-  }
+  { stream = false, sendError = sendAnthropicError }: AuthorizeOptions = {},
+): AuthorizedRequest | null {
   const { host, adminToken } = ctx.config;
-  if (!isLoopbackHost(host)) {
-    const given = req.headers[ADMIN_TOKEN_HEADER];
-    if (typeof given !== 'string' || !adminToken || !tokenMatches(given, adminToken)) {
-      const message = given === undefined ? LAN_FALLBACK_MESSAGE : `Invalid admin token in ${ADMIN_TOKEN_HEADER}.`;
-      sendError(res, 401, message);
+  const network = !isLoopbackHost(host);
+  const givenAdmin = req.headers[ADMIN_TOKEN_HEADER];
+  const admin = network && typeof givenAdmin === 'string' && adminToken !== null && tokenMatches(givenAdmin, adminToken);
+  const refuse = (message: string) => {
+    sendError(res, 401, message);
+    return null;
+  };
+
+  const secret = req.headers[CLIENT_TOKEN_HEADER];
+  const token = typeof secret === 'string' ? ctx.tokens.identify(secret) : null;
+  if (secret !== undefined && !token) return refuse(INVALID_TOKEN_MESSAGE);
+  if (network && !token && !admin) {
+    return refuse(givenAdmin === undefined ? TOKEN_REQUIRED_MESSAGE : `Invalid admin token in ${ADMIN_TOKEN_HEADER}.`);
+  }
+
+  let fallbackKey: string | null = null;
+  if (!hasClientKey(req.headers)) {
+    fallbackKey = ctx.fallbackApiKey();
+    if (!fallbackKey) return refuse(NO_KEY_MESSAGE);
+    if (network && !admin && !token?.allowFallbackKey) return refuse(LAN_FALLBACK_MESSAGE);
+  }
+
+  if (token) {
+    // Last: a request refused above never uses up its token's allowance.
+    const admission = ctx.tokens.admit(token, stream);
+    if (!admission.ok) {
+      res.setHeader('retry-after', String(admission.retryAfterSeconds));
+      sendError(res, 429, `Client token "${token.name}": ${admission.message}; retry after ${admission.retryAfterSeconds} s.`);
       return null;
     }
+    res.once('close', admission.release);
   }
-  return upstreamRequestHeaders(req.headers, fallbackKey);
+  return { headers: upstreamRequestHeaders(req.headers, fallbackKey), ...(token ? { tokenName: token.name } : {}) };
 }

@@ -3,7 +3,9 @@
 // deeper body gets a clean 400 that names the limit on every path (cascade, passthrough,
 // OpenAI edge) rather than a stack overflow on some of them. Checked once per request, before
 // parsing, in one pass over the bytes with no recursion; string contents are skipped natively.
+// The parse then decodes a large body in pieces, never as one string (json-bytes.ts).
 import { describeError } from '../upstream/failures';
+import { closingQuote, parseJsonBytes } from './json-bytes';
 
 /** Levels of arrays and objects; real requests (tool schemas included) stay far below. */
 export const MAX_JSON_DEPTH = 1_000;
@@ -11,7 +13,6 @@ export const MAX_JSON_DEPTH = 1_000;
 export const TOO_DEEP_MESSAGE = `Request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep, the proxy's limit.`;
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
@@ -30,23 +31,11 @@ export function nestsTooDeep(body: Uint8Array, max = MAX_JSON_DEPTH): boolean {
   return false;
 }
 
-/** The index of the quote that ends the string opened at `start` (the body's end when none). */
-function closingQuote(body: Uint8Array, start: number): number {
-  let at = start;
-  for (;;) {
-    at = body.indexOf(QUOTE, at + 1);
-    if (at < 0) return body.length;
-    let backslashes = 0;
-    while (body[at - 1 - backslashes] === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return at;
-  }
-}
-
 /** A request body as JSON, or why it cannot be read (too deep, not JSON): one rule for every endpoint. */
 export function readJsonBody(raw: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
   if (nestsTooDeep(raw)) return { ok: false, message: TOO_DEEP_MESSAGE };
   try {
-    return { ok: true, value: JSON.parse(raw.toString('utf8')) as unknown };
+    return { ok: true, value: parseJsonBytes(raw) };
   } catch (err) {
     return { ok: false, message: `Request body is not valid JSON: ${describeError(err)}` };
   }

@@ -29,6 +29,22 @@ export interface ResolvedConfig {
   allowedHosts?: string[];
 }
 
+/** A client token as the request path sees it (proxy/tokens/ owns them). */
+export interface ClientToken {
+  name: string;
+  /** May use the proxy's fallback key beyond loopback. */
+  allowFallbackKey: boolean;
+}
+
+/** A request counted against its token's limits (release when its response closes), or refused (a 429). */
+export type TokenAdmission = { ok: true; release: () => void } | { ok: false; retryAfterSeconds: number; message: string };
+
+export interface ClientTokenGate {
+  /** The token whose secret this is, or null (unknown or revoked). */
+  identify(secret: string): ClientToken | null;
+  admit(token: ClientToken, stream: boolean): TokenAdmission;
+}
+
 export interface RequestPathDeps {
   /** Read per request: settings edits take effect on the next request. */
   readonly config: ResolvedConfig;
@@ -41,6 +57,8 @@ export interface RequestPathDeps {
   readonly economics: EconomicsState;
   /** Answers a sample of accepted drafts again with the verifier, in the background. */
   readonly shadow: Pick<ShadowVerifier, 'consider'>;
+  /** Client tokens: who is calling, and their rate limits (request/auth.ts). */
+  readonly tokens: ClientTokenGate;
   /** The proxy's own key, used only when the client sent none. */
   fallbackApiKey(): string | null;
   /**

@@ -42,6 +42,8 @@ export interface Exchange {
   requestedCache?: RequestedCache;
   /** The API the client spoke, when not Anthropic's (proxy/openai/ translated the request). */
   clientApi?: ClientApi;
+  /** The client token the request came with (request/auth.ts). */
+  tokenName?: string;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Request, Response } from 'express';
 import { REQUEST_ID_HEADER, type ClientApi } from '../../contracts/decision';
 import { ClientResponse } from '../http/client-response';
 import { sendAnthropicError } from '../http/errors';
-import { authorizedUpstreamHeaders } from './auth';
+import { authorizeRequest } from './auth';
 import { readJsonBody } from './body-depth';
 import type { MessagesRequest } from '../wire';
 import { identifyConversation } from '../conversations/identify';
@@ -41,6 +41,8 @@ export interface IncomingRequest {
   startedAt: number;
   /** The API the client spoke, when not Anthropic's: marked on the record. */
   clientApi?: ClientApi;
+  /** The client token the request came with (auth.ts): marked on the record. */
+  tokenName?: string;
 }
 
 export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOptions) {
@@ -51,11 +53,12 @@ export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOpt
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const request = parseRequest(raw, res);
     if (!request) return;
-    const headers = authorizedUpstreamHeaders(deps, req, res);
-    if (!headers) return;
+    const authorized = authorizeRequest(deps, req, res, { stream: request.stream === true });
+    if (!authorized) return;
+    const { headers, tokenName } = authorized;
     const client = new ClientResponse(res, startedAt);
     const localClient = isLoopbackHost(req.socket.remoteAddress ?? '');
-    await runRequestPath(deps, options, { id, request, raw, headers, pathAndQuery: req.originalUrl, client, localClient, startedAt });
+    await runRequestPath(deps, options, { id, request, raw, headers, pathAndQuery: req.originalUrl, client, localClient, startedAt, tokenName });
   };
 }
 
@@ -87,6 +90,7 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
     localClient: incoming.localClient,
     requestedCache: plan?.requestedCache,
     clientApi: incoming.clientApi,
+    tokenName: incoming.tokenName,
   };
   const decision: DecisionValue = rule && plan ? (gate(rule, turn, plan) ?? withPlan(await decide(ex, rule), plan)) : { kind: 'passthrough' };
   const answer = await respond(ex, decision);

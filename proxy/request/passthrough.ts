@@ -6,15 +6,16 @@ import type { RequestPathDeps } from './deps';
 import { ClientResponse } from '../http/client-response';
 import { sendUpstream } from '../upstream/client';
 import { describeError } from '../upstream/failures';
-import { authorizedUpstreamHeaders } from './auth';
+import { authorizeRequest } from './auth';
 import { nestsTooDeep, TOO_DEEP_MESSAGE } from './body-depth';
 import { sendAnthropicError } from '../http/errors';
 import { clientResponseHeaders } from '../upstream/headers';
 
 export function createPassthroughHandler(ctx: RequestPathDeps) {
   return async (req: Request, res: Response): Promise<void> => {
-    const headers = authorizedUpstreamHeaders(ctx, req, res);
-    if (!headers) return;
+    const authorized = authorizeRequest(ctx, req, res);
+    if (!authorized) return;
+    const { headers } = authorized;
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();

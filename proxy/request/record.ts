@@ -86,6 +86,7 @@ export function decisionRecord(ex: Exchange, { rule, decision, answer, startedAt
   }
   if (decision.kind !== 'passthrough' && decision.estimate) record.estimate = decision.estimate;
   if (ex.clientApi) record.clientApi = ex.clientApi;
+  if (ex.tokenName) record.tokenName = ex.tokenName;
   return record;
 }
 

@@ -12,6 +12,7 @@ import { clientResponseHeaders } from '../upstream/headers';
 import type { UpstreamResponse } from '../upstream/client';
 import { bodyFailure, failure, statusFailure } from '../upstream/failures';
 import type { ClientResponse } from '../http/client-response';
+import { parseJsonBytes } from './json-bytes';
 import { OutputMeter, type MeteredUsage } from './output-meter';
 
 /** An upstream answer whose body may already have been read (replayed from memory). */
@@ -86,7 +87,7 @@ async function relayJson(opts: RelayOptions): Promise<CallRecord> {
   let error: Failure | undefined;
   if (upstream.status < 400) {
     try {
-      message = JSON.parse(body.toString('utf8')) as AssistantMessage;
+      message = parseJsonBytes(body) as AssistantMessage;
     } catch {
       error = failure('invalid_response', 'invalid JSON in upstream response');
     }

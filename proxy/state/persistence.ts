@@ -1,6 +1,8 @@
 // Loading and writing the keys of config.json (layout.ts): validated on load, repaired
-// rather than crashed on, written when they change.
-import type { z } from 'zod';
+// rather than crashed on, written when they change. The repair (keepValid) is shared with
+// stats.json (store/file-store.ts): a damaged file loses only its invalid parts.
+import { readFileSync, rmSync } from 'node:fs';
+import { z } from 'zod';
 import type { KeyValueStore } from './stores';
 import { describeIssues } from '../http/errors';
 import { defaultRules, outdatedDefaultsNotice } from '../rules/defaults';
@@ -44,9 +46,11 @@ export function loadState(store: KeyValueStore): PersistedState {
     }
     const parsed = schema.safeParse(raw);
     if (parsed.success) return parsed.data;
-    problems.push(`${key} reset (${describeIssues(parsed.error)})`);
+    const dropped: string[] = [];
+    const kept = keepValid(schema, raw, fallback(), dropped);
+    problems.push(`${key} ${describeDropped(dropped, key)} (${describeIssues(parsed.error)})`);
     repaired.add(key);
-    return fallback();
+    return kept;
   }
 
   const settings = read(STORE_KEYS.settings, persistedSchemas.settings, () => ({ ...DEFAULT_SETTINGS }));
@@ -63,6 +67,88 @@ export function loadState(store: KeyValueStore): PersistedState {
     );
   }
   return { settings, rules, adminToken, repaired: [...repaired], warnings };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Unwraps optional/nullable/default so a field's object, record or array shape is seen. */
+function shapeOf(schema: z.ZodType): z.ZodType {
+  const inner = (schema as { def?: { innerType?: z.ZodType } }).def?.innerType;
+  return inner ? shapeOf(inner) : schema;
+}
+
+/**
+ * `raw` with only its invalid parts replaced: an object keeps every field that validates
+ * (an invalid one takes `fallback`'s value), a record or an array every entry that validates;
+ * anything still invalid as a whole is `fallback`. The paths replaced or dropped are pushed
+ * onto `dropped` ('' is the whole value).
+ */
+export function keepValid<S extends z.ZodType>(schema: S, raw: unknown, fallback: z.output<S>, dropped: string[], at = ''): z.output<S> {
+  const whole = schema.safeParse(raw);
+  if (whole.success) return whole.data;
+  const inner = shapeOf(schema);
+  const here = dropped.length;
+  const child = (key: string) => (at ? `${at}.${key}` : key);
+  let candidate: unknown;
+  if (inner instanceof z.ZodObject && isPlainObject(raw)) {
+    const defaults: Record<string, unknown> = isPlainObject(fallback) ? fallback : {};
+    candidate = Object.fromEntries(
+      Object.entries(inner.shape as Record<string, z.ZodType>).map(([key, field]) => [key, keepValid(field, raw[key], defaults[key], dropped, child(key))]),
+    );
+  } else if (inner instanceof z.ZodRecord && isPlainObject(raw)) {
+    const entry = inner as z.ZodRecord<z.ZodType<PropertyKey>, z.ZodType>;
+    candidate = Object.fromEntries(
+      Object.entries(raw).filter(([key, value]) => {
+        const valid = entry.keyType.safeParse(key).success && entry.valueType.safeParse(value).success;
+        if (!valid) dropped.push(child(key));
+        return valid;
+      }),
+    );
+  } else if (inner instanceof z.ZodArray && Array.isArray(raw)) {
+    const items = raw.filter((item, i) => {
+      const valid = (inner.element as z.ZodType).safeParse(item).success;
+      if (!valid) dropped.push(child(String(i)));
+      return valid;
+    });
+    // None left of a non-empty list (a rule list of an old shape): the default list, not an empty one.
+    if (items.length > 0 || raw.length === 0) candidate = items;
+  }
+  if (candidate !== undefined) {
+    const again = schema.safeParse(candidate);
+    if (again.success) return again.data;
+  }
+  // Nothing of it could be kept (or its parts only fail together): the parts noted above are moot.
+  dropped.splice(here, dropped.length - here, at);
+  return fallback;
+}
+
+/** What keepValid did, after the value's name: "reset", or "repaired (reset root.a.b, root.c; the rest kept)". */
+export function describeDropped(dropped: string[], root: string): string {
+  if (dropped.length === 0 || dropped.includes('')) return 'reset';
+  const shown = dropped.slice(0, 5).map((p) => `${root}.${p}`);
+  const more = dropped.length > shown.length ? ` and ${dropped.length - shown.length} more` : '';
+  return `repaired (reset ${shown.join(', ')}${more}; the rest kept)`;
+}
+
+/**
+ * conf reads a file holding null, an array or a string as an object key by key (and then
+ * writes that back), losing the original. Such a file is moved aside before the store opens;
+ * returns the warning, or null when the file is missing, an object, or not JSON at all (the
+ * caller's SyntaxError path).
+ */
+export function setAsideNonObjectRoot(filePath: string): string | null {
+  let root: unknown;
+  try {
+    root = JSON.parse(readFileSync(filePath, 'utf8'));
+  } catch {
+    return null;
+  }
+  if (isPlainObject(root)) return null;
+  const what = root === null ? 'null' : Array.isArray(root) ? 'an array' : `a ${typeof root}`;
+  const backup = backupStoreFile(filePath);
+  rmSync(filePath);
+  return `Stored data in ${filePath} held ${what} instead of an object; moved to ${backup} and started fresh.`;
 }
 
 /**

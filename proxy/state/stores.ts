@@ -3,6 +3,7 @@ import path from 'node:path';
 import Conf from 'conf';
 import type { ApiKeyStorage } from '../../contracts/settings';
 import { backupStoreFile } from '../store/files';
+import { setAsideNonObjectRoot } from './persistence';
 
 /** What conf (Node) and electron-store (Electron) both offer. */
 export interface KeyValueStore {
@@ -22,16 +23,17 @@ export interface SecretStore {
 export const STORE_FILE_NAME = 'config.json';
 
 /**
- * Opens a conf/electron-store style store; a file that is not valid JSON is moved aside
- * and a fresh store opened, with a warning instead of a crash. The Electron shell can
- * pass its electron-store factory here too.
+ * Opens a conf/electron-store style store; a file that is not valid JSON, or whose root is
+ * not an object, is moved aside and a fresh store opened, with a warning instead of a crash.
+ * The Electron shell can pass its electron-store factory here too.
  */
 export function openWithRecovery(
   filePath: string,
   open: () => KeyValueStore,
 ): { store: KeyValueStore; warnings: string[] } {
+  const setAside = setAsideNonObjectRoot(filePath);
   try {
-    return { store: open(), warnings: [] };
+    return { store: open(), warnings: setAside ? [setAside] : [] };
   } catch (error) {
     if (!(error instanceof SyntaxError) || !fs.existsSync(filePath)) throw error;
     const backup = backupStoreFile(filePath);

@@ -15,10 +15,11 @@ import { z } from 'zod';
 import path from 'node:path';
 import { decisionAmendSchema, decisionRecordSchema, type DecisionAmend, type DecisionQuery, type DecisionRecord } from '../../contracts/decision';
 import { describeIssues } from '../http/errors';
-import { RunningAggregates, type QualityQueries, type SpendingQueries, type StatsData } from '../stats/aggregates';
+import { emptyStatsData, RunningAggregates, type QualityQueries, type SpendingQueries, type StatsData } from '../stats/aggregates';
 import { DecisionLog } from './decision-log';
 import { DEFAULT_RETAIN, type Aggregates, type DecisionStore } from './decision-store';
 import { appendPieces, backupStoreFile, readText, replacePieces } from './files';
+import { describeDropped, keepValid } from '../state/persistence';
 import { copyStats, statsFileSchema, statsFilePieces, type StatsFile } from './stats-file';
 
 export const DECISIONS_FILE = 'decisions.jsonl';
@@ -51,6 +52,8 @@ interface Loaded {
   /** null: none, or unreadable (then `statsExisted`). */
   stats: StatsFile | null;
   statsExisted: boolean;
+  /** stats.json was damaged (and partly or wholly replaced): rewrite it soon. */
+  statsRepaired?: boolean;
   records: DecisionRecord[];
   /** Amendment lines, in file order. */
   amends: AmendLine[];
@@ -60,14 +63,21 @@ interface Loaded {
   warnings: string[];
 }
 
-async function loadStats(file: string, warnings: string[]): Promise<Pick<Loaded, 'stats' | 'statsExisted'>> {
+async function loadStats(file: string, warnings: string[]): Promise<Pick<Loaded, 'stats' | 'statsExisted' | 'statsRepaired'>> {
   const text = await readText(file);
   if (text === null) return { stats: null, statsExisted: false };
   let problem: string;
+  let salvaged: StatsFile | null = null;
+  const dropped: string[] = [];
   try {
-    const parsed = statsFileSchema.safeParse(JSON.parse(text));
+    const json: unknown = JSON.parse(text);
+    const parsed = statsFileSchema.safeParse(json);
     if (parsed.success) return { stats: parsed.data, statsExisted: true };
     problem = describeIssues(parsed.error);
+    // Whatever still validates is kept: one bad field must not cost every total.
+    // (A damaged lastRecordId becomes null: the retained records are then counted once more.)
+    const repaired = keepValid(statsFileSchema, json, { version: 1, lastRecordId: null, stats: emptyStatsData() }, dropped);
+    if (!dropped.includes('')) salvaged = repaired;
   } catch (error) {
     problem = (error as Error).message;
   }
@@ -77,8 +87,9 @@ async function loadStats(file: string, warnings: string[]): Promise<Pick<Loaded,
   } catch (error) {
     kept = `could not back it up: ${(error as Error).message}`;
   }
-  warnings.push(`${file} was unreadable (${problem}); ${kept}; rebuilt from the retained decisions.`);
-  return { stats: null, statsExisted: true };
+  const outcome = salvaged ? `totals ${describeDropped(dropped, 'stats')}` : 'rebuilt from the retained decisions';
+  warnings.push(`${file} was ${salvaged ? 'damaged' : 'unreadable'} (${problem}); ${kept}; ${outcome}.`);
+  return { stats: salvaged, statsExisted: true, statsRepaired: true };
 }
 
 async function loadDecisions(
@@ -158,7 +169,7 @@ class FileStore implements FileDecisionStore {
     this.amendSeq = Math.max(stats?.lastAmendSeq ?? 0, ...loaded.amends.map((a) => a.seq));
     if (this.amendSeq > counted) this.markDirty();
     // Newly counted records, or an unreadable stats.json: write stats.json soon.
-    if (from < records.length || (!stats && loaded.statsExisted)) this.markDirty();
+    if (from < records.length || loaded.statsRepaired) this.markDirty();
   }
 
   get isNew(): boolean {

@@ -3,6 +3,7 @@
 // connection-specific ones; everything the upstream answers comes back likewise.
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { CLIENT_TOKEN_HEADER } from '../../contracts/tokens';
 
 /**
  * This process's `Via` entry (RFC 9110 §7.6.3). A request that comes back carrying it went
@@ -43,6 +44,7 @@ const CLIENT_ONLY = new Set([
   'cookie',
   'expect',
   ADMIN_TOKEN_HEADER,
+  CLIENT_TOKEN_HEADER,
 ]);
 
 /** Response headers recomputed by the proxy or meaningless to the client. */

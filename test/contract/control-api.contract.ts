@@ -153,6 +153,20 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
         });
       }));
 
+    it('client tokens: the secret only in create’s answer, a taken name refused, revoked by name', () =>
+      withApi(async ({ api }) => {
+        const created = await api.createToken({ name: 'ci', limits: { requestsPerMinute: 5 } });
+        expect(created.token).toMatch(/^cft_[A-Za-z0-9_-]{43}$/);
+        expect(created.info).toMatchObject({ name: 'ci', limits: { requestsPerMinute: 5 }, allowFallbackKey: false, today: { queries: 0, limited: 0 } });
+        const list = await api.listTokens();
+        expect(list).toEqual([created.info]);
+        expect(JSON.stringify(list)).not.toContain(created.token);
+        await expect(api.createToken({ name: 'ci' })).rejects.toThrow(/already exists/);
+        await expect(call(api, 'createToken', { name: 'has space' })).rejects.toThrow(/name/);
+        expect(await api.revokeToken('ci')).toEqual([]);
+        await expect(api.revokeToken('ci')).rejects.toThrow(/No token named/);
+      }));
+
     it('answers decisions newest first, filtered by kind, rule and time range, cut at the limit', () =>
       withApi(async ({ api, record }, events) => {
         record(decisionRecord({ id: 'a', time: 1_000 }));

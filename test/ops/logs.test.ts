@@ -63,13 +63,15 @@ describe('JSON logs', () => {
       await ctx.close();
     });
     const admin = ctx.config.adminToken as string;
+    // Beyond loopback a client names itself with a client token (the admin token's request spends the fallback key).
+    const { token } = await ctx.control.createToken({ name: 'logs' });
 
-    const client = new Anthropic({ baseURL: proxy.url, apiKey: 'sk-ant-api03-CLIENT-secret', maxRetries: 0 });
+    const client = new Anthropic({ baseURL: proxy.url, apiKey: 'sk-ant-api03-CLIENT-secret', maxRetries: 0, defaultHeaders: { 'x-cascadeflow-token': token } });
     const ask = { max_tokens: 64, messages: [{ role: 'user' as const, content: 'Explain how DNS resolves a name.' }] };
     const { response } = await client.messages.create({ ...ask, model: SONNET }).withResponse();
     const bearer = await fetch(`${proxy.url}/v1/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-ant-oat01-BEARER-secret' },
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-ant-oat01-BEARER-secret', 'x-cascadeflow-token': token },
       body: JSON.stringify({ ...ask, model: HAIKU }),
     });
     const fallback = await fetch(`${proxy.url}/v1/messages`, {
@@ -85,6 +87,6 @@ describe('JSON logs', () => {
     const ids = [response.headers.get(REQUEST_ID_HEADER), bearer.headers.get(REQUEST_ID_HEADER), fallback.headers.get(REQUEST_ID_HEADER)];
     expect(parsed.filter((line) => line.requestId).map((line) => line.requestId)).toEqual(ids);
     const text = lines.join('\n');
-    for (const secret of ['CLIENT-secret', 'BEARER-secret', 'FALLBACK-secret', admin]) expect(text).not.toContain(secret);
+    for (const secret of ['CLIENT-secret', 'BEARER-secret', 'FALLBACK-secret', admin, token]) expect(text).not.toContain(secret);
   });
 });

@@ -252,7 +252,9 @@ describe('the fallback key beyond loopback', () => {
       expect((await post({ 'x-cascadeflow-admin-token': token })).status).toBe(200);
       // A bearer token is the client's own credential (a Claude subscription), even if it equals
       // the admin token: forwarded as given, never swapped for the fallback key.
-      expect((await post({ authorization: `Bearer ${token}` })).status).toBe(200);
+      expect((await post({ authorization: `Bearer ${token}`, 'x-cascadeflow-admin-token': token })).status).toBe(200);
+      // A credential of its own is not enough beyond loopback: the caller must name itself (a client token).
+      expect((await post({ authorization: `Bearer ${token}` })).status).toBe(401);
       expect((await post({ 'x-api-key': 'sk-own', 'x-cascadeflow-admin-token': token })).status).toBe(200);
       const seen = lan.sim.requests.map((r) => [r.headers['x-api-key'], r.headers.authorization, r.headers['x-cascadeflow-admin-token']]);
       expect(seen).toEqual([

@@ -5,6 +5,7 @@ import type { StatsSnapshot } from '../../../contracts/stats';
 import type { ModelPrice } from '../../../contracts/pricing';
 import type { Transport } from '../client/transport';
 import { ClaudeCodeSetup } from '../components/ClaudeCodeSetup';
+import { ClientTokens } from '../components/ClientTokens';
 import { CopyButton } from '../components/CopyButton';
 import { NumberField } from '../components/NumberField';
 import { formatCount } from '../lib/format';
@@ -464,6 +465,7 @@ export function Settings({
         <ClaudeCodeSetup desktop={transport.desktop} baseUrl={status.baseUrl} networkUrls={status.networkUrls} />
       </section>
       <ApiKeySection settings={settings} api={transport.api} />
+      <ClientTokens api={transport.api} requests={stats.allTime.queries} />
       <PricesSection settings={settings} stats={stats} api={transport.api} />
       <StatisticsSection stats={stats} api={transport.api} />
     </div>
