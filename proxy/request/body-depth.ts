@@ -5,18 +5,13 @@
 // parsing, in one pass over the bytes with no recursion; string contents are skipped natively.
 // The parse then decodes a large body in pieces, never as one string (json-bytes.ts).
 import { describeError } from '../upstream/failures';
-import { closingQuote, parseJsonBytes } from './json-bytes';
+import { CLOSE_BRACE, CLOSE_BRACKET, closingQuote, OPEN_BRACE, OPEN_BRACKET, parseJsonBytes, QUOTE } from './json-bytes';
 
 /** Levels of arrays and objects; real requests (tool schemas included) stay far below. */
 export const MAX_JSON_DEPTH = 1_000;
 
 export const TOO_DEEP_MESSAGE = `Request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep, the proxy's limit.`;
 
-const QUOTE = 0x22;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 
 /** True when the body nests deeper than `max`. Not a validator: malformed JSON is JSON.parse's to report. */
 export function nestsTooDeep(body: Uint8Array, max = MAX_JSON_DEPTH): boolean {

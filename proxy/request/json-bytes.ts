@@ -10,14 +10,14 @@
 /** A value this small is decoded and parsed whole: two bytes a character still stays under 128 KB. */
 export const PIECE_BYTES = 60_000;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
+export const OPEN_BRACKET = 0x5b;
+export const CLOSE_BRACKET = 0x5d;
 
 /** JSON.parse(body.toString('utf8')), exactly, in pieces when the body is large. */
 export function parseJsonBytes(body: Buffer, pieceBytes = PIECE_BYTES): unknown {

@@ -8,6 +8,7 @@ import type { ControlApi } from '../../../contracts/control-api';
 import { CLIENT_TOKEN_HEADER, type CreatedToken, type TokenInfo, type TokenLimits } from '../../../contracts/tokens';
 import { formatCount, formatMoney, formatTime } from '../lib/format';
 import { CopyButton, Snippet } from './CopyButton';
+import { useAction } from '../state/useAction';
 
 function limitsText({ requestsPerMinute, concurrentStreams, dailySpendUsd }: TokenLimits): string {
   const parts = [
@@ -32,8 +33,7 @@ function limitOf(text: string): number | undefined {
 
 export function ClientTokens({ api, requests }: { api: ControlApi; requests: number }) {
   const [tokens, setTokens] = useState<TokenInfo[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useAction();
   const [name, setName] = useState('');
   const [rpm, setRpm] = useState('');
   const [streams, setStreams] = useState('');
@@ -53,17 +53,6 @@ export function ClientTokens({ api, requests }: { api: ControlApi; requests: num
     };
   }, [api, requests]);
 
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    try {
-      await action();
-      setError(null);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   function onCreate(event: FormEvent) {
     event.preventDefault();

@@ -9,6 +9,7 @@ import { ClientTokens } from '../components/ClientTokens';
 import { CopyButton } from '../components/CopyButton';
 import { NumberField } from '../components/NumberField';
 import { formatCount } from '../lib/format';
+import { useAction } from '../state/useAction';
 
 const PRICE_FIELDS: Array<{ key: keyof ModelPrice; label: string }> = [
   { key: 'input', label: 'Input' },
@@ -27,23 +28,6 @@ const STORAGE_TEXT: Record<PublicSettings['apiKeyStorage'], { text: string; warn
   },
   memory: { text: 'kept in memory only: it is forgotten when the proxy stops', warn: true },
 };
-
-function useAction() {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    try {
-      await action();
-      setError(null);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { error, busy, run };
-}
 
 function ErrorNote({ error }: { error: string | null }) {
   return error ? (
