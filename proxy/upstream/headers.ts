@@ -50,9 +50,17 @@ const CLIENT_ONLY = new Set([
 /** Response headers recomputed by the proxy or meaningless to the client. */
 const UPSTREAM_ONLY = new Set(['content-length', 'content-encoding', 'set-cookie', 'date', 'server']);
 
-function connectionTokens(value: string | string[] | undefined): Set<string> {
-  const joined = Array.isArray(value) ? value.join(',') : (value ?? '');
-  return new Set(joined.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+const NO_TOKENS: ReadonlySet<string> = new Set();
+/** The last `connection` value parsed: clients and upstreams send the same one on every request. */
+let lastConnection: { value: string; tokens: ReadonlySet<string> } = { value: '', tokens: NO_TOKENS };
+
+function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> {
+  if (value === undefined) return NO_TOKENS;
+  const joined = Array.isArray(value) ? value.join(',') : value;
+  if (joined !== lastConnection.value) {
+    lastConnection = { value: joined, tokens: new Set(joined.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)) };
+  }
+  return lastConnection.tokens;
 }
 
 /** True when the client authenticated itself (API key or OAuth bearer token). */
@@ -70,7 +78,8 @@ export function upstreamRequestHeaders(
 ): Record<string, string> {
   const dropped = connectionTokens(incoming.connection);
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(incoming)) {
+  for (const name of Object.keys(incoming)) {
+    const value = incoming[name];
     if (value === undefined || HOP_BY_HOP.has(name) || CLIENT_ONLY.has(name) || dropped.has(name)) continue;
     if (name.startsWith('x-forwarded-')) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -86,7 +95,8 @@ export function upstreamRequestHeaders(
 export function clientResponseHeaders(upstream: IncomingHttpHeaders): OutgoingHttpHeaders {
   const dropped = connectionTokens(upstream.connection);
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(upstream)) {
+  for (const name of Object.keys(upstream)) {
+    const value = upstream[name];
     if (value === undefined || HOP_BY_HOP.has(name) || UPSTREAM_ONLY.has(name) || dropped.has(name)) continue;
     out[name] = value;
   }
