@@ -11,6 +11,8 @@ import { watchNpmParent } from './ops/parent-watch';
 import { createProxyContext } from './runtime';
 import { DEFAULT_DRAFT_TIMEOUT_MS, PortInUseError, startProxyServer } from './server';
 import { retryPolicyFromEnv } from './upstream/retry';
+import { keepaliveFromEnv } from './request/keepalive';
+import { bodyBudgetFromEnv } from './request/body-budget';
 import { packageVersion } from './version';
 
 const PROG = 'cascadeflow';
@@ -41,6 +43,7 @@ const USAGE = formatUsage({
     ['CASCADEFLOW_DRAFT_TIMEOUT_MS', 'longest wait for the draft (default 30000)'],
     ['CASCADEFLOW_RETRY_ATTEMPTS', 'calls to the answering model after a draft, on 429/529/5xx (default 3)'],
     ['CASCADEFLOW_RETRY_BUDGET_MS', 'no such retry starts later than this (default 20000)'],
+    ['CASCADEFLOW_KEEPALIVE_AFTER_MS', 'a stream waiting this long on its draft gets headers and pings (default 5000; 0: never)'],
     ['CASCADEFLOW_DRAIN_TIMEOUT_MS', 'on SIGTERM/SIGINT, how long requests in flight may finish (default 10000)'],
     ['CASCADEFLOW_LOG_FORMAT', 'text (default) or json: one JSON object per line'],
     ['HTTPS_PROXY, NO_PROXY', 'reach the upstream through a corporate proxy'],
@@ -93,10 +96,12 @@ function orFail<T>(make: () => T): T {
 }
 
 const retry = orFail(() => retryPolicyFromEnv(env));
+const keepalive = orFail(() => keepaliveFromEnv(env));
+const bodyBudget = orFail(() => bodyBudgetFromEnv(env));
 const { logger, json } = orFail(() => loggerFor(env));
 const ctx = await createProxyContext({ env, logger }).catch((err: Error) => fail(err.message));
 const { host, port } = ctx.config;
-const running = await startProxyServer(ctx, { draftTimeoutMs: timeoutMs, retry }).catch(async (err: Error) => {
+const running = await startProxyServer(ctx, { draftTimeoutMs: timeoutMs, retry, bodyBudget, keepalive }).catch(async (err: Error) => {
   await ctx.close();
   if (err instanceof PortInUseError) {
     fail(`port ${port} on ${host} is already in use (another proxy running?); stop it or start with --port <other port>`);

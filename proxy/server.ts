@@ -17,8 +17,10 @@ import { rejectBrowserOrigins, requireLocalHost } from './http/guards';
 import { processSignatures } from './models/signatures';
 import { isLoopedBack } from './upstream/headers';
 import { createPassthroughHandler } from './request/passthrough';
+import { readBodies, TOO_LARGE_MESSAGE, type BodyBudgetOptions } from './request/body-budget';
 import { DraftDeadlines } from './request/draft-deadline';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './upstream/retry';
+import { DEFAULT_KEEPALIVE, type KeepaliveTiming } from './request/keepalive';
 import { mountOpenAIRoutes } from './openai/routes';
 import { networkUrls } from './ops/addresses';
 import { createOpsRouter } from './ops/routes';
@@ -31,8 +33,12 @@ export interface AppOptions {
   draftTimeoutMs?: number;
   /** Retries of the answering call after a draft (upstream/retry.ts; default 3 attempts within 20 s). */
   retry?: Partial<RetryPolicy>;
+  /** Headers and pings for a streaming client waiting on a draft (request/keepalive.ts; default after 5 s, every 5 s). */
+  keepalive?: Partial<KeepaliveTiming>;
   /** Told of every /v1/messages and /v1/chat/completions request while it runs (until its decision is recorded). */
   track?: (run: Promise<void>) => void;
+  /** Request-body bytes held at once across /v1 requests, and the wait for room (request/body-budget.ts; default 256 MB, 10 s). */
+  bodyBudget?: Partial<BodyBudgetOptions>;
 }
 
 export interface RunningProxy {
@@ -51,8 +57,6 @@ export interface RunningProxy {
 }
 
 export const DEFAULT_DRAFT_TIMEOUT_MS = 30_000;
-/** Claude Code sends long histories, 20+ tools and images: allow large bodies. */
-const MAX_BODY = '64mb';
 /** Longest wait in close() for cut requests to record their decision. */
 const CLOSE_GRACE_MS = 2_000;
 
@@ -84,11 +88,12 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
     if (!isLoopedBack(req.headers)) return next();
     sendAnthropicError(res, 508, `Request loop: the upstream URL ${ctx.config.upstreamUrl} leads back to this proxy`);
   });
-  api.use(express.raw({ type: () => true, limit: MAX_BODY }));
+  api.use(readBodies(options.bodyBudget));
   const cascade = {
     signatures: processSignatures,
     deadlines: new DraftDeadlines(options.draftTimeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS),
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    keepalive: { ...DEFAULT_KEEPALIVE, ...options.keepalive },
   };
   const messages = createMessagesHandler(ctx, cascade);
   api.post('/messages', (req, res) => {
@@ -117,7 +122,7 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
     if (res.headersSent) return next(err);
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.too.large') {
-      sendAnthropicError(res, 413, `Request body exceeds ${MAX_BODY}`);
+      sendAnthropicError(res, 413, TOO_LARGE_MESSAGE);
     } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       sendAnthropicError(res, e.status, e.message ?? 'Invalid request');
     } else {

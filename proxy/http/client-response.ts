@@ -1,6 +1,9 @@
 // The response to the client: honours backpressure, notes when the first byte left, keeps the
 // proxy's own x-cascadeflow-* headers header-safe whatever a client put in them (a model id),
-// and reports the proxy's own errors in the form the client can still read at that point.
+// and reports the proxy's own errors in the form the client can still read at that point. A
+// stream kept alive before its answer is known (request/keepalive.ts) commits to 200 early; the
+// answer's own status and headers then cannot go out, and an answer that is not a stream (the
+// upstream's error) becomes the SSE `error` event the API itself sends mid-stream.
 import { once } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Response } from 'express';
@@ -8,8 +11,14 @@ import { anthropicError, sendAnthropicError } from './errors';
 import { SseWriter } from './sse-writer';
 
 export class ClientResponse {
+  /** When the answer's first byte left (pings do not count). */
   ttfbMs: number | null = null;
   private eventStream = false;
+  /** 200 and the event-stream headers went out before the answer was known (keepAliveAfter). */
+  private committedEarly = false;
+  private keepAlive: NodeJS.Timeout | null = null;
+  /** After an early commit, an answer that is not a stream, held whole to go out as an `error` event. */
+  private held: { status: number; chunks: Buffer[] } | null = null;
 
   constructor(
     readonly res: Response,
@@ -25,8 +34,28 @@ export class ClientResponse {
     return this.res.headersSent;
   }
 
+  /**
+   * With nothing sent after `afterMs` (0: never), commits to a 200 event stream and sends the API's
+   * `ping` event every `everyMs` until the answer starts (head, write, end or fail).
+   */
+  keepAliveAfter(afterMs: number, everyMs: number): void {
+    if (afterMs <= 0 || this.headersSent || this.keepAlive) return;
+    this.keepAlive = setTimeout(() => this.commitEarly(everyMs), afterMs);
+    this.res.once('close', () => this.stopKeepAlive());
+  }
+
+  /** Drops an early commit not yet made (the answer's status is the client's to see); pings under way go on. */
+  cancelKeepAlive(): void {
+    if (!this.committedEarly) this.stopKeepAlive();
+  }
+
   head(status: number, headers: OutgoingHttpHeaders): void {
-    this.eventStream = String(headers['content-type'] ?? '').includes('text/event-stream');
+    this.stopKeepAlive();
+    if (this.committedEarly) {
+      if (!isEventStream(headers)) this.held = { status, chunks: [] };
+      return;
+    }
+    this.eventStream = isEventStream(headers);
     this.res.writeHead(status, withSafeOwnHeaders(headers));
     // SSE clients should see the headers before the first event arrives; any other answer's
     // headers leave with its first bytes, in the same write.
@@ -34,6 +63,8 @@ export class ClientResponse {
   }
 
   async write(chunk: Buffer | string): Promise<void> {
+    this.stopKeepAlive();
+    if (this.held) return void this.held.chunks.push(Buffer.from(chunk));
     if (!this.open) return;
     this.ttfbMs ??= Date.now() - this.startedAt;
     if (!this.res.write(chunk)) {
@@ -49,6 +80,8 @@ export class ClientResponse {
   }
 
   end(chunk?: Buffer | string): void {
+    this.stopKeepAlive();
+    if (this.held) return this.endHeld(chunk);
     if (!this.open) return;
     if (chunk !== undefined && chunk.length) this.ttfbMs ??= Date.now() - this.startedAt;
     if (chunk === undefined) this.res.end();
@@ -60,11 +93,59 @@ export class ClientResponse {
    * (as the API sends one) inside a stream already under way, else just the end of the answer.
    */
   async fail(status: number, message: string): Promise<void> {
+    this.stopKeepAlive();
+    this.held = null;
     if (!this.open) return;
     if (!this.headersSent) return sendAnthropicError(this.res, status, message);
     if (this.eventStream) new SseWriter(this.res).event('error', anthropicError(status, message));
     this.end();
   }
+
+  private commitEarly(everyMs: number): void {
+    this.keepAlive = null;
+    if (!this.open || this.headersSent) return;
+    this.committedEarly = true;
+    this.eventStream = true;
+    // 200 with the event-stream headers and those already set (x-cascadeflow-request-id).
+    const sse = new SseWriter(this.res);
+    const ping = () => sse.event('ping', { type: 'ping' });
+    ping();
+    this.keepAlive = setInterval(ping, everyMs);
+    this.keepAlive.unref();
+  }
+
+  private stopKeepAlive(): void {
+    // clearTimeout clears an interval too (one pool of ids).
+    if (this.keepAlive) clearTimeout(this.keepAlive);
+    this.keepAlive = null;
+  }
+
+  /** The upstream's own error body is the event's data, exactly as the API reports an error mid-stream. */
+  private endHeld(chunk?: Buffer | string): void {
+    const { status, chunks } = this.held!;
+    this.held = null;
+    if (chunk !== undefined) chunks.push(Buffer.from(chunk));
+    if (!this.open) return;
+    new SseWriter(this.res).event('error', errorEventData(status, Buffer.concat(chunks).toString('utf8')));
+    this.res.end();
+  }
+}
+
+function isEventStream(headers: OutgoingHttpHeaders): boolean {
+  return String(headers['content-type'] ?? '').includes('text/event-stream');
+}
+
+/** An Anthropic error body as it came; anything else (no error body, a JSON answer to a stream) as the proxy's own error. */
+function errorEventData(status: number, body: string): unknown {
+  try {
+    const parsed = JSON.parse(body) as { type?: unknown; error?: { type?: unknown } } | null;
+    if (parsed?.type === 'error' && typeof parsed.error?.type === 'string') return parsed;
+  } catch {
+    // reported below
+  }
+  return status >= 400
+    ? anthropicError(status, `Upstream error (HTTP ${status})`)
+    : anthropicError(502, `The upstream answered the stream with a non-stream response (HTTP ${status})`);
 }
 
 /** Longest value of an x-cascadeflow-* header. */

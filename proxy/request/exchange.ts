@@ -12,6 +12,7 @@ import type { RequestPathDeps } from './deps';
 import type { RetryPolicy } from '../upstream/retry';
 import type { DraftDeadlines } from './draft-deadline';
 import type { JudgedDraft } from './draft';
+import type { KeepaliveTiming } from './keepalive';
 
 export interface CascadeOptions {
   signatures: SignatureRegistry;
@@ -19,6 +20,8 @@ export interface CascadeOptions {
   deadlines: DraftDeadlines;
   /** Retries of the answering call after a draft (upstream/retry.ts). */
   retry: RetryPolicy;
+  /** When a streaming client waiting on a draft gets headers and pings before its answer (keepalive.ts). */
+  keepalive: KeepaliveTiming;
 }
 
 export interface Exchange {

@@ -2,9 +2,11 @@
 // answering call after a draft is retried on 429/529/5xx (bounded, `retry-after` honoured) and
 // the client finally gets the upstream's own error; a draft and a plain passthrough are never
 // retried; a stalled draft gives up at its first-byte deadline, which follows the draft
-// model's recent times; the error a client gets names the call that failed.
+// model's recent times; the error a client gets names the call that failed; an upstream whose
+// name does not resolve is a 502 naming it, on every path, and /health says so.
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { healthSchema } from '../../contracts/status';
 import type { DecisionAmend } from '../../contracts/decision';
 import { createAccounting } from '../../proxy/pricing/accounting';
 import { ShadowVerifier } from '../../proxy/shadow/verifier';
@@ -228,5 +230,53 @@ describe('shadow checks', () => {
     expect(results[0].shadow).toMatchObject({ model: SONNET, agreed: true, retries: 1 });
     expect(h.sim.messagesFor(SONNET)).toHaveLength(2);
     await shadow.close();
+  });
+});
+
+describe('an upstream whose name does not resolve (.invalid, RFC 2606)', () => {
+  const UPSTREAM = 'http://api.upstream.invalid';
+  const LOOKUP_FAILED = 'ENOTFOUND: getaddrinfo ENOTFOUND api.upstream.invalid';
+  let dns: Harness;
+  beforeAll(async () => {
+    dns = await startHarness({ env: { CASCADEFLOW_UPSTREAM_URL: UPSTREAM }, draftTimeoutMs: 2_000, retry: QUICK });
+  });
+  afterAll(async () => dns.close());
+
+  for (const [path, model] of [
+    ['passthrough', HAIKU],
+    ['cascaded', SONNET],
+  ] as const) {
+    it(`${path}: 502 api_error naming the upstream and the failed lookup, at once, recorded as failed`, async () => {
+      await dns.mark();
+      const started = Date.now();
+      const err = (await dns.client.messages.create({ ...ask, model }).catch((e: unknown) => e)) as ApiError;
+      // Resolution of a .invalid name fails in the resolver at once (tens of ms here), never a network wait.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(err).toBeInstanceOf(Anthropic.APIError);
+      expect(err.status).toBe(502);
+      expect(err.error).toEqual({ type: 'error', error: { type: 'api_error', message: `Could not reach the upstream API (${UPSTREAM}) for ${model}: ${LOOKUP_FAILED}` } });
+      const [record] = await dns.decisions(1);
+      expect(record).toMatchObject({ decision: 'failed', status: 502, failure: { kind: 'network', message: expect.stringContaining('ENOTFOUND api.upstream.invalid') } });
+      if (path === 'cascaded') expect(record.draft).toMatchObject({ model: HAIKU_DRAFT, failure: { kind: 'network' } });
+    });
+  }
+
+  it('any other /v1 route (count_tokens): the same 502, without a model', async () => {
+    const res = await fetch(`${dns.proxy.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'sk-test-client-key', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: HAIKU, messages: ask.messages }),
+    });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toEqual({ type: 'error', error: { type: 'api_error', message: `Could not reach the upstream API (${UPSTREAM}): ${LOOKUP_FAILED}` } });
+  });
+
+  it('/health says degraded: upstream unreachable, with the lookup’s error', async () => {
+    await dns.client.messages.create(ask).catch(() => {});
+    const res = await fetch(`${dns.proxy.url}/health`);
+    const health = healthSchema.parse(await res.json());
+    expect(health).toMatchObject({ status: 'degraded', upstream: UPSTREAM, upstream_reachable: false, upstream_last_success: null });
+    expect(health.reasons).toEqual([expect.stringMatching(/^upstream unreachable: .*ENOTFOUND api\.upstream\.invalid/)]);
+    expect(health.upstream_last_error?.message).toContain('ENOTFOUND');
   });
 });

@@ -53,6 +53,10 @@ export interface HarnessOptions {
   draftPolicy?: Settings['draftPolicy'];
   /** Retries after a draft (default the product's: 3 attempts within 20 s); tests use a tiny backoff. */
   retry?: AppOptions['retry'];
+  /** Headers and pings for a stream waiting on its draft (default the product's: after 5 s, every 5 s). */
+  keepalive?: AppOptions['keepalive'];
+  /** Request-body bytes held at once and the wait for room (default the product's: 256 MB, 10 s). */
+  bodyBudget?: AppOptions['bodyBudget'];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -67,7 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: { info: (line) => logs.push(line), warn: (line) => logs.push(line) },
   });
   await ctx.control.updateSettings({ draftPolicy: options.draftPolicy ?? 'always' });
-  const proxy = await startProxyServer(ctx, { host: '127.0.0.1', port: 0, draftTimeoutMs: options.draftTimeoutMs, retry: options.retry });
+  const proxy = await startProxyServer(ctx, { host: '127.0.0.1', port: 0, draftTimeoutMs: options.draftTimeoutMs, retry: options.retry, bodyBudget: options.bodyBudget, keepalive: options.keepalive });
   const client = new Anthropic({ baseURL: proxy.url, apiKey: 'sk-test-client-key', maxRetries: 0 });
   let seen = 0;
   const total = async () => (await ctx.control.getStats()).allTime.queries;

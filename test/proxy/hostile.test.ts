@@ -1,11 +1,14 @@
 // Hostile and malformed input, through the real proxy and the simulator: bodies nested past the
 // depth limit (one clean 400 on every path), model ids no HTTP header can carry, model ids by
 // the thousand and by the megabyte (bounded keys and store), and what Node's HTTP parser
-// refuses before any route runs (Anthropic-format errors, bounded slow drips).
+// refuses before any route runs (Anthropic-format errors, bounded slow drips), and more large
+// bodies at once than the body budget holds (they wait, or get a 529; the budget comes back).
 import { connect } from 'node:net';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../../proxy/request/body-depth';
+import { MAX_BODY_BYTES, OVERLOADED_RETRY_AFTER_S } from '../../proxy/request/body-budget';
 import { MODEL_ID_MAX_CHARS } from '../../proxy/request/record';
 import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } from '../../proxy/http/server-limits';
 import { MODEL_KEYS_MAX, OTHER_MODELS } from '../../proxy/stats/totals';
@@ -200,5 +203,94 @@ describe('the OpenAI edge', () => {
     const { response } = await openai.chat.completions.create({ model: `${HAIKU}\u0007`, messages: [{ role: 'user', content: 'Explain DNS.' }] }).withResponse();
     expect(response.status).toBe(200);
     expect(response.headers.get('x-cascadeflow-model')).toBe(`${HAIKU}%07`);
+  });
+});
+
+describe('the body budget: more large bodies at once than it holds', () => {
+  const MB = 1024 * 1024;
+  /** Room for two 3 MB bodies, not three. */
+  const BUDGET = 8 * MB;
+  let b: Harness;
+  beforeAll(async () => {
+    b = await startHarness({ bodyBudget: { bytes: BUDGET, waitMs: 500 } });
+  });
+  afterAll(async () => b.close());
+  beforeEach(async () => b.mark());
+
+  /** A passthrough request of about 3 MB, distinct by `tag`. */
+  const bigAsk = (tag: string) => ({ model: HAIKU, max_tokens: 16, messages: [{ role: 'user' as const, content: `${tag} ${'x'.repeat(3 * MB)}` }] });
+  const postBig = (tag: string) => fetch(`${b.proxy.url}/v1/messages`, { method: 'POST', headers: KEY, body: JSON.stringify(bigAsk(tag)) });
+  function hold(): { until: Promise<void>; release: () => void } {
+    let release = () => {};
+    const until = new Promise<void>((resolve) => (release = resolve));
+    return { until, release };
+  }
+
+  it('a body that does not fit waits unread, then gets 529 overloaded_error with retry-after; the budget comes back after each request', async () => {
+    const held = hold();
+    b.sim.script(HAIKU, { kind: 'good', until: held.until }, 2);
+    const first = postBig('first');
+    const second = postBig('second');
+    await waitFor(() => b.sim.messagesFor(HAIKU).length === 2, 'two large bodies upstream');
+
+    // The third does not fit beside them: its body is never read, and after the wait the SDK sees the API's overload error.
+    const error = (await b.client.messages.create(bigAsk('third')).catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect(error.status).toBe(529);
+    expect(error.error).toEqual({ type: 'error', error: { type: 'overloaded_error', message: expect.stringContaining('8 MB of request bodies at once') } });
+    expect(error.headers?.get('retry-after')).toBe(String(OVERLOADED_RETRY_AFTER_S));
+    expect(b.sim.messagesFor(HAIKU)).toHaveLength(2);
+
+    held.release();
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    // Both reservations were given back: two more fit at once, and are answered.
+    const later = await Promise.all([postBig('fourth'), postBig('fifth')]);
+    expect(later.map((res) => res.status)).toEqual([200, 200]);
+    expect(b.sim.messagesFor(HAIKU)).toHaveLength(4);
+  });
+
+  it('twelve 3 MB bodies at once: each is answered or gets the overload error, and a later request is answered', async () => {
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => postBig(`burst ${i}`)));
+    const overloaded = { type: 'error', error: { type: 'overloaded_error', message: expect.stringContaining('request bodies at once') } };
+    for (const res of answers) {
+      const body = (await res.json()) as unknown;
+      if (res.status === 529) expect(body).toEqual(overloaded);
+      else expect([res.status, body]).toEqual([200, expect.objectContaining({ type: 'message' })]);
+    }
+    const answered = answers.filter((res) => res.status === 200).length;
+    expect(b.sim.messagesFor(HAIKU)).toHaveLength(answered);
+    expect(answered).toBeGreaterThanOrEqual(2);
+    expect((await postBig('after the burst')).status).toBe(200);
+  });
+
+  it('a body over the 64 MB limit gets 413 request_too_large and gives its reservation back', async () => {
+    const res = await fetch(`${b.proxy.url}/v1/messages`, { method: 'POST', headers: KEY, body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x20) });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ type: 'error', error: { type: 'request_too_large', message: 'Request body exceeds 64 MB' } });
+    expect(b.sim.requests).toHaveLength(0);
+    expect((await Promise.all([postBig('after'), postBig('beside')])).map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('a body of unknown length reserves the limit while it is read, then only its size', async () => {
+    const held = hold();
+    b.sim.script(HAIKU, { kind: 'good', until: held.until }, 1);
+    const bytes = new TextEncoder().encode(JSON.stringify(bigAsk('chunked')));
+    const chunked = fetch(`${b.proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: KEY,
+      body: new ReadableStream({
+        start(controller) {
+          for (let at = 0; at < bytes.length; at += MB) controller.enqueue(bytes.subarray(at, at + MB));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    await waitFor(() => b.sim.messagesFor(HAIKU).length === 1, 'the chunked body upstream');
+    // Trimmed to its 3 MB: another 3 MB body fits beside it while it is held.
+    expect((await postBig('beside')).status).toBe(200);
+    held.release();
+    expect((await chunked).status).toBe(200);
   });
 });
