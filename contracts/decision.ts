@@ -215,6 +215,8 @@ export const decisionRecordSchema = z.looseObject({
   clientApi: clientApiSchema.optional(),
   /** The client token the request came with (contracts/tokens.ts); absent without one. */
   tokenName: z.string().max(64).optional(),
+  /** The replica that answered (CASCADEFLOW_REPLICA_ID, team deployments); absent on a single machine. */
+  replica: z.string().max(200).optional(),
 });
 export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
 

@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import { modelPriceSchema } from './pricing';
+import { tokenLimitsSchema } from './tokens';
+
+/**
+ * Limits per client key for requests without a client token, counted by the key's hash (never
+ * the key). A daily spend cap needs a token: records name tokens, never keys.
+ */
+export const keyLimitsSchema = z.strictObject(tokenLimitsSchema.pick({ requestsPerMinute: true, concurrentStreams: true }).shape);
+export type KeyLimits = z.infer<typeof keyLimitsSchema>;
 
 export const httpUrlSchema = z
   .string()
@@ -32,9 +40,12 @@ const fields = {
   grounding: z.boolean(),
   /** After an accepted draft's tool call comes back failed, skip drafting this many requests of that conversation. */
   escalateAfterFailure: z.number().int().min(0).max(50),
+  /** Off (empty) by default. */
+  keyLimits: keyLimitsSchema,
 };
 
-export const settingsSchema = z.object(fields);
+// Stored settings from before keyLimits existed read as `{}` (patches leave it out unless sent).
+export const settingsSchema = z.object({ ...fields, keyLimits: fields.keyLimits.default({}) });
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -48,6 +59,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   draftPolicy: 'cost_aware',
   grounding: true,
   escalateAfterFailure: 2,
+  keyLimits: {},
 });
 
 export const API_KEY_STORAGE = ['os-keyring', 'basic_text', 'memory', 'env'] as const;

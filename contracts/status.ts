@@ -35,6 +35,11 @@ export const proxyStatusSchema = z.object({
   warnings: z.array(z.string()).optional(),
   /** What is wrong with the rules now (unknown models, drafts that keep failing, thresholds no draft reaches). */
   ruleWarnings: z.array(ruleWarningSchema).optional(),
+  /**
+   * Shared services this replica cannot use right now (a team's Redis or database), one sentence
+   * each: shown while the problem lasts, gone once it is solved (unlike `warnings`).
+   */
+  outages: z.array(z.string()).optional(),
   /** Whether the upstream answers (absent from proxies that do not track it). */
   upstream: upstreamReachabilitySchema.optional(),
   /**

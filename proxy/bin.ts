@@ -3,8 +3,9 @@
 //   cascadeflow statusline [--url <proxy url>]   Claude Code's status line (proxy/statusline/)
 //   cascadeflow serve [options]                  the proxy, as `npm run serve` (its help: serve --help)
 //   cascadeflow token create|list|revoke …       client tokens in the data folder (proxy/tokens/cli.ts)
+//   cascadeflow migrate [--database-url …]       the team database's schema (proxy/team/postgres/migrate-cli.ts)
 // `serve` (and --version) hand over to the proxy's CLI, dist/proxy/cli.js beside this file, and
-// `token` to dist/proxy/token.js: ES modules, loaded only then. Where only this file is installed
+// `token` to dist/proxy/token.js, `migrate` to dist/proxy/migrate.js: ES modules, loaded only then. Where only this file is installed
 // (the desktop app's resources), they say so and exit 1.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,7 @@ const USAGE = [
   'usage: cascadeflow statusline [--url <proxy url>]   Claude Code status line (reads its JSON on stdin)',
   '       cascadeflow serve [options]                  the proxy, as `npm run serve` (cascadeflow serve --help)',
   '       cascadeflow token create|list|revoke …       client tokens (cascadeflow token --help)',
+  '       cascadeflow migrate [--database-url URL]     team database schema (CASCADEFLOW_DATABASE_URL)',
   '       cascadeflow --help | --version',
 ].join('\n');
 /** Claude Code writes its JSON and closes stdin; a stdin left open is not waited for longer than this. */
@@ -63,6 +65,8 @@ if (command === 'statusline') {
     .then((line) => process.stdout.write(`${line}\n`, () => process.exit(0)));
 } else if (command === 'token') {
   runBeside('token.js', args);
+} else if (command === 'migrate') {
+  runBeside('migrate.js', args);
 } else if (command === 'serve') {
   runBeside('cli.js', args);
 } else if (command === '--version' || command === '-v') {

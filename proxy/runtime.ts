@@ -3,8 +3,15 @@
 // control API adapter over them. The only module that knows them all; data flows one way from
 // here down:
 //   request path → decision sink → store, ops, log line, event hub → transports (IPC, SSE)
+import os from 'node:os';
 import type { ProxyContext } from './context';
 import { ConversationMemory } from './conversations/memory';
+import { localConversationState } from './conversations/shared-state';
+import { connectRedis } from './team/redis/client';
+import { createRedisConversationState } from './team/redis/conversations';
+import { openRedisTeamState } from './team/redis/team-state';
+import { applyTeamConfigChange, openTeamConfig } from './team/postgres/config-follow';
+import { openTeamDatabase } from './team/postgres/pool';
 import { EconomicsState } from './economics/state';
 import { processSignatures } from './models/signatures';
 import { ShadowVerifier } from './shadow/verifier';
@@ -30,6 +37,7 @@ import type { DecisionStore } from './store/decision-store';
 import { openFileDecisionStore } from './store/file-store';
 import { migrateLegacyStats } from './store/migrate-legacy';
 import { createMemoryDecisionStore } from './store/memory-store';
+import { openPostgresDecisionStore } from './team/postgres/decision-store';
 import { ClientTokensState } from './tokens/state';
 import { packageVersion } from './version';
 import type { StatsSnapshot } from '../contracts/stats';
@@ -86,7 +94,11 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
   const logger = options.logger ?? consoleLogger;
   const overrides = readEnvOverrides(env);
   const dataDir = options.dataDir ?? nonEmpty(env.CASCADEFLOW_DATA_DIR) ?? defaultDataDir(env);
-  const opened = options.store ? { store: options.store, warnings: options.storeWarnings ?? [] } : openConfStore(dataDir);
+  // Teams: one pool per replica for the team's parts in PostgreSQL; settings, rules, the admin token and client tokens shared there.
+  const databaseUrl = nonEmpty(env.CASCADEFLOW_DATABASE_URL);
+  const teamDb = databaseUrl ? await openTeamDatabase(databaseUrl, (error) => logger.warn(`Team database: ${error.message}`)) : null;
+  const teamConfig = teamDb && databaseUrl && !options.store ? await openTeamConfig(teamDb, databaseUrl, dataDir, logger) : null;
+  const opened = options.store ? { store: options.store, warnings: options.storeWarnings ?? [] } : (teamConfig ?? openConfStore(dataDir));
   const loaded = loadState(opened.store);
   const upstream = checkSelfUpstream(loaded.settings, overrides);
   if (upstream.warning) loaded.repaired.push('settings');
@@ -158,12 +170,41 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     upstream: () => ops.upstream.current(),
     onChange: (current) => hub.emit({ type: 'status', status: current }),
   });
+  // Each record names its replica in a team (CASCADEFLOW_REPLICA_ID, else the host's name).
+  const replica = nonEmpty(env.CASCADEFLOW_REPLICA_ID) ?? (teamDb || nonEmpty(env.CASCADEFLOW_REDIS_URL) ? os.hostname() : undefined);
+  const teamDecisions =
+    teamDb && !options.decisions
+      ? openPostgresDecisionStore({
+          db: teamDb,
+          replica: replica ?? os.hostname(),
+          dataDir,
+          flushIntervalMs: options.writeIntervalMs,
+          // A database outage is transient (/health shows it while it lasts): the log, not a warning to dismiss.
+          onError: (message) => logger.warn(message),
+          onDegraded: (reason) => status.outage('postgres', reason),
+        })
+      : null;
+  if (teamDecisions) ops.metrics.watchStore(() => teamDecisions.state());
   const decisions =
-    options.decisions ?? (await openDecisionStore(opened.store, dataDir, options.writeIntervalMs, (message) => status.warn(message)));
+    options.decisions ?? teamDecisions ?? (await openDecisionStore(opened.store, dataDir, options.writeIntervalMs, (message) => status.warn(message)));
   for (const warning of decisions.warnings) status.warn(warning);
   await ruleChecks.load(decisions);
-  const tokens = new ClientTokensState({ store: opened.store, warn: (message) => status.warn(message) });
+  // Teams: one Redis connection per replica (CASCADEFLOW_REDIS_URL): rate limits every replica
+  // enforces together, every replica's live events, conversation state (below).
+  const redisUrl = nonEmpty(env.CASCADEFLOW_REDIS_URL);
+  const redis = redisUrl ? await connectRedis(redisUrl, { name: 'cascadeflow' }) : null;
+  if (redis) await redis.ready();
+  const redisTeam = redis
+    ? openRedisTeamState(env, { connection: redis, hub, replica: replica ?? os.hostname(), outage: (message) => status.outage('redis', message), logger })
+    : null;
+  const tokens = new ClientTokensState({
+    store: opened.store,
+    warn: (message) => status.warn(message),
+    limiter: redisTeam?.limiter,
+    keyLimits: () => settings.effective().keyLimits,
+  });
   await tokens.load(decisions);
+  teamConfig?.store.follow((key) => applyTeamConfigChange(opened.store, key, { settings, rules, tokens, warn: (message) => status.warn(message) }));
 
   const repairedValue: Record<StoreKey, unknown> = {
     schemaVersion: SCHEMA_VERSION,
@@ -178,7 +219,11 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
   const accounting = createAccounting(() => settings.effective().priceOverrides);
   const sink = createDecisionSink({ store: decisions, hub, ruleChecks, ops, logger, logPrompts: () => settings.effective().logPrompts });
   const conversations = new ConversationMemory();
-  const resetStats = createStatsReset({ decisions, conversations, ruleChecks, stats, hub, status, logger });
+  // Teams: every replica serves any turn of a conversation, its state shared in Redis.
+  const conversationState = redis
+    ? createRedisConversationState(redis, { ttlMs: conversations.idleMs, report: (problem) => status.outage('conversation-state', problem) })
+    : localConversationState;
+  const resetStats = createStatsReset({ decisions, conversations, ruleChecks, tokens, stats, hub, status, logger });
   const shadow = new ShadowVerifier({
     upstreamUrl: () => settings.config.upstreamUrl,
     accounting,
@@ -202,10 +247,12 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
       tokens.note(record);
     },
     tokens,
+    replica,
     fallbackApiKey: () => settings.fallbackApiKey(),
     offerCredentials: (headers) => catalog.offer(headers),
     conversations,
     economics: new EconomicsState(accounting),
+    conversationState,
     shadow,
     ops,
     control: createControlApi({
@@ -236,6 +283,10 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
       hub.close();
       config.flush();
       await decisions.close();
+      await redisTeam?.close();
+      await redis?.close();
+      await teamConfig?.store.close();
+      await teamDb?.close();
     },
   };
 }

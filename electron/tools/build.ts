@@ -75,8 +75,8 @@ export function buildOptions(outDir = OUT_DIR, appRoot = ROOT): BuildOptions[] {
 export function proxyBuildOptions(outDir = PROXY_OUT_DIR): BuildOptions {
   return {
     ...common,
-    // cli.js: `npm run serve`; token.js: `cascadeflow token` (proxy/tokens/main.ts).
-    entryPoints: { cli: 'proxy/cli.ts', token: 'proxy/tokens/main.ts' },
+    // cli.js: `npm run serve`; token.js: `cascadeflow token` (proxy/tokens/main.ts); migrate.js: `cascadeflow migrate`.
+    entryPoints: { cli: 'proxy/cli.ts', token: 'proxy/tokens/main.ts', migrate: 'proxy/team/postgres/migrate-main.ts' },
     format: 'esm',
     target: 'node20',
     packages: 'external',
@@ -128,5 +128,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   }
   await Promise.all([wants('electron') && buildElectron(), wants('proxy') && buildProxy()]);
   if (wants('electron')) console.log(`Built ${path.relative(ROOT, OUT_DIR)}/main.js and preload.cjs`);
-  if (wants('proxy')) console.log(`Built ${path.relative(ROOT, PROXY_OUT_DIR)}/cli.js, token.js, ${BIN_FILE} and ${STATUS_LINE_SCRIPT}`);
+  if (wants('proxy')) console.log(`Built ${path.relative(ROOT, PROXY_OUT_DIR)}/cli.js, token.js, migrate.js, ${BIN_FILE} and ${STATUS_LINE_SCRIPT}`);
 }

@@ -1,10 +1,23 @@
 // Conversation memory for consequences: which tool calls came from accepted drafts, and how
 // many of the conversation's next requests skip drafting after one of them came back failed.
 // Bounded (least recently seen conversations go first, idle ones expire) and free of prompt
-// text: it holds ids, tool names and counters only.
+// text: it holds ids, tool names and counters only. One conversation's entry exports as JSON
+// (memoryEntrySchema) for replicas that share conversation state (shared-state.ts).
+import { z } from 'zod';
 import type { LaterFailure } from '../../contracts/decision';
 import type { Message, ToolUseBlock } from '../wire';
 import { toolOutcomes } from './consequences';
+
+/** Calls kept per conversation: an agent turn rarely makes more than a handful. */
+const MAX_PENDING = 64;
+
+/** One conversation's entry as JSON: ids, tool names and counters, bounded like the memory. */
+export const memoryEntrySchema = z.object({
+  lastSeen: z.number(),
+  pending: z.array(z.object({ toolUseId: z.string().max(200), recordId: z.string().max(200), tool: z.string().max(200) })).max(MAX_PENDING),
+  hold: z.object({ remaining: z.number().int().nonnegative(), reason: z.string().max(2_000) }).nullable(),
+});
+export type MemoryEntry = z.infer<typeof memoryEntrySchema>;
 
 /** An accepted draft's tool call, waiting for its result. */
 interface PendingCall {
@@ -37,13 +50,11 @@ export interface ConversationMemoryOptions {
   idleMs?: number;
 }
 
-/** Calls kept per conversation: an agent turn rarely makes more than a handful. */
-const MAX_PENDING = 64;
-
 export class ConversationMemory {
   private readonly conversations = new Map<string, ConversationState>();
   private readonly max: number;
-  private readonly idleMs: number;
+  /** A conversation not seen for this long is forgotten (shared state expires after as long). */
+  readonly idleMs: number;
 
   constructor({ maxConversations = 5_000, idleMs = 6 * 60 * 60_000 }: ConversationMemoryOptions = {}) {
     this.max = maxConversations;
@@ -85,6 +96,23 @@ export class ConversationMemory {
       if (state.pending.size >= MAX_PENDING) state.pending.delete(state.pending.keys().next().value as string);
       state.pending.set(call.id, { recordId, tool: call.name });
     }
+  }
+
+  /** The conversation's entry as JSON; null when it has none. */
+  exportEntry(id: string): MemoryEntry | null {
+    const state = this.conversations.get(id);
+    if (!state) return null;
+    const pending = [...state.pending].map(([toolUseId, call]) => ({ toolUseId, ...call }));
+    return { lastSeen: state.lastSeen, pending, hold: state.hold && { ...state.hold } };
+  }
+
+  /** Replaces the conversation's entry with an exported one (null: forgets it). */
+  importEntry(id: string, entry: MemoryEntry | null): void {
+    this.conversations.delete(id);
+    if (!entry) return;
+    const pending = new Map(entry.pending.map(({ toolUseId, recordId, tool }) => [toolUseId, { recordId, tool }]));
+    this.conversations.set(id, { lastSeen: entry.lastSeen, pending, hold: entry.hold && { ...entry.hold } });
+    while (this.conversations.size > this.max) this.conversations.delete(this.conversations.keys().next().value as string);
   }
 
   /** Forgets every conversation (a statistics reset: the pending calls name records that are gone). */

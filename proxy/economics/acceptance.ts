@@ -8,17 +8,22 @@
 // however many requests it then sends without drafting: its drafts were judged, the rule's say
 // less about it, and each new gamble on it costs a cold draft cache. One whose drafts keep
 // failing is also held: after 3 failures in a row it does not draft for a cooldown, then it
-// forgets them and probes again; the log says so. Bounded; ids, names and counts only.
-import type { ActionClass } from '../../contracts/decision';
+// forgets them and probes again; the log says so. Bounded; ids, names and counts only. A
+// conversation's part exports as JSON (conversationAcceptanceSchema) for replicas that share
+// conversation state; the rules' outcomes stay with each replica.
+import { z } from 'zod';
+import { actionClassSchema, type ActionClass } from '../../contracts/decision';
 
-export type Outcome = 'accepted' | 'escalated' | 'later_failed';
+const outcomeSchema = z.enum(['accepted', 'escalated', 'later_failed']);
+export type Outcome = z.infer<typeof outcomeSchema>;
 
-interface Entry {
-  recordId: string;
-  outcome: Outcome;
-  time: number;
-  actionClass?: ActionClass;
-}
+const entrySchema = z.object({
+  recordId: z.string().max(200),
+  outcome: outcomeSchema,
+  time: z.number(),
+  actionClass: actionClassSchema.optional(),
+});
+type Entry = z.infer<typeof entrySchema>;
 
 export interface Acceptance {
   /** The acceptance rate used (the upper bound), in [0, 1]. */
@@ -30,13 +35,22 @@ export interface Acceptance {
 }
 
 /** A conversation that skips drafting for a while. */
-export interface Hold {
-  reason: string;
+const holdSchema = z.object({
+  reason: z.string().max(2_000),
   /** Requests still skipped (the current one included). */
-  remaining: number;
+  remaining: z.number().int(),
   /** It ends then at the latest, whatever the count. */
-  until: number;
-}
+  until: z.number(),
+});
+export type Hold = z.infer<typeof holdSchema>;
+
+/** One conversation's outcomes and hold as JSON. */
+export const conversationAcceptanceSchema = z.object({
+  outcomes: z.array(entrySchema).max(1_000),
+  hold: holdSchema.nullable(),
+  lastSeen: z.number(),
+});
+export type ConversationAcceptance = z.infer<typeof conversationAcceptanceSchema>;
 
 export interface AcceptanceOptions {
   /**
@@ -65,12 +79,6 @@ export interface AcceptanceOptions {
   maxConversations?: number;
 }
 
-interface ConversationEntry {
-  outcomes: Entry[];
-  hold: Hold | null;
-  lastSeen: number;
-}
-
 const DEFAULTS: Required<AcceptanceOptions> = {
   z: 1,
   conversationWindow: 10,
@@ -85,7 +93,7 @@ const DEFAULTS: Required<AcceptanceOptions> = {
 
 export class AcceptanceTracker {
   private readonly options: Required<AcceptanceOptions>;
-  private readonly conversations = new Map<string, ConversationEntry>();
+  private readonly conversations = new Map<string, ConversationAcceptance>();
   private readonly rules = new Map<string, Entry[]>();
 
   constructor(options: AcceptanceOptions = {}) {
@@ -163,13 +171,29 @@ export class AcceptanceTracker {
     return { held };
   }
 
+  /** The conversation's outcomes and hold as JSON; null when it has none. */
+  exportConversation(conversationId: string): ConversationAcceptance | null {
+    const conversation = this.conversations.get(conversationId);
+    return conversation ? structuredClone(conversation) : null;
+  }
+
+  /** Replaces the conversation's outcomes and hold with exported ones (null: forgets them). */
+  importConversation(conversationId: string, exported: ConversationAcceptance | null): void {
+    this.conversations.delete(conversationId);
+    if (!exported) return;
+    const copy = structuredClone(exported);
+    copy.outcomes = copy.outcomes.slice(-this.options.conversationWindow);
+    this.conversations.set(conversationId, copy);
+    while (this.conversations.size > this.options.maxConversations) this.conversations.delete(this.conversations.keys().next().value as string);
+  }
+
   private bound(entries: Entry[], label: string): Acceptance {
     const accepted = count(entries);
     const p = wilsonUpper(accepted, entries.length, this.options.z);
     return { p, basis: `${label} ${accepted} of ${entries.length}, upper bound ${Number(p.toFixed(2))}`, outcomes: entries.length };
   }
 
-  private maybeHold(conversation: ConversationEntry, time: number): Hold | null {
+  private maybeHold(conversation: ConversationAcceptance, time: number): Hold | null {
     const { holdAfterFailures, holdRequests, holdMs } = this.options;
     const recent = conversation.outcomes.slice(-holdAfterFailures);
     if (conversation.hold || recent.length < holdAfterFailures || recent.some((e) => e.outcome === 'accepted')) return null;
@@ -198,7 +222,7 @@ export class AcceptanceTracker {
     this.rules.set(key, entries);
   }
 
-  private touch(id: string, time: number): ConversationEntry {
+  private touch(id: string, time: number): ConversationAcceptance {
     let conversation = this.conversations.get(id);
     if (conversation) this.conversations.delete(id);
     else conversation = { outcomes: [], hold: null, lastSeen: time };

@@ -5,26 +5,27 @@
 // the proxy would have had, so the baseline of a drafted request. It also keeps the size of the
 // conversation's requests (prompt tokens per byte of body, growth per turn, output, pace) for
 // estimates. Bounded (idle and least recently seen conversations go first); numbers only, no
-// prompt text.
+// prompt text. One conversation's entry exports as JSON (ledgerEntrySchema) for replicas that
+// share conversation state.
+import { z } from 'zod';
 import type { Usage } from '../../contracts/decision';
 import { cacheWriteSplit, promptTokens, type CacheTtl } from '../pricing/accounting';
 
 export const CACHE_TTL_MS: Readonly<Record<CacheTtl, number>> = Object.freeze({ '5m': 5 * 60_000, '1h': 60 * 60_000 });
 
+/** Models a conversation keeps caches for: the requested model, a draft, a verifier, a shadow. */
+const MAX_MODELS = 8;
+
 /** A cached prefix of `tokens` tokens, good until `expiresAt` unless read again before. */
-interface Tier {
-  tokens: number;
-  expiresAt: number;
-}
+const tierSchema = z.object({ tokens: z.number().nonnegative(), expiresAt: z.number() });
+type Tier = z.infer<typeof tierSchema>;
 
 /**
  * One model's cache for one conversation. Anthropic puts 1-hour breakpoints before 5-minute
  * ones, so a prefix is at most a 1-hour part followed by a 5-minute part.
  */
-interface ModelCache {
-  long: Tier | null;
-  short: Tier | null;
-}
+const modelCacheSchema = z.object({ long: tierSchema.nullable(), short: tierSchema.nullable() });
+type ModelCache = z.infer<typeof modelCacheSchema>;
 
 export interface WarmCache {
   /** Prefix tokens that would be read from the cache now. */
@@ -34,21 +35,30 @@ export interface WarmCache {
 }
 
 /** What the conversation's requests look like, for estimates. */
-export interface ConversationProfile {
+const profileSchema = z.object({
   /** Prompt tokens per byte of request body, from the last reported usage. */
-  tokensPerByte: number;
+  tokensPerByte: z.number().nonnegative(),
   /** Prompt tokens of the last request (input + cache writes + cache reads). */
-  lastPromptTokens: number;
-  lastRawBytes: number;
+  lastPromptTokens: z.number().nonnegative(),
+  lastRawBytes: z.number().nonnegative(),
   /** Prompt tokens each request adds (smoothed); null after one request. */
-  growthTokens: number | null;
+  growthTokens: z.number().nullable(),
   /** Output tokens of an answer (smoothed). */
-  outputTokens: number;
+  outputTokens: z.number().nonnegative(),
   /** Time between requests (smoothed); null after one request. */
-  gapMs: number | null;
-  lastSeen: number;
-  requests: number;
-}
+  gapMs: z.number().nullable(),
+  lastSeen: z.number(),
+  requests: z.number().int().nonnegative(),
+});
+export type ConversationProfile = z.infer<typeof profileSchema>;
+
+/** One conversation's entry as JSON: each model's cache, the requested model's as if direct, the profile. */
+export const ledgerEntrySchema = z.object({
+  models: z.array(z.object({ model: z.string().max(200), cache: modelCacheSchema })).max(MAX_MODELS),
+  direct: modelCacheSchema,
+  profile: profileSchema,
+});
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
 interface ConversationEntry {
   models: Map<string, ModelCache>;
@@ -65,8 +75,6 @@ export interface CacheLedgerOptions {
 
 /** Weight of the newest value in the smoothed figures. */
 const SMOOTHING = 0.3;
-/** Models a conversation keeps caches for: the requested model, a draft, a verifier, a shadow. */
-const MAX_MODELS = 8;
 
 export class CacheLedger {
   private readonly conversations = new Map<string, ConversationEntry>();
@@ -115,6 +123,26 @@ export class CacheLedger {
 
   profile(conversationId: string): Readonly<ConversationProfile> | null {
     return this.conversations.get(conversationId)?.profile ?? null;
+  }
+
+  /** The conversation's entry as JSON; null when it has none. */
+  exportEntry(conversationId: string): LedgerEntry | null {
+    const entry = this.conversations.get(conversationId);
+    if (!entry) return null;
+    return {
+      models: [...entry.models].map(([model, cache]) => ({ model, cache: structuredClone(cache) })),
+      direct: structuredClone(entry.direct),
+      profile: { ...entry.profile },
+    };
+  }
+
+  /** Replaces the conversation's entry with an exported one (null: forgets it). */
+  importEntry(conversationId: string, exported: LedgerEntry | null): void {
+    this.conversations.delete(conversationId);
+    if (!exported) return;
+    const models = new Map(exported.models.map(({ model, cache }) => [model, structuredClone(cache)]));
+    this.conversations.set(conversationId, { models, direct: structuredClone(exported.direct), profile: { ...exported.profile } });
+    while (this.conversations.size > this.max) this.conversations.delete(this.conversations.keys().next().value as string);
   }
 
   private touch(id: string, time: number): ConversationEntry {

@@ -1,15 +1,24 @@
 // What the proxy remembers for the economics of drafting: each conversation's prompt caches
 // and sizes (CacheLedger) and recent acceptance (AcceptanceTracker). The request path asks
 // planDraft() before drafting and reports every request it answered to observe(), and an
-// accepted draft that later failed to laterFailed(). In memory, bounded, no prompt text.
+// accepted draft that later failed to laterFailed(). In memory, bounded, no prompt text. One
+// conversation's part exports as JSON (economicsEntrySchema) for replicas that share it.
+import { z } from 'zod';
 import type { CallRecord, DecisionRecord, Usage } from '../../contracts/decision';
 import type { Accounting } from '../pricing/accounting';
-import { AcceptanceTracker, type AcceptanceOptions, type Hold, type Outcome } from './acceptance';
-import { CacheLedger, type CacheLedgerOptions } from './cache-ledger';
+import { AcceptanceTracker, conversationAcceptanceSchema, type AcceptanceOptions, type Hold, type Outcome } from './acceptance';
+import { CacheLedger, ledgerEntrySchema, type CacheLedgerOptions } from './cache-ledger';
 import { planDraft, type DraftPlan, type PlanInput } from './plan';
 
 /** Draft failures that say nothing about the draft model's answers: none was made, or nobody waited. */
 const NOT_JUDGED = new Set(['skipped', 'client_gone']);
+
+/** One conversation's prompt caches and sizes, and its drafts' outcomes and hold. */
+export const economicsEntrySchema = z.object({
+  ledger: ledgerEntrySchema.nullable(),
+  acceptance: conversationAcceptanceSchema.nullable(),
+});
+export type EconomicsEntry = z.infer<typeof economicsEntrySchema>;
 
 export class EconomicsState {
   readonly ledger: CacheLedger;
@@ -49,6 +58,17 @@ export class EconomicsState {
   /** An accepted draft's tool call came back failed. Returns the hold this starts, if any. */
   laterFailed(recordId: string, conversationId: string | undefined, time: number): Hold | null {
     return this.acceptance.laterFailed(recordId, conversationId, time);
+  }
+
+  /** The conversation's part as JSON. */
+  exportConversation(conversationId: string): EconomicsEntry {
+    return { ledger: this.ledger.exportEntry(conversationId), acceptance: this.acceptance.exportConversation(conversationId) };
+  }
+
+  /** Replaces the conversation's part with an exported one. */
+  importConversation(conversationId: string, entry: EconomicsEntry): void {
+    this.ledger.importEntry(conversationId, entry.ledger);
+    this.acceptance.importConversation(conversationId, entry.acceptance);
   }
 
   /** A call made after the request (a shadow verification) warms its model's cache too. */

@@ -7,7 +7,7 @@ import { authorizeRequest, type AuthorizedRequest } from '../request/auth';
 import { sendChatError } from './errors';
 import { anthropicHeaders, ignoredTokenNote } from './headers';
 
-export function authorizeChatRequest(deps: RequestPathDeps, req: Request, res: Response, stream = false): AuthorizedRequest | null {
+export function authorizeChatRequest(deps: RequestPathDeps, req: Request, res: Response, stream = false): Promise<AuthorizedRequest | null> {
   const note = ignoredTokenNote(req.headers);
   return authorizeRequest(deps, { headers: anthropicHeaders(req.headers) }, res, {
     stream,

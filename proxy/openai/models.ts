@@ -25,7 +25,7 @@ function openAIModel(model: AnthropicModel) {
 export function createModelsHandler(deps: RequestPathDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (!isOpenAIClient(req.headers)) return next();
-    const authorized = authorizeChatRequest(deps, req, res);
+    const authorized = await authorizeChatRequest(deps, req, res);
     if (!authorized) return;
     const { headers } = authorized;
     const abort = new AbortController();

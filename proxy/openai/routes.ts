@@ -38,7 +38,7 @@ async function chatCompletions(deps: RequestPathDeps, options: CascadeOptions, r
   const translated = parse(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), res);
   if (!translated) return;
   const { request, view } = translated;
-  const authorized = authorizeChatRequest(deps, req, res, request.stream === true);
+  const authorized = await authorizeChatRequest(deps, req, res, request.stream === true);
   if (!authorized) return;
   const { headers, tokenName } = authorized;
   headers['content-type'] = 'application/json';

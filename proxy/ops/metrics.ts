@@ -125,6 +125,33 @@ export class ProxyMetrics {
     this.observeCall('verifier', record.verifier);
   }
 
+  /**
+   * A store that buffers records while its database is away (proxy/team/postgres/): how many
+   * wait, and how many were dropped over its caps (a counter the store keeps; read at scrape).
+   */
+  watchStore(read: () => { buffered: number; dropped: number }): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'cascadeflow_store_buffered_records',
+      help: 'Decision records (and amendments) waiting in the journal for the team database.',
+      registers,
+      collect() {
+        this.set(read().buffered);
+      },
+    });
+    let counted = 0;
+    new Counter({
+      name: 'cascadeflow_store_dropped_records_total',
+      help: "Decision records dropped because the team store's journal was full while the database was away.",
+      registers,
+      collect() {
+        const { dropped } = read();
+        this.inc(dropped - counted);
+        counted = dropped;
+      },
+    });
+  }
+
   async text(): Promise<string> {
     return Registry.merge([processMetrics(), this.registry]).metrics();
   }

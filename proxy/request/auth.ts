@@ -5,7 +5,9 @@
 // else the proxy's fallback key, else a 401 that says how to set one. Beyond loopback anyone on
 // the network could spend the fallback key, so there it is used only for tokens that allow it and
 // for requests with the admin token in a header of its own: `Authorization` always stays the
-// client's credential for the upstream and is never read as either token.
+// client's credential for the upstream and is never read as either token. A request without a
+// token counts against the settings' limits per client key (by the key's hash), when set.
+// Admission is async: a team's limits live in Redis.
 import type { Request, Response } from 'express';
 import { CLIENT_TOKEN_HEADER } from '../../contracts/tokens';
 import type { RequestPathDeps } from './deps';
@@ -43,13 +45,16 @@ export interface AuthorizeOptions {
   sendError?: typeof sendAnthropicError;
 }
 
-/** The admitted request, or null after answering 401 (who or which key) or 429 (a token's limit). */
-export function authorizeRequest(
+/**
+ * The admitted request, or null after answering 401 (who or which key), 429 (a token's or a
+ * key's limit) or 503 (a team's limits cannot be checked and fail closed).
+ */
+export async function authorizeRequest(
   ctx: RequestPathDeps,
   req: Pick<Request, 'headers'>,
   res: Response,
   { stream = false, sendError = sendAnthropicError }: AuthorizeOptions = {},
-): AuthorizedRequest | null {
+): Promise<AuthorizedRequest | null> {
   const { host, adminToken } = ctx.config;
   const network = !isLoopbackHost(host);
   const givenAdmin = req.headers[ADMIN_TOKEN_HEADER];
@@ -73,15 +78,24 @@ export function authorizeRequest(
     if (network && !admin && !token?.allowFallbackKey) return refuse(LAN_FALLBACK_MESSAGE);
   }
 
-  if (token) {
-    // Last: a request refused above never uses up its token's allowance.
-    const admission = ctx.tokens.admit(token, stream);
-    if (!admission.ok) {
-      res.setHeader('retry-after', String(admission.retryAfterSeconds));
-      sendError(res, 429, `Client token "${token.name}": ${admission.message}; retry after ${admission.retryAfterSeconds} s.`);
-      return null;
-    }
-    res.once('close', admission.release);
+  // Last: a request refused above never uses up its allowance. The admin is not limited.
+  // A key counts the same sent as x-api-key or as a bearer token.
+  const givenKey = req.headers['x-api-key'] || req.headers.authorization;
+  const clientKey = typeof givenKey === 'string' ? givenKey.replace(/^Bearer\s+/i, '') : null;
+  const admission = token
+    ? await ctx.tokens.admit(token, stream)
+    : !admin && clientKey
+      ? await ctx.tokens.admitKey(clientKey, stream)
+      : null;
+  if (admission && !admission.ok) {
+    res.setHeader('retry-after', String(admission.retryAfterSeconds));
+    const who = token ? `Client token "${token.name}"` : 'This API key';
+    const status = admission.limit === 'unavailable' ? 503 : 429;
+    sendError(res, status, `${who}: ${admission.message}; retry after ${admission.retryAfterSeconds} s.`);
+    return null;
   }
+  // The client may have gone while Redis answered.
+  if (admission && res.closed) admission.release();
+  else if (admission) res.once('close', admission.release);
   return { headers: upstreamRequestHeaders(req.headers, fallbackKey), ...(token ? { tokenName: token.name } : {}) };
 }

@@ -6,6 +6,7 @@ import type { CascadeRule } from '../../contracts/rules';
 import type { MessagesRequest } from '../wire';
 import type { Accounting } from '../pricing/accounting';
 import type { ConversationMemory } from '../conversations/memory';
+import type { ConversationStateStore } from '../conversations/shared-state';
 import type { EconomicsState } from '../economics/state';
 import type { ShadowVerifier } from '../shadow/verifier';
 
@@ -36,13 +37,23 @@ export interface ClientToken {
   allowFallbackKey: boolean;
 }
 
-/** A request counted against its token's limits (release when its response closes), or refused (a 429). */
-export type TokenAdmission = { ok: true; release: () => void } | { ok: false; retryAfterSeconds: number; message: string };
+/**
+ * A request counted against its token's limits (release when its response closes), or refused:
+ * a 429, or a 503 when the team's shared limiter cannot be asked and fails closed (`unavailable`).
+ */
+export type TokenAdmission =
+  | { ok: true; release: () => void }
+  | { ok: false; retryAfterSeconds: number; message: string; limit?: string };
 
 export interface ClientTokenGate {
   /** The token whose secret this is, or null (unknown or revoked). */
   identify(secret: string): ClientToken | null;
-  admit(token: ClientToken, stream: boolean): TokenAdmission;
+  admit(token: ClientToken, stream: boolean): TokenAdmission | Promise<TokenAdmission>;
+  /**
+   * A request without a token, counted against the settings' limits per client key by the
+   * key's hash (`credential` is never kept); null when the settings set none.
+   */
+  admitKey(credential: string, stream: boolean): TokenAdmission | Promise<TokenAdmission> | null;
 }
 
 export interface RequestPathDeps {
@@ -55,10 +66,14 @@ export interface RequestPathDeps {
   readonly conversations: ConversationMemory;
   /** Prompt caches and acceptance per conversation: whether drafting pays (proxy/economics/). */
   readonly economics: EconomicsState;
+  /** Where a conversation's state (memory and economics) is shared between replicas; locally nowhere. */
+  readonly conversationState: ConversationStateStore;
   /** Answers a sample of accepted drafts again with the verifier, in the background. */
   readonly shadow: Pick<ShadowVerifier, 'consider'>;
   /** Client tokens: who is calling, and their rate limits (request/auth.ts). */
   readonly tokens: ClientTokenGate;
+  /** This replica's name, put in every record (team deployments); undefined on a single machine. */
+  readonly replica?: string;
   /** The proxy's own key, used only when the client sent none. */
   fallbackApiKey(): string | null;
   /**

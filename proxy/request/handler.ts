@@ -1,6 +1,7 @@
 // POST /v1/messages as five steps: the conversation's turn begins (tool results that show an
 // accepted draft later failed amend its record) → gate (may skip drafting) → decide
-// (passthrough when no rule matches; else draft with the cheap model and judge it) → respond (the only writer of the client's answer) → settle
+// (passthrough when no rule matches; else draft with the cheap model and judge it, a waiting
+// stream kept alive with pings: keepalive.ts) → respond (the only writer of the client's answer) → settle
 // cost once → record. Whatever goes wrong with the draft, the client gets the verifier's
 // answer; exactly one decision record per request leaves through deps.record(). Requests
 // another API's edge translated (proxy/openai/) take the same steps through runRequestPath().
@@ -13,7 +14,7 @@ import { readJsonBody } from './body-depth';
 import type { MessagesRequest } from '../wire';
 import { identifyConversation } from '../conversations/identify';
 import { isLoopbackHost } from '../http/hosts';
-import { decide } from './decide';
+import { decideKeptAlive } from './keepalive';
 import { gate, planFor, withPlan } from './gate';
 import { beginTurn, endTurn } from './turn';
 import type { RequestPathDeps } from './deps';
@@ -53,7 +54,7 @@ export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOpt
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const request = parseRequest(raw, res);
     if (!request) return;
-    const authorized = authorizeRequest(deps, req, res, { stream: request.stream === true });
+    const authorized = await authorizeRequest(deps, req, res, { stream: request.stream === true });
     if (!authorized) return;
     const { headers, tokenName } = authorized;
     const client = new ClientResponse(res, startedAt);
@@ -66,16 +67,17 @@ export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOpt
 export async function runRequestPath(deps: RequestPathDeps, options: CascadeOptions, incoming: IncomingRequest): Promise<void> {
   const { request, raw, headers, client, startedAt } = incoming;
   deps.offerCredentials(headers);
-
-  const conversation = identifyConversation(request);
-  const turn = beginTurn(deps, conversation, request, startedAt);
-  const rule = deps.matchRule(request.model);
-  const plan = rule ? planFor(deps, { conversationId: conversation?.id, rule, request, rawBytes: raw.length, now: startedAt, policy: deps.config.draftPolicy }) : null;
-
+  // Before the turn's first wait (its shared state): a client gone meanwhile is noticed.
   const abort = new AbortController();
   client.res.on('close', () => {
     if (!client.res.writableFinished) abort.abort();
   });
+
+  const conversation = identifyConversation(request);
+  const turn = await beginTurn(deps, conversation, request, startedAt);
+  const rule = deps.matchRule(request.model);
+  const plan = rule ? planFor(deps, { conversationId: conversation?.id, rule, request, rawBytes: raw.length, now: startedAt, policy: deps.config.draftPolicy }) : null;
+
   const ex: Exchange = {
     id: incoming.id,
     deps,
@@ -92,7 +94,7 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
     clientApi: incoming.clientApi,
     tokenName: incoming.tokenName,
   };
-  const decision: DecisionValue = rule && plan ? (gate(rule, turn, plan) ?? withPlan(await decide(ex, rule), plan)) : { kind: 'passthrough' };
+  const decision: DecisionValue = rule && plan ? (gate(rule, turn, plan) ?? withPlan(await decideKeptAlive(ex, rule), plan)) : { kind: 'passthrough' };
   const answer = await respond(ex, decision);
   const record = decisionRecord(ex, { rule, decision, answer, startedAt });
   deps.record(record, request);

@@ -13,7 +13,7 @@ import { clientResponseHeaders } from '../upstream/headers';
 
 export function createPassthroughHandler(ctx: RequestPathDeps) {
   return async (req: Request, res: Response): Promise<void> => {
-    const authorized = authorizeRequest(ctx, req, res);
+    const authorized = await authorizeRequest(ctx, req, res);
     if (!authorized) return;
     const { headers } = authorized;
     const abort = new AbortController();

@@ -1,7 +1,9 @@
 // The one place control events fan out to the UIs (IPC, SSE), and the one and only
 // throttle: decisions, status, rules and settings go out as they come; stats, which change
 // with every request, are coalesced into at most one event per interval. Transports
-// forward what they get without throttling again.
+// forward what they get without throttling again. In a team (proxy/team/redis/fanout.ts) local
+// events also go to a relay that publishes them to the other replicas, and theirs come back in
+// through `deliverRemote`: shown here like local ones, never relayed again.
 import type { ControlEvent, Unsubscribe } from '../../contracts/events';
 import type { StatsSnapshot } from '../../contracts/stats';
 
@@ -19,6 +21,7 @@ export interface EventHubOptions {
 
 export class EventHub {
   private readonly listeners = new Set<Listener>();
+  private readonly relays = new Set<Listener>();
   private statsTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -29,9 +32,26 @@ export class EventHub {
     return () => void this.listeners.delete(listener);
   }
 
+  /** Every event emitted here from now on, besides the listeners (not those delivered from other replicas). */
+  relay(listener: Listener): Unsubscribe {
+    this.relays.add(listener);
+    return () => void this.relays.delete(listener);
+  }
+
   /** Delivers at once; a throwing listener never breaks the others or the caller. */
   emit(event: ControlEvent): void {
-    for (const listener of [...this.listeners]) {
+    this.deliver(event, this.relays);
+    this.deliver(event, this.listeners);
+  }
+
+  /** Another replica's event: to the listeners, and the stats (which count it) are due. */
+  deliverRemote(event: ControlEvent): void {
+    this.deliver(event, this.listeners);
+    this.statsChanged();
+  }
+
+  private deliver(event: ControlEvent, listeners: Set<Listener>): void {
+    for (const listener of [...listeners]) {
       try {
         listener(event);
       } catch (error) {
@@ -62,5 +82,6 @@ export class EventHub {
     if (this.statsTimer) clearTimeout(this.statsTimer);
     this.statsTimer = null;
     this.listeners.clear();
+    this.relays.clear();
   }
 }

@@ -28,6 +28,12 @@ export class RulesState {
     return this.list();
   }
 
+  /** A list another replica saved (teams): taken as it is, announced, not saved again. */
+  replace(rules: CascadeRule[]): void {
+    this.rules = structuredClone(rules);
+    this.options.onChange(this.list());
+  }
+
   /** The first enabled rule matching the model; null when paused or none matches. */
   match(model: string, paused: boolean): CascadeRule | null {
     return findRule(this.rules, model, paused);

@@ -139,6 +139,23 @@ export class SettingsState {
     return settings;
   }
 
+  /**
+   * Settings another replica saved (teams): taken as they are (already valid), announced, not
+   * saved again. Refused when they would loop back to this proxy: the problem is returned.
+   */
+  replace(stored: Settings): string | null {
+    const problem = selfUpstreamProblem({ ...stored, ...this.options.env });
+    if (problem) return problem;
+    this.stored = stored;
+    this.options.onChange(this.public(), 'settings');
+    return null;
+  }
+
+  /** The admin token another replica saved (teams); the environment's still wins. */
+  replaceAdminToken(token: string | null): void {
+    this.token = token;
+  }
+
   /** `key` is already valid (trimmed); null clears the saved key. */
   setApiKey(key: string | null): PublicSettings {
     if (this.options.envApiKey) {

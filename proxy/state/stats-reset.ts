@@ -2,7 +2,8 @@
 // so that no view keeps a number or a record the others dropped. Forgotten: the decision store
 // (totals, today, history, per rule, spending per conversation and project, quality
 // measurements, the decision log, on disk too), the conversation memory (its pending tool calls
-// name records that are gone) and each rule's recent drafts (rule checks). Kept: rules,
+// name records that are gone), each rule's recent drafts (rule checks) and today's use per
+// client token (/stats' by_token and the daily caps, counted from the records). Kept: rules,
 // settings, the key, and the economics (prompt caches mirror the upstream's, which a reset
 // does not empty; learned acceptance ages out on its own within a day, and forgetting it would
 // only make cost-aware drafting guess again).
@@ -10,6 +11,7 @@ import type { StatsSnapshot } from '../../contracts/stats';
 import type { ConversationMemory } from '../conversations/memory';
 import type { Logger } from '../log/logger';
 import type { DecisionStore } from '../store/decision-store';
+import type { ClientTokensState } from '../tokens/state';
 import type { EventHub } from './event-hub';
 import type { RuleChecksState } from './rule-checks';
 import type { StatusState } from './status';
@@ -18,6 +20,7 @@ export interface StatsResetOptions {
   decisions: Pick<DecisionStore, 'reset'>;
   conversations: Pick<ConversationMemory, 'clear'>;
   ruleChecks: Pick<RuleChecksState, 'forgetDrafts'>;
+  tokens: Pick<ClientTokensState, 'forgetUse'>;
   /** The statistics as every UI sees them (prices attached). */
   stats(): Promise<StatsSnapshot>;
   hub: Pick<EventHub, 'emit'>;
@@ -27,10 +30,11 @@ export interface StatsResetOptions {
 
 /** Forgets every request; resolves with the (empty) statistics once the store has it on disk. */
 export function createStatsReset(options: StatsResetOptions): () => Promise<StatsSnapshot> {
-  const { decisions, conversations, ruleChecks, stats, hub, status, logger } = options;
+  const { decisions, conversations, ruleChecks, tokens, stats, hub, status, logger } = options;
   return async () => {
     conversations.clear();
     ruleChecks.forgetDrafts();
+    tokens.forgetUse();
     const forgotten = await decisions.reset();
     logger.info(`Statistics reset: ${forgotten} ${forgotten === 1 ? 'request' : 'requests'} forgotten`);
     const snapshot = await stats();

@@ -1,7 +1,7 @@
 // The owner of the proxy's status: what the server lifecycle reports (starting, running,
 // error, stopped) and the warnings every UI shows, combined with the settings it depends on,
-// the rules' current warnings (their owner is rule-checks.ts) and whether the upstream answers
-// (ops/upstream-health.ts).
+// the rules' current warnings (their owner is rule-checks.ts), whether the upstream answers
+// (ops/upstream-health.ts) and which shared services (a team's Redis or database) are down now.
 import { baseUrlFor } from '../http/hosts';
 import type { Logger } from '../log/logger';
 import type { RuleWarning } from '../../contracts/rule-checks';
@@ -28,6 +28,8 @@ export interface StatusOptions {
 export class StatusState {
   private reported: Partial<ProxyStatus> = {};
   private readonly warnings: string[];
+  /** Current outages of shared services, by source (e.g. `redis`). */
+  private readonly outages = new Map<string, string>();
 
   constructor(private readonly options: StatusOptions) {
     this.warnings = options.warnings.slice(-MAX_WARNINGS);
@@ -46,6 +48,7 @@ export class StatusState {
       upstreamUrl: settings.upstreamUrl,
       version: this.options.version,
       warnings: [...this.warnings],
+      ...(this.outages.size > 0 ? { outages: [...this.outages.values()] } : {}),
       ruleWarnings: this.options.ruleWarnings(),
       upstream: this.options.upstream(),
     };
@@ -65,6 +68,19 @@ export class StatusState {
     this.warnings.push(message);
     if (this.warnings.length > MAX_WARNINGS) this.warnings.splice(0, this.warnings.length - MAX_WARNINGS);
     this.options.logger.warn(`⚠️  ${message}`);
+    this.changed();
+  }
+
+  /** A shared service (`source`) failed (`message`, logged once) or is back (null). */
+  outage(source: string, message: string | null): void {
+    if ((this.outages.get(source) ?? null) === message) return;
+    if (message === null) {
+      this.outages.delete(source);
+      this.options.logger.info(`${source} is back`);
+    } else {
+      this.outages.set(source, message);
+      this.options.logger.warn(`⚠️  ${message}`);
+    }
     this.changed();
   }
 

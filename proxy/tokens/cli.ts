@@ -2,7 +2,9 @@
 // the data folder's config.json (the folder `serve` uses: --data-dir, else CASCADEFLOW_DATA_DIR,
 // else the desktop app's). It always writes the file, whether a proxy runs or not: a running
 // proxy re-reads the token list when the file changes (state.ts), so a revoke counts from its
-// next request. `create` prints the secret alone on stdout (for scripts) and the rest on stderr.
+// next request. With CASCADEFLOW_DATABASE_URL set (teams) it edits the team database instead, in
+// one transaction that tells every replica (proxy/team/postgres/config-store.ts). `create` prints
+// the secret alone on stdout (for scripts) and the rest on stderr, once the token is saved.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +12,9 @@ import { CLIENT_TOKEN_HEADER, createTokenArgsSchema, type TokenInfo, type TokenL
 import { EXIT_USAGE } from '../cli-args';
 import { defaultDataDir } from '../state/paths';
 import type { KeyValueStore } from '../state/stores';
-import { addToken, publicToken, readTokens, removeToken } from './registry';
+import { editTeamConfig } from '../team/postgres/config-store';
+import { redactedUrl } from '../team/postgres/pool';
+import { addToken, publicToken, readTokens, removeToken, TOKENS_STORE_KEY } from './registry';
 
 const STORE_FILE = 'config.json';
 
@@ -26,7 +30,8 @@ export const TOKEN_USAGE = [
   '  --daily-usd X    refuse requests once X dollars were spent today (UTC), by the proxy\'s accounting',
   '  --fallback-key   a client without an Anthropic key of its own may use the proxy\'s',
   '  --data-dir DIR   the proxy\'s data folder (CASCADEFLOW_DATA_DIR; default the desktop app\'s)',
-  'A running proxy picks changes up on its next request.',
+  'A running proxy picks changes up on its next request. With CASCADEFLOW_DATABASE_URL set, the',
+  'tokens of the team database are edited instead, and every replica takes the change at once.',
 ].join('\n');
 
 export interface TokenCliIo {
@@ -92,8 +97,14 @@ function positive(flag: string, value: string | undefined, integer: boolean): nu
   return n;
 }
 
+/** What a command prints once its edit is saved: the secret alone on stdout, the rest on stderr. */
+interface Done {
+  out?: string;
+  err?: string;
+}
+
 /** Runs `cascadeflow token <args>`; resolves with the exit code. */
-export function runTokenCommand(args: string[], io: TokenCliIo): number {
+export async function runTokenCommand(args: string[], io: TokenCliIo): Promise<number> {
   const usageError = (problem: string) => {
     io.err(`cascadeflow token: ${problem}\n${TOKEN_USAGE}\n`);
     return EXIT_USAGE;
@@ -124,54 +135,64 @@ export function runTokenCommand(args: string[], io: TokenCliIo): number {
   }
   const [action, name, ...extra] = positionals;
   if (extra.length > 0) return usageError(`unexpected argument '${extra[0]}'`);
+  const databaseUrl = io.env.CASCADEFLOW_DATABASE_URL?.trim();
   const dataDir = values['data-dir']?.trim() || io.env.CASCADEFLOW_DATA_DIR?.trim() || defaultDataDir(io.env);
-  const store = jsonFileStore(path.join(dataDir, STORE_FILE));
+  const where = databaseUrl ? `the team database (${redactedUrl(databaseUrl)})` : dataDir;
   const limitFlags = values.rpm ?? values.streams ?? values['daily-usd'] ?? values['fallback-key'];
 
-  try {
-    if (action === 'list') {
-      if (name !== undefined || limitFlags !== undefined) return usageError('list takes no name or limits');
+  let edit: (store: KeyValueStore) => Done;
+  if (action === 'list') {
+    if (name !== undefined || limitFlags !== undefined) return usageError('list takes no name or limits');
+    edit = (store) => {
       const tokens = readTokens(store).tokens.map(publicToken);
-      if (values.json) io.out(`${JSON.stringify(tokens, null, 2)}\n`);
-      else io.out(tokens.length > 0 ? `${tokens.map(listLine).join('\n')}\n` : `No client tokens in ${dataDir}.\n`);
-      return 0;
-    }
-    if (action === 'revoke') {
-      if (name === undefined) return usageError('revoke needs the token name');
-      if (limitFlags !== undefined) return usageError('revoke takes no limits');
+      if (values.json) return { out: `${JSON.stringify(tokens, null, 2)}\n` };
+      return { out: tokens.length > 0 ? `${tokens.map(listLine).join('\n')}\n` : `No client tokens in ${where}.\n` };
+    };
+  } else if (action === 'revoke') {
+    if (name === undefined) return usageError('revoke needs the token name');
+    if (limitFlags !== undefined) return usageError('revoke takes no limits');
+    edit = (store) => {
       removeToken(store, name);
-      io.err(`Revoked client token "${name}" (a running proxy refuses it from its next request).\n`);
-      return 0;
-    }
-    if (action === 'create') {
-      if (name === undefined) return usageError('create needs a token name');
-      const rpm = positive('--rpm', values.rpm, true);
-      const streams = positive('--streams', values.streams, true);
-      const daily = positive('--daily-usd', values['daily-usd'], false);
-      const problem = [rpm, streams, daily].find((v) => typeof v === 'string');
-      if (problem) return usageError(problem);
-      const input = createTokenArgsSchema.safeParse({
-        name,
-        limits: { requestsPerMinute: rpm, concurrentStreams: streams, dailySpendUsd: daily },
-        allowFallbackKey: values['fallback-key'] ?? false,
-      });
-      if (!input.success) return usageError(input.error.issues.map((i) => i.message).join('; '));
+      return { err: `Revoked client token "${name}" (a running proxy refuses it from its next request).\n` };
+    };
+  } else if (action === 'create') {
+    if (name === undefined) return usageError('create needs a token name');
+    const rpm = positive('--rpm', values.rpm, true);
+    const streams = positive('--streams', values.streams, true);
+    const daily = positive('--daily-usd', values['daily-usd'], false);
+    const problem = [rpm, streams, daily].find((v) => typeof v === 'string');
+    if (problem) return usageError(problem);
+    const input = createTokenArgsSchema.safeParse({
+      name,
+      limits: { requestsPerMinute: rpm, concurrentStreams: streams, dailySpendUsd: daily },
+      allowFallbackKey: values['fallback-key'] ?? false,
+    });
+    if (!input.success) return usageError(input.error.issues.map((i) => i.message).join('; '));
+    edit = (store) => {
       const { secret, token } = addToken(store, input.data, (io.now ?? Date.now)());
-      io.out(`${secret}\n`);
-      io.err(
-        [
-          `Created client token "${token.name}" (${describeLimits(token.limits)}${token.allowFallbackKey ? ', may use the fallback key' : ''}) in ${dataDir}.`,
+      return {
+        out: `${secret}\n`,
+        err: [
+          `Created client token "${token.name}" (${describeLimits(token.limits)}${token.allowFallbackKey ? ', may use the fallback key' : ''}) in ${where}.`,
           'The secret above will not be shown again. Clients send it in a header; for Claude Code:',
           `  export ANTHROPIC_CUSTOM_HEADERS="${CLIENT_TOKEN_HEADER}: <the secret>"`,
           '',
         ].join('\n'),
-      );
-      return 0;
-    }
+      };
+    };
+  } else {
+    return usageError(action === undefined ? 'missing action (create, list or revoke)' : `unknown action '${action}'`);
+  }
+
+  try {
+    // Printed once saved: a secret is never shown for a token that was not stored.
+    const done = databaseUrl ? await editTeamConfig(databaseUrl, [TOKENS_STORE_KEY], edit) : edit(jsonFileStore(path.join(dataDir, STORE_FILE)));
+    if (done.out) io.out(done.out);
+    if (done.err) io.err(done.err);
+    return 0;
   } catch (error) {
-    // A name taken or unknown, or a store file that cannot be read or written: one line, exit 1.
+    // A name taken or unknown, a store file that cannot be read or written, a database that does not answer: one line, exit 1.
     io.err(`cascadeflow token: ${(error as Error).message}\n`);
     return 1;
   }
-  return usageError(action === undefined ? 'missing action (create, list or revoke)' : `unknown action '${action}'`);
 }

@@ -1,4 +1,6 @@
-// Rate limits per client token, in memory: requests per minute over a sliding window (the
+// Rate limits per client token (or client key hash), behind one interface with two
+// implementations: this one, in memory, for one machine, and a team's shared one in Redis
+// (proxy/team/redis/limiter.ts). In memory: requests per minute over a sliding window (the
 // timestamps of the last minute's admitted requests, at most `requestsPerMinute` of them),
 // concurrent streams (a count released when the response closes) and a daily spend cap
 // against today's cost (the caller's figure: the proxy's own accounting). Pure bookkeeping
@@ -11,7 +13,8 @@ export const STREAM_RETRY_AFTER_S = 1;
 
 export type Admission =
   | { ok: true; release: () => void }
-  | { ok: false; limit: keyof TokenLimits; retryAfterSeconds: number; message: string };
+  /** `unavailable`: the shared limiter cannot be asked and fails closed (a 503, not a 429). */
+  | { ok: false; limit: keyof TokenLimits | 'unavailable'; retryAfterSeconds: number; message: string };
 
 export interface AdmitInput {
   limits: TokenLimits;
@@ -28,7 +31,21 @@ export function secondsToUtcMidnight(now: number): number {
   return Math.max(1, Math.ceil((next.getTime() - now) / 1000));
 }
 
-export class RateLimiter {
+export interface Limiter {
+  /** Admits (and counts) one request under `key`, or says which limit refused it and when to retry. */
+  admit(key: string, input: AdmitInput): Admission | Promise<Admission>;
+  /**
+   * A recorded request's cost under `key`, once per record. The in-memory limiter takes today's
+   * spend from the caller instead (a no-op here); a shared one adds it up across replicas.
+   */
+  spend(key: string, cost: number, time: number): void;
+  /** Statistics reset: today's spend counts from zero (in memory: the caller's figure does). */
+  forgetSpend(): void;
+  /** Forgets a revoked token's counters. */
+  forget(key: string): void;
+}
+
+export class RateLimiter implements Limiter {
   /** Admission times within the last minute, oldest first, per key. */
   private readonly recent = new Map<string, number[]>();
   private readonly streams = new Map<string, number>();
@@ -37,17 +54,17 @@ export class RateLimiter {
   admit(key: string, { limits, stream, spentToday, now }: AdmitInput): Admission {
     const { requestsPerMinute, concurrentStreams, dailySpendUsd } = limits;
     if (dailySpendUsd !== undefined && spentToday >= dailySpendUsd) {
-      return refuse('dailySpendUsd', secondsToUtcMidnight(now), `daily spend cap of $${dailySpendUsd} reached ($${spentToday.toFixed(4)} today)`);
+      return refusal('dailySpendUsd', limits, secondsToUtcMidnight(now), spentToday);
     }
     const times = this.window(key, now);
     if (requestsPerMinute !== undefined && times.length >= requestsPerMinute) {
       // The oldest admission in the window leaves it first; then one more fits.
       const retryAfter = Math.max(1, Math.ceil((times[0] + WINDOW_MS - now) / 1000));
-      return refuse('requestsPerMinute', retryAfter, `limit of ${requestsPerMinute} requests per minute reached`);
+      return refusal('requestsPerMinute', limits, retryAfter);
     }
     const open = this.streams.get(key) ?? 0;
     if (stream && concurrentStreams !== undefined && open >= concurrentStreams) {
-      return refuse('concurrentStreams', STREAM_RETRY_AFTER_S, `limit of ${concurrentStreams} concurrent ${concurrentStreams === 1 ? 'stream' : 'streams'} reached`);
+      return refusal('concurrentStreams', limits, STREAM_RETRY_AFTER_S);
     }
     if (requestsPerMinute !== undefined) {
       times.push(now);
@@ -68,6 +85,10 @@ export class RateLimiter {
     };
   }
 
+  spend(): void {}
+
+  forgetSpend(): void {}
+
   /** Streams open under `key` now. */
   openStreams(key: string): number {
     return this.streams.get(key) ?? 0;
@@ -87,6 +108,13 @@ export class RateLimiter {
   }
 }
 
-function refuse(limit: keyof TokenLimits, retryAfterSeconds: number, message: string): Admission {
+/** The refusal by `limit` (one of `limits`), worded alike by every limiter. */
+export function refusal(limit: keyof TokenLimits, limits: TokenLimits, retryAfterSeconds: number, spentToday = 0): Admission {
+  const { requestsPerMinute, concurrentStreams, dailySpendUsd } = limits;
+  const message = {
+    dailySpendUsd: `daily spend cap of $${dailySpendUsd} reached ($${spentToday.toFixed(4)} today)`,
+    requestsPerMinute: `limit of ${requestsPerMinute} requests per minute reached`,
+    concurrentStreams: `limit of ${concurrentStreams} concurrent ${concurrentStreams === 1 ? 'stream' : 'streams'} reached`,
+  }[limit];
   return { ok: false, limit, retryAfterSeconds, message };
 }

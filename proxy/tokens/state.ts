@@ -1,15 +1,17 @@
 // The owner of client tokens in a running proxy: the list (registry.ts, in config.json), who is
 // calling (identify: the secret's hash against every token's, in constant time), the limits
-// (limiter.ts) and today's use per token from the decision records (the daily cap's figure, also
-// /stats' by_token). The `cascadeflow token` CLI edits the same file while the proxy runs: the
+// (limiter.ts: in memory, or a team's shared one in Redis; also per client key hash for requests
+// without a token when the settings set keyLimits) and today's use per token from the decision
+// records (the daily cap's figure, also /stats' by_token). The `cascadeflow token` CLI edits the same file while the proxy runs: the
 // list is re-read when the file's modification time changes, checked (one stat) per request.
 import fs from 'node:fs';
 import type { DecisionRecord } from '../../contracts/decision';
+import type { KeyLimits } from '../../contracts/settings';
 import type { CreatedToken, CreateTokenArgs, TokenInfo, TokenUsage } from '../../contracts/tokens';
 import type { KeyValueStore } from '../state/stores';
 import type { DecisionStore } from '../store/decision-store';
 import type { ClientToken, ClientTokenGate } from '../request/deps';
-import { RateLimiter, type Admission } from './limiter';
+import { RateLimiter, type Admission, type Limiter } from './limiter';
 import { addToken, publicToken, readTokens, removeToken, type StoredToken } from './registry';
 import { hashesMatch, hashSecret } from './secret';
 
@@ -18,6 +20,10 @@ export interface ClientTokensOptions {
   now?: () => number;
   /** A damaged entry in the store (skipped). */
   warn?: (message: string) => void;
+  /** Default: in memory (one machine). */
+  limiter?: Limiter;
+  /** Limits per client key for requests without a token (settings.keyLimits); default none. */
+  keyLimits?: () => KeyLimits;
 }
 
 /** `YYYY-MM-DD` of a time, UTC: the day a daily cap counts. */
@@ -33,7 +39,7 @@ export class ClientTokensState implements ClientTokenGate {
   private tokens: StoredToken[] = [];
   private loadedMtime: number | null = null;
   private invalid = 0;
-  private readonly limiter = new RateLimiter();
+  private readonly limiter: Limiter;
   private day: string;
   /** Today's use by token name. */
   private usage = new Map<string, TokenUsage>();
@@ -42,6 +48,7 @@ export class ClientTokensState implements ClientTokenGate {
 
   constructor(private readonly options: ClientTokensOptions) {
     this.now = options.now ?? Date.now;
+    this.limiter = options.limiter ?? new RateLimiter();
     this.day = utcDay(this.now());
     this.reload();
   }
@@ -51,7 +58,7 @@ export class ClientTokensState implements ClientTokenGate {
     if (this.tokens.length === 0) return;
     const records = await decisions.query({ since: Date.parse(`${this.day}T00:00:00Z`) });
     // Newest first: the first seen is the last use.
-    for (const record of [...records].reverse()) this.note(record);
+    for (const record of [...records].reverse()) this.count(record);
   }
 
   list(): TokenInfo[] {
@@ -84,27 +91,56 @@ export class ClientTokensState implements ClientTokenGate {
   }
 
   /** Counts one request of `token` against its limits; a refusal is counted in today's use, not recorded. */
-  admit({ name }: ClientToken, stream: boolean): Admission {
+  admit({ name }: ClientToken, stream: boolean): Admission | Promise<Admission> {
     const now = this.now();
     const usage = this.today(name);
     // Revoked since it was identified: admitted as it was (limits key by the secret's hash).
     const token = this.tokens.find((t) => t.name === name);
     if (!token) return { ok: true, release: () => {} };
+    const counted = (admission: Admission): Admission => {
+      if (admission.ok) this.lastUsed.set(name, now);
+      else if (admission.limit !== 'unavailable') usage.limited += 1;
+      return admission;
+    };
     const admission = this.limiter.admit(token.hash, { limits: token.limits, stream, spentToday: usage.cost, now });
-    if (admission.ok) this.lastUsed.set(name, now);
-    else usage.limited += 1;
-    return admission;
+    return admission instanceof Promise ? admission.then(counted) : counted(admission);
   }
 
-  /** A recorded request: today's use of its token (records without a token are not counted). */
+  /** A request without a token, by its client key's hash; null when the settings limit no keys. */
+  admitKey(credential: string, stream: boolean): Admission | Promise<Admission> | null {
+    const limits = this.options.keyLimits?.() ?? {};
+    if (limits.requestsPerMinute === undefined && limits.concurrentStreams === undefined) return null;
+    // Prefixed: a key's hash never shares counters with a token's.
+    return this.limiter.admit(`key:${hashSecret(credential)}`, { limits, stream, spentToday: 0, now: this.now() });
+  }
+
+  /** A recorded request: today's use of its token (records without a token are not counted), and its spend for a shared limiter. */
   note(record: DecisionRecord): void {
-    if (!record.tokenName) return;
+    if (!this.count(record) || !record.cost) return;
+    const token = this.tokens.find((t) => t.name === record.tokenName);
+    if (token) this.limiter.spend(token.hash, record.cost, record.time);
+  }
+
+  /** Today's use of a record's token; false when it has none or is of another day. */
+  private count(record: DecisionRecord): boolean {
+    if (!record.tokenName) return false;
     const usage = this.today(record.tokenName, record.time);
-    if (!usage) return;
+    if (!usage) return false;
     usage.queries += 1;
     usage.cost += record.cost ?? 0;
     usage.savings += record.savings ?? 0;
     this.lastUsed.set(record.tokenName, Math.max(this.lastUsed.get(record.tokenName) ?? 0, record.time));
+    return true;
+  }
+
+  /**
+   * Statistics reset: today's use of every token (the daily cap counts from zero) and its last use,
+   * like the records they were counted from. The per-minute window and open streams are kept.
+   */
+  forgetUse(): void {
+    this.usage = new Map();
+    this.lastUsed.clear();
+    this.limiter.forgetSpend();
   }
 
   private info(token: StoredToken): TokenInfo {
@@ -133,7 +169,8 @@ export class ClientTokensState implements ClientTokenGate {
     if (this.mtime() !== this.loadedMtime) this.reload();
   }
 
-  private reload(): void {
+  /** Re-reads the list from the store: also when another replica changed it (teams, proxy/team/postgres/). */
+  reload(): void {
     this.loadedMtime = this.mtime();
     const { tokens, invalid } = readTokens(this.options.store);
     this.tokens = tokens;

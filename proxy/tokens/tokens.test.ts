@@ -117,7 +117,7 @@ describe('ClientTokensState', () => {
     expect(() => tokens.revoke('ci')).toThrow(/No token named/);
   });
 
-  it("counts today's use from records, rolls over at UTC midnight, and caps spend with it", () => {
+  it("counts today's use from records, rolls over at UTC midnight, and caps spend with it", async () => {
     let now = T0;
     const store = createMemoryStore();
     const tokens = new ClientTokensState({ store, now: () => now });
@@ -126,17 +126,17 @@ describe('ClientTokensState', () => {
     tokens.note(record('ci', 0.004));
     tokens.note(record(undefined, 1));
     tokens.note(record('ci', 0.005));
-    expect(tokens.admit(ci, false).ok).toBe(true);
+    expect((await tokens.admit(ci, false)).ok).toBe(true);
     tokens.note(record('ci', 0.002));
-    expect(tokens.admit(ci, false)).toMatchObject({ ok: false, limit: 'dailySpendUsd' });
+    expect(await tokens.admit(ci, false)).toMatchObject({ ok: false, limit: 'dailySpendUsd' });
     expect(tokens.list()[0]).toMatchObject({ lastUsedAt: T0, today: { queries: 3, limited: 1, savings: 0.75 } });
     expect(tokens.list()[0].today!.cost).toBeCloseTo(0.011, 9);
     now = Date.parse('2026-12-01T00:00:01Z');
-    expect(tokens.admit(ci, false).ok).toBe(true);
+    expect((await tokens.admit(ci, false)).ok).toBe(true);
     expect(tokens.list()[0].today).toEqual({ queries: 0, cost: 0, savings: 0, limited: 0 });
     // A late record of yesterday is not today's.
     tokens.note(record('ci', 5, T0));
-    expect(tokens.admit(ci, false).ok).toBe(true);
+    expect((await tokens.admit(ci, false)).ok).toBe(true);
   });
 
   it('rebuilds today from the stored records at startup', async () => {

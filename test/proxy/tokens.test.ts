@@ -177,4 +177,27 @@ describe('rate limits', () => {
     const expected = (midnight.getTime() - Date.now()) / 1000;
     expect(Math.abs(Number(error.headers?.get('retry-after')) - expected)).toBeLessThan(5);
   });
+
+  it('reset statistics forgets today’s use per token: /stats by_token back to zero, the daily cap counts from zero', async () => {
+    const { token } = await h.ctx.control.createToken({ name: 'reset', limits: { dailySpendUsd: 0.000001 } });
+    const client = clientWith(token);
+    await client.messages.create(ask);
+    await h.decisions(1);
+    expect((await failure(client.messages.create(ask))).status).toBe(429);
+    const admin = { authorization: `Bearer ${h.ctx.config.adminToken}` };
+    const byToken = async () => ((await (await fetch(`${h.proxy.url}/stats`, { headers: admin })).json()) as { by_token: Record<string, unknown> }).by_token;
+    expect(await byToken()).toMatchObject({ reset: { queries: 1, cost: expect.any(Number) } });
+
+    const reset = await fetch(`${h.proxy.url}/api/stats/reset`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: '{}' });
+    expect(reset.status).toBe(200);
+    expect(await byToken()).toEqual({ reset: { queries: 0, cost: 0, savings: 0 } });
+    const [listed] = await h.ctx.control.listTokens();
+    expect(listed.today).toEqual({ queries: 0, cost: 0, savings: 0, limited: 0 });
+    expect(listed.lastUsedAt).toBeUndefined();
+    // Under the cap again: answered, and counted from zero.
+    await h.mark();
+    expect((await client.messages.create(ask)).type).toBe('message');
+    await h.decisions(1);
+    expect(await byToken()).toMatchObject({ reset: { queries: 1 } });
+  });
 });

@@ -36,11 +36,11 @@ export interface ProxyProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the proxy in front of `upstream` on `dataDir`; resolves once it listens (its banner's URL). */
-export async function startProxyProcess(entry: string, dataDir: string, upstream: string, options: { inspect?: boolean } = {}): Promise<ProxyProcess> {
+/** Starts the proxy in front of `upstream` on `dataDir` (`env`: variables beside the clean ones); resolves once it listens (its banner's URL). */
+export async function startProxyProcess(entry: string, dataDir: string, upstream: string, options: { inspect?: boolean; env?: Record<string, string> } = {}): Promise<ProxyProcess> {
   // A clean environment: no proxy detour for loopback, no HOST/PORT or npm lifecycle from the shell.
   const child: ChildProcess = spawn(process.execPath, [...(options.inspect ? ['--inspect=127.0.0.1:0'] : []), entry, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--upstream', upstream], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
