@@ -79,10 +79,7 @@ try {
     ['per project', async () => (await store.query({ project: '/home/dev/project-7', limit })).length],
     ['time range (a day, a week back)', async () => (await store.query({ since: now - 8 * DAY, until: now - 7 * DAY, limit } satisfies DecisionQuery)).length],
     ['rule in a time range', async () => (await store.query({ ruleId: 'rule-2', since: now - 8 * DAY, until: now - 7 * DAY, limit })).length],
-    [
-      'per token (SQL)',
-      async () => (await db.pool.query(`SELECT record FROM decisions WHERE token_name = $1 ORDER BY time DESC LIMIT ${limit}`, ['token-4'])).rowCount ?? 0,
-    ],
+    ['per token', async () => (await store.query({ tokenName: 'token-4', limit })).length],
     ['aggregate() (team totals)', async () => (await store.aggregate()).allTime.queries + 1],
   ];
   for (const [name, run] of queries) {

@@ -237,6 +237,8 @@ export const decisionQuerySchema = z.strictObject({
   until: epochMs.optional(),
   conversationId: z.string().min(1).max(200).optional(),
   project: z.string().min(1).max(4096).optional(),
+  /** Requests that came with this client token (by its name). */
+  tokenName: z.string().min(1).max(64).optional(),
 });
 export type DecisionQuery = z.output<typeof decisionQuerySchema>;
 
@@ -248,7 +250,8 @@ export function matchesDecisionQuery(record: DecisionRecord, query: DecisionQuer
     (query.ruleId === undefined || record.ruleId === query.ruleId) &&
     (query.decision === undefined || record.decision === query.decision) &&
     (query.conversationId === undefined || record.conversationId === query.conversationId) &&
-    (query.project === undefined || record.project === query.project)
+    (query.project === undefined || record.project === query.project) &&
+    (query.tokenName === undefined || record.tokenName === query.tokenName)
   );
 }
 

@@ -167,11 +167,11 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
         await expect(api.revokeToken('ci')).rejects.toThrow(/No token named/);
       }));
 
-    it('answers decisions newest first, filtered by kind, rule and time range, cut at the limit', () =>
+    it('answers decisions newest first, filtered by kind, rule, client token and time range, cut at the limit', () =>
       withApi(async ({ api, record }, events) => {
         record(decisionRecord({ id: 'a', time: 1_000 }));
         record(decisionRecord({ id: 'b', time: 2_000, decision: 'escalated', answeringModel: 'claude-sonnet-4-5' }));
-        record(decisionRecord({ id: 'c', time: 3_000, ruleId: 'opus' }));
+        record(decisionRecord({ id: 'c', time: 3_000, ruleId: 'opus', tokenName: 'ci' }));
         const ids = (records: DecisionRecord[]) => records.map((r) => r.id);
         expect(ids(await api.getDecisions())).toEqual(['c', 'b', 'a']);
         expect(ids(await api.getDecisions({ limit: 2 }))).toEqual(['c', 'b']);
@@ -182,6 +182,7 @@ export function controlApiContract(name: string, create: () => Promise<ControlAp
         expect(ids(await api.getDecisions({ since: 2_000, until: 3_000 }))).toEqual(['b']);
         expect(ids(await api.getDecisions({ since: 2_001 }))).toEqual(['c']);
         expect(ids(await api.getDecisions({ ruleId: 'opus' }))).toEqual(['c']);
+        expect(ids(await api.getDecisions({ tokenName: 'ci' }))).toEqual(['c']);
         await eventually(() => expect(ofType(events, 'decision').map((e) => e.record.id)).toEqual(['a', 'b', 'c']));
       }));
 

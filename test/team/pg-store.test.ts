@@ -111,6 +111,7 @@ describe.skipIf(unavailable)('PostgreSQL decision store', () => {
       expect(ids(await store.query({ decision: 'accepted', limit: 1 }))).toEqual(['d']);
       expect(ids(await store.query({ conversationId: 'c1' }))).toEqual(['b', 'a']);
       expect(ids(await store.query({ project: '/q' }))).toEqual(['c']);
+      expect(ids(await store.query({ tokenName: 'ci' }))).toEqual(['d']);
       expect(ids(await store.query({ since: t0 + 4 * MINUTE }))).toEqual([]);
       const { allTime, byRule, history } = await store.aggregate();
       expect(allTime).toMatchObject({ queries: 4, accepted: 2, escalated: 1, passthrough: 1, unpricedQueries: 1 });

@@ -8,6 +8,8 @@
 //  - a conversation whose turns land on different replicas keeps its escalation stickiness;
 //  - kill -9 of one replica mid-load: every request it answered is in the database after it
 //    restarts, and the other replicas keep serving;
+//  - SIGTERM (a rolling restart): the replica stops accepting, finishes its streams and has
+//    their records in the database before it exits;
 //  - PostgreSQL stopped mid-load and started again: no client error, no record lost, /health
 //    went degraded and back.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -238,6 +240,30 @@ describe.skipIf(unavailable)('three replicas on PostgreSQL and Redis', () => {
     await startReplica(victim);
     await waitFor(async () => (await countRecords('id = ANY($1)', [answered])) === answered.length, 'every answered request in PostgreSQL', 20_000);
   }, 120_000);
+
+  it('a rolling restart loses no response: a replica stopped with SIGTERM finishes its streams and writes their records first', async () => {
+    const victim = 2;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const before = sim.messagesFor(HAIKU).length;
+    sim.script(HAIKU, { kind: 'good', until: held }, 6);
+    const streams = Array.from({ length: 6 }, async (_, i) => {
+      const stream = client(victim).messages.stream({ model: HAIKU, max_tokens: 100, messages: [{ role: 'user', content: `Rolling restart ${i}.` }] });
+      const { response } = await stream.withResponse();
+      const message = await stream.finalMessage();
+      return { id: response.headers.get('x-cascadeflow-request-id')!, text: message.content };
+    });
+    await waitFor(() => sim.messagesFor(HAIKU).length >= before + 6, 'six streams held at the upstream', 10_000);
+    const stopped = replicas[victim].stop();
+    // The replica no longer accepts connections while its streams are still open.
+    await waitFor(async () => fetch(`${replicas[victim].url}/health`).then(() => false, () => true), 'the replica refusing new connections', 10_000);
+    release();
+    const answers = await Promise.all(streams);
+    expect(answers.every((answer) => answer.text.length > 0)).toBe(true);
+    await stopped;
+    expect(await countRecords('id = ANY($1)', [answers.map((answer) => answer.id)])).toBe(6);
+    await startReplica(victim);
+  }, 60_000);
 
   it('answers every request while PostgreSQL is down, records them all once it is back, and says so on /health', async () => {
     await database.stop();

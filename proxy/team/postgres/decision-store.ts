@@ -76,6 +76,7 @@ function whereOf(filter: DecisionQuery): { sql: string; values: unknown[] } {
   if (filter.decision !== undefined) add('decision = ?', filter.decision);
   if (filter.conversationId !== undefined) add('conversation_id = ?', filter.conversationId);
   if (filter.project !== undefined) add('project = ?', filter.project);
+  if (filter.tokenName !== undefined) add('token_name = ?', filter.tokenName);
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', values };
 }
 
