@@ -8,7 +8,7 @@ import type { ProxyContext } from './context';
 import { ConversationMemory } from './conversations/memory';
 import { localConversationState } from './conversations/shared-state';
 import { connectRedis } from './team/redis/client';
-import { createRedisConversationState } from './team/redis/conversations';
+import { createRedisConversationState, loadTimeoutFromEnv } from './team/redis/conversations';
 import { openRedisTeamState } from './team/redis/team-state';
 import { applyTeamConfigChange, openTeamConfig } from './team/postgres/config-follow';
 import { openTeamDatabase } from './team/postgres/pool';
@@ -221,7 +221,11 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
   const conversations = new ConversationMemory();
   // Teams: every replica serves any turn of a conversation, its state shared in Redis.
   const conversationState = redis
-    ? createRedisConversationState(redis, { ttlMs: conversations.idleMs, report: (problem) => status.outage('conversation-state', problem) })
+    ? createRedisConversationState(redis, {
+        ttlMs: conversations.idleMs,
+        loadTimeoutMs: loadTimeoutFromEnv(env),
+        report: (problem) => status.outage('conversation-state', problem),
+      })
     : localConversationState;
   const resetStats = createStatsReset({ decisions, conversations, ruleChecks, tokens, stats, hub, status, logger });
   const shadow = new ShadowVerifier({

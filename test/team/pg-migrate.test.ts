@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_USAGE } from '../../proxy/cli-args';
 import { runMigrateCommand } from '../../proxy/team/postgres/migrate-cli';
 import { MIGRATIONS } from '../../proxy/team/postgres/migrations';
-import { freePort, postgresUnavailable, startPostgres, type PostgresServer } from './postgres-server';
+import { postgresUnavailable, startPostgres, type PostgresServer } from './postgres-server';
+import { freePort } from './server-process';
 
 const unavailable = postgresUnavailable();
 let server: PostgresServer;

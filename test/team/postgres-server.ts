@@ -3,13 +3,12 @@
 // loopback port with its socket in that folder, tuned for tests (no fsync). PostgreSQL refuses
 // to run as root, so as root both run as the package's `postgres` user. stop() and start()
 // keep the data, for outage tests; remove() stops and deletes everything.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort, serverProcess } from './server-process';
 
 const USER = 'cascadeflow';
 
@@ -40,17 +39,6 @@ export interface PostgresServer {
   start(): Promise<void>;
   /** Stops and deletes the data folder. */
   remove(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -85,45 +73,19 @@ export async function startPostgres(): Promise<PostgresServer> {
 
   const port = await freePort();
   const url = `postgres://${USER}@127.0.0.1:${port}/postgres`;
-  let child: ChildProcess | null = null;
-
-  async function start(): Promise<void> {
-    const [cmd, args] = asServerUser(path.join(bin!, 'postgres'), [
-      '-D', dataDir, '-p', String(port), '-k', socketDir,
-      '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-      '-c', 'max_connections=200',
-    ]);
-    const output: string[] = [];
-    const started = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = started;
-    const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`PostgreSQL did not start within 30 s:\n${output.join('')}`)), 30_000);
-      const read = (chunk: Buffer) => {
-        output.push(chunk.toString('utf8'));
-        if (output.join('').includes('ready to accept connections')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      started.stdout!.on('data', read);
-      started.stderr!.on('data', read);
-      started.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`PostgreSQL exited (${code}) while starting:\n${output.join('')}`));
-      });
-    });
-    await ready;
-  }
-
-  async function stop(): Promise<void> {
-    const running = child;
-    child = null;
-    if (!running || running.exitCode !== null) return;
-    const exited = once(running, 'exit');
-    // SIGINT is PostgreSQL's fast shutdown.
-    running.kill('SIGINT');
-    await exited;
-  }
+  const { start, stop } = serverProcess({
+    name: 'PostgreSQL',
+    command: () =>
+      asServerUser(path.join(bin, 'postgres'), [
+        '-D', dataDir, '-p', String(port), '-k', socketDir,
+        '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+        '-c', 'max_connections=200',
+      ]),
+    readyLine: 'ready to accept connections',
+    startTimeoutMs: 30_000,
+    // PostgreSQL's fast shutdown.
+    stopSignal: 'SIGINT',
+  });
 
   await start();
   return {

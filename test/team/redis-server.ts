@@ -2,12 +2,10 @@
 // installs it when missing): on a free loopback port, no persistence, its working folder a
 // temporary one. stop() and start() keep the port, for outage tests (the data goes with the
 // process: nothing is saved); remove() stops and deletes the folder.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './postgres-server';
+import { freePort, serverProcess } from './server-process';
 
 const BINARY = '/usr/bin/redis-server';
 
@@ -32,39 +30,13 @@ export async function startRedis(): Promise<RedisServer> {
   if (redisUnavailable()) throw new Error(redisUnavailable()!);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cascadeflow-redis-'));
   const port = await freePort();
-  let child: ChildProcess | null = null;
-
-  async function start(): Promise<void> {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'];
-    const started = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = started;
-    const output: string[] = [];
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Redis did not start within 10 s:\n${output.join('')}`)), 10_000);
-      const read = (chunk: Buffer) => {
-        output.push(chunk.toString('utf8'));
-        if (output.join('').includes('Ready to accept connections')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      started.stdout!.on('data', read);
-      started.stderr!.on('data', read);
-      started.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`Redis exited (${code}) while starting:\n${output.join('')}`));
-      });
-    });
-  }
-
-  async function stop(): Promise<void> {
-    const running = child;
-    child = null;
-    if (!running || running.exitCode !== null) return;
-    const exited = once(running, 'exit');
-    running.kill('SIGTERM');
-    await exited;
-  }
+  const { start, stop } = serverProcess({
+    name: 'Redis',
+    command: () => [BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no']],
+    readyLine: 'Ready to accept connections',
+    startTimeoutMs: 10_000,
+    stopSignal: 'SIGTERM',
+  });
 
   await start();
   return {

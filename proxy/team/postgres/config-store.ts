@@ -13,6 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
 import { createMemoryStore, type KeyValueStore } from '../../state/stores';
 import { migrate } from './migrations';
+import { transaction } from './transaction';
 import { loadPg, redactedUrl, type TeamDatabase } from './pool';
 
 export const CONFIG_CHANNEL = 'cascadeflow_config';
@@ -263,25 +264,23 @@ class PostgresConfigStore implements TeamConfigStore {
   private async sync(): Promise<void> {
     const keys = [...this.keys];
     const client = await this.options.db.pool.connect();
-    let rows: Array<{ key: string; value: unknown }>;
     const seeded: string[] = [];
+    let rows: Array<{ key: string; value: unknown }>;
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [CONFIG_LOCK]);
-      ({ rows } = await client.query<{ key: string; value: unknown }>('SELECT key, value FROM team_config WHERE key = ANY($1)', [keys]));
-      if (!this.synced && !rows.some((row) => row.key === this.options.initialisedKey)) {
-        const present = new Set(rows.map((row) => row.key));
-        for (const [key, value] of this.cache) {
-          if (present.has(key)) continue;
-          await writeKey(client, key, value);
-          rows.push({ key, value });
-          seeded.push(key);
+      rows = await transaction(client, async () => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [CONFIG_LOCK]);
+        const found = (await client.query<{ key: string; value: unknown }>('SELECT key, value FROM team_config WHERE key = ANY($1)', [keys])).rows;
+        if (!this.synced && !found.some((row) => row.key === this.options.initialisedKey)) {
+          const present = new Set(found.map((row) => row.key));
+          for (const [key, value] of this.cache) {
+            if (present.has(key)) continue;
+            await writeKey(client, key, value);
+            found.push({ key, value });
+            seeded.push(key);
+          }
         }
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
+        return found;
+      });
     } finally {
       client.release();
     }
@@ -347,8 +346,7 @@ export async function editTeamConfig<T>(url: string, keys: readonly string[], ed
   await client.connect();
   try {
     await migrate(client);
-    await client.query('BEGIN');
-    try {
+    return await transaction(client, async () => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [CONFIG_LOCK]);
       const { rows } = await client.query<{ key: string; value: unknown }>('SELECT key, value FROM team_config WHERE key = ANY($1)', [[...keys]]);
       const before = Object.fromEntries(rows.map((row) => [row.key, row.value]));
@@ -358,12 +356,8 @@ export async function editTeamConfig<T>(url: string, keys: readonly string[], ed
         const after = store.get(key);
         if (!isDeepStrictEqual(before[key], after)) await writeKey(client, key, after);
       }
-      await client.query('COMMIT');
       return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
+    });
   } finally {
     await client.end().catch(() => {});
   }

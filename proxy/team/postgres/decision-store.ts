@@ -17,6 +17,7 @@ import { mergeStatsData } from '../../stats/merge';
 import { DecisionLog } from '../../store/decision-log';
 import { DEFAULT_RETAIN, type Aggregates, type DecisionStore } from '../../store/decision-store';
 import { copyStats } from '../../store/stats-file';
+import { transaction } from './transaction';
 import { amendEntry, appended, Journal, recordEntry, type Entry, type JournalLimits } from './journal';
 import type { TeamDatabase } from './pool';
 
@@ -279,60 +280,59 @@ class PgStore implements PostgresDecisionStore {
     const client = await db.pool.connect();
     let rebuild = false;
     const deferred: Entry[] = [];
-    let next: RunningAggregates;
-    let epoch: number;
+    let committed: { next: RunningAggregates; epoch: number };
     try {
-      await client.query('BEGIN');
-      if (resetting) {
-        await client.query('SELECT epoch FROM stats_epoch FOR UPDATE');
-        await client.query('TRUNCATE decisions, replica_stats');
-        epoch = Number((await client.query<{ epoch: string }>('UPDATE stats_epoch SET epoch = epoch + 1 RETURNING epoch')).rows[0].epoch);
-      } else {
-        // Shared: a reset on another replica waits for this commit, or this one for it.
-        epoch = Number((await client.query<{ epoch: string }>('SELECT epoch FROM stats_epoch FOR SHARE')).rows[0].epoch);
-      }
-      let base = this.committed;
-      if (resetting || this.epoch !== epoch || base === null) {
-        // First commit since the start (this replica's row as the database has it), or a reset
-        // since the last (nothing: what is pending counts afresh).
-        const own = this.epoch === null && !resetting ? await client.query<{ data: StatsData }>('SELECT data FROM replica_stats WHERE replica = $1 FOR UPDATE', [replica]) : null;
-        base = own?.rows[0]?.data ?? emptyStatsData();
-        rebuild = true;
-      }
-      next = new RunningAggregates(copyStats(base));
-      const records = batch.filter((entry) => entry.kind === 'record');
-      const inserted = records.length > 0 ? await this.insert(client, records) : new Set<string>();
-      // The live record may carry a later amend already: counted as appended, the amend below counts it.
-      for (const entry of records) if (inserted.has(entry.record.id)) next.add(appended(entry));
-      if (inserted.size < records.length) rebuild = true;
-      for (const entry of batch) {
-        if (entry.kind !== 'amend') continue;
-        const { rows } = await client.query<{ record: DecisionRecord }>('SELECT record FROM decisions WHERE id = $1 FOR UPDATE', [entry.change.id]);
-        if (rows.length === 0) {
-          // Another replica's record not written yet (its batch is at most a flush away): tried again.
-          const tries = (this.amendTries.get(entry) ?? 0) + 1;
-          this.amendTries.set(entry, tries);
-          if (tries < AMEND_TRIES) deferred.push(entry);
-          continue;
+      committed = await transaction(client, async () => {
+        let epoch: number;
+        if (resetting) {
+          await client.query('SELECT epoch FROM stats_epoch FOR UPDATE');
+          await client.query('TRUNCATE decisions, replica_stats');
+          epoch = Number((await client.query<{ epoch: string }>('UPDATE stats_epoch SET epoch = epoch + 1 RETURNING epoch')).rows[0].epoch);
+        } else {
+          // Shared: a reset on another replica waits for this commit, or this one for it.
+          epoch = Number((await client.query<{ epoch: string }>('SELECT epoch FROM stats_epoch FOR SHARE')).rows[0].epoch);
         }
-        // Counted against the row as stored: a change it already carries (a replay) counts nothing.
-        next.amend(rows[0].record, entry.change);
-        // The live statistics count only amends of records this replica keeps: rebuilt from the row.
-        rebuild = true;
-        await client.query('UPDATE decisions SET record = record || $2::jsonb WHERE id = $1', [entry.change.id, patchOf(entry.change)]);
-      }
-      await client.query(
-        `INSERT INTO replica_stats (replica, data, updated_at) VALUES ($1, $2::jsonb, now())
-         ON CONFLICT (replica) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
-        [replica, JSON.stringify(next.data)],
-      );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
+        let base = this.committed;
+        if (resetting || this.epoch !== epoch || base === null) {
+          // First commit since the start (this replica's row as the database has it), or a reset
+          // since the last (nothing: what is pending counts afresh).
+          const own = this.epoch === null && !resetting ? await client.query<{ data: StatsData }>('SELECT data FROM replica_stats WHERE replica = $1 FOR UPDATE', [replica]) : null;
+          base = own?.rows[0]?.data ?? emptyStatsData();
+          rebuild = true;
+        }
+        const next = new RunningAggregates(copyStats(base));
+        const records = batch.filter((entry) => entry.kind === 'record');
+        const inserted = records.length > 0 ? await this.insert(client, records) : new Set<string>();
+        // The live record may carry a later amend already: counted as appended, the amend below counts it.
+        for (const entry of records) if (inserted.has(entry.record.id)) next.add(appended(entry));
+        if (inserted.size < records.length) rebuild = true;
+        for (const entry of batch) {
+          if (entry.kind !== 'amend') continue;
+          const { rows } = await client.query<{ record: DecisionRecord }>('SELECT record FROM decisions WHERE id = $1 FOR UPDATE', [entry.change.id]);
+          if (rows.length === 0) {
+            // Another replica's record not written yet (its batch is at most a flush away): tried again.
+            const tries = (this.amendTries.get(entry) ?? 0) + 1;
+            this.amendTries.set(entry, tries);
+            if (tries < AMEND_TRIES) deferred.push(entry);
+            continue;
+          }
+          // Counted against the row as stored: a change it already carries (a replay) counts nothing.
+          next.amend(rows[0].record, entry.change);
+          // The live statistics count only amends of records this replica keeps: rebuilt from the row.
+          rebuild = true;
+          await client.query('UPDATE decisions SET record = record || $2::jsonb WHERE id = $1', [entry.change.id, patchOf(entry.change)]);
+        }
+        await client.query(
+          `INSERT INTO replica_stats (replica, data, updated_at) VALUES ($1, $2::jsonb, now())
+           ON CONFLICT (replica) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+          [replica, JSON.stringify(next.data)],
+        );
+        return { next, epoch };
+      });
     } finally {
       client.release();
     }
+    const { next, epoch } = committed;
     this.committed = next.data;
     this.epoch = epoch;
     this.recovered();

@@ -3,6 +3,7 @@
 // so replicas starting together wait for each other instead of racing; the versions applied
 // are recorded in schema_migrations. Append new migrations; never edit an applied one.
 import type pg from 'pg';
+import { transaction } from './transaction';
 
 export interface Migration {
   version: number;
@@ -63,8 +64,7 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /** Applies the migrations the database lacks; returns the versions applied now (none when up to date). */
 export async function migrate(client: pg.ClientBase, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  await client.query('BEGIN');
-  try {
+  return transaction(client, async () => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY,
@@ -80,10 +80,6 @@ export async function migrate(client: pg.ClientBase, migrations: readonly Migrat
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
       applied.push(migration.version);
     }
-    await client.query('COMMIT');
     return applied;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  });
 }

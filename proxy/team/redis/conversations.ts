@@ -9,6 +9,20 @@ import type { RedisConnection } from './client';
 
 export const DEFAULT_LOAD_TIMEOUT_MS = 100;
 
+/**
+ * CASCADEFLOW_CONVERSATION_STATE_TIMEOUT_MS (1–10,000 ms): longer on busy machines where a
+ * round trip to Redis can take more than 100 ms. Throws a message naming a malformed value.
+ */
+export function loadTimeoutFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.CASCADEFLOW_CONVERSATION_STATE_TIMEOUT_MS?.trim();
+  if (!raw) return DEFAULT_LOAD_TIMEOUT_MS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 10_000) {
+    throw new Error(`CASCADEFLOW_CONVERSATION_STATE_TIMEOUT_MS must be an integer from 1 to 10000 (ms), got "${raw}"`);
+  }
+  return value;
+}
+
 /** The conversation's key. */
 export const conversationKey = (id: string): string => `cascadeflow:conversation:${id}`;
 

@@ -10,7 +10,7 @@ import { formatCount, formatMoney, formatTime } from '../lib/format';
 import { CopyButton, Snippet } from './CopyButton';
 import { useAction } from '../state/useAction';
 
-function limitsText({ requestsPerMinute, concurrentStreams, dailySpendUsd }: TokenLimits): string {
+export function limitsText({ requestsPerMinute, concurrentStreams, dailySpendUsd }: TokenLimits): string {
   const parts = [
     requestsPerMinute !== undefined ? `${formatCount(requestsPerMinute)}/min` : null,
     concurrentStreams !== undefined ? `${formatCount(concurrentStreams)} ${concurrentStreams === 1 ? 'stream' : 'streams'} at once` : null,
@@ -27,7 +27,7 @@ function todayText(token: TokenInfo): string {
 }
 
 /** A positive number from a field, undefined when empty (no limit). */
-function limitOf(text: string): number | undefined {
+export function limitOf(text: string): number | undefined {
   return text.trim() === '' ? undefined : Number(text);
 }
 

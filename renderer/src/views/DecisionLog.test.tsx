@@ -65,6 +65,18 @@ describe('decision log', () => {
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByTestId('decision-detail')).toBeNull();
   });
+
+  it('names the replica that answered in the detail, only when the record has one', () => {
+    const team = [decisionRecord({ id: 'team', replica: 'replica-2' }), decisionRecord({ id: 'solo' })];
+    render(<DecisionLog api={new MemoryControlApi()} decisions={team} onMore={() => undefined} onConversation={() => undefined} />);
+    fireEvent.click(screen.getAllByTestId('decision-row')[0]);
+    const detail = screen.getByTestId('decision-detail');
+    expect(within(detail).getByTestId('replica').textContent).toBe('replica-2');
+    expect(within(detail).getByText('Replica').nextElementSibling?.textContent).toBe('replica-2');
+    fireEvent.click(screen.getAllByTestId('decision-row')[1]);
+    expect(within(screen.getByTestId('decision-detail')).queryByTestId('replica')).toBeNull();
+    expect(screen.getByTestId('decision-detail').textContent).not.toContain('Replica');
+  });
 });
 
 const session = 's:1f0c2a9e-77aa-4c1b-9d3e-0123456789ab';

@@ -306,6 +306,14 @@ function DecisionDetail({
             </dd>
           </>
         ) : null}
+        {record.replica ? (
+          <>
+            <dt>Replica</dt>
+            <dd>
+              <code data-testid="replica">{record.replica}</code>
+            </dd>
+          </>
+        ) : null}
         <dt>Confidence</dt>
         <dd>
           {formatConfidence(record.confidence)}

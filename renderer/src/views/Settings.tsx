@@ -7,6 +7,7 @@ import type { Transport } from '../client/transport';
 import { ClaudeCodeSetup } from '../components/ClaudeCodeSetup';
 import { ClientTokens } from '../components/ClientTokens';
 import { CopyButton } from '../components/CopyButton';
+import { KeyLimits } from '../components/KeyLimits';
 import { NumberField } from '../components/NumberField';
 import { formatCount } from '../lib/format';
 import { useAction } from '../state/useAction';
@@ -450,6 +451,7 @@ export function Settings({
       </section>
       <ApiKeySection settings={settings} api={transport.api} />
       <ClientTokens api={transport.api} requests={stats.allTime.queries} />
+      <KeyLimits limits={settings.keyLimits} api={transport.api} />
       <PricesSection settings={settings} stats={stats} api={transport.api} />
       <StatisticsSection stats={stats} api={transport.api} />
     </div>
