@@ -3,46 +3,26 @@
 // official SDK's next request with the same key (429) but not on another key's, followed live
 // when changed through PATCH /api/settings; the panel at the tray window's width and at 360 px.
 // Needs `npm run build:renderer` first.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublicSettings } from '../../contracts/settings';
-import type { ProxyContext } from '../../proxy/context';
-import { createProxyContext } from '../../proxy/runtime';
-import { type RunningProxy, startProxyServer } from '../../proxy/server';
-import { createSimulator, type Simulator } from '../../simulator/server';
+import type { RunningProxy } from '../../proxy/server';
+import { ARTIFACTS, openSettingsPage, type SettingsPage } from './settings-page';
 
-const ARTIFACTS = path.resolve('test-artifacts');
 const HAIKU = 'claude-haiku-4-5-20251001';
 
-let dataDir: string;
-let simulator: Simulator;
-let ctx: ProxyContext;
+let harness: SettingsPage;
 let proxy: RunningProxy;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'cascadeflow-key-limits-dashboard-'));
-  simulator = await createSimulator({ host: '127.0.0.1', port: 0 });
-  ctx = await createProxyContext({ dataDir, env: { CASCADEFLOW_UPSTREAM_URL: simulator.url }, logger: { info: () => undefined, warn: () => undefined } });
-  proxy = await startProxyServer(ctx, { host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  page = await browser.newPage({ viewport: { width: 440, height: 900 } });
-  page.setDefaultTimeout(10_000);
+  harness = await openSettingsPage('key-limits-dashboard', 440);
+  ({ proxy, page } = harness);
 }, 30_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await proxy?.close();
-  await ctx?.close();
-  await simulator?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => harness?.close());
 
 async function keyLimits(): Promise<PublicSettings['keyLimits']> {
   const response = await fetch(`${proxy.url}/api/settings`);

@@ -1,46 +1,26 @@
 // Client tokens in the web dashboard, in real Chromium: created on the Settings page (the secret
 // shown once), used by the official SDK (the list follows that use live), revoked after a
 // confirmation (the next request with it is a 401). Needs `npm run build:renderer` first.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_TOKEN_HEADER } from '../../contracts/tokens';
-import type { ProxyContext } from '../../proxy/context';
-import { createProxyContext } from '../../proxy/runtime';
-import { type RunningProxy, startProxyServer } from '../../proxy/server';
-import { createSimulator, type Simulator } from '../../simulator/server';
+import type { RunningProxy } from '../../proxy/server';
+import { ARTIFACTS, openSettingsPage, type SettingsPage } from './settings-page';
 
-const ARTIFACTS = path.resolve('test-artifacts');
 const HAIKU = 'claude-haiku-4-5-20251001';
 
-let dataDir: string;
-let simulator: Simulator;
-let ctx: ProxyContext;
+let harness: SettingsPage;
 let proxy: RunningProxy;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'cascadeflow-tokens-dashboard-'));
-  simulator = await createSimulator({ host: '127.0.0.1', port: 0 });
-  ctx = await createProxyContext({ dataDir, env: { CASCADEFLOW_UPSTREAM_URL: simulator.url }, logger: { info: () => undefined, warn: () => undefined } });
-  proxy = await startProxyServer(ctx, { host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  page = await browser.newPage({ viewport: { width: 420, height: 900 } });
-  page.setDefaultTimeout(10_000);
+  harness = await openSettingsPage('tokens-dashboard', 420);
+  ({ proxy, page } = harness);
 }, 30_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await proxy?.close();
-  await ctx?.close();
-  await simulator?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => harness?.close());
 
 describe('Settings › Client tokens', () => {
   it('creates a token shown once, follows its use live, and revokes it after confirmation', async () => {
