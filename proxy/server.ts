@@ -21,7 +21,10 @@ import { readBodies, TOO_LARGE_MESSAGE, type BodyBudgetOptions } from './request
 import { DraftDeadlines } from './request/draft-deadline';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './upstream/retry';
 import { DEFAULT_KEEPALIVE, type KeepaliveTiming } from './request/keepalive';
-import { mountOpenAIRoutes } from './openai/routes';
+import { CHAT_COMPLETIONS_PATH, mountOpenAIRoutes } from './openai/routes';
+import { sendChatError } from './openai/errors';
+import { anthropicHeaders, ignoredTokenNote } from './openai/headers';
+import { identifyCaller } from './request/auth';
 import { networkUrls } from './ops/addresses';
 import { createOpsRouter } from './ops/routes';
 
@@ -88,7 +91,7 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
     if (!isLoopedBack(req.headers)) return next();
     sendAnthropicError(res, 508, `Request loop: the upstream URL ${ctx.config.upstreamUrl} leads back to this proxy`);
   });
-  api.use(readBodies(options.bodyBudget));
+  api.use(readBodies(options.bodyBudget, (req, res) => refusedByHeaders(ctx, req, res)));
   const cascade = {
     signatures: processSignatures,
     deadlines: new DraftDeadlines(options.draftTimeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS),
@@ -130,6 +133,20 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
     }
   });
   return app;
+}
+
+/**
+ * A caller its headers refuse (an unknown client token; beyond loopback neither a token nor the
+ * admin token) gets its 401 before its body is read, so it takes no room in the body budget. An
+ * OpenAI client's bearer token may be its client token, and its error is OpenAI's.
+ */
+function refusedByHeaders(ctx: ProxyContext, req: Request, res: Response): boolean {
+  const openai = req.path === CHAT_COMPLETIONS_PATH;
+  const caller = identifyCaller(ctx, openai ? anthropicHeaders(req.headers) : req.headers);
+  if (!('refused' in caller)) return false;
+  if (openai) sendChatError(res, 401, caller.refused + ignoredTokenNote(req.headers));
+  else sendAnthropicError(res, 401, caller.refused);
+  return true;
 }
 
 export async function startProxyServer(

@@ -16,12 +16,15 @@ import { ChatRequestError, refusal, sendChatError } from './errors';
 import { createModelsHandler } from './models';
 import { translateRequest, type TranslatedRequest } from './request';
 
+/** Where OpenAI clients send chat completions, under /v1. */
+export const CHAT_COMPLETIONS_PATH = '/chat/completions';
+
 /** The upstream endpoint every chat completion becomes. */
 const MESSAGES_PATH = '/v1/messages';
 
 /** Mounts the routes on the /v1 router, before its passthrough. `track` is told of every chat completion while it runs. */
 export function mountOpenAIRoutes(router: Router, deps: RequestPathDeps, options: CascadeOptions, track?: (run: Promise<void>) => void): void {
-  router.post('/chat/completions', (req, res) => {
+  router.post(CHAT_COMPLETIONS_PATH, (req, res) => {
     const run = chatCompletions(deps, options, req, res);
     track?.(run);
     return run;

@@ -8,9 +8,10 @@
 // client's credential for the upstream and is never read as either token. A request without a
 // token counts against the settings' limits per client key (by the key's hash), when set.
 // Admission is async: a team's limits live in Redis.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Request, Response } from 'express';
 import { CLIENT_TOKEN_HEADER } from '../../contracts/tokens';
-import type { RequestPathDeps } from './deps';
+import type { ClientToken, RequestPathDeps } from './deps';
 import { sendAnthropicError } from '../http/errors';
 import { isLoopbackHost } from '../http/hosts';
 import { tokenMatches } from '../http/guards';
@@ -45,6 +46,24 @@ export interface AuthorizeOptions {
   sendError?: typeof sendAnthropicError;
 }
 
+/** Who calls: a client token, the admin token (beyond loopback), or why the caller is refused. */
+export type Caller = { token: ClientToken | null; admin: boolean } | { refused: string };
+
+/** From the headers alone: an unknown token, or beyond loopback neither a token nor the admin token, is refused. */
+export function identifyCaller(ctx: Pick<RequestPathDeps, 'config' | 'tokens'>, headers: IncomingHttpHeaders): Caller {
+  const { host, adminToken } = ctx.config;
+  const network = !isLoopbackHost(host);
+  const givenAdmin = headers[ADMIN_TOKEN_HEADER];
+  const admin = network && typeof givenAdmin === 'string' && adminToken !== null && tokenMatches(givenAdmin, adminToken);
+  const secret = headers[CLIENT_TOKEN_HEADER];
+  const token = typeof secret === 'string' ? ctx.tokens.identify(secret) : null;
+  if (secret !== undefined && !token) return { refused: INVALID_TOKEN_MESSAGE };
+  if (network && !token && !admin) {
+    return { refused: givenAdmin === undefined ? TOKEN_REQUIRED_MESSAGE : `Invalid admin token in ${ADMIN_TOKEN_HEADER}.` };
+  }
+  return { token, admin };
+}
+
 /**
  * The admitted request, or null after answering 401 (who or which key), 429 (a token's or a
  * key's limit) or 503 (a team's limits cannot be checked and fail closed).
@@ -55,21 +74,15 @@ export async function authorizeRequest(
   res: Response,
   { stream = false, sendError = sendAnthropicError }: AuthorizeOptions = {},
 ): Promise<AuthorizedRequest | null> {
-  const { host, adminToken } = ctx.config;
-  const network = !isLoopbackHost(host);
-  const givenAdmin = req.headers[ADMIN_TOKEN_HEADER];
-  const admin = network && typeof givenAdmin === 'string' && adminToken !== null && tokenMatches(givenAdmin, adminToken);
+  const network = !isLoopbackHost(ctx.config.host);
   const refuse = (message: string) => {
     sendError(res, 401, message);
     return null;
   };
 
-  const secret = req.headers[CLIENT_TOKEN_HEADER];
-  const token = typeof secret === 'string' ? ctx.tokens.identify(secret) : null;
-  if (secret !== undefined && !token) return refuse(INVALID_TOKEN_MESSAGE);
-  if (network && !token && !admin) {
-    return refuse(givenAdmin === undefined ? TOKEN_REQUIRED_MESSAGE : `Invalid admin token in ${ADMIN_TOKEN_HEADER}.`);
-  }
+  const caller = identifyCaller(ctx, req.headers);
+  if ('refused' in caller) return refuse(caller.refused);
+  const { token, admin } = caller;
 
   let fallbackKey: string | null = null;
   if (!hasClientKey(req.headers)) {

@@ -127,14 +127,16 @@ function hasBody(req: Request): boolean {
 
 /**
  * The body reader of the /v1 routes: waits for room in one budget, reads the body as a Buffer
- * (`req.body`, 413 past the limit), and trims the reservation to what was read.
+ * (`req.body`, 413 past the limit), and trims the reservation to what was read. `refused`
+ * answers a caller its headers already refuse (true when it did), before its body takes room.
  */
-export function readBodies(options: Partial<BodyBudgetOptions> = {}): RequestHandler[] {
+export function readBodies(options: Partial<BodyBudgetOptions> = {}, refused: (req: Request, res: Response) => boolean = () => false): RequestHandler[] {
   const budget = new BodyBudget(options.bytes ?? DEFAULT_BODY_BUDGET_BYTES);
   const waitMs = options.waitMs ?? BODY_WAIT_MS;
   const reservations = new WeakMap<Request, Reservation>();
   const admit = async (req: Request, res: Response, next: NextFunction) => {
     if (!hasBody(req)) return next();
+    if (refused(req, res)) return;
     const gone = new AbortController();
     const hangUp = () => gone.abort();
     res.once('close', hangUp);

@@ -1,5 +1,6 @@
 // Client tokens and rate limits end to end: the official SDK against the proxy configured to
 // listen beyond loopback (HOST 0.0.0.0, served here on 127.0.0.1) in front of the simulator.
+import http from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -47,6 +48,29 @@ describe('beyond loopback', () => {
     expect(chat.status).toBe(401);
     expect(await chat.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_api_key' } });
     expect(h.sim.requests).toHaveLength(0);
+  });
+
+  it('answers a refused caller before reading its body, so it takes no room in the body budget', async () => {
+    // Headers announcing 10 MB, and no body: only a refusal made from the headers can answer.
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(`${h.proxy.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(10_000_000), 'x-api-key': 'sk-x' },
+      });
+      request.on('response', (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          request.destroy();
+          resolve({ status: response.statusCode ?? 0, body: text });
+        });
+      });
+      request.on('error', reject);
+      request.flushHeaders();
+    });
+    expect(status).toBe(401);
+    expect(JSON.parse(body)).toMatchObject({ error: { type: 'authentication_error', message: expect.stringContaining(CLIENT_TOKEN_HEADER) } });
   });
 
   it('a valid token answers, names the record and the log line, and never leaves the proxy', async () => {
