@@ -182,6 +182,7 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
           // A database outage is transient (/health shows it while it lasts): the log, not a warning to dismiss.
           onError: (message) => logger.warn(message),
           onDegraded: (reason) => status.outage('postgres', reason),
+          onTeamChange: () => hub.statsChanged(),
         })
       : null;
   if (teamDecisions) ops.metrics.watchStore(() => teamDecisions.state());

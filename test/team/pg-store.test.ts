@@ -167,6 +167,20 @@ describe.skipIf(unavailable)('PostgreSQL decision store', () => {
     await until(() => two.store.state().buffered === 0, 'the amend of a record that never came given up');
   });
 
+  it('tells a replica when another one commits, so its dashboards update without traffic of their own', async () => {
+    const url = await freshDatabase();
+    const one = await replica(url, 'one');
+    let changes = 0;
+    const watcher = openPostgresDecisionStore({ db: await database(url), replica: 'watcher', dataDir: tempDir(), flushIntervalMs: 50, onError: () => {}, onTeamChange: () => changes++ });
+    open.push(watcher);
+    await until(() => changes > 0, 'the first look at the other replicas');
+    const seen = changes;
+    one.store.append(sample()[0]);
+    await one.store.flush();
+    await until(() => changes > seen, "the other replica's commit noticed");
+    expect((await watcher.aggregate()).allTime.queries).toBe(1);
+  });
+
   it('two replicas on one database: each writes its own, both show the team totals, equal to the sum over the records', async () => {
     const url = await freshDatabase();
     const [one, two] = [await replica(url, 'one'), await replica(url, 'two')];

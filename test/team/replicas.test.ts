@@ -20,6 +20,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatsSnapshot } from '../../contracts/stats';
 import { lookupPrice, priceUsage } from '../../proxy/pricing/accounting';
+import { SseDecoder } from '../../proxy/sse/events';
 import { createSimulator, type Simulator } from '../../simulator/server';
 import { HAIKU, HAIKU_DRAFT, SONNET, waitFor } from '../proxy/harness';
 import { bundleProxy, startProxyProcess, type ProxyProcess } from '../soak/proxy-process';
@@ -163,6 +164,31 @@ describe.skipIf(unavailable)('three replicas on PostgreSQL and Redis', () => {
       expect(stats.allTime.escalated).toBe(MIXED_REQUESTS / 3);
     }
   }, 300_000);
+
+  it('a dashboard on one replica follows the team: its live stats count a request another replica answered', async () => {
+    const events: Array<{ type: string; data: unknown }> = [];
+    const abort = new AbortController();
+    const stream = await fetch(`${replicas[2].url}/api/events`, { signal: abort.signal });
+    const decoder = new SseDecoder((event) => events.push(event), () => {});
+    const reader = stream.body!.getReader();
+    const reading = (async () => {
+      for (let read = await reader.read(); !read.done; read = await reader.read()) decoder.push(read.value);
+    })().catch(() => {});
+    try {
+      const before = await countRecords();
+      await client(0).messages.create({ model: HAIKU, max_tokens: 50, messages: [{ role: 'user', content: 'One more for the team.' }] });
+      await waitFor(async () => (await countRecords()) === before + 1, 'the record in PostgreSQL', 10_000);
+      // Replica 3 saw no traffic of its own: its stats event comes from replica 1's commit.
+      await waitFor(
+        () => events.some((e) => e.type === 'stats' && (e.data as { stats: StatsSnapshot }).stats.allTime.queries === before + 1),
+        'a stats event on replica 3 counting it',
+        10_000,
+      );
+    } finally {
+      abort.abort();
+      await reading;
+    }
+  });
 
   it('a client token’s requests-per-minute limit holds across replicas', async () => {
     const limit = 15;

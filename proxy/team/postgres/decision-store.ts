@@ -39,6 +39,11 @@ export interface PostgresDecisionStoreOptions {
   onError: (message: string) => void;
   /** The database became unreachable (why, in words safe for /health) or reachable again (null). */
   onDegraded?: (reason: string | null) => void;
+  /**
+   * Another replica committed (checked every flush interval): the team's statistics changed, so
+   * dashboards on this replica get them without waiting for traffic of their own.
+   */
+  onTeamChange?: () => void;
 }
 
 /** What /health and /metrics show about the store. */
@@ -110,6 +115,9 @@ class PgStore implements PostgresDecisionStore {
   /** The team's statistics as of the last merge (spending and quality answer from it). */
   private view: RunningAggregates;
   private timer: NodeJS.Timeout | null = null;
+  private readonly watch: NodeJS.Timeout | null = null;
+  /** The other replicas' rows as last seen by the watch: their count and latest update. */
+  private othersStamp = '';
   private queue: Promise<boolean> = Promise.resolve(true);
   private backoffMs: number;
   private degraded: string | null = null;
@@ -120,7 +128,8 @@ class PgStore implements PostgresDecisionStore {
   /** Bumped by reset(): a commit in flight across one leaves the new state alone. */
   private generation = 0;
   private closed = false;
-  private readonly options: Required<Omit<PostgresDecisionStoreOptions, 'journal' | 'onDegraded'>> & Pick<PostgresDecisionStoreOptions, 'onDegraded'>;
+  private readonly options: Required<Omit<PostgresDecisionStoreOptions, 'journal' | 'onDegraded' | 'onTeamChange'>> &
+    Pick<PostgresDecisionStoreOptions, 'onDegraded' | 'onTeamChange'>;
 
   constructor(
     options: PostgresDecisionStoreOptions,
@@ -142,6 +151,11 @@ class PgStore implements PostgresDecisionStore {
     this.applyPending(this.log);
     // The first commit reads this replica's row (and replays the journal).
     this.schedule(0);
+    const { onTeamChange } = options;
+    if (onTeamChange) {
+      this.watch = setInterval(() => void this.watchOthers(onTeamChange), this.options.flushIntervalMs);
+      this.watch.unref();
+    }
   }
 
   append(record: DecisionRecord): void {
@@ -224,6 +238,7 @@ class PgStore implements PostgresDecisionStore {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watch) clearInterval(this.watch);
     await this.flush();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -378,6 +393,24 @@ class PgStore implements PostgresDecisionStore {
       this.othersReadAt = performance.now();
     } catch {
       // The flush reports the database's state; the last rows read stand in meanwhile.
+    }
+  }
+
+  /** Tells `onTeamChange` when another replica's row was written since the last look. */
+  private async watchOthers(onTeamChange: () => void): Promise<void> {
+    const { db, replica } = this.options;
+    if (!db.ready || this.degraded !== null || this.closed) return;
+    try {
+      const { rows } = await db.pool.query<{ stamp: string }>(
+        `SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS stamp FROM replica_stats WHERE replica <> $1`,
+        [replica],
+      );
+      if (rows[0].stamp === this.othersStamp) return;
+      this.othersStamp = rows[0].stamp;
+      this.othersReadAt = -Infinity;
+      onTeamChange();
+    } catch {
+      // The flush reports the database's state.
     }
   }
 
