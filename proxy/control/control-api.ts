@@ -77,9 +77,9 @@ function settingsChange<T>(change: () => T): T {
 }
 
 /** A name taken (409) or unknown (404), as the control API reports it. */
-function tokenChange<T>(change: () => T): T {
+async function tokenChange<T>(change: () => Promise<T>): Promise<T> {
   try {
-    return change();
+    return await change();
   } catch (error) {
     if (error instanceof TokenError) throw new ControlError(error.reason === 'exists' ? 409 : 404, error.message);
     throw error;

@@ -11,6 +11,12 @@ export interface KeyValueStore {
   set(key: string, value: unknown): void;
   delete(key: string): void;
   readonly path: string;
+  /**
+   * Where several processes share the store (a team's configuration in PostgreSQL): a
+   * read-modify-write of `keys` none of them can interleave. `change` runs on the keys as stored
+   * and what it changes is written at once. Absent elsewhere: the owner changes the store itself.
+   */
+  edit?<T>(keys: readonly string[], change: (store: KeyValueStore) => T): Promise<T>;
 }
 
 /** Where the optional fallback API key lives. Never plain text on disk. */

@@ -12,7 +12,7 @@ import type { KeyValueStore } from '../state/stores';
 import type { DecisionStore } from '../store/decision-store';
 import type { ClientToken, ClientTokenGate } from '../request/deps';
 import { RateLimiter, type Admission, type Limiter } from './limiter';
-import { addToken, publicToken, readTokens, removeToken, type StoredToken } from './registry';
+import { addToken, publicToken, readTokens, removeToken, TOKENS_STORE_KEY, type StoredToken } from './registry';
 import { hashesMatch, hashSecret } from './secret';
 
 export interface ClientTokensOptions {
@@ -66,19 +66,25 @@ export class ClientTokensState implements ClientTokenGate {
     return this.tokens.map((token) => this.info(token));
   }
 
-  create(args: CreateTokenArgs): CreatedToken {
+  async create(args: CreateTokenArgs): Promise<CreatedToken> {
     this.refresh();
-    const { secret, token } = addToken(this.options.store, args, this.now());
-    this.reload();
+    const { secret, token } = await this.editTokens((store) => addToken(store, args, this.now()));
     return { token: secret, info: this.info(token) };
   }
 
-  revoke(name: string): TokenInfo[] {
+  async revoke(name: string): Promise<TokenInfo[]> {
     const gone = this.tokens.find((t) => t.name === name);
-    removeToken(this.options.store, name);
+    await this.editTokens((store) => removeToken(store, name));
     if (gone) this.limiter.forget(gone.hash);
-    this.reload();
     return this.tokens.map((token) => this.info(token));
+  }
+
+  /** A change to the list, atomic across replicas where the store is shared (two tokens created at once both stay). */
+  private async editTokens<T>(change: (store: KeyValueStore) => T): Promise<T> {
+    const { store } = this.options;
+    const result = store.edit ? await store.edit([TOKENS_STORE_KEY], change) : change(store);
+    this.reload();
+    return result;
   }
 
   /** The token whose secret this is, or null. Every stored hash is compared, whichever matches. */

@@ -102,26 +102,26 @@ describe('ClientTokensState', () => {
     for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates, identifies and revokes; keeps only the hash', () => {
+  it('creates, identifies and revokes; keeps only the hash', async () => {
     const store = createMemoryStore();
     const tokens = new ClientTokensState({ store, now: () => T0 });
-    const { token: secret, info } = tokens.create({ name: 'ci', limits: { requestsPerMinute: 5 } });
+    const { token: secret, info } = await tokens.create({ name: 'ci', limits: { requestsPerMinute: 5 } });
     expect(info).toEqual({ name: 'ci', createdAt: T0, limits: { requestsPerMinute: 5 }, allowFallbackKey: false, today: { queries: 0, cost: 0, savings: 0, limited: 0 } });
     expect(JSON.stringify(store.get(TOKENS_STORE_KEY))).not.toContain(secret);
     expect(readTokens(store).tokens[0].hash).toBe(hashSecret(secret));
     expect(tokens.identify(secret)?.name).toBe('ci');
     expect(tokens.identify(`${secret}A`)).toBeNull();
-    expect(() => tokens.create({ name: 'ci' })).toThrow(/already exists/);
-    expect(tokens.revoke('ci')).toEqual([]);
+    await expect(tokens.create({ name: 'ci' })).rejects.toThrow(/already exists/);
+    expect(await tokens.revoke('ci')).toEqual([]);
     expect(tokens.identify(secret)).toBeNull();
-    expect(() => tokens.revoke('ci')).toThrow(/No token named/);
+    await expect(tokens.revoke('ci')).rejects.toThrow(/No token named/);
   });
 
   it("counts today's use from records, rolls over at UTC midnight, and caps spend with it", async () => {
     let now = T0;
     const store = createMemoryStore();
     const tokens = new ClientTokensState({ store, now: () => now });
-    const { token: secret } = tokens.create({ name: 'ci', limits: { dailySpendUsd: 0.01 } });
+    const { token: secret } = await tokens.create({ name: 'ci', limits: { dailySpendUsd: 0.01 } });
     const ci = tokens.identify(secret)!;
     tokens.note(record('ci', 0.004));
     tokens.note(record(undefined, 1));
@@ -142,7 +142,7 @@ describe('ClientTokensState', () => {
   it('rebuilds today from the stored records at startup', async () => {
     const store = createMemoryStore();
     const first = new ClientTokensState({ store, now: () => T0 });
-    first.create({ name: 'ci' });
+    await first.create({ name: 'ci' });
     const again = new ClientTokensState({ store, now: () => T0 });
     const queried: unknown[] = [];
     await again.load({
@@ -155,7 +155,7 @@ describe('ClientTokensState', () => {
     expect(again.list()[0]).toMatchObject({ lastUsedAt: T0 + 2, today: { queries: 2, cost: 0.75 } });
   });
 
-  it('sees what another process wrote to the file (the CLI), and skips damaged entries with one warning', () => {
+  it('sees what another process wrote to the file (the CLI), and skips damaged entries with one warning', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-tokens-'));
     dirs.push(dir);
     const file = path.join(dir, 'config.json');
@@ -163,9 +163,9 @@ describe('ClientTokensState', () => {
     const tokens = new ClientTokensState({ store: jsonFileStore(file), warn: (m) => warnings.push(m) });
     // The CLI's own store instance, as a second process has.
     const cli = new ClientTokensState({ store: jsonFileStore(file) });
-    const { token: secret } = cli.create({ name: 'laptop' });
+    const { token: secret } = await cli.create({ name: 'laptop' });
     expect(tokens.identify(secret)?.name).toBe('laptop');
-    cli.revoke('laptop');
+    await cli.revoke('laptop');
     expect(tokens.identify(secret)).toBeNull();
     fs.writeFileSync(file, JSON.stringify({ [TOKENS_STORE_KEY]: [{ name: 'x', hash: 'nope' }] }));
     expect(tokens.list()).toEqual([]);

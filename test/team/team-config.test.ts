@@ -132,6 +132,19 @@ describe.skipIf(unavailable)('team configuration in PostgreSQL', () => {
     expect(await ask(b, secret)).toBe(401);
   });
 
+  it('tokens created at the same moment on both replicas all stay, and both replicas know all of them', async () => {
+    const names = Array.from({ length: 16 }, (_, i) => `burst-${i}`);
+    const created = await Promise.all(names.map((name, i) => (i % 2 === 0 ? a : b).ctx.control.createToken({ name })));
+    expect((await teamConfigRow('clientTokens')) as Array<{ name: string }>).toEqual(
+      expect.arrayContaining(names.map((name) => expect.objectContaining({ name }))),
+    );
+    for (const replica of [a, b]) {
+      await waitFor(() => created.every(({ token }) => replica.ctx.tokens.identify(token)), 'every token on both replicas', 10_000);
+    }
+    await Promise.all(names.map((name, i) => (i % 2 === 0 ? b : a).ctx.control.revokeToken(name)));
+    expect(((await teamConfigRow('clientTokens')) as Array<{ name: string }>).filter((t) => t.name.startsWith('burst-'))).toEqual([]);
+  });
+
   it("a rules change on replica B reaches A's rules and A's rules event", async () => {
     const changed = seededRules.map((rule, i) => (i === 1 ? { ...rule, enabled: !rule.enabled } : rule));
     const seen = a.events.length;

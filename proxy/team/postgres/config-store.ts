@@ -120,6 +120,28 @@ class PostgresConfigStore implements TeamConfigStore {
     this.change(key, undefined);
   }
 
+  /**
+   * The KeyValueStore's atomic edit: against the database's values under the configuration lock
+   * (client tokens created at once on two replicas both stay), then into the cache. Needs the
+   * database: rejects while it cannot be reached.
+   */
+  async edit<T>(keys: readonly string[], change: (store: KeyValueStore) => T): Promise<T> {
+    if (!this.options.db.ready) throw new Error('The team database cannot be reached: this change needs it.');
+    const client = await this.options.db.pool.connect();
+    let edited: { result: T; changed: Map<string, unknown> };
+    try {
+      edited = await editKeys(client, keys, change);
+    } finally {
+      client.release();
+    }
+    for (const [key, value] of edited.changed) {
+      if (value === undefined) this.cache.delete(key);
+      else this.cache.set(key, value);
+      this.writeLocal(key, value);
+    }
+    return edited.result;
+  }
+
   follow(listener: (key: string) => void): void {
     this.listener = listener;
     for (const key of this.missed) this.deliver(listener, key);
@@ -336,6 +358,28 @@ export async function openTeamConfigStore(options: TeamConfigOptions): Promise<{
 }
 
 /**
+ * `keys` read under the configuration lock, `edit` run on them, and the keys it changed written
+ * and announced, in one transaction; `edit` throwing changes nothing. What changed, for the cache.
+ */
+async function editKeys<T>(client: pg.ClientBase, keys: readonly string[], edit: (store: KeyValueStore) => T): Promise<{ result: T; changed: Map<string, unknown> }> {
+  return transaction(client, async () => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [CONFIG_LOCK]);
+    const { rows } = await client.query<{ key: string; value: unknown }>('SELECT key, value FROM team_config WHERE key = ANY($1)', [[...keys]]);
+    const before = Object.fromEntries(rows.map((row) => [row.key, row.value]));
+    const store = createMemoryStore(before);
+    const result = edit(store);
+    const changed = new Map<string, unknown>();
+    for (const key of keys) {
+      const after = store.get(key);
+      if (isDeepStrictEqual(before[key], after)) continue;
+      await writeKey(client, key, after);
+      changed.set(key, after);
+    }
+    return { result, changed };
+  });
+}
+
+/**
  * One edit of the team configuration from outside a replica (the `cascadeflow token` CLI): the
  * schema brought up to date, `keys` read under the configuration lock, `edit` run on them, and
  * the keys it changed written and announced, all in one transaction. `edit` throwing changes nothing.
@@ -346,18 +390,7 @@ export async function editTeamConfig<T>(url: string, keys: readonly string[], ed
   await client.connect();
   try {
     await migrate(client);
-    return await transaction(client, async () => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [CONFIG_LOCK]);
-      const { rows } = await client.query<{ key: string; value: unknown }>('SELECT key, value FROM team_config WHERE key = ANY($1)', [[...keys]]);
-      const before = Object.fromEntries(rows.map((row) => [row.key, row.value]));
-      const store = createMemoryStore(before);
-      const result = edit(store);
-      for (const key of keys) {
-        const after = store.get(key);
-        if (!isDeepStrictEqual(before[key], after)) await writeKey(client, key, after);
-      }
-      return result;
-    });
+    return (await editKeys(client, keys, edit)).result;
   } finally {
     await client.end().catch(() => {});
   }
