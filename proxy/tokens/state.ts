@@ -171,7 +171,8 @@ export class ClientTokensState implements ClientTokenGate {
 
   /** Re-reads the list when another process (the CLI) changed the file. */
   private refresh(): void {
-    if (this.options.store.path === ':memory:') return;
+    // A shared store (one with edit: a team's) is not a file; its changes arrive through reload().
+    if (this.options.store.path === ':memory:' || this.options.store.edit) return;
     if (this.mtime() !== this.loadedMtime) this.reload();
   }
 
