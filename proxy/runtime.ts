@@ -182,7 +182,16 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
           // A database outage is transient (/health shows it while it lasts): the log, not a warning to dismiss.
           onError: (message) => logger.warn(message),
           onDegraded: (reason) => status.outage('postgres', reason),
-          onTeamChange: () => hub.statsChanged(),
+          onTeamChange: ({ reset }) => {
+            // Another replica's reset: what this replica keeps beside the store goes too (stats-reset.ts).
+            if (reset) {
+              conversations.clear();
+              ruleChecks.forgetDrafts();
+              tokens.forgetUse({ shared: false });
+              status.changed();
+            }
+            hub.statsChanged();
+          },
         })
       : null;
   if (teamDecisions) ops.metrics.watchStore(() => teamDecisions.state());

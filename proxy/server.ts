@@ -91,7 +91,7 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
     if (!isLoopedBack(req.headers)) return next();
     sendAnthropicError(res, 508, `Request loop: the upstream URL ${ctx.config.upstreamUrl} leads back to this proxy`);
   });
-  api.use(readBodies(options.bodyBudget, (req, res) => refusedByHeaders(ctx, req, res)));
+  api.use(readBodies(options.bodyBudget, { refused: (req, res) => refusedByHeaders(ctx, req, res), sendError: errorShapeOf }));
   const cascade = {
     signatures: processSignatures,
     deadlines: new DraftDeadlines(options.draftTimeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS),
@@ -135,17 +135,21 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
   return app;
 }
 
+/** Errors of a /v1 request before its route runs, in the shape of the API its client speaks. */
+function errorShapeOf(req: Request): typeof sendAnthropicError {
+  return req.path === CHAT_COMPLETIONS_PATH ? sendChatError : sendAnthropicError;
+}
+
 /**
  * A caller its headers refuse (an unknown client token; beyond loopback neither a token nor the
  * admin token) gets its 401 before its body is read, so it takes no room in the body budget. An
- * OpenAI client's bearer token may be its client token, and its error is OpenAI's.
+ * OpenAI client's bearer token may be its client token.
  */
 function refusedByHeaders(ctx: ProxyContext, req: Request, res: Response): boolean {
   const openai = req.path === CHAT_COMPLETIONS_PATH;
   const caller = identifyCaller(ctx, openai ? anthropicHeaders(req.headers) : req.headers);
   if (!('refused' in caller)) return false;
-  if (openai) sendChatError(res, 401, caller.refused + ignoredTokenNote(req.headers));
-  else sendAnthropicError(res, 401, caller.refused);
+  errorShapeOf(req)(res, 401, caller.refused + (openai ? ignoredTokenNote(req.headers) : ''));
   return true;
 }
 

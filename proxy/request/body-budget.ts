@@ -8,7 +8,7 @@
 // which the SDKs and Claude Code retry. Written here rather than taken from a semaphore library:
 // each waiter needs its own deadline and leaves the queue when its client hangs up.
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { sendAnthropicError } from '../http/errors';
+import type { sendAnthropicError } from '../http/errors';
 
 const MB = 1024 * 1024;
 /** The largest request body (413 beyond): Claude Code sends long histories, 20+ tools and images. */
@@ -125,18 +125,24 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
 }
 
+/** The route's answers: which callers its headers refuse, and errors in the shape of the API its clients speak. */
+export interface BodyRoutes {
+  /** Answers a caller its headers already refuse (true when it did), before its body takes room. */
+  refused(req: Request, res: Response): boolean;
+  sendError(req: Request): typeof sendAnthropicError;
+}
+
 /**
  * The body reader of the /v1 routes: waits for room in one budget, reads the body as a Buffer
- * (`req.body`, 413 past the limit), and trims the reservation to what was read. `refused`
- * answers a caller its headers already refuse (true when it did), before its body takes room.
+ * (`req.body`, 413 past the limit), and trims the reservation to what was read.
  */
-export function readBodies(options: Partial<BodyBudgetOptions> = {}, refused: (req: Request, res: Response) => boolean = () => false): RequestHandler[] {
+export function readBodies(options: Partial<BodyBudgetOptions> = {}, routes: BodyRoutes): RequestHandler[] {
   const budget = new BodyBudget(options.bytes ?? DEFAULT_BODY_BUDGET_BYTES);
   const waitMs = options.waitMs ?? BODY_WAIT_MS;
   const reservations = new WeakMap<Request, Reservation>();
   const admit = async (req: Request, res: Response, next: NextFunction) => {
     if (!hasBody(req)) return next();
-    if (refused(req, res)) return;
+    if (routes.refused(req, res)) return;
     const gone = new AbortController();
     const hangUp = () => gone.abort();
     res.once('close', hangUp);
@@ -148,7 +154,7 @@ export function readBodies(options: Partial<BodyBudgetOptions> = {}, refused: (r
     }
     if (!reservation) {
       res.setHeader('retry-after', String(OVERLOADED_RETRY_AFTER_S));
-      sendAnthropicError(res, 529, `Overloaded: the proxy holds at most ${Math.round(budget.capacity / MB)} MB of request bodies at once, and this one waited ${waitMs / 1000} s for room.`);
+      routes.sendError(req)(res, 529, `Overloaded: the proxy holds at most ${Math.round(budget.capacity / MB)} MB of request bodies at once, and this one waited ${waitMs / 1000} s for room.`);
       return;
     }
     res.once('close', reservation.release);

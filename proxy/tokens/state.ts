@@ -143,10 +143,11 @@ export class ClientTokensState implements ClientTokenGate {
    * Statistics reset: today's use of every token (the daily cap counts from zero) and its last use,
    * like the records they were counted from. The per-minute window and open streams are kept.
    */
-  forgetUse(): void {
+  forgetUse({ shared = true }: { shared?: boolean } = {}): void {
     this.usage = new Map();
     this.lastUsed.clear();
-    this.limiter.forgetSpend();
+    // Another replica's reset already emptied the shared figures (Redis); only this replica's are left.
+    if (shared) this.limiter.forgetSpend();
   }
 
   private info(token: StoredToken): TokenInfo {

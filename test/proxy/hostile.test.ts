@@ -240,6 +240,17 @@ describe('the body budget: more large bodies at once than it holds', () => {
     expect(error.error).toEqual({ type: 'error', error: { type: 'overloaded_error', message: expect.stringContaining('8 MB of request bodies at once') } });
     expect(error.headers?.get('retry-after')).toBe(String(OVERLOADED_RETRY_AFTER_S));
     expect(b.sim.messagesFor(HAIKU)).toHaveLength(2);
+    // An OpenAI client gets the same refusal in its own API's shape (503: OpenAI clients know no 529).
+    const chat = await fetch(`${b.proxy.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-ant-api03-test', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: HAIKU, messages: [{ role: 'user', content: 'x'.repeat(3 * MB) }] }),
+    });
+    const chatBody = await chat.json();
+    expect([chat.status, chatBody]).toEqual([
+      503,
+      { error: { message: expect.stringContaining('8 MB of request bodies at once'), type: 'server_error', param: null, code: 'overloaded' } },
+    ]);
 
     held.release();
     expect((await first).status).toBe(200);

@@ -167,6 +167,25 @@ describe.skipIf(unavailable)('PostgreSQL decision store', () => {
     await until(() => two.store.state().buffered === 0, 'the amend of a record that never came given up');
   });
 
+  it('an idle replica forgets its totals when another resets the statistics, and is told so', async () => {
+    const url = await freshDatabase();
+    const one = await replica(url, 'one');
+    const changes: Array<{ reset: boolean }> = [];
+    const idle = openPostgresDecisionStore({ db: await database(url), replica: 'idle', dataDir: tempDir(), flushIntervalMs: 50, onError: () => {}, onTeamChange: (change) => changes.push(change) });
+    open.push(idle);
+    for (const record of sample('i')) idle.append(record);
+    await idle.flush();
+    for (const record of sample('o')) one.store.append(record);
+    await one.store.flush();
+    expect((await idle.aggregate()).allTime.queries).toBe(8);
+    await one.store.reset();
+    // No traffic on the idle replica: the watch alone brings its own totals down.
+    await until(() => changes.some((change) => change.reset), 'the reset noticed');
+    await until(async () => (await idle.aggregate()).allTime.queries === 0, "the idle replica's totals emptied");
+    expect(await inDatabase(one.db)).toMatchObject({ records: 0, rowQueries: 0 });
+    expect(await idle.query()).toEqual([]);
+  });
+
   it('tells a replica when another one commits, so its dashboards update without traffic of their own', async () => {
     const url = await freshDatabase();
     const one = await replica(url, 'one');

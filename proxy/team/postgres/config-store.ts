@@ -243,7 +243,7 @@ class PostgresConfigStore implements TeamConfigStore {
   /** The LISTEN connection, re-established (then everything re-read) until closed. */
   private async listen(): Promise<void> {
     for (let wait = RETRY_MS.first; !this.closed; ) {
-      const client = new this.options.db.Client({ connectionString: this.options.url, connectionTimeoutMillis: 5_000 });
+      const client = new this.options.db.Client({ connectionString: this.options.url, connectionTimeoutMillis: 5_000, keepAlive: true });
       const lost = new Promise<string>((resolve) => {
         client.on('error', (error) => resolve(message(error)));
         client.on('end', () => resolve('connection ended'));

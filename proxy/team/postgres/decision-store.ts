@@ -40,10 +40,11 @@ export interface PostgresDecisionStoreOptions {
   /** The database became unreachable (why, in words safe for /health) or reachable again (null). */
   onDegraded?: (reason: string | null) => void;
   /**
-   * Another replica committed (checked every flush interval): the team's statistics changed, so
-   * dashboards on this replica get them without waiting for traffic of their own.
+   * Another replica committed, or reset the statistics (`reset`), checked every flush interval:
+   * the team's statistics changed, so dashboards on this replica get them without waiting for
+   * traffic of their own (and after a reset this replica forgets what it keeps beside the store).
    */
-  onTeamChange?: () => void;
+  onTeamChange?: (change: { reset: boolean }) => void;
 }
 
 /** What /health and /metrics show about the store. */
@@ -118,6 +119,9 @@ class PgStore implements PostgresDecisionStore {
   private readonly watch: NodeJS.Timeout | null = null;
   /** The other replicas' rows as last seen by the watch: their count and latest update. */
   private othersStamp = '';
+  private watching = false;
+  /** Another replica's reset, seen by the watch: the next commit starts this replica's statistics afresh. */
+  private teamReset = false;
   private queue: Promise<boolean> = Promise.resolve(true);
   private backoffMs: number;
   private degraded: string | null = null;
@@ -283,7 +287,7 @@ class PgStore implements PostgresDecisionStore {
   }
 
   private async commit(): Promise<boolean> {
-    if (this.pending.length === 0 && !this.resetWanted && this.committed !== null) return true;
+    if (this.pending.length === 0 && !this.resetWanted && !this.teamReset && this.committed !== null) return true;
     const { db, replica } = this.options;
     if (!db.ready) {
       await Promise.race([db.whenReady(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
@@ -348,13 +352,18 @@ class PgStore implements PostgresDecisionStore {
       client.release();
     }
     const { next, epoch } = committed;
+    // Another replica reset the statistics since this replica's last commit: its records are gone too.
+    const resetElsewhere = this.epoch !== null && this.epoch !== epoch && !resetting;
     this.committed = next.data;
     this.epoch = epoch;
+    this.teamReset = false;
     this.recovered();
     // A reset came in meanwhile: its own commit follows, from nothing.
     if (generation !== this.generation) return true;
     if (resetting) this.resetWanted = false;
-    this.pending.splice(0, batch.length, ...deferred);
+    // By identity: past the journal's caps, appends meanwhile dropped the oldest entries, maybe of this batch.
+    const done = new Set(batch);
+    this.pending = [...deferred, ...this.pending.filter((entry) => !done.has(entry))];
     this.pendingBytes = this.pending.reduce((sum, e) => sum + e.text.length, 0);
     // Rewritten once the backlog is down to a batch (usually: emptied); until then the file keeps
     // committed entries too, whose replay would insert and count nothing.
@@ -366,7 +375,7 @@ class PgStore implements PostgresDecisionStore {
       // The committed row plus what is still pending: what this replica counts from now on.
       const log = new DecisionLog(new RunningAggregates(copyStats(this.committed)), this.options.retain);
       const pendingIds = new Set(this.pendingRecords().map((record) => record.id));
-      for (const record of this.log.retained()) if (!pendingIds.has(record.id)) log.keep(record);
+      if (!resetElsewhere) for (const record of this.log.retained()) if (!pendingIds.has(record.id)) log.keep(record);
       this.applyPending(log);
       this.log = log;
     }
@@ -396,21 +405,31 @@ class PgStore implements PostgresDecisionStore {
     }
   }
 
-  /** Tells `onTeamChange` when another replica's row was written since the last look. */
-  private async watchOthers(onTeamChange: () => void): Promise<void> {
+  /** Tells `onTeamChange` when another replica's row was written, or the statistics were reset, since the last look. */
+  private async watchOthers(onTeamChange: (change: { reset: boolean }) => void): Promise<void> {
     const { db, replica } = this.options;
-    if (!db.ready || this.degraded !== null || this.closed) return;
+    // One look at a time: a database that stops answering must not collect a connection per tick.
+    if (!db.ready || this.degraded !== null || this.closed || this.watching || this.epoch === null) return;
+    this.watching = true;
     try {
-      const { rows } = await db.pool.query<{ stamp: string }>(
-        `SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS stamp FROM replica_stats WHERE replica <> $1`,
+      const { rows } = await db.pool.query<{ stamp: string; epoch: string }>(
+        `SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS stamp, (SELECT epoch FROM stats_epoch) AS epoch
+         FROM replica_stats WHERE replica <> $1`,
         [replica],
       );
-      if (rows[0].stamp === this.othersStamp) return;
+      const reset = Number(rows[0].epoch) !== this.epoch && !this.resetWanted;
+      if (rows[0].stamp === this.othersStamp && !reset) return;
       this.othersStamp = rows[0].stamp;
       this.othersReadAt = -Infinity;
-      onTeamChange();
+      if (reset) {
+        this.teamReset = true;
+        await this.write();
+      }
+      onTeamChange({ reset });
     } catch {
       // The flush reports the database's state.
+    } finally {
+      this.watching = false;
     }
   }
 

@@ -46,7 +46,9 @@ const RETRY_MS = { first: 250, max: 10_000 };
  */
 export async function openTeamDatabase(url: string, onError: (error: Error) => void): Promise<TeamDatabase> {
   const { Pool, Client } = await loadPg();
-  const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  // A database that stops answering (paused, packets dropped) fails queries after 15 s instead of
+  // holding connections (and /stats, a reset, a drain) forever; keep-alive notices a dead peer.
+  const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, query_timeout: 15_000, keepAlive: true });
   pool.on('error', onError);
   // A connection that dies while checked out (between the statements of a transaction) emits
   // 'error' on its client, which would crash the process without a listener; the statement that

@@ -58,12 +58,14 @@ end
 return {'ok', 0, '0'}
 `;
 
-// KEYS: leases. ARGV: lease ms, ids…  Pushes open leases' expiry on (only those still there).
+// KEYS: leases. ARGV: lease ms, ids…  Pushes open leases' expiry on, and puts back those that
+// expired while Redis was out of reach (the streams are still open). A stream released while its
+// renewal is on the way may be put back too: it then holds its place one lease time at most.
 const RENEW = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local leaseMs = tonumber(ARGV[1])
-for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + leaseMs, ARGV[i]) end
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], now + leaseMs, ARGV[i]) end
 redis.call('PEXPIRE', KEYS[1], leaseMs * 2)
 return 0
 `;
