@@ -16,11 +16,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatsSnapshot } from '../../contracts/stats';
 import { lookupPrice, priceUsage } from '../../proxy/pricing/accounting';
 import { SseDecoder } from '../../proxy/sse/events';
+import { conversationKey } from '../../proxy/team/redis/conversations';
 import { createSimulator, type Simulator } from '../../simulator/server';
 import { HAIKU, HAIKU_DRAFT, SONNET, waitFor } from '../proxy/harness';
 import { bundleProxy, startProxyProcess, type ProxyProcess } from '../soak/proxy-process';
@@ -38,6 +40,7 @@ let redis: RedisServer;
 let sim: Simulator;
 let bundle: Awaited<ReturnType<typeof bundleProxy>>;
 let db: pg.Pool;
+let redisClient: Redis;
 const dataDirs: string[] = [];
 const replicas: ProxyProcess[] = [];
 
@@ -121,6 +124,7 @@ describe.skipIf(unavailable)('three replicas on PostgreSQL and Redis', () => {
     [database, redis, sim, bundle] = await Promise.all([startPostgres(), startRedis(), createSimulator(), bundleProxy()]);
     databaseUrl = await database.createDatabase('cascadeflow_team');
     db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    redisClient = new Redis(redis.url, { maxRetriesPerRequest: 0 });
     db.on('error', () => {});
     for (let i = 0; i < 3; i++) dataDirs.push(await mkdtemp(path.join(os.tmpdir(), `cascadeflow-replica-${i + 1}-`)));
     await Promise.all([0, 1, 2].map(startReplica));
@@ -136,6 +140,7 @@ describe.skipIf(unavailable)('three replicas on PostgreSQL and Redis', () => {
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica?.stop()));
     await db?.end();
+    redisClient?.disconnect();
     await Promise.all([database?.remove(), redis?.remove(), sim?.close(), bundle?.remove()]);
     await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
@@ -226,6 +231,8 @@ describe.skipIf(unavailable)('three replicas on PostgreSQL and Redis', () => {
     const first = await client(0).messages.create({ model: SONNET, max_tokens: 200, tools, metadata, messages: [opening] });
     const call = first.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
     expect(call?.name).toBe('Read');
+    // Replica 1 saves the turn's state right after answering; Claude Code runs the tool meanwhile.
+    await waitFor(async () => (await redisClient.get(conversationKey('s:team-sticky')))?.includes(call!.id), "the turn's state in Redis", 10_000);
     const history: Anthropic.MessageParam[] = [
       opening,
       { role: 'assistant', content: first.content },
