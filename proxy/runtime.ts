@@ -1,6 +1,7 @@
 // Assembles the proxy's state side: one owner per piece of state (proxy/state/), the decision
 // store (proxy/store/), the event hub, upstream reachability and metrics (proxy/ops/), and the
-// control API adapter over them. The only module that knows them all; data flows one way from
+// control API adapter over them; in a team (CASCADEFLOW_DATABASE_URL, CASCADEFLOW_REDIS_URL) their
+// shared forms from proxy/team/. The only module that knows them all; data flows one way from
 // here down:
 //   request path → decision sink → store, ops, log line, event hub → transports (IPC, SSE)
 import os from 'node:os';
@@ -30,7 +31,7 @@ import { ConfigWriter, loadState } from './state/persistence';
 import { RuleChecksState } from './state/rule-checks';
 import { RulesState } from './state/rules';
 import { checkSelfUpstream, SettingsState } from './state/settings';
-import { createStatsReset } from './state/stats-reset';
+import { createStatsReset, forgetBesideStore } from './state/stats-reset';
 import { StatusState } from './state/status';
 import { createMemorySecretStore, openConfStore, type KeyValueStore, type SecretStore } from './state/stores';
 import type { DecisionStore } from './store/decision-store';
@@ -183,11 +184,9 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
           onError: (message) => logger.warn(message),
           onDegraded: (reason) => status.outage('postgres', reason),
           onTeamChange: ({ reset }) => {
-            // Another replica's reset: what this replica keeps beside the store goes too (stats-reset.ts).
+            // Another replica's reset: what this replica keeps beside the store goes too.
             if (reset) {
-              conversations.clear();
-              ruleChecks.forgetDrafts();
-              tokens.forgetUse({ shared: false });
+              forgetBesideStore({ conversations, ruleChecks, tokens }, false);
               status.changed();
             }
             hub.statsChanged();

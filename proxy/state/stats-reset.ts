@@ -28,13 +28,21 @@ export interface StatsResetOptions {
   logger: Logger;
 }
 
+/**
+ * What a reset forgets beside the store. `shared`: also what replicas share (a team's spend in
+ * Redis); false on a replica that learns of another's reset, which emptied that already.
+ */
+export function forgetBesideStore(owners: Pick<StatsResetOptions, 'conversations' | 'ruleChecks' | 'tokens'>, shared: boolean): void {
+  owners.conversations.clear();
+  owners.ruleChecks.forgetDrafts();
+  owners.tokens.forgetUse({ shared });
+}
+
 /** Forgets every request; resolves with the (empty) statistics once the store has it on disk. */
 export function createStatsReset(options: StatsResetOptions): () => Promise<StatsSnapshot> {
-  const { decisions, conversations, ruleChecks, tokens, stats, hub, status, logger } = options;
+  const { decisions, stats, hub, status, logger } = options;
   return async () => {
-    conversations.clear();
-    ruleChecks.forgetDrafts();
-    tokens.forgetUse();
+    forgetBesideStore(options, true);
     const forgotten = await decisions.reset();
     logger.info(`Statistics reset: ${forgotten} ${forgotten === 1 ? 'request' : 'requests'} forgotten`);
     const snapshot = await stats();
