@@ -11,7 +11,8 @@
 //  - SIGTERM (a rolling restart): the replica stops accepting, finishes its streams and has
 //    their records in the database before it exits;
 //  - PostgreSQL stopped mid-load and started again: no client error, no record lost, /health
-//    went degraded and back.
+//    went degraded and back;
+//  - a statistics reset on one replica empties every replica's totals.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -322,4 +323,16 @@ describe.skipIf(unavailable)('three replicas on PostgreSQL and Redis', () => {
       15_000,
     );
   }, 120_000);
+
+  it('a statistics reset on one replica empties every replica’s totals, also on a replica without traffic', async () => {
+    expect((await api<StatsSnapshot>(2, '/stats')).allTime.queries).toBeGreaterThan(0);
+    await api(0, '/stats/reset', { method: 'POST', body: '{}' });
+    for (const index of [1, 2]) {
+      await waitFor(async () => (await api<StatsSnapshot>(index, '/stats')).allTime.queries === 0, `replica ${index + 1}'s totals emptied`, 10_000);
+    }
+    expect(await countRecords()).toBe(0);
+    // Counting starts again for the whole team.
+    await client(1).messages.create({ model: HAIKU, max_tokens: 50, messages: [{ role: 'user', content: 'After the reset.' }] });
+    await waitFor(async () => (await api<StatsSnapshot>(2, '/stats')).allTime.queries === 1, 'the next request in every total', 10_000);
+  }, 60_000);
 });
