@@ -232,8 +232,13 @@ describe.skipIf(unavailable)('three replicas on PostgreSQL and Redis', () => {
     const first = await client(0).messages.create({ model: SONNET, max_tokens: 200, tools, metadata, messages: [opening] });
     const call = first.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
     expect(call?.name).toBe('Read');
-    // Replica 1 saves the turn's state right after answering; Claude Code runs the tool meanwhile.
-    await waitFor(async () => (await redisClient.get(conversationKey('s:team-sticky')))?.includes(call!.id), "the turn's state in Redis", 10_000);
+    // A replica saves a turn's state right after answering it; Claude Code runs the tool (or its
+    // user types) meanwhile, so the next turn starts from it. The test waits as they would.
+    const key = conversationKey('s:team-sticky');
+    const afterFirst = await waitFor(async () => {
+      const saved = await redisClient.get(key);
+      return saved?.includes(call!.id) ? saved : null;
+    }, "the first turn's state in Redis", 10_000);
     const history: Anthropic.MessageParam[] = [
       opening,
       { role: 'assistant', content: first.content },
@@ -241,6 +246,7 @@ describe.skipIf(unavailable)('three replicas on PostgreSQL and Redis', () => {
     ];
     const second = await client(1).messages.create({ model: SONNET, max_tokens: 200, tools, metadata, messages: history }).withResponse();
     expect(second.response.headers.get('x-cascadeflow-decision')).toBe('not_worth_drafting');
+    await waitFor(async () => (await redisClient.get(key)) !== afterFirst, "the second turn's state in Redis", 10_000);
     const third = await client(2)
       .messages.create({
         model: SONNET,
