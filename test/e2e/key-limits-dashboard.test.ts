@@ -81,7 +81,8 @@ describe('Settings › Limits per API key', () => {
     const patched = await fetch(`${proxy.url}/api/settings`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keyLimits: {} }) });
     expect(patched.status).toBe(200);
     await expect.poll(() => panel.getByTestId('key-limits-now').innerText()).toBe('Now: no limits.');
-    expect(await rpm.inputValue()).toBe('');
+    // The fields follow right after (an effect after that render).
+    await expect.poll(() => rpm.inputValue()).toBe('');
     expect(await ask('sk-ant-key-a', 'Once more.')).toMatchObject({ type: 'message' });
   }, 60_000);
 });
