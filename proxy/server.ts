@@ -148,7 +148,11 @@ function errorShapeOf(req: Request): typeof sendAnthropicError {
 function refusedByHeaders(ctx: ProxyContext, req: Request, res: Response): boolean {
   const openai = req.path === CHAT_COMPLETIONS_PATH;
   const caller = identifyCaller(ctx, openai ? anthropicHeaders(req.headers) : req.headers);
-  if (!('refused' in caller)) return false;
+  if (!('refused' in caller)) {
+    // authorizeRequest takes it from here: the token's hash is not computed twice.
+    res.locals.caller = caller;
+    return false;
+  }
   errorShapeOf(req)(res, 401, caller.refused + (openai ? ignoredTokenNote(req.headers) : ''));
   return true;
 }

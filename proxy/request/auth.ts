@@ -80,7 +80,8 @@ export async function authorizeRequest(
     return null;
   };
 
-  const caller = identifyCaller(ctx, req.headers);
+  // Identified once: before the body was read (server.ts) when there was one.
+  const caller = (res.locals.caller as Caller | undefined) ?? identifyCaller(ctx, req.headers);
   if ('refused' in caller) return refuse(caller.refused);
   const { token, admin } = caller;
 

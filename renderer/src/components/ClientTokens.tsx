@@ -9,6 +9,7 @@ import { CLIENT_TOKEN_HEADER, type CreatedToken, type TokenInfo, type TokenLimit
 import { formatCount, formatMoney, formatTime } from '../lib/format';
 import { CopyButton, Snippet } from './CopyButton';
 import { useAction } from '../state/useAction';
+import { ErrorNote } from './ErrorNote';
 
 export function limitsText({ requestsPerMinute, concurrentStreams, dailySpendUsd }: TokenLimits): string {
   const parts = [
@@ -173,11 +174,7 @@ export function ClientTokens({ api, requests }: { api: ControlApi; requests: num
           Create token
         </button>
       </form>
-      {error ? (
-        <p className="note note-bad" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorNote error={error} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import type { ControlApi } from '../../../contracts/control-api';
 import { keyLimitsSchema, type KeyLimits as KeyLimitsShape } from '../../../contracts/settings';
 import { useAction } from '../state/useAction';
 import { limitOf, limitsText } from './ClientTokens';
+import { ErrorNote } from './ErrorNote';
 
 type Field = keyof KeyLimitsShape;
 
@@ -87,11 +88,7 @@ export function KeyLimits({ limits, api }: { limits: KeyLimitsShape; api: Contro
           Save limits
         </button>
       </form>
-      {error ? (
-        <p className="note note-bad" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorNote error={error} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { DemoSession, DesktopApi } from '../../../contracts/desktop';
 import { Snippet } from './CopyButton';
+import { ErrorNote } from './ErrorNote';
 
 type DemoState = { kind: 'idle' } | { kind: 'starting' } | { kind: 'running'; session: DemoSession } | { kind: 'failed'; message: string };
 
@@ -73,11 +74,7 @@ export function TryDemo({ desktop }: { desktop: DesktopApi | null }) {
           </button>
         </div>
       )}
-      {state.kind === 'failed' ? (
-        <p className="note note-bad" role="alert">
-          {state.message}
-        </p>
-      ) : null}
+      <ErrorNote error={state.kind === 'failed' ? state.message : null} />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { KeyLimits } from '../components/KeyLimits';
 import { NumberField } from '../components/NumberField';
 import { formatCount } from '../lib/format';
 import { useAction } from '../state/useAction';
+import { ErrorNote } from '../components/ErrorNote';
 
 const PRICE_FIELDS: Array<{ key: keyof ModelPrice; label: string }> = [
   { key: 'input', label: 'Input' },
@@ -29,14 +30,6 @@ const STORAGE_TEXT: Record<PublicSettings['apiKeyStorage'], { text: string; warn
   },
   memory: { text: 'kept in memory only: it is forgotten when the proxy stops', warn: true },
 };
-
-function ErrorNote({ error }: { error: string | null }) {
-  return error ? (
-    <p className="note note-bad" role="alert">
-      {error}
-    </p>
-  ) : null;
-}
 
 function Switch(props: { checked: boolean; disabled: boolean; onChange: (checked: boolean) => void; label: string }) {
   return (
