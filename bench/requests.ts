@@ -52,14 +52,17 @@ function sourceText(seed: number, chars: number): string {
   return lines.join('\n');
 }
 
+/** The Claude Code session every sized body belongs to. */
+const BENCH_SESSION = '0b5e4c1e-5a3d-4c55-9a6b-1b2c3d4e5f60';
+
 /** The question every sized body ends with unless told otherwise. */
 export const QUESTION = 'Explain in two sentences why the proxy listens on 127.0.0.1 only.';
 
 /**
  * A Claude Code-shaped request of about `bytes` bytes (as test/fixtures/claude-code/ has
  * them): a system prompt of three blocks (identity, long instructions, project notes with a
- * cache breakpoint), tool schemas, then history turns of tool calls and file contents, then
- * the new question (`question`, e.g. with a simulator marker). Up to ~150 KB the system
+ * cache breakpoint), tool schemas, a system message with the working directory, history turns
+ * of tool calls and file contents, then the new question (`question`, e.g. with a simulator marker). Up to ~150 KB the system
  * prompt, the tools and the file contents shrink in proportion (4 tools at ~20 KB); beyond,
  * only the history grows, as a long session does. At 150 KiB it is 24 tools and 20 turns.
  * The size is what makes per-request work (body parsing, copying, serialising for a draft)
@@ -111,8 +114,14 @@ export function claudeCodeBody(model: string, stream: boolean, bytes: number, qu
         { type: 'text', text: `Project notes (CLAUDE.md):\n${sourceText(99, Math.round(12_000 * scale))}`, cache_control: { type: 'ephemeral' } },
       ],
       tools,
-      messages: [...Array.from({ length: exchanges }, (_, i) => exchange(i)).flat(), { role: 'user', content: [{ type: 'text', text: question }] }],
-      metadata: { user_id: 'bench-user' },
+      messages: [
+        // As Claude Code 2.1.332 states its working directory: a system message in the history.
+        { role: 'system', content: 'Primary working directory: /repo\nIs directory a git repo: Yes\nPlatform: linux' },
+        ...Array.from({ length: exchanges }, (_, i) => exchange(i)).flat(),
+        { role: 'user', content: [{ type: 'text', text: question }] },
+      ],
+      // Claude Code's metadata: its session id inside a JSON string.
+      metadata: { user_id: JSON.stringify({ device_id: 'bench-device', account_uuid: '', session_id: BENCH_SESSION }) },
     });
   const base = Buffer.byteLength(body(0));
   const perExchange = Buffer.byteLength(body(1)) - base;

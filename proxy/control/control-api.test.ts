@@ -106,10 +106,14 @@ describe('control API events', () => {
     const { ctx, lines } = await context();
     const request = { model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'What is the capital of France?' }] };
     expect((await ctx.control.getSettings()).logPrompts).toBe(false);
-    ctx.record(record('a'), request);
+    // Asked for only when logged: reading it may parse a body the request path never parsed.
+    let asked = 0;
+    const prompt = () => (asked++, request);
+    ctx.record(record('a'), prompt);
     expect(lines.at(-1)).not.toContain('France');
+    expect(asked).toBe(0);
     await ctx.control.updateSettings({ logPrompts: true });
-    ctx.record(record('b'), request);
+    ctx.record(record('b'), prompt);
     expect(lines.at(-1)).toMatch(/^\[\w+\] ➡️ {2}Passthrough: claude-haiku-4-5, .* \| prompt: "What is the capital of France\?"$/);
     // Never stored: the decision record has no prompt text.
     expect(JSON.stringify(await ctx.control.getDecisions())).not.toContain('France');

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MessagesRequest } from '../wire';
-import { identifyConversation } from './identify';
+import { identifyConversation as identifySource, sourceOf } from './identify';
+
+const identifyConversation = (request: MessagesRequest) => identifySource(sourceOf(request));
 
 const captured = JSON.parse(readFileSync(new URL('../../test/fixtures/claude-code/request-2.1.332.json', import.meta.url), 'utf8')) as MessagesRequest;
 

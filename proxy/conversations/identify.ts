@@ -15,17 +15,43 @@ export interface ConversationRef {
 }
 
 const LEGACY_SESSION = /_session_([0-9a-f-]{8,})$/i;
-const WORKING_DIRECTORY = /Primary working directory: *([^\n]+)/;
+const WORKING_DIRECTORY_PHRASE = 'Primary working directory:';
+const WORKING_DIRECTORY = new RegExp(`${WORKING_DIRECTORY_PHRASE} *([^\\n]+)`);
 /** Ids come from the client: bounded, printable. */
 const SAFE_ID = /^[\w.:-]{1,100}$/;
 /** The environment section sits near the top of Claude Code's system text; no need to scan a whole prompt. */
 const PROJECT_SCAN_CHARS = 20_000;
 
-export function identifyConversation(request: MessagesRequest): ConversationRef | null {
-  const project = declaredProject(request);
-  const session = sessionId(request.metadata);
+/**
+ * What identifying a conversation reads of a request: from the parsed request (sourceOf), or
+ * from its bytes without parsing its whole history (proxy/request/request-body.ts).
+ */
+export interface ConversationSource {
+  metadata: unknown;
+  system(): unknown;
+  /** Each message's role, in order (undefined for an entry that is not a message). */
+  roles(): readonly unknown[];
+  /** Message i's content. */
+  content(i: number): unknown;
+  /** False when the system prompt (or message i) cannot hold `phrase`, told before parsing it; true when it may. */
+  mayHold?(part: 'system' | number, phrase: string): boolean;
+}
+
+export function sourceOf(request: MessagesRequest): ConversationSource {
+  return {
+    metadata: request.metadata,
+    system: () => request.system,
+    roles: () => request.messages.map((m) => m?.role),
+    content: (i) => request.messages[i]?.content,
+  };
+}
+
+export function identifyConversation(source: ConversationSource): ConversationRef | null {
+  const roles = source.roles();
+  const project = projectIn(source, roles);
+  const session = sessionId(source.metadata);
   if (session) return { id: sessionConversationId(session), ...(project && { project }) };
-  const opening = openingText(request);
+  const opening = openingText(source, roles);
   if (!opening) return null;
   return { id: `h:${createHash('sha256').update(opening).digest('hex').slice(0, 24)}`, ...(project && { project }) };
 }
@@ -54,19 +80,26 @@ function textOf(content: unknown): string {
 }
 
 /** The system prompt and the first user turn, as text ('' when the request has neither). */
-function openingText(request: MessagesRequest): string {
-  const firstUser = request.messages.find((m) => m?.role === 'user');
-  const system = textOf(request.system);
-  const user = firstUser ? textOf(firstUser.content) : '';
+function openingText(source: ConversationSource, roles: readonly unknown[]): string {
+  const firstUser = roles.indexOf('user');
+  const system = textOf(source.system());
+  const user = firstUser >= 0 ? textOf(source.content(firstUser)) : '';
   return system || user ? `${system}\u0000${user}` : '';
 }
 
 /** The working directory the request declares (Claude Code: "Primary working directory: …"). */
 export function declaredProject(request: MessagesRequest): string | undefined {
-  const sources: unknown[] = [request.system];
-  for (const message of request.messages) if ((message?.role as string) === 'system') sources.push(message.content);
-  for (const source of sources) {
-    const match = WORKING_DIRECTORY.exec(textOf(source).slice(0, PROJECT_SCAN_CHARS));
+  const source = sourceOf(request);
+  return projectIn(source, source.roles());
+}
+
+function projectIn(source: ConversationSource, roles: readonly unknown[]): string | undefined {
+  const parts: Array<'system' | number> = ['system'];
+  roles.forEach((role, i) => role === 'system' && parts.push(i));
+  for (const part of parts) {
+    if (source.mayHold?.(part, WORKING_DIRECTORY_PHRASE) === false) continue;
+    const text = part === 'system' ? source.system() : source.content(part);
+    const match = WORKING_DIRECTORY.exec(textOf(text).slice(0, PROJECT_SCAN_CHARS));
     const path = match?.[1].trim();
     if (path && path.length <= 4096) return path;
   }

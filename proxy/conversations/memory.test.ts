@@ -36,6 +36,19 @@ describe('toolOutcomes', () => {
 });
 
 describe('ConversationMemory', () => {
+  it('reads a lazily given history only while an accepted draft’s calls await their results', () => {
+    const memory = new ConversationMemory();
+    let reads = 0;
+    const history = () => (reads++, results({ tool_use_id: 't1', is_error: true }));
+    expect(memory.begin('s:1', history, 1, 2)).toEqual({ laterFailed: [], hold: null });
+    expect(reads).toBe(0);
+    memory.accepted('s:1', 'rec-1', [call('t1')], 2);
+    expect(memory.begin('s:1', history, 3, 2).laterFailed.map((f) => f.recordId)).toEqual(['rec-1']);
+    expect(reads).toBe(1);
+    memory.begin('s:1', history, 4, 2); // on hold, nothing pending: not read again
+    expect(reads).toBe(1);
+  });
+
   it('marks the accepted draft whose call failed and holds the next N requests of that conversation only', () => {
     const memory = new ConversationMemory();
     memory.accepted('s:1', 'rec-1', [call('t1'), call('t2', 'Read')], 1_000);

@@ -66,14 +66,18 @@ export class ConversationMemory {
   }
 
   /**
-   * A new request of the conversation: reads the tool results it hands back, marks accepted
-   * drafts whose calls failed, and says whether this request skips drafting. `escalateAfter`
-   * is how many requests skip drafting after a failure (0: none).
+   * A new request of the conversation (`messages`: its history, or how to get it): reads the
+   * tool results it hands back, marks accepted drafts whose calls failed, and says whether this
+   * request skips drafting. `escalateAfter` is how many requests skip drafting after a failure
+   * (0: none).
    */
-  begin(id: string, messages: readonly Message[], now: number, escalateAfter: number): TurnStart {
+  begin(id: string, messages: readonly Message[] | (() => readonly Message[]), now: number, escalateAfter: number): TurnStart {
     const state = this.touch(id, now);
     const laterFailed: LaterFailed[] = [];
-    for (const outcome of toolOutcomes(messages)) {
+    // The history is read only while accepted calls await results: a request parsed lazily
+    // (request/request-body.ts) is then not parsed for this.
+    const history = state.pending.size === 0 ? [] : typeof messages === 'function' ? messages() : messages;
+    for (const outcome of toolOutcomes(history)) {
       const call = state.pending.get(outcome.toolUseId);
       if (!call) continue;
       state.pending.delete(outcome.toolUseId);

@@ -187,6 +187,23 @@ function adaptThinking(
 }
 
 /**
+ * Whether a thinking block's signature (or redacted data) belongs to another model than
+ * `model` (another family, when both are known); one the proxy never saw counts as foreign
+ * unless `trustUnknown`.
+ */
+export function signedElsewhere(key: string, model: string, signatures: SignatureRegistry, trustUnknown: boolean): boolean {
+  const owner = signatures.ownerOf(key);
+  if (owner === undefined) return !trustUnknown;
+  return isElsewhere(owner, model);
+}
+
+/** Another model than `model`, and of another family when both families are known. */
+export function isElsewhere(owner: string, model: string): boolean {
+  const family = capabilitiesOf(model)?.family;
+  return owner !== model && (family === undefined || capabilitiesOf(owner)?.family !== family);
+}
+
+/**
  * Removes thinking blocks another model signed; true when any was removed. Blocks the
  * proxy never saw count as foreign for a draft (the client's model wrote them) and as
  * the model's own for the verifier (`trustUnknown`).
@@ -197,13 +214,10 @@ function stripForeignThinking(
   signatures: SignatureRegistry,
   trustUnknown = false,
 ): boolean {
-  const family = capabilitiesOf(model)?.family;
   const isForeignThinking = (block: ContentBlock): boolean => {
     if (block?.type !== 'thinking' && block?.type !== 'redacted_thinking') return false;
     const key = typeof block.signature === 'string' ? block.signature : typeof block.data === 'string' ? block.data : '';
-    const owner = signatures.ownerOf(key);
-    if (owner === undefined) return !trustUnknown;
-    return owner !== model && (family === undefined || capabilitiesOf(owner)?.family !== family);
+    return signedElsewhere(key, model, signatures, trustUnknown);
   };
 
   let stripped = false;

@@ -8,6 +8,7 @@ import { isLoopbackHost } from '../http/hosts';
 import type { RequestPathDeps } from '../request/deps';
 import type { CascadeOptions } from '../request/exchange';
 import { runRequestPath } from '../request/handler';
+import { RequestBody } from '../request/request-body';
 import { newRequestId } from '../request/record';
 import { readJsonBody } from '../request/body-depth';
 import { authorizeChatRequest } from './auth';
@@ -47,8 +48,7 @@ async function chatCompletions(deps: RequestPathDeps, options: CascadeOptions, r
   headers['content-type'] = 'application/json';
   await runRequestPath(deps, options, {
     id,
-    request,
-    raw: Buffer.from(JSON.stringify(request)),
+    body: new RequestBody(Buffer.from(JSON.stringify(request)), request),
     headers,
     pathAndQuery: MESSAGES_PATH,
     client: new ChatClientResponse(res, startedAt, view),

@@ -27,8 +27,14 @@ export function nestsTooDeep(body: Uint8Array, max = MAX_JSON_DEPTH): boolean {
 }
 
 /** A request body as JSON, or why it cannot be read (too deep, not JSON): one rule for every endpoint. */
-export function readJsonBody(raw: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
-  if (nestsTooDeep(raw)) return { ok: false, message: TOO_DEEP_MESSAGE };
+export function readJsonBody(raw: Buffer): JsonBody {
+  return nestsTooDeep(raw) ? { ok: false, message: TOO_DEEP_MESSAGE } : parseJsonBody(raw);
+}
+
+export type JsonBody = { ok: true; value: unknown } | { ok: false; message: string };
+
+/** readJsonBody for a body whose depth was checked already. */
+export function parseJsonBody(raw: Buffer): JsonBody {
   try {
     return { ok: true, value: parseJsonBytes(raw) };
   } catch (err) {

@@ -35,7 +35,7 @@ async function draftAndJudge(ex: Exchange, rule: CascadeRule): Promise<DecisionV
   const stream = draftRequest.body.stream === true;
   const draft = await runDraft({
     request: draftRequest.body,
-    body: JSON.stringify(draftRequest.body),
+    body: ex.body.serialize(draftRequest.body),
     headers,
     baseUrl: ex.deps.config.upstreamUrl,
     pathAndQuery: ex.pathAndQuery,

@@ -83,10 +83,10 @@ export interface RequestPathDeps {
   offerCredentials(headers: Readonly<Record<string, string>>): void;
   /**
    * The decision sink, once per request: stats, store, log line, live event, in that order.
-   * `request` only feeds the log line's prompt excerpt when settings.logPrompts is on; it is
-   * never stored.
+   * `request` (asked for only then: it may parse the body) feeds the log line's prompt excerpt
+   * when settings.logPrompts is on; it is never stored.
    */
-  record(record: DecisionRecord, request?: MessagesRequest): void;
+  record(record: DecisionRecord, request?: () => MessagesRequest | null): void;
   /** A change to a record already recorded (a later failure, a shadow verification): store, log line, live event. */
   amend(change: DecisionAmend): void;
 }

@@ -19,7 +19,7 @@ import { isEventStream } from './relay';
 export interface DraftCall {
   request: MessagesRequest;
   /** The adapted draft body, serialized. */
-  body: string;
+  body: Buffer;
   headers: Record<string, string>;
   baseUrl: string;
   pathAndQuery: string;

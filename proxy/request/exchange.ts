@@ -9,6 +9,7 @@ import type { ClientResponse } from '../http/client-response';
 import type { SignatureRegistry } from '../models/signatures';
 import type { MessagesRequest } from '../wire';
 import type { RequestPathDeps } from './deps';
+import type { RequestBody } from './request-body';
 import type { RetryPolicy } from '../upstream/retry';
 import type { DraftDeadlines } from './draft-deadline';
 import type { JudgedDraft } from './draft';
@@ -30,9 +31,13 @@ export interface Exchange {
   deps: RequestPathDeps;
   options: CascadeOptions;
   client: ClientResponse;
-  request: MessagesRequest;
+  /** The request, parsed on first use (a passthrough may never read it). */
+  readonly request: MessagesRequest;
   /** The client's body, sent up untouched whenever the cascade need not change it. */
-  raw: Buffer;
+  body: RequestBody;
+  /** The requested model and whether the client asked for a stream, read without parsing the rest. */
+  model: string;
+  stream: boolean;
   headers: Record<string, string>;
   pathAndQuery: string;
   /** Aborted when the client goes away. */
@@ -68,11 +73,11 @@ interface Planned {
 }
 
 /** The model that answers when the draft does not. */
-export function answeringModelOf(decision: DecisionValue, request: MessagesRequest): string {
+export function answeringModelOf(decision: DecisionValue, requestedModel: string): string {
   if (decision.kind === 'accepted') return decision.draft.call.model;
-  if (decision.kind === 'passthrough') return request.model;
+  if (decision.kind === 'passthrough') return requestedModel;
   // not_worth_drafting, escalated, draft_error: the rule's verifier answers.
-  return decision.rule.verifierModel ?? request.model;
+  return decision.rule.verifierModel ?? requestedModel;
 }
 
 export function draftCallOf(decision: DecisionValue): CallRecord | undefined {

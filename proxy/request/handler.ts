@@ -1,4 +1,6 @@
-// POST /v1/messages as five steps: the conversation's turn begins (tool results that show an
+// POST /v1/messages as five steps (the body parsed only as far as they need: request-body.ts;
+// a request no rule drafts goes up as the client's bytes with its history never parsed,
+// unless an accepted draft's tool calls await their results in it): the conversation's turn begins (tool results that show an
 // accepted draft later failed amend its record) → gate (may skip drafting) → decide
 // (passthrough when no rule matches; else draft with the cheap model and judge it, a waiting
 // stream kept alive with pings: keepalive.ts) → respond (the only writer of the client's answer) → settle
@@ -10,7 +12,9 @@ import { REQUEST_ID_HEADER, type ClientApi } from '../../contracts/decision';
 import { ClientResponse } from '../http/client-response';
 import { sendAnthropicError } from '../http/errors';
 import { authorizeRequest } from './auth';
-import { readJsonBody } from './body-depth';
+import { nestsTooDeep, parseJsonBody, TOO_DEEP_MESSAGE } from './body-depth';
+import { OPEN_BRACKET } from './json-bytes';
+import { RequestBody } from './request-body';
 import type { MessagesRequest } from '../wire';
 import { identifyConversation } from '../conversations/identify';
 import { isLoopbackHost } from '../http/hosts';
@@ -29,9 +33,8 @@ import { respond } from './respond';
 export interface IncomingRequest {
   /** Already in the response's x-cascadeflow-request-id header. */
   id: string;
-  request: MessagesRequest;
   /** The Messages body, sent up untouched whenever the cascade need not change it. */
-  raw: Buffer;
+  body: RequestBody;
   /** The authorised upstream headers (auth.ts). */
   headers: Record<string, string>;
   /** Upstream path and query string. */
@@ -52,20 +55,21 @@ export function createMessagesHandler(deps: RequestPathDeps, options: CascadeOpt
     const id = newRequestId();
     res.setHeader(REQUEST_ID_HEADER, id);
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const request = parseRequest(raw, res);
-    if (!request) return;
-    const authorized = await authorizeRequest(deps, req, res, { stream: request.stream === true });
+    const body = readRequest(raw, res, (model) => deps.matchRule(model) !== null);
+    if (!body) return;
+    const authorized = await authorizeRequest(deps, req, res, { stream: body.member('stream') === true });
     if (!authorized) return;
     const { headers, tokenName } = authorized;
     const client = new ClientResponse(res, startedAt);
     const localClient = isLoopbackHost(req.socket.remoteAddress ?? '');
-    await runRequestPath(deps, options, { id, request, raw, headers, pathAndQuery: req.originalUrl, client, localClient, startedAt, tokenName });
+    await runRequestPath(deps, options, { id, body, headers, pathAndQuery: req.originalUrl, client, localClient, startedAt, tokenName });
   };
 }
 
 /** The steps of a parsed, authorised request, whichever API its client spoke. */
 export async function runRequestPath(deps: RequestPathDeps, options: CascadeOptions, incoming: IncomingRequest): Promise<void> {
-  const { request, raw, headers, client, startedAt } = incoming;
+  const { body, headers, client, startedAt } = incoming;
+  const model = body.member('model') as string;
   deps.offerCredentials(headers);
   // Before the turn's first wait (its shared state): a client gone meanwhile is noticed.
   const abort = new AbortController();
@@ -73,18 +77,23 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
     if (!client.res.writableFinished) abort.abort();
   });
 
-  const conversation = identifyConversation(request);
-  const turn = await beginTurn(deps, conversation, request, startedAt);
-  const rule = deps.matchRule(request.model);
-  const plan = rule ? planFor(deps, { conversationId: conversation?.id, rule, request, rawBytes: raw.length, now: startedAt, policy: deps.config.draftPolicy }) : null;
+  const conversation = identifyConversation(body.conversationSource());
+  const turn = await beginTurn(deps, conversation, body, startedAt);
+  const rule = deps.matchRule(model);
+  const plan = rule ? planFor(deps, { conversationId: conversation?.id, rule, request: body.request, rawBytes: body.raw.length, now: startedAt, policy: deps.config.draftPolicy }) : null;
 
   const ex: Exchange = {
     id: incoming.id,
     deps,
     options,
     client,
-    request,
-    raw,
+    // Parsed on first use: a passthrough that never reads it never parses the history.
+    get request() {
+      return body.request;
+    },
+    body,
+    model,
+    stream: body.member('stream') === true,
     headers,
     pathAndQuery: incoming.pathAndQuery,
     signal: abort.signal,
@@ -97,20 +106,44 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
   const decision: DecisionValue = rule && plan ? (gate(rule, turn, plan) ?? withPlan(await decideKeptAlive(ex, rule), plan)) : { kind: 'passthrough' };
   const answer = await respond(ex, decision);
   const record = decisionRecord(ex, { rule, decision, answer, startedAt });
-  deps.record(record, request);
+  deps.record(record, () => body.tryRequest());
   endTurn(ex, decision, record);
 }
 
-function parseRequest(raw: Buffer, res: Response): MessagesRequest | null {
-  const body = readJsonBody(raw);
-  if (!body.ok) {
-    sendAnthropicError(res, 400, body.message);
+/**
+ * The body, checked as far as the request path will read it: a request whose model no rule
+ * drafts needs only its model and a messages array found in place (the API judges the rest, as
+ * it would without the proxy); any other is parsed whole here, its errors the proxy's 400s.
+ */
+function readRequest(raw: Buffer, res: Response, drafted: (model: string) => boolean): RequestBody | null {
+  if (nestsTooDeep(raw)) {
+    sendAnthropicError(res, 400, TOO_DEEP_MESSAGE);
     return null;
   }
-  const request = body.value as MessagesRequest;
+  const body = new RequestBody(raw);
+  const messages = body.memberRanges()?.get('messages');
+  if (messages && raw[messages.start] === OPEN_BRACKET) {
+    const [model] = readable(body, 'model', 'stream');
+    if (typeof model === 'string' && !drafted(model)) return body;
+  }
+  const parsed = parseJsonBody(raw);
+  if (!parsed.ok) {
+    sendAnthropicError(res, 400, parsed.message);
+    return null;
+  }
+  const request = parsed.value as MessagesRequest;
   if (!request || typeof request !== 'object' || typeof request.model !== 'string' || !Array.isArray(request.messages)) {
     sendAnthropicError(res, 400, 'Request body must be an object with `model` and `messages`.');
     return null;
   }
-  return request;
+  return new RequestBody(raw, request);
+}
+
+/** These members alone; none when one is not JSON (the whole parse then reports it). */
+function readable(body: RequestBody, ...keys: string[]): unknown[] {
+  try {
+    return keys.map((key) => body.member(key));
+  } catch {
+    return [];
+  }
 }

@@ -12,8 +12,8 @@ export const PIECE_BYTES = 60_000;
 
 export const QUOTE = 0x22;
 export const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
+export const COMMA = 0x2c;
+export const COLON = 0x3a;
 export const OPEN_BRACE = 0x7b;
 export const CLOSE_BRACE = 0x7d;
 export const OPEN_BRACKET = 0x5b;
@@ -34,9 +34,9 @@ export function parseJsonBytes(body: Buffer, pieceBytes = PIECE_BYTES): unknown 
 }
 
 /** Thrown where the body is not what the cutting expects (never reaches a caller). */
-class Unsure extends Error {}
+export class Unsure extends Error {}
 
-interface Cursor {
+export interface Cursor {
   at: number;
 }
 
@@ -54,10 +54,29 @@ function parseValue(body: Buffer, cursor: Cursor, pieceBytes: number): unknown {
 
 function parseObject(body: Buffer, cursor: Cursor, pieceBytes: number): Record<string, unknown> {
   const object: Record<string, unknown> = {};
+  // As JSON.parse: an own property even for "__proto__"; a repeated key keeps its place and takes the last value.
+  walkObject(body, cursor, (key) => {
+    Object.defineProperty(object, key, { value: parseValue(body, cursor, pieceBytes), writable: true, enumerable: true, configurable: true });
+  });
+  return object;
+}
+
+function parseArray(body: Buffer, cursor: Cursor, pieceBytes: number): unknown[] {
+  const array: unknown[] = [];
+  walkArray(body, cursor, () => array.push(parseValue(body, cursor, pieceBytes)));
+  return array;
+}
+
+/**
+ * The members of the object whose `{` is just behind the cursor, up to its `}`: `member` is
+ * called with each key, the cursor on its value, and must move the cursor past the value; it
+ * returns true to stop there (the cursor then stays after that value).
+ */
+export function walkObject(body: Buffer, cursor: Cursor, member: (key: string) => boolean | void): void {
   cursor.at = skipSpace(body, cursor.at);
   if (body[cursor.at] === CLOSE_BRACE) {
     cursor.at++;
-    return object;
+    return;
   }
   for (;;) {
     const keyStart = cursor.at;
@@ -67,28 +86,27 @@ function parseObject(body: Buffer, cursor: Cursor, pieceBytes: number): Record<s
     cursor.at = skipSpace(body, keyEnd);
     if (body[cursor.at] !== COLON) throw new Unsure();
     cursor.at = skipSpace(body, cursor.at + 1);
-    // As JSON.parse: an own property even for "__proto__"; a repeated key keeps its place and takes the last value.
-    Object.defineProperty(object, key, { value: parseValue(body, cursor, pieceBytes), writable: true, enumerable: true, configurable: true });
+    if (member(key) === true) return;
     cursor.at = skipSpace(body, cursor.at);
     const next = body[cursor.at++];
-    if (next === CLOSE_BRACE) return object;
+    if (next === CLOSE_BRACE) return;
     if (next !== COMMA) throw new Unsure();
     cursor.at = skipSpace(body, cursor.at);
   }
 }
 
-function parseArray(body: Buffer, cursor: Cursor, pieceBytes: number): unknown[] {
-  const array: unknown[] = [];
+/** The elements of the array whose `[` is just behind the cursor, as walkObject's members. */
+export function walkArray(body: Buffer, cursor: Cursor, element: () => void): void {
   cursor.at = skipSpace(body, cursor.at);
   if (body[cursor.at] === CLOSE_BRACKET) {
     cursor.at++;
-    return array;
+    return;
   }
   for (;;) {
-    array.push(parseValue(body, cursor, pieceBytes));
+    element();
     cursor.at = skipSpace(body, cursor.at);
     const next = body[cursor.at++];
-    if (next === CLOSE_BRACKET) return array;
+    if (next === CLOSE_BRACKET) return;
     if (next !== COMMA) throw new Unsure();
     cursor.at = skipSpace(body, cursor.at);
   }
@@ -98,7 +116,7 @@ function parseArray(body: Buffer, cursor: Cursor, pieceBytes: number): unknown[]
  * Where the value starting at `start` ends (exclusive), or -1 for an object or array longer than
  * `pieceBytes` (to be cut further); its validity is JSON.parse's to judge.
  */
-function valueEnd(body: Buffer, start: number, pieceBytes: number): number {
+export function valueEnd(body: Buffer, start: number, pieceBytes: number): number {
   const first = body[start];
   if (first === QUOTE) return closingQuote(body, start) + 1;
   if (first === OPEN_BRACE || first === OPEN_BRACKET) {
@@ -128,8 +146,8 @@ function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
-function skipSpace(body: Buffer, at: number): number {
-  while (at < body.length && isSpace(body[at])) at++;
+export function skipSpace(body: Buffer, at: number, end = body.length): number {
+  while (at < end && isSpace(body[at])) at++;
   return at;
 }
 

@@ -40,7 +40,7 @@ export function keepaliveFromEnv(env: NodeJS.ProcessEnv): KeepaliveTiming {
  */
 export async function decideKeptAlive(ex: Exchange, rule: CascadeRule): Promise<DecisionValue> {
   const { afterMs, everyMs } = ex.options.keepalive;
-  if (ex.request.stream === true && !ex.clientApi) ex.client.keepAliveAfter(afterMs, everyMs);
+  if (ex.stream && !ex.clientApi) ex.client.keepAliveAfter(afterMs, everyMs);
   const decision = await decide(ex, rule);
   if (!draftCallOf(decision)) ex.client.cancelKeepAlive();
   return decision;

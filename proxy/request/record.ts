@@ -71,12 +71,12 @@ export function decisionRecord(ex: Exchange, { rule, decision, answer, startedAt
   const record: DecisionRecord = {
     id: ex.id,
     time: startedAt,
-    requestedModel: boundedModelId(ex.request.model),
+    requestedModel: boundedModelId(ex.model),
     // For a failed request: the model that was asked to answer and did not.
-    answeringModel: boundedModelId(answeringModelOf(decision, ex.request)),
+    answeringModel: boundedModelId(answeringModelOf(decision, ex.model)),
     decision: failed ? 'failed' : decision.kind,
     ruleId: rule?.id ?? null,
-    stream: ex.request.stream === true,
+    stream: ex.stream,
     confidence: quality?.confidence ?? null,
     threshold: judged?.acceptance.threshold ?? rule?.threshold ?? null,
     signals: signalsOf(decision),

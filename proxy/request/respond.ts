@@ -14,6 +14,7 @@ import { clientResponseHeaders } from '../upstream/headers';
 import type { MessagesRequest } from '../wire';
 import { answeringModelOf, draftCallOf, type DecisionValue, type Exchange } from './exchange';
 import { relayResponse, rememberSignatures, type UpstreamAnswer } from './relay';
+import { mayHoldForeignThinking } from './foreign-thinking';
 
 export interface Answer {
   /** The answering model's call; absent for accepted drafts and when the client left during the draft. */
@@ -28,7 +29,7 @@ export async function respond(ex: Exchange, decision: DecisionValue): Promise<An
   const settle = (verifier?: CallRecord): CostBreakdown =>
     (costs ??= ex.deps.accounting.settle({
       decision: decision.kind,
-      requestedModel: ex.request.model,
+      requestedModel: ex.model,
       draft: draftCallOf(decision),
       verifier,
       requestedCache: ex.requestedCache,
@@ -49,7 +50,7 @@ async function answer(ex: Exchange, decision: DecisionValue, settle: (verifier?:
     const settled = settle();
     ex.client.head(draft.status, {
       ...clientResponseHeaders(draft.headers),
-      ...cascadeHeaders(decision, ex.request, settled),
+      ...cascadeHeaders(decision, ex.model, settled),
       'content-length': draft.raw.length,
     });
     ex.client.end(draft.raw);
@@ -67,9 +68,14 @@ async function answerWith(
   decision: DecisionValue,
   settle: (verifier: CallRecord) => CostBreakdown,
 ): Promise<CallRecord> {
-  const model = answeringModelOf(decision, ex.request);
-  // The client's bytes go up untouched unless another model or a cleaned history is needed.
-  const adapted = buildAnswerRequest(ex.request, model, ex.options.signatures);
+  const model = answeringModelOf(decision, ex.model);
+  // The client's bytes go up untouched unless another model or a cleaned history is needed; a
+  // body not parsed yet is parsed for this only when its bytes hold a signature to take out.
+  const { signatures } = ex.options;
+  const mayAdapt = model !== ex.model || ex.body.isParsed || mayHoldForeignThinking(ex.body.raw, model, signatures);
+  // (A body that is not JSON after all goes up as it is, for the API to refuse.)
+  const request = mayAdapt ? ex.body.tryRequest() : null;
+  const adapted = request && buildAnswerRequest(request, model, signatures);
   // After a draft, a 429/529/5xx is the proxy's to retry: the client's own retry would pay for
   // another draft. Without one the call is the client's, and so is the retry policy.
   const policy = draftCallOf(decision) ? ex.options.retry : NO_RETRY;
@@ -82,8 +88,8 @@ async function answerWith(
   const sentAt = Date.now();
   let upstream: UpstreamAnswer;
   try {
-    const first = await send(adapted ? JSON.stringify(adapted) : ex.raw);
-    upstream = first.status === 400 ? await retryWithoutForeignThinking(first, adapted ?? ex.request, send) : first;
+    const first = await send(adapted ? ex.body.serialize(adapted) : ex.body.raw);
+    upstream = first.status === 400 ? await retryWithoutForeignThinking(first, adapted ?? ex.body.tryRequest(), (retry) => send(ex.body.serialize(retry))) : first;
   } catch (err) {
     const failure = requestFailure(err, ex.signal.aborted);
     await ex.client.fail(502, `Could not reach the upstream API (${ex.deps.config.upstreamUrl}) for ${model}: ${failure.message}`);
@@ -98,7 +104,7 @@ async function answerWith(
     accounting: ex.deps.accounting,
     signatures: ex.options.signatures,
     // A JSON answer is read whole first, so its cost can go out with the headers; a stream's cannot.
-    cascadeHeaders: (call) => cascadeHeaders(decision, ex.request, call ? settle(call) : null),
+    cascadeHeaders: (call) => cascadeHeaders(decision, ex.model, call ? settle(call) : null),
   });
 }
 
@@ -109,20 +115,20 @@ async function answerWith(
  */
 async function retryWithoutForeignThinking(
   rejected: UpstreamResponse,
-  sent: MessagesRequest,
-  send: (body: string) => Promise<UpstreamResponse>,
+  sent: MessagesRequest | null,
+  send: (body: MessagesRequest) => Promise<UpstreamResponse>,
 ): Promise<UpstreamAnswer> {
   const text = await rejected.body.text();
-  const retry = /signature/i.test(text) ? withoutThinking(sent) : null;
-  if (retry) return send(JSON.stringify(retry));
+  const retry = sent && /signature/i.test(text) ? withoutThinking(sent) : null;
+  if (retry) return send(retry);
   return { status: rejected.status, headers: rejected.headers, body: Readable.from([Buffer.from(text)]) };
 }
 
 /** The x-cascadeflow-* headers; cost and savings only when known before the headers go out. */
-function cascadeHeaders(decision: DecisionValue, request: MessagesRequest, costs: CostBreakdown | null): OutgoingHttpHeaders {
+function cascadeHeaders(decision: DecisionValue, requestedModel: string, costs: CostBreakdown | null): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
     'x-cascadeflow-decision': decision.kind,
-    'x-cascadeflow-model': answeringModelOf(decision, request),
+    'x-cascadeflow-model': answeringModelOf(decision, requestedModel),
   };
   if (decision.kind === 'accepted' || decision.kind === 'escalated') {
     headers['x-cascadeflow-confidence'] = decision.draft.quality.confidence.toFixed(3);

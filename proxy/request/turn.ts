@@ -9,15 +9,16 @@ import type { DecisionRecord } from '../../contracts/decision';
 import type { ConversationRef } from '../conversations/identify';
 import type { TurnStart } from '../conversations/memory';
 import { exportConversation, importConversation } from '../conversations/shared-state';
-import { isToolUse, type MessagesRequest } from '../wire';
+import { isToolUse } from '../wire';
+import type { RequestBody } from './request-body';
 import type { RequestPathDeps } from './deps';
 import type { DecisionValue, Exchange } from './exchange';
 
-export async function beginTurn(deps: RequestPathDeps, conversation: ConversationRef | null, request: MessagesRequest, now: number): Promise<TurnStart | null> {
+export async function beginTurn(deps: RequestPathDeps, conversation: ConversationRef | null, body: RequestBody, now: number): Promise<TurnStart | null> {
   if (!conversation) return null;
   const shared = await deps.conversationState.load(conversation.id);
   if (shared) importConversation(deps.conversations, deps.economics, conversation.id, shared);
-  const turn = deps.conversations.begin(conversation.id, request.messages, now, deps.config.escalateAfterFailure);
+  const turn = deps.conversations.begin(conversation.id, () => body.tryRequest()?.messages ?? [], now, deps.config.escalateAfterFailure);
   for (const { recordId, failure } of turn.laterFailed) {
     deps.amend({ id: recordId, laterFailed: failure });
     deps.economics.laterFailed(recordId, conversation.id, now);
@@ -27,7 +28,7 @@ export async function beginTurn(deps: RequestPathDeps, conversation: Conversatio
 
 export function endTurn(ex: Exchange, decision: DecisionValue, record: DecisionRecord): void {
   const { deps, conversation } = ex;
-  deps.economics.observe(record, ex.raw.length);
+  deps.economics.observe(record, ex.body.raw.length);
   const accepted = decision.kind === 'accepted' ? decision : null;
   if (conversation) {
     if (accepted) deps.conversations.accepted(conversation.id, record.id, accepted.draft.message.content.filter(isToolUse), Date.now());

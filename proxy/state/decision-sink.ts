@@ -30,7 +30,8 @@ export function createDecisionSink(options: DecisionSinkOptions): Pick<RequestPa
       store.append(record);
       ruleChecks.observe(record);
       ops.observe(record);
-      logger.info(formatDecisionLine(record, request && logPrompts() ? promptExcerpt(request) : null));
+      const prompt = request && logPrompts() ? request() : null;
+      logger.info(formatDecisionLine(record, prompt ? promptExcerpt(prompt) : null));
       hub.emit({ type: 'decision', record });
       hub.statsChanged();
     },

@@ -269,6 +269,16 @@ describe('the fallback key beyond loopback', () => {
 });
 
 describe('errors the proxy makes', () => {
+  it('sends a body no rule drafts up without reading its history: the API judges a broken one, as it would without the proxy', async () => {
+    // The model and the messages array are found in place; the trailing comma inside is the API's to refuse.
+    const raw = '{"model": "claude-haiku-5-5", "max_tokens": 16, "messages": [{"role": "user", "content": "Say hello."},]}';
+    const res = await fetch(`${h.proxy.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k' }, body: raw });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-cascadeflow-decision')).toBe('passthrough');
+    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('body: invalid JSON') } });
+    expect(h.sim.requests.at(-1)?.rawBody).toBe(raw);
+  });
+
   it('answers invalid JSON with 400 invalid_request_error', async () => {
     const res = await fetch(`${h.proxy.url}/v1/messages`, {
       method: 'POST',

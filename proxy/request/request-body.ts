@@ -1,0 +1,147 @@
+// A POST /v1/messages body, read once and parsed only as far as a step needs. Its top-level
+// members are found by their byte ranges (json-ranges.ts); one member, or the whole request,
+// is parsed on first use (json-bytes.ts), so a passthrough of a 150 KB agent request parses its
+// model, metadata and system prompt, not its history. A body sent on with changes (a draft, a
+// cleaned history) is spliced: the members and messages the change left as they were go up as
+// the client's own bytes, only the changed ones are serialised.
+import { sourceOf, type ConversationSource } from '../conversations/identify';
+import type { MessagesRequest } from '../wire';
+import { parseJsonBytes } from './json-bytes';
+import { elementRanges, firstMemberRange, memberRanges, type Range } from './json-ranges';
+
+export class RequestBody {
+  private parsed: MessagesRequest | undefined;
+  private members: Map<string, Range> | null | undefined;
+  private messages: Range[] | null | undefined;
+
+  /** `parsed`: the request when it is already parsed (another API's edge built it). */
+  constructor(
+    readonly raw: Buffer,
+    parsed?: MessagesRequest,
+  ) {
+    this.parsed = parsed;
+  }
+
+  /** The whole request, parsed on first use; throws what JSON.parse throws. */
+  get request(): MessagesRequest {
+    return (this.parsed ??= parseJsonBytes(this.raw) as MessagesRequest);
+  }
+
+  get isParsed(): boolean {
+    return this.parsed !== undefined;
+  }
+
+  /**
+   * The whole request, or null when the body is not JSON: only a body the path left unparsed
+   * gets this far (the API refuses it), and nothing read lazily may fail the request for it.
+   */
+  tryRequest(): MessagesRequest | null {
+    try {
+      return this.request;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The top-level members' ranges; null when the body is not an object the walk can follow. */
+  memberRanges(): Map<string, Range> | null {
+    if (this.members === undefined) this.members = memberRanges(this.raw);
+    return this.members;
+  }
+
+  /** A top-level member's value (undefined when absent), parsed alone unless the whole request is. */
+  member(key: string): unknown {
+    if (this.parsed) return (this.parsed as unknown as Record<string, unknown>)[key];
+    const members = this.memberRanges();
+    if (!members) return this.request[key as keyof MessagesRequest];
+    const range = members.get(key);
+    return range && this.parse(range);
+  }
+
+  /** The ranges of the `messages` elements; null when there is no such array to walk. */
+  messageRanges(): Range[] | null {
+    if (this.messages === undefined) {
+      const range = this.memberRanges()?.get('messages');
+      this.messages = range ? elementRanges(this.raw, range) : null;
+    }
+    return this.messages;
+  }
+
+  /** What identifies the conversation, read without parsing the history unless it already is. */
+  conversationSource(): ConversationSource {
+    const messages = this.parsed ? null : this.messageRanges();
+    if (!messages) {
+      const request = this.tryRequest();
+      return request ? sourceOf(request) : { metadata: undefined, system: () => undefined, roles: () => [], content: () => undefined };
+    }
+    // Parts are parsed alone, each when asked for; one that is not JSON reads as absent.
+    const read = (range: Range | null | undefined) => {
+      try {
+        return range ? this.parse(range) : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const messageMember = (i: number, key: string) => read(firstMemberRange(this.raw, messages[i], key));
+    const system = this.memberRanges()?.get('system');
+    return {
+      metadata: read(this.memberRanges()?.get('metadata')),
+      system: () => read(system),
+      roles: () => messages.map((_, i) => messageMember(i, 'role')),
+      content: (i) => messageMember(i, 'content'),
+      // A phrase with nothing JSON escapes is in the text only if it is in the bytes (barring \u escapes of plain letters).
+      mayHold: (part, phrase) => {
+        const range = part === 'system' ? system : messages[part];
+        return range ? this.raw.subarray(range.start, range.end).includes(phrase) : false;
+      },
+    };
+  }
+
+  /** The value in `range`, parsed. */
+  parse(range: Range): unknown {
+    return parseJsonBytes(this.raw.subarray(range.start, range.end));
+  }
+
+  /**
+   * `value` (the request, changed) as JSON: what it shares with the parsed request, top-level
+   * members and messages compared by identity, is copied from the client's bytes.
+   */
+  serialize(value: MessagesRequest): Buffer {
+    const members = this.memberRanges();
+    if (!members || !this.parsed) return Buffer.from(JSON.stringify(value));
+    const original = this.parsed as unknown as Record<string, unknown>;
+    const parts: Array<Buffer | string> = ['{'];
+    let first = true;
+    for (const [key, member] of Object.entries(value)) {
+      if (member === undefined || typeof member === 'function') continue; // as JSON.stringify leaves them out
+      parts.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      const range = members.get(key);
+      if (range && member === original[key]) parts.push(this.raw.subarray(range.start, range.end));
+      else if (key === 'messages' && Array.isArray(member)) parts.push(...this.serializeMessages(member));
+      else parts.push(JSON.stringify(member));
+    }
+    parts.push('}');
+    return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
+  }
+
+  /** A changed messages array: the messages it kept as they were, from the client's bytes. */
+  private serializeMessages(messages: unknown[]): Array<Buffer | string> {
+    const ranges = this.messageRanges();
+    const kept = new Map<unknown, Range>();
+    const originals = this.parsed?.messages;
+    if (ranges && Array.isArray(originals) && ranges.length === originals.length) {
+      originals.forEach((message, i) => {
+        if (message !== null && typeof message === 'object') kept.set(message, ranges[i]);
+      });
+    }
+    const parts: Array<Buffer | string> = ['['];
+    messages.forEach((message, i) => {
+      if (i > 0) parts.push(',');
+      const range = kept.get(message);
+      parts.push(range ? this.raw.subarray(range.start, range.end) : (JSON.stringify(message) ?? 'null'));
+    });
+    parts.push(']');
+    return parts;
+  }
+}
