@@ -2,6 +2,7 @@
 // blocks with a cache breakpoint, tool schemas, a history), because the proxy's cost per
 // request is mostly in handling bodies of that shape: a small one at the start of a session,
 // and one of any size from ~20 KB to a long session's megabyte.
+import { capabilitiesOf } from '../proxy/models/capabilities';
 
 export const HEADERS = { 'content-type': 'application/json', 'x-api-key': 'sk-bench-key', 'anthropic-version': '2023-06-01' };
 
@@ -52,6 +53,9 @@ function sourceText(seed: number, chars: number): string {
   return lines.join('\n');
 }
 
+/** Claude Code's environment section. */
+const ENVIRONMENT = 'Primary working directory: /repo\nIs directory a git repo: Yes\nPlatform: linux';
+
 /** The Claude Code session every sized body belongs to. */
 const BENCH_SESSION = '0b5e4c1e-5a3d-4c55-9a6b-1b2c3d4e5f60';
 
@@ -61,8 +65,9 @@ export const QUESTION = 'Explain in two sentences why the proxy listens on 127.0
 /**
  * A Claude Code-shaped request of about `bytes` bytes (as test/fixtures/claude-code/ has
  * them): a system prompt of three blocks (identity, long instructions, project notes with a
- * cache breakpoint), tool schemas, a system message with the working directory, history turns
- * of tool calls and file contents, then the new question (`question`, e.g. with a simulator marker). Up to ~150 KB the system
+ * cache breakpoint), tool schemas, the working directory (in a system message for a model that
+ * takes them, else in the system prompt), history turns of tool calls and file contents, then
+ * the new question (`question`, e.g. with a simulator marker). Up to ~150 KB the system
  * prompt, the tools and the file contents shrink in proportion (4 tools at ~20 KB); beyond,
  * only the history grows, as a long session does. At 150 KiB it is 24 tools and 20 turns.
  * The size is what makes per-request work (body parsing, copying, serialising for a draft)
@@ -70,6 +75,7 @@ export const QUESTION = 'Explain in two sentences why the proxy listens on 127.0
  */
 export function claudeCodeBody(model: string, stream: boolean, bytes: number, question = QUESTION): string {
   const scale = Math.min(1, bytes / FULL_SCALE_BYTES);
+  const systemMessages = capabilitiesOf(model)?.systemMessages === true;
   const toolCount = Math.max(3, Math.round(24 * scale));
   const tools = Array.from({ length: toolCount }, (_, i) => ({
     name: `tool_${i}`,
@@ -109,14 +115,14 @@ export function claudeCodeBody(model: string, stream: boolean, bytes: number, qu
       max_tokens: 32_000,
       stream,
       system: [
-        { type: 'text', text: 'You are Claude Code, an interactive CLI tool that helps users with software engineering tasks.' },
+        { type: 'text', text: `You are Claude Code, an interactive CLI tool that helps users with software engineering tasks.${systemMessages ? '' : `\n${ENVIRONMENT}`}` },
         { type: 'text', text: 'Instructions: '.concat('Prefer small, reviewable changes; run the tests after each edit; never commit secrets. '.repeat(Math.round(250 * scale))) },
         { type: 'text', text: `Project notes (CLAUDE.md):\n${sourceText(99, Math.round(12_000 * scale))}`, cache_control: { type: 'ephemeral' } },
       ],
       tools,
       messages: [
-        // As Claude Code 2.1.332 states its working directory: a system message in the history.
-        { role: 'system', content: 'Primary working directory: /repo\nIs directory a git repo: Yes\nPlatform: linux' },
+        // As Claude Code 2.1.332 states its working directory to a model that takes system messages; to others, in the system prompt.
+        ...(systemMessages ? [{ role: 'system', content: ENVIRONMENT }] : []),
         ...Array.from({ length: exchanges }, (_, i) => exchange(i)).flat(),
         { role: 'user', content: [{ type: 'text', text: question }] },
       ],

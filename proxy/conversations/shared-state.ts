@@ -20,8 +20,8 @@ export type ConversationSnapshot = z.infer<typeof conversationSnapshotSchema>;
 export interface ConversationStateStore {
   /** The conversation's shared snapshot; null when there is none or it did not come in time (the local state decides). */
   load(id: string): Promise<ConversationSnapshot | null>;
-  /** Keeps the snapshot in the background; never throws, never waits. */
-  save(id: string, snapshot: ConversationSnapshot): void;
+  /** Keeps the snapshot in the background (made only by a store that keeps it); never throws, never waits. */
+  save(id: string, snapshot: () => ConversationSnapshot): void;
 }
 
 /** One machine: every turn of a conversation meets the same memory, nothing to share. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallRecord, DecisionRecord, Usage } from '../../contracts/decision';
 import type { CascadeRule } from '../../contracts/rules';
 import { createAccounting } from '../pricing/accounting';
+import { RequestBody } from '../request/request-body';
 import type { MessagesRequest } from '../wire';
 import { EconomicsState } from './state';
 
@@ -196,5 +197,16 @@ describe('planDraft', () => {
     const timedOut = { model: HAIKU, status: 200, usage: null, cost: 0, latencyMs: 30_000, failure: { kind: 'timeout' as const, message: 'no chunk' } };
     economics.observe(record({ decision: 'draft_error', time: T0 + 8, ruleId: 'sonnet-5', draft: timedOut, failure: timedOut.failure }), rawBytes);
     expect(economics.acceptance.estimate({ ruleId: 'sonnet-5', conversationId: 'c1', time: T0 + 9 }).basis).toBe('conversation 0 of 2, upper bound 0.33');
+  });
+
+  it('plans alike from the body as it arrived as from its length, the breakpoint in the system prompt', () => {
+    const { request: full } = request(OPUS, 3);
+    const systemOnly: MessagesRequest = { ...full, tools: [{ name: 'Read', description: 'reads "a file"\n', input_schema: { type: 'object' } }], messages: full.messages.map((m) => ({ ...m, content: [{ type: 'text', text: 'é'.repeat(100) }] })) };
+    const raw = Buffer.from(JSON.stringify(systemOnly));
+    const input = { conversationId: 'c1', rule: opusRule, request: systemOnly, rawBytes: raw.length, now: T0, policy: 'cost_aware' as const };
+    const fromLength = new EconomicsState(accounting).planDraft(input);
+    const fromBody = new EconomicsState(accounting).planDraft({ ...input, body: new RequestBody(raw, systemOnly) });
+    expect(fromBody).toEqual(fromLength);
+    expect(fromBody.estimate).toBeDefined();
   });
 });

@@ -12,7 +12,7 @@ import type { MessagesRequest } from '../wire';
 import type { AcceptanceTracker, Hold } from './acceptance';
 import type { CacheLedger } from './cache-ledger';
 import { estimateCosts, HORIZON_REQUESTS, type Estimate } from './estimate';
-import { DEFAULT_TOKENS_PER_BYTE, measureRequest } from './request-size';
+import { DEFAULT_TOKENS_PER_BYTE, measureRequest, type RawBody } from './request-size';
 
 /** Output tokens expected before a conversation has answered once: a tool call and a few sentences. */
 export const DEFAULT_OUTPUT_TOKENS = 400;
@@ -25,6 +25,8 @@ export interface PlanInput {
   request: MessagesRequest;
   /** The body's length in bytes as it arrived. */
   rawBytes: number;
+  /** The body itself, when at hand: the prompt before a cache breakpoint is measured on its bytes instead of serialised again. */
+  body?: RawBody;
   now: number;
   policy: 'cost_aware' | 'always';
   /** The class the draft is expected to be, when the caller knows it. */
@@ -52,7 +54,7 @@ export function planDraft(input: PlanInput, deps: PlanDeps): DraftPlan {
   const hold = id && input.policy === 'cost_aware' ? deps.acceptance.beginRequest(id, now) : null;
   const profile = id ? deps.ledger.profile(id) : null;
   const tokensPerByte = profile && profile.tokensPerByte > 0 ? profile.tokensPerByte : DEFAULT_TOKENS_PER_BYTE;
-  const size = measureRequest(request, input.rawBytes, tokensPerByte);
+  const size = measureRequest(request, input.body ?? input.rawBytes, tokensPerByte);
   const warm = (model: string) => (id ? (deps.ledger.warm(id, model, now)?.tokens ?? 0) : 0);
   const verifierModel = rule.verifierModel ?? request.model;
   const acceptance = deps.acceptance.estimate({ ruleId: rule.id, conversationId: id, actionClass: input.actionClass, time: now });

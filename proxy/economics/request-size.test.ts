@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RequestBody } from '../request/request-body';
 import type { ContentBlock, MessagesRequest } from '../wire';
 import { measureRequest } from './request-size';
 
@@ -48,5 +50,28 @@ describe('measureRequest', () => {
     const r = request([block('q')], [block('s')]);
     expect(measureRequest(r, 8_000, 0.25)).toMatchObject({ promptTokens: 2_000, cacheableTokens: 0, ttl: null });
     expect(measureRequest({ ...r, cache_control: { type: 'ephemeral' } }, 8_000, 0.25)).toMatchObject({ cacheableTokens: 2_000, ttl: '5m' });
+  });
+
+  it('measures the same on the body as it arrived as by serialising, wherever the breakpoint is', () => {
+    // Text with what JSON escapes or encodes in several bytes: quotes, backslashes, newlines, control characters, non-ASCII.
+    const text = fc.string({ unit: fc.constantFrom('a', 'é', '"', '\\', '\n', '\u0001', '😀', ' '), maxLength: 40 });
+    const control = fc.option(fc.constantFrom<'5m' | '1h'>('5m', '1h'), { nil: undefined });
+    const cached = <T extends object>(value: T, ttl: '5m' | '1h' | undefined) =>
+      ttl ? { ...value, cache_control: ttl === '1h' ? { type: 'ephemeral' as const, ttl: '1h' } : { type: 'ephemeral' as const } } : value;
+    const tool = fc.record({ name: text, description: text, ttl: control }).map(({ ttl, ...t }) => cached({ ...t, input_schema: { type: 'object' } }, ttl));
+    const system = fc.oneof(text, fc.array(fc.record({ text, ttl: control }).map(({ text, ttl }) => block(text, ttl)), { maxLength: 4 }));
+    const message = fc.record({ role: fc.constantFrom<'user' | 'assistant'>('user', 'assistant'), content: fc.oneof(text, fc.array(fc.record({ text, ttl: control }).map(({ text, ttl }) => block(text, ttl)), { maxLength: 3 })) });
+    const requests = fc.record(
+      { tools: fc.option(fc.array(tool, { maxLength: 4 }), { nil: undefined }), system: fc.option(system, { nil: undefined }), messages: fc.array(message, { minLength: 1, maxLength: 4 }) },
+      { requiredKeys: ['messages'] },
+    );
+    fc.assert(
+      fc.property(requests, (fields) => {
+        const r = { model: 'claude-opus-5-5', max_tokens: 1_000, ...fields } as MessagesRequest;
+        const raw = Buffer.from(JSON.stringify(r));
+        expect(measureRequest(r, new RequestBody(raw, r), 0.25)).toEqual(measureRequest(r, raw.length, 0.25));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

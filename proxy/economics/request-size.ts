@@ -1,9 +1,13 @@
 // How many prompt tokens a request holds, how many of them sit before its last cache breakpoint
 // (what a prompt cache can hold), and at which TTL — without a tokenizer and without serialising the whole body again: the body's byte length times tokens
 // per byte, less the bytes after the breakpoint (serialised alone; Claude Code puts its
-// breakpoint on the last message, so that is little or nothing).
+// breakpoint on the last message, so that is little or nothing). A breakpoint in the tools or
+// the system prompt counts the bytes before it: read off the body as it arrived when it is at
+// hand (its member ranges), since serialising 70 KB of tools and instructions again cost more
+// than the rest of the plan together.
 import type { ContentBlock, MessagesRequest } from '../wire';
 import type { CacheTtl } from '../pricing/accounting';
+import { elementRanges, type Range } from '../request/json-ranges';
 
 /**
  * Prompt tokens per byte of request body before a conversation has reported any usage.
@@ -23,17 +27,42 @@ export interface RequestSize {
   ttl: CacheTtl | null;
 }
 
+/** The body the request was parsed from, and where its top-level members lie (proxy/request/request-body.ts has both). */
+export interface RawBody {
+  readonly raw: Buffer;
+  memberRanges(): ReadonlyMap<string, Range> | null;
+}
+
 /** Bytes of a part of the request as JSON (nothing for nothing or an empty list). */
 const bytes = (value: unknown): number => (value === undefined || (Array.isArray(value) && !value.length) ? 0 : Buffer.byteLength(JSON.stringify(value)));
+
+/**
+ * Bytes of the top-level list `key` as JSON, or of its first `count` elements: their span in the
+ * body plus the brackets when the body is at hand and its list is the parsed one; serialised otherwise.
+ */
+function leadingBytes(request: MessagesRequest, key: 'tools' | 'system', body: RawBody | null, count?: number): number {
+  const list = request[key];
+  if (!Array.isArray(list)) return bytes(list);
+  if (count === 0 || list.length === 0) return 0;
+  const range = body?.memberRanges()?.get(key);
+  if (body && range) {
+    if (count === undefined || count === list.length) return range.end - range.start;
+    const elements = elementRanges(body.raw, range);
+    if (elements?.length === list.length) return elements[count - 1].end - elements[0].start + 2;
+  }
+  return bytes(count === undefined ? list : list.slice(0, count));
+}
 
 function ttlOf(control: unknown): CacheTtl | null {
   if (!control || typeof control !== 'object' || (control as { type?: unknown }).type !== 'ephemeral') return null;
   return (control as { ttl?: unknown }).ttl === '1h' ? '1h' : '5m';
 }
 
-export function measureRequest(request: MessagesRequest, rawBytes: number, tokensPerByte = DEFAULT_TOKENS_PER_BYTE): RequestSize {
+/** `body`: the body the request was parsed from, or only its length in bytes (what precedes a breakpoint is then serialised to be measured). */
+export function measureRequest(request: MessagesRequest, body: RawBody | number, tokensPerByte = DEFAULT_TOKENS_PER_BYTE): RequestSize {
+  const rawBytes = typeof body === 'number' ? body : body.raw.length;
   const promptTokens = Math.round(rawBytes * tokensPerByte);
-  const breakpoint = lastBreakpoint(request);
+  const breakpoint = lastBreakpoint(request, typeof body === 'number' ? null : body);
   if (!breakpoint) return { promptTokens, cacheableTokens: 0, ttl: null };
   const cacheableTokens =
     'tailBytes' in breakpoint ? promptTokens - Math.round(breakpoint.tailBytes * tokensPerByte) : Math.round(breakpoint.prefixBytes * tokensPerByte);
@@ -47,7 +76,7 @@ type Breakpoint = { ttl: CacheTtl } & ({ tailBytes: number } | { prefixBytes: nu
  * side: after it when it is in the messages, before it otherwise. A top-level cache_control
  * (automatic caching) puts it at the very end.
  */
-function lastBreakpoint(request: MessagesRequest): Breakpoint | null {
+function lastBreakpoint(request: MessagesRequest, body: RawBody | null): Breakpoint | null {
   const automatic = ttlOf(request.cache_control);
   if (automatic) return { ttl: automatic, tailBytes: 0 };
   const { messages } = request;
@@ -62,12 +91,12 @@ function lastBreakpoint(request: MessagesRequest): Breakpoint | null {
   const system: ContentBlock[] = Array.isArray(request.system) ? request.system : [];
   for (let b = system.length - 1; b >= 0; b--) {
     const ttl = ttlOf(system[b]?.cache_control);
-    if (ttl) return { ttl, prefixBytes: bytes(request.tools) + bytes(system.slice(0, b + 1)) };
+    if (ttl) return { ttl, prefixBytes: leadingBytes(request, 'tools', body) + leadingBytes(request, 'system', body, b + 1) };
   }
   const tools = request.tools ?? [];
   for (let t = tools.length - 1; t >= 0; t--) {
     const ttl = ttlOf(tools[t]?.cache_control);
-    if (ttl) return { ttl, prefixBytes: bytes(tools.slice(0, t + 1)) };
+    if (ttl) return { ttl, prefixBytes: leadingBytes(request, 'tools', body, t + 1) };
   }
   return null;
 }

@@ -203,6 +203,14 @@ describe('settle', () => {
     expect(live.callCost('local-llm', { input_tokens: 1_000_000, output_tokens: 1_000_000 })).toBeCloseTo(6, 12);
   });
 
+  it('prices alike however many model ids it has looked up before', () => {
+    const live = createAccounting(() => ({}));
+    const before = live.priceOf('claude-opus-5-5', 1_000);
+    for (let i = 0; i < 600; i++) expect(live.priceOf(`unknown-${i}`, 1_000)).toBeNull();
+    expect(live.priceOf('claude-opus-5-5', 1_000)).toEqual(before);
+    expect(before).not.toBeNull();
+  });
+
   it('not_worth_drafting: the one call is cost and baseline alike, savings 0', () => {
     const result = accounting.settle({
       decision: 'not_worth_drafting',

@@ -126,9 +126,31 @@ export function asRequestedUsage(usage: Usage, cache: RequestedCache): Usage {
   };
 }
 
+/** Model ids whose lookups an accounting keeps; more, and it starts over (ids come from clients). */
+const LOOKUPS_KEPT = 256;
+
+/**
+ * `overrides`: the user's prices as they are now; a change comes as a new object (settings are
+ * replaced whole, never edited in place), which is what lets lookups be kept until then.
+ */
 export function createAccounting(overrides: () => Record<string, ModelPrice>): Accounting {
+  // Each lookup matches the model against every price pattern (~1.7 µs), several times per
+  // request for the same few models: kept per model until the overrides change.
+  let kept: { overrides: Record<string, ModelPrice>; found: Map<string, ReturnType<typeof lookup>> } | null = null;
+  function lookupKept(model: string): ReturnType<typeof lookup> {
+    const current = overrides();
+    if (kept?.overrides !== current) kept = { overrides: current, found: new Map() };
+    let found = kept.found.get(model);
+    if (found === undefined) {
+      if (kept.found.size >= LOOKUPS_KEPT) kept.found.clear();
+      found = lookup(model, current);
+      kept.found.set(model, found);
+    }
+    return found;
+  }
+
   function priceOf(model: string, prompt: number): ModelPrice | null {
-    const found = lookup(model, overrides());
+    const found = lookupKept(model);
     if (!found) return null;
     const tier = found.builtinKey === null ? undefined : LONG_PROMPT_PRICES[found.builtinKey];
     return tier && prompt > tier.aboveTokens ? tier.price : found.price;

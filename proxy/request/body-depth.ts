@@ -28,15 +28,15 @@ export function nestsTooDeep(body: Uint8Array, max = MAX_JSON_DEPTH): boolean {
 
 /** A request body as JSON, or why it cannot be read (too deep, not JSON): one rule for every endpoint. */
 export function readJsonBody(raw: Buffer): JsonBody {
-  return nestsTooDeep(raw) ? { ok: false, message: TOO_DEEP_MESSAGE } : parseJsonBody(raw);
+  return nestsTooDeep(raw) ? { ok: false, message: TOO_DEEP_MESSAGE } : parseJsonBody(() => parseJsonBytes(raw));
 }
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; message: string };
 
-/** readJsonBody for a body whose depth was checked already. */
-export function parseJsonBody(raw: Buffer): JsonBody {
+/** readJsonBody's verdict on a parse of a body whose depth was checked already. */
+export function parseJsonBody(parse: () => unknown): JsonBody {
   try {
-    return { ok: true, value: parseJsonBytes(raw) };
+    return { ok: true, value: parse() };
   } catch (err) {
     return { ok: false, message: `Request body is not valid JSON: ${describeError(err)}` };
   }

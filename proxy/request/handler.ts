@@ -80,7 +80,7 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
   const conversation = identifyConversation(body.conversationSource());
   const turn = await beginTurn(deps, conversation, body, startedAt);
   const rule = deps.matchRule(model);
-  const plan = rule ? planFor(deps, { conversationId: conversation?.id, rule, request: body.request, rawBytes: body.raw.length, now: startedAt, policy: deps.config.draftPolicy }) : null;
+  const plan = rule ? planFor(deps, { conversationId: conversation?.id, rule, request: body.request, rawBytes: body.raw.length, body, now: startedAt, policy: deps.config.draftPolicy }) : null;
 
   const ex: Exchange = {
     id: incoming.id,
@@ -126,17 +126,17 @@ function readRequest(raw: Buffer, res: Response, drafted: (model: string) => boo
     const [model] = readable(body, 'model', 'stream');
     if (typeof model === 'string' && !drafted(model)) return body;
   }
-  const parsed = parseJsonBody(raw);
+  const parsed = parseJsonBody(() => body.request);
   if (!parsed.ok) {
     sendAnthropicError(res, 400, parsed.message);
     return null;
   }
-  const request = parsed.value as MessagesRequest;
+  const request = parsed.value as MessagesRequest | null;
   if (!request || typeof request !== 'object' || typeof request.model !== 'string' || !Array.isArray(request.messages)) {
     sendAnthropicError(res, 400, 'Request body must be an object with `model` and `messages`.');
     return null;
   }
-  return new RequestBody(raw, request);
+  return body;
 }
 
 /** These members alone; none when one is not JSON (the whole parse then reports it). */

@@ -32,7 +32,7 @@ export function endTurn(ex: Exchange, decision: DecisionValue, record: DecisionR
   const accepted = decision.kind === 'accepted' ? decision : null;
   if (conversation) {
     if (accepted) deps.conversations.accepted(conversation.id, record.id, accepted.draft.message.content.filter(isToolUse), Date.now());
-    deps.conversationState.save(conversation.id, exportConversation(deps.conversations, deps.economics, conversation.id));
+    deps.conversationState.save(conversation.id, () => exportConversation(deps.conversations, deps.economics, conversation.id));
   }
   if (!accepted) return;
   deps.shadow.consider({

@@ -220,7 +220,7 @@ describe.skipIf(unavailable)('the Redis conversation state store', () => {
       const store = createRedisConversationState(connection, { ttlMs: memory.idleMs, report: (problem) => warned.push(problem ?? 'back') });
       memory.accepted('s:unit', 'rec-1', [{ type: 'tool_use', id: 't1', name: 'Edit', input: {} }], 1_700_000_000_000);
       const snapshot = exportConversation(memory, new EconomicsState(createAccounting(() => ({}))), 's:unit');
-      store.save('s:unit', snapshot);
+      store.save('s:unit', () => snapshot);
       await waitFor(async () => (await admin.exists(conversationKey('s:unit'))) === 1, 'the saved snapshot');
       expect(await store.load('s:unit')).toEqual(snapshot);
       // 6 hours, less the moments since the save.

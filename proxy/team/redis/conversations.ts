@@ -92,7 +92,7 @@ export function createRedisConversationState(redis: RedisConnection, options: Re
       });
     },
     save(id, snapshot) {
-      const text = JSON.stringify(snapshot);
+      const text = JSON.stringify(snapshot());
       redis.run((client) => client.set(conversationKey(id), text, 'PX', options.ttlMs)).then(succeeded, (error: unknown) =>
         failed('save', `a save failed (${describe(error)})`),
       );
