@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bundleLocator, byModule, selfTimes, type CpuProfile } from './cpu-profile';
+import { bundleLocator, busyStretches, byModule, selfTimes, sliceProfile, type CpuProfile } from './cpu-profile';
 
 const BUNDLE = 'file:///repo/node_modules/.cache/cascadeflow-bench/proxy-server-x/child.js';
 // Line 0 is before any module; lines 1-9 are proxy/server.ts, 10 onwards proxy/request/relay.ts.
@@ -65,5 +65,40 @@ describe('selfTimes', () => {
 
   it('refuses a sample of a node the profile does not have', () => {
     expect(() => selfTimes({ ...profile, samples: [9], timeDeltas: [1] }, () => '')).toThrow(/unknown node 9/);
+  });
+});
+
+describe('busyStretches', () => {
+  const locate = bundleLocator(BUNDLE, bundleText);
+
+  it('splits the samples at (idle), longest first, with what each was busy with', () => {
+    // Busy 1100 → 2000 (handle, relay, relay), idle 2000 → 2500, busy 2500 → 3300 (readFileSync, anonymous, slice).
+    const found = busyStretches(profile, locate, 5, 2).map((s) => ({ atMs: s.atMs, ms: Number(s.ms.toFixed(3)), top: s.top.map((t) => [t.name, Number(t.ms.toFixed(3))]) }));
+    expect(found).toEqual([
+      { atMs: 0.1, ms: 0.9, top: [['relay', 0.7], ['handle', 0.2]] },
+      { atMs: 1.5, ms: 0.8, top: [['(anonymous)', 0.5], ['slice', 0.2]] },
+    ]);
+  });
+
+  it('keeps only the longest `count`', () => {
+    expect(busyStretches(profile, locate, 1).map((s) => Number(s.ms.toFixed(3)))).toEqual([0.9]);
+  });
+});
+
+describe('sliceProfile', () => {
+  it('keeps the samples taken in the range, each lasting until the next or the range end', () => {
+    // Samples at 1600 (relay), 2000 (idle), 2500 (readFileSync) fall in 1500 → 2550.
+    const slice = sliceProfile(profile, 1_500, 2_550);
+    expect(slice.samples).toEqual([3, 4, 5]);
+    const times = selfTimes(slice, () => '');
+    expect(times.map((t) => [t.name, Number(t.ms.toFixed(3))])).toEqual([
+      ['(idle)', 0.5],
+      ['relay', 0.4],
+      ['readFileSync', 0.05],
+    ]);
+  });
+
+  it('is empty where no sample was taken', () => {
+    expect(sliceProfile(profile, 3_200, 3_300).samples).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
-// Where a CPU profile's time went: self time per function and per source module, from a
-// V8 .cpuprofile (node --cpu-prof), for `npm run bench:overhead -- --profile`. Positions in
+// Where a CPU profile's time went: self time per function and per source module, and the
+// longest stretches without idle (the candidates for event-loop blocks), from a V8
+// .cpuprofile (node --cpu-prof), for `npm run bench:overhead -- --profile`. Positions in
 // the bundled proxy are named by the module they came from: esbuild puts a `// path.ts`
 // comment line before each module's code. Unit-tested in bench/cpu-profile.test.ts.
 
@@ -99,5 +100,62 @@ export function bundleLocator(bundleUrl: string, bundleText: string): (url: stri
       module = start.module;
     }
     return module;
+  };
+}
+
+export interface BusyStretch {
+  /** From the profile's start, in ms. */
+  atMs: number;
+  ms: number;
+  /** Self time within the stretch, largest first: what the loop was busy with meanwhile. */
+  top: Array<{ name: string; where: string; ms: number }>;
+}
+
+/**
+ * The `count` longest runs of samples without (idle) in between, longest first, each with its
+ * `perStretch` largest self times. A run is one loop turn or several back to back, so its
+ * length bounds the block it caused; it also counts any time the process waited for a core
+ * meanwhile (the sampler runs on a clock, not on CPU time).
+ */
+export function busyStretches(profile: CpuProfile, locate: (url: string, line: number) => string, count: number, perStretch = 3): BusyStretch[] {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  let at = profile.startTime;
+  const stamps = profile.timeDeltas.map((delta) => (at += delta));
+  const stretches: Array<{ atUs: number; us: number; self: Map<string, { name: string; where: string; ms: number }> }> = [];
+  let open: (typeof stretches)[number] | null = null;
+  profile.samples.forEach((id, i) => {
+    const frame = nodes.get(id);
+    if (!frame) throw new Error(`sample of unknown node ${id}`);
+    if (frame.functionName === '(idle)') {
+      open = null;
+      return;
+    }
+    const us = (i + 1 < stamps.length ? stamps[i + 1] : profile.endTime) - stamps[i];
+    if (!open) stretches.push((open = { atUs: stamps[i], us: 0, self: new Map() }));
+    open.us += us;
+    const name = frame.functionName || '(anonymous)';
+    const where = frame.url ? locate(frame.url, frame.lineNumber) : '';
+    const key = `${name}\u0000${where}`;
+    const entry = open.self.get(key) ?? { name, where, ms: 0 };
+    entry.ms += us / 1000;
+    open.self.set(key, entry);
+  });
+  return stretches
+    .sort((a, b) => b.us - a.us)
+    .slice(0, count)
+    .map((s) => ({ atMs: (s.atUs - profile.startTime) / 1000, ms: s.us / 1000, top: [...s.self.values()].sort((a, b) => b.ms - a.ms).slice(0, perStretch) }));
+}
+
+/** The samples taken from `fromUs` to `toUs` (the profile's clock), as a profile of its own. */
+export function sliceProfile(profile: CpuProfile, fromUs: number, toUs: number): CpuProfile {
+  let at = profile.startTime;
+  const stamps = profile.timeDeltas.map((delta) => (at += delta));
+  const kept = stamps.flatMap((stamp, i) => (stamp >= fromUs && stamp < toUs ? [i] : []));
+  return {
+    nodes: profile.nodes,
+    startTime: fromUs,
+    endTime: toUs,
+    samples: kept.map((i) => profile.samples[i]),
+    timeDeltas: kept.map((i, k) => stamps[i] - (k === 0 ? fromUs : stamps[kept[k - 1]])),
   };
 }

@@ -2,8 +2,11 @@
 // (bench/proxy-server.ts) and the bare pipe it is compared with (bench/pipe-server.ts) measure
 // themselves alike. Opened and closed by the parent over IPC (a `window` message); no
 // collections are forced, and nothing runs between windows, so that an idle process stays idle.
+// Event-loop blocks on both clocks of bench/loop-clock.ts: the raw delay, which on a shared
+// machine includes waiting for a core, and the process's own block, which does not.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { createLoopClock } from './loop-clock';
 
 export interface LoadFigures {
   /** CPU time used in the window (user + system), in µs. */
@@ -16,12 +19,29 @@ export interface LoadFigures {
   /** perf_hooks.monitorEventLoopDelay over the window (1 ms resolution, so ~1 ms means no block). */
   loopDelayMaxMs: number;
   loopDelayP99Ms: number;
+  /** The longest gap of a 1 ms timer, and the same less the run-queue wait within it (bench/loop-clock.ts). */
+  tickGapMaxMs: number;
+  ownBlockMaxMs: number;
+  /** False where the run-queue wait cannot be read: then the own block is the whole gap. */
+  ownExact: boolean;
+  /**
+   * The gap that held the longest own block, on the monotonic clock of process.hrtime and of V8's
+   * CPU profiles (µs): where to look in a profile for what blocked.
+   */
+  ownBlockGapUs: { from: number; to: number };
+  /** The main thread's CPU time in that gap (schedstat): the rest of the own block it was blocked off a core, e.g. waiting for GC helper threads. */
+  ownBlockCpuMs: number;
+  /** Garbage collections in the window (perf_hooks 'gc' entries): the longest pause and the sum, in ms of wall time. */
+  gcMaxMs: number;
+  gcTotalMs: number;
   windowMs: number;
 }
 
-/** Enabled only while a window is open. */
-const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-let opened = { at: 0, cpuUs: 0 };
+/** Running only while a window is open. */
+const clock = createLoopClock();
+let gcPauses: number[] = [];
+const gcObserver = new PerformanceObserver((list) => gcPauses.push(...list.getEntries().map((e: PerformanceEntry) => e.duration)));
+let openedCpuUs = 0;
 let peakExact = false;
 
 /** Writing 5 to /proc/self/clear_refs (Linux 4.0+) resets the peak to the current RSS. */
@@ -44,24 +64,40 @@ function cpuUs(): number {
   return user + system;
 }
 
+/** A performance.now() time on the monotonic clock, in µs. */
+function monotonicUs(performanceMs: number): number {
+  return Number(process.hrtime.bigint() / 1000n) - (performance.now() - performanceMs) * 1000;
+}
+
 export function openWindow(): void {
   peakExact = resetPeakRss();
-  loopDelay.reset();
-  loopDelay.enable();
-  opened = { at: performance.now(), cpuUs: cpuUs() };
+  clock.start();
+  gcPauses = [];
+  gcObserver.observe({ entryTypes: ['gc'] });
+  openedCpuUs = cpuUs();
 }
 
 export function closeWindow(): LoadFigures {
-  const used = cpuUs() - opened.cpuUs;
-  loopDelay.disable();
+  const used = cpuUs() - openedCpuUs;
+  clock.stop();
+  gcPauses.push(...gcObserver.takeRecords().map((e) => e.duration));
+  gcObserver.disconnect();
+  const loop = clock.read();
   return {
     cpuUs: used,
     rss: process.memoryUsage.rss(),
     peakRss: peakRss(),
     peakExact,
-    loopDelayMaxMs: loopDelay.max / 1e6,
-    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
-    windowMs: performance.now() - opened.at,
+    loopDelayMaxMs: loop.loopDelayMaxMs,
+    loopDelayP99Ms: loop.loopDelayP99Ms,
+    tickGapMaxMs: loop.tickGaps.maxMs,
+    ownBlockMaxMs: loop.own.maxMs,
+    ownExact: loop.ownExact,
+    ownBlockGapUs: { from: monotonicUs(loop.own.maxAtMs - loop.own.maxGapMs), to: monotonicUs(loop.own.maxAtMs) },
+    ownBlockCpuMs: loop.own.maxCpuMs,
+    gcMaxMs: Math.max(0, ...gcPauses),
+    gcTotalMs: gcPauses.reduce((sum, ms) => sum + ms, 0),
+    windowMs: loop.windowMs,
   };
 }
 

@@ -9,15 +9,15 @@
 // keeps stats and decisions in memory instead: a control that shows which event-loop blocks
 // persisting causes. bench/sessions.bench.ts moves its clock forward (`clock`) to replay
 // pauses that let prompt caches expire without waiting.
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startProxyServer } from '../proxy/server';
 import { createProxyContext } from '../proxy/runtime';
 import { createMemoryStore } from '../proxy/state/stores';
 import { windowAnswer, type LoadFigures } from './load-window';
+import { createLoopClock } from './loop-clock';
 
 export interface Reading {
   /** CPU time the process has used so far (user + system), in µs. */
@@ -90,64 +90,10 @@ const ctx = await createProxyContext({
 });
 const proxy = await startProxyServer(ctx, { host: '127.0.0.1', port: 0 });
 
-/**
- * Nanoseconds the main thread (its task id is the pid) has waited on a run queue so far:
- * the second field of its schedstat. Read through one open descriptor: ~6 µs a read, where
- * opening the file each time costs ~60 µs, too much for a 1 ms clock.
- */
-const schedstat = (() => {
-  try {
-    return openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
-  } catch {
-    return null; // not Linux, or a kernel without schedstats
-  }
-})();
-const schedBuffer = Buffer.alloc(128);
-function runQueueWaitMs(): number {
-  if (schedstat === null) return 0;
-  const length = readSync(schedstat, schedBuffer, 0, schedBuffer.length, 0);
-  return Number(schedBuffer.toString('latin1', 0, length).split(' ')[1]) / 1e6;
-}
-
-// Two clocks for event-loop blocks, so that neither's quirks go unnoticed: the histogram
-// is libuv's timer sampled in native code; the interval below is what a JavaScript timer
-// (e.g. the proxy's own) actually experiences. Neither spins: a setImmediate loop would
-// keep a core busy and slow the proxy it measures. Both start with the first reset, so
-// that benches which never ask (proxy.bench.ts) keep an idle proxy truly idle.
-const GAP_THRESHOLDS_MS = [10, 25, 50, 100];
-const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-let ticker: NodeJS.Timeout | null = null;
-let tickGapMaxMs = 0;
-let tickGapsOver = GAP_THRESHOLDS_MS.map(() => 0);
-let ownBlockMaxMs = 0;
-let ownGapsOver = GAP_THRESHOLDS_MS.map(() => 0);
-let lastTick = 0;
-let lastWaitMs = 0;
-let windowStart = 0;
-function tick(): void {
-  const now = performance.now();
-  const waitMs = runQueueWaitMs();
-  const gap = now - lastTick;
-  const own = gap - (waitMs - lastWaitMs);
-  tickGapMaxMs = Math.max(tickGapMaxMs, gap);
-  ownBlockMaxMs = Math.max(ownBlockMaxMs, own);
-  GAP_THRESHOLDS_MS.forEach((threshold, i) => {
-    tickGapsOver[i] += gap >= threshold ? 1 : 0;
-    ownGapsOver[i] += own >= threshold ? 1 : 0;
-  });
-  lastTick = now;
-  lastWaitMs = waitMs;
-}
-function resetLoop(): void {
-  loopDelay.enable(); // no-op once enabled
-  loopDelay.reset();
-  ticker ??= setInterval(tick, 1).unref();
-  tickGapMaxMs = ownBlockMaxMs = 0;
-  tickGapsOver = GAP_THRESHOLDS_MS.map(() => 0);
-  ownGapsOver = GAP_THRESHOLDS_MS.map(() => 0);
-  lastTick = windowStart = performance.now();
-  lastWaitMs = runQueueWaitMs();
-}
+// Its event-loop clocks (bench/loop-clock.ts) start with the first `resetLoop`, so that benches
+// which never ask (proxy.bench.ts, whose load windows have clocks of their own) keep an idle
+// proxy truly idle.
+const loop = createLoopClock();
 
 /** Copies of the newest decision under new ids, through the same sink as requests, then on disk. */
 async function fill(records: number): Promise<void> {
@@ -176,20 +122,17 @@ process.on('message', (message: ParentMessage) => {
   } else if (message.type === 'read') {
     const { user, system } = process.cpuUsage(); // before the collections below
     // Also before them: the forced collections block the loop and are not the proxy's.
-    const nsToMs = (ns: number) => ns / 1e6;
-    // The block still open at this moment counts too, with whatever run-queue wait it had.
-    const openGapMs = ticker ? performance.now() - lastTick : 0;
-    const openOwnMs = ticker ? openGapMs - (runQueueWaitMs() - lastWaitMs) : 0;
-    const loop = {
-      loopDelayMaxMs: nsToMs(loopDelay.max),
-      loopDelayP99Ms: nsToMs(loopDelay.percentile(99)),
-      loopDelayMeanMs: nsToMs(loopDelay.mean),
-      tickGapMaxMs: Math.max(tickGapMaxMs, openGapMs),
-      tickGapsOver: GAP_THRESHOLDS_MS.map((thresholdMs, i) => ({ thresholdMs, count: tickGapsOver[i] })),
-      ownBlockMaxMs: Math.max(ownBlockMaxMs, openOwnMs),
-      ownGapsOver: GAP_THRESHOLDS_MS.map((thresholdMs, i) => ({ thresholdMs, count: ownGapsOver[i] })),
-      ownExact: schedstat !== null,
-      loopWindowMs: ticker ? performance.now() - windowStart : 0,
+    const blocks = loop.read();
+    const reading = {
+      loopDelayMaxMs: blocks.loopDelayMaxMs,
+      loopDelayP99Ms: blocks.loopDelayP99Ms,
+      loopDelayMeanMs: blocks.loopDelayMeanMs,
+      tickGapMaxMs: blocks.tickGaps.maxMs,
+      tickGapsOver: blocks.tickGaps.over,
+      ownBlockMaxMs: blocks.own.maxMs,
+      ownGapsOver: blocks.own.over,
+      ownExact: blocks.ownExact,
+      loopWindowMs: blocks.windowMs,
     };
     // Summed over the directory, not one file name, so that it still holds if the layout changes.
     const storeBytes = readdirSync(dataDir).reduce((sum, name) => sum + statSync(join(dataDir, name)).size, 0);
@@ -197,13 +140,13 @@ process.on('message', (message: ParentMessage) => {
     gc();
     gc();
     const { rss, heapUsed, external } = process.memoryUsage();
-    const reply = () => send({ type: 'reading', reading: { cpuUs: user + system, rss, heapUsed, external, ...loop, storeBytes } } satisfies ChildMessage);
+    const reply = () => send({ type: 'reading', reading: { cpuUs: user + system, rss, heapUsed, external, ...reading, storeBytes } } satisfies ChildMessage);
     if (!message.resetLoop) reply();
     else {
       // Not at once: the histogram's timer has not run since before the collections, and
       // its first sample after a reset would be their pause. Once it has run, the window opens.
       setTimeout(() => {
-        resetLoop();
+        loop.start();
         reply();
       }, 10);
     }
@@ -213,9 +156,7 @@ process.on('message', (message: ParentMessage) => {
     void fill(message.records).then(() => send({ type: 'filled' } satisfies ChildMessage));
   } else if (message.type === 'stop') {
     void (async () => {
-      loopDelay.disable();
-      if (ticker) clearInterval(ticker);
-      if (schedstat !== null) closeSync(schedstat);
+      loop.stop();
       await proxy.close();
       await ctx.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { added, addedByRound, atLeast, atMost, perSecond, quantile, ratioToPipe, spread } from './stats';
+import { added, addedByRound, atLeast, atMost, BlockTally, perSecond, quantile, ratioToPipe, spread } from './stats';
 
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -89,5 +89,34 @@ describe('rates and verdicts', () => {
     expect(atLeast(null, 0.9)).toBe('n/a');
     // 205 req/s through the proxy against the pipe's 344: 59.6 % of it.
     expect(atLeast(perSecond(205, 1_000) / perSecond(344, 1_000), 0.9)).toBe('MISS');
+  });
+});
+
+describe('event-loop blocks of a 1 ms timer', () => {
+  it('keeps the longest gap, and the longest less the run-queue wait within it', () => {
+    const tally = new BlockTally([10, 25]);
+    tally.add(1.1, 0, 101); // idle
+    tally.add(30, 28, 131); // preempted: a long gap, but 2 ms of the process's own
+    tally.add(12, 0.5, 143, 9); // a block of its own, 9 ms of it on a core (the rest e.g. waiting for GC helper threads)
+    const { gaps, own } = tally.read();
+    expect([gaps.maxMs, gaps.maxAtMs]).toEqual([30, 131]);
+    expect([own.maxMs, own.maxAtMs, own.maxGapMs, own.maxCpuMs]).toEqual([11.5, 143, 12, 9]);
+    expect(gaps.over).toEqual([{ thresholdMs: 10, count: 2 }, { thresholdMs: 25, count: 1 }]);
+    expect(own.over).toEqual([{ thresholdMs: 10, count: 1 }, { thresholdMs: 25, count: 0 }]);
+  });
+
+  it('counts the gap still open in the maxima, not in the counts', () => {
+    const tally = new BlockTally([10]);
+    tally.add(2, 0, 10);
+    const { gaps, own } = tally.read({ gapMs: 40, waitMs: 5, atMs: 50, cpuMs: 30 });
+    expect([gaps.maxMs, gaps.maxAtMs, own.maxMs, own.maxAtMs, own.maxGapMs, own.maxCpuMs]).toEqual([40, 50, 35, 50, 40, 30]);
+    expect([gaps.over[0].count, own.over[0].count]).toEqual([0, 0]);
+    expect(tally.read().gaps).toMatchObject({ maxMs: 2, maxAtMs: 10 }); // it was not added
+    expect(tally.read({ gapMs: 1, waitMs: 0, atMs: 60 }).gaps).toMatchObject({ maxMs: 2, maxAtMs: 10 }); // nor longer
+  });
+
+  it('reads zero before any gap', () => {
+    const { gaps, own } = new BlockTally([10]).read();
+    expect([gaps.maxMs, gaps.maxAtMs, own.maxMs, own.maxAtMs]).toEqual([0, 0, 0, 0]);
   });
 });

@@ -63,3 +63,54 @@ export function atLeast(value: number | null, limit: number): Verdict {
   if (value === null) return 'n/a';
   return value >= limit ? 'PASS' : 'MISS';
 }
+
+/** The largest and the counts at thresholds of one kind of block (all in ms). */
+export interface Blocks {
+  maxMs: number;
+  /** When the longest ended, on the clock the gaps were added with (0: none yet), its whole gap, and the thread's CPU time in it. */
+  maxAtMs: number;
+  maxGapMs: number;
+  maxCpuMs: number;
+  over: { thresholdMs: number; count: number }[];
+}
+
+/**
+ * The blocks a periodic timer saw, from the gap between its runs: whole (what a request
+ * waiting on the loop waited), and less the time the thread spent waiting for a core during
+ * the gap (its own block: what it did itself, garbage collection included).
+ */
+export class BlockTally {
+  private gapMax = { ms: 0, at: 0, gap: 0, cpu: 0 };
+  private ownMax = { ms: 0, at: 0, gap: 0, cpu: 0 };
+  private readonly gapsOver: number[];
+  private readonly ownOver: number[];
+
+  constructor(private readonly thresholdsMs: readonly number[]) {
+    this.gapsOver = thresholdsMs.map(() => 0);
+    this.ownOver = thresholdsMs.map(() => 0);
+  }
+
+  /** One gap ending at `atMs`, the run-queue wait within it and the thread's CPU time in it. */
+  add(gapMs: number, runQueueWaitMs: number, atMs: number, cpuMs = 0): void {
+    const own = gapMs - runQueueWaitMs;
+    if (gapMs > this.gapMax.ms) this.gapMax = { ms: gapMs, at: atMs, gap: gapMs, cpu: cpuMs };
+    if (own > this.ownMax.ms) this.ownMax = { ms: own, at: atMs, gap: gapMs, cpu: cpuMs };
+    this.thresholdsMs.forEach((threshold, i) => {
+      this.gapsOver[i] += gapMs >= threshold ? 1 : 0;
+      this.ownOver[i] += own >= threshold ? 1 : 0;
+    });
+  }
+
+  /** So far, with the gap still open (the timer has not run since) in the maxima only: it may yet grow. */
+  read(open?: { gapMs: number; waitMs: number; atMs: number; cpuMs?: number }): { gaps: Blocks; own: Blocks } {
+    const over = (counts: number[]) => this.thresholdsMs.map((thresholdMs, i) => ({ thresholdMs, count: counts[i] }));
+    const longest = (max: { ms: number; at: number; gap: number; cpu: number }, openMs: number) =>
+      open && openMs > max.ms
+        ? { maxMs: openMs, maxAtMs: open.atMs, maxGapMs: open.gapMs, maxCpuMs: open.cpuMs ?? 0 }
+        : { maxMs: max.ms, maxAtMs: max.at, maxGapMs: max.gap, maxCpuMs: max.cpu };
+    return {
+      gaps: { ...longest(this.gapMax, open?.gapMs ?? 0), over: over(this.gapsOver) },
+      own: { ...longest(this.ownMax, (open?.gapMs ?? 0) - (open?.waitMs ?? 0)), over: over(this.ownOver) },
+    };
+  }
+}

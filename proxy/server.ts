@@ -14,6 +14,7 @@ import { applyServerLimits, SERVER_OPTIONS } from './http/server-limits';
 import { createControlRouter } from './control/http';
 import { mountDashboard } from './dashboard';
 import { rejectBrowserOrigins, requireLocalHost } from './http/guards';
+import { startsPerTurn } from './http/turns';
 import { processSignatures } from './models/signatures';
 import { isLoopedBack } from './upstream/headers';
 import { createPassthroughHandler } from './request/passthrough';
@@ -92,6 +93,8 @@ export function createApp(ctx: ProxyContext, options: AppOptions = {}): express.
     sendAnthropicError(res, 508, `Request loop: the upstream URL ${ctx.config.upstreamUrl} leads back to this proxy`);
   });
   api.use(readBodies(options.bodyBudget, { refused: (req, res) => refusedByHeaders(ctx, req, res), sendError: errorShapeOf }));
+  // Bodies that finish arriving together start over several loop turns (http/turns.ts).
+  api.use(startsPerTurn());
   const cascade = {
     signatures: processSignatures,
     deadlines: new DraftDeadlines(options.draftTimeoutMs ?? DEFAULT_DRAFT_TIMEOUT_MS),
