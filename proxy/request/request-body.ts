@@ -110,37 +110,62 @@ export class RequestBody {
     const members = this.memberRanges();
     if (!members || !this.parsed) return Buffer.from(JSON.stringify(value));
     const original = this.parsed as unknown as Record<string, unknown>;
-    const parts: Array<Buffer | string> = ['{'];
+    const parts: Array<Range | string> = ['{'];
     let first = true;
     for (const [key, member] of Object.entries(value)) {
       if (member === undefined || typeof member === 'function') continue; // as JSON.stringify leaves them out
       parts.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
       first = false;
       const range = members.get(key);
-      if (range && member === original[key]) parts.push(this.raw.subarray(range.start, range.end));
+      if (range && member === original[key]) parts.push(range);
       else if (key === 'messages' && Array.isArray(member)) parts.push(...this.serializeMessages(member));
       else parts.push(JSON.stringify(member));
     }
     parts.push('}');
-    return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
+    return this.join(parts);
   }
 
-  /** A changed messages array: the messages it kept as they were, from the client's bytes. */
-  private serializeMessages(messages: unknown[]): Array<Buffer | string> {
+  /** The pieces in one buffer, allocated once: the client's ranges copied, the new text written. */
+  private join(parts: ReadonlyArray<Range | string>): Buffer {
+    let length = 0;
+    for (const part of parts) length += typeof part === 'string' ? Buffer.byteLength(part) : part.end - part.start;
+    const out = Buffer.allocUnsafe(length);
+    let at = 0;
+    for (const part of parts) at += typeof part === 'string' ? out.write(part, at) : this.raw.copy(out, at, part.start, part.end);
+    return out;
+  }
+
+  /**
+   * A changed messages array: the messages it kept as they were, from the client's bytes, a run
+   * of them kept in their order as one range (their separators included).
+   */
+  private serializeMessages(messages: unknown[]): Array<Range | string> {
     const ranges = this.messageRanges();
-    const kept = new Map<unknown, Range>();
+    const kept = new Map<unknown, number>();
     const originals = this.parsed?.messages;
     if (ranges && Array.isArray(originals) && ranges.length === originals.length) {
       originals.forEach((message, i) => {
-        if (message !== null && typeof message === 'object') kept.set(message, ranges[i]);
+        if (message !== null && typeof message === 'object') kept.set(message, i);
       });
     }
-    const parts: Array<Buffer | string> = ['['];
+    const parts: Array<Range | string> = ['['];
+    let run: { first: number; last: number } | null = null;
+    const endRun = () => {
+      if (run) parts.push({ start: ranges![run.first].start, end: ranges![run.last].end });
+      run = null;
+    };
     messages.forEach((message, i) => {
+      const index = kept.get(message);
+      if (index !== undefined && run && index === run.last + 1) {
+        run.last = index;
+        return;
+      }
+      endRun();
       if (i > 0) parts.push(',');
-      const range = kept.get(message);
-      parts.push(range ? this.raw.subarray(range.start, range.end) : (JSON.stringify(message) ?? 'null'));
+      if (index !== undefined) run = { first: index, last: index };
+      else parts.push(JSON.stringify(message) ?? 'null');
     });
+    endRun();
     parts.push(']');
     return parts;
   }
