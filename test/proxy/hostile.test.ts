@@ -275,6 +275,20 @@ describe('the body budget: more large bodies at once than it holds', () => {
     expect((await postBig('after the burst')).status).toBe(200);
   });
 
+  it('a body cut short by its client reaches nobody and gives its reservation back', async () => {
+    const socket = connect(b.proxy.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const length = 3 * MB;
+    socket.write(`POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: ${KEY['x-api-key']}\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n\r\n`);
+    socket.write(Buffer.alloc(MB, 0x20));
+    // A round trip later the proxy has its headers: its 3 MB are reserved, and two more 3 MB bodies would not fit beside them (8 MB).
+    expect((await fetch(`${b.proxy.url}/health`)).ok).toBe(true);
+    socket.destroy();
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect((await Promise.all([postBig('after the cut'), postBig('beside it')])).map((r) => r.status)).toEqual([200, 200]);
+    expect(b.sim.requests).toHaveLength(2);
+  });
+
   it('a body over the 64 MB limit gets 413 request_too_large and gives its reservation back', async () => {
     const res = await fetch(`${b.proxy.url}/v1/messages`, { method: 'POST', headers: KEY, body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x20) });
     expect(res.status).toBe(413);
