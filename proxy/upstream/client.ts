@@ -1,8 +1,16 @@
 // The upstream HTTP client: undici's `request` (raw bytes, no automatic decompression,
 // abortable through an AbortSignal) over one keep-alive agent per process, which honours
-// HTTPS_PROXY / HTTP_PROXY / NO_PROXY for users behind a corporate proxy.
+// HTTPS_PROXY / HTTP_PROXY / NO_PROXY for users behind a corporate proxy. Only those parts of
+// undici are loaded: its index also loads fetch, WebSocket, caches and mocks, ~4 MB of resident
+// memory the proxy would carry without ever using it.
 import type { IncomingHttpHeaders } from 'node:http';
-import { EnvHttpProxyAgent, request } from 'undici';
+import api from 'undici/lib/api/index.js';
+import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
+
+// What undici's index does on load: every dispatcher gets `request` and its siblings (the
+// proxy agent's CONNECT tunnel calls `connect` on its client).
+Object.assign(Dispatcher.prototype, api);
 
 export interface UpstreamRequest {
   /** e.g. https://api.anthropic.com (may carry a path prefix). */
@@ -30,17 +38,15 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
 const agent = new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 64 });
 
-function upstreamUrl(baseUrl: string, pathAndQuery: string): string {
-  return baseUrl.replace(/\/+$/, '') + pathAndQuery;
-}
-
 export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
-  const res = await request(upstreamUrl(req.baseUrl, req.pathAndQuery), {
+  const url = new URL(req.baseUrl.replace(/\/+$/, '') + req.pathAndQuery);
+  const res = await agent.request({
+    origin: url.origin,
+    path: url.pathname + url.search,
     method: req.method as 'POST',
     headers: req.headers,
     body: req.body,
     signal: req.signal,
-    dispatcher: agent,
     headersTimeout: req.headersTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     bodyTimeout: req.bodyTimeoutMs ?? DEFAULT_TIMEOUT_MS,
   });
