@@ -2,7 +2,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProxyContext } from '../context';
 import type { Logger } from '../log/logger';
 import { defaultRules } from '../rules/defaults';
 import { createProxyContext } from '../runtime';

@@ -3,7 +3,7 @@
 // (a count is a whole number; an exact answer is not "approximately 93.33").
 import type { QualitySignal } from '../../contracts/decision';
 import { equationsOf } from './arithmetic';
-import type { DraftContext, SignalCheck } from './extract';
+import type { SignalCheck } from './extract';
 import { NUMBER_SOURCE, numberValue, numericQuestion } from './numbers';
 
 const NUMBER = new RegExp(NUMBER_SOURCE, 'g');

@@ -9,7 +9,7 @@ import { checkQuality } from '../quality';
 import { MessageAssembler } from '../sse/assemble';
 import { SseDecoder } from '../sse/events';
 import type { AssistantMessage, MessagesRequest } from '../wire';
-import type { CallRecord, Failure, Usage } from '../../contracts/decision';
+import type { CallRecord, Failure } from '../../contracts/decision';
 import type { QualityOptions, QualityResult } from '../quality/types';
 import { sendUpstream, type UpstreamResponse } from '../upstream/client';
 import { bodyFailure, describeError, failure, requestFailure, statusFailure } from '../upstream/failures';

@@ -42,7 +42,7 @@ export async function relayResponse(opts: RelayOptions): Promise<CallRecord> {
 }
 
 async function relayStream(opts: RelayOptions): Promise<CallRecord> {
-  const { client, upstream, model } = opts;
+  const { client, upstream } = opts;
   const assembler = new MessageAssembler();
   const meter = new OutputMeter();
   let upstreamErrorEvent = false;
