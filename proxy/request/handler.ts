@@ -79,7 +79,9 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
 
   const conversation = identifyConversation(body.conversationSource());
   const turn = await beginTurn(deps, conversation, body, startedAt);
-  const rule = deps.matchRule(model);
+  // A rule added while a body read lazily was authorised may meet a body that is not JSON: it then goes up as a passthrough, for the API to refuse.
+  const matched = deps.matchRule(model);
+  const rule = matched && body.tryRequest() ? matched : null;
   const plan = rule ? planFor(deps, { conversationId: conversation?.id, rule, request: body.request, rawBytes: body.raw.length, body, now: startedAt, policy: deps.config.draftPolicy }) : null;
 
   const ex: Exchange = {
