@@ -1,12 +1,13 @@
-// POST /v1/messages as five steps (the body parsed only as far as they need: request-body.ts;
-// a request no rule drafts goes up as the client's bytes with its history never parsed,
-// unless an accepted draft's tool calls await their results in it): the conversation's turn begins (tool results that show an
+// POST /v1/messages as five steps: the conversation's turn begins (tool results that show an
 // accepted draft later failed amend its record) → gate (may skip drafting) → decide
 // (passthrough when no rule matches; else draft with the cheap model and judge it, a waiting
-// stream kept alive with pings: keepalive.ts) → respond (the only writer of the client's answer) → settle
-// cost once → record. Whatever goes wrong with the draft, the client gets the verifier's
-// answer; exactly one decision record per request leaves through deps.record(). Requests
-// another API's edge translated (proxy/openai/) take the same steps through runRequestPath().
+// stream kept alive with pings: keepalive.ts) → respond (the only writer of the client's
+// answer) → settle cost once → record. Whatever goes wrong with the draft, the client gets the
+// verifier's answer; exactly one decision record per request leaves through deps.record().
+// The body is parsed only as far as the steps need (request-body.ts): a request no rule drafts
+// goes up as the client's bytes, its history unparsed unless an accepted draft's tool calls
+// await their results in it. Requests another API's edge translated (proxy/openai/) take the
+// same steps through runRequestPath().
 import type { Request, Response } from 'express';
 import { REQUEST_ID_HEADER, type ClientApi } from '../../contracts/decision';
 import { ClientResponse } from '../http/client-response';

@@ -13,6 +13,8 @@ export class RequestBody {
   private parsed: MessagesRequest | undefined;
   private members: Map<string, Range> | null | undefined;
   private messages: Range[] | null | undefined;
+  /** Members parsed alone so far. */
+  private readonly values = new Map<string, unknown>();
 
   /** `parsed`: the request when it is already parsed (another API's edge built it). */
   constructor(
@@ -49,13 +51,16 @@ export class RequestBody {
     return this.members;
   }
 
-  /** A top-level member's value (undefined when absent), parsed alone unless the whole request is. */
+  /** A top-level member's value (undefined when absent), parsed alone (once) unless the whole request is. */
   member(key: string): unknown {
     if (this.parsed) return (this.parsed as unknown as Record<string, unknown>)[key];
     const members = this.memberRanges();
     if (!members) return this.request[key as keyof MessagesRequest];
-    const range = members.get(key);
-    return range && this.parse(range);
+    if (!this.values.has(key)) {
+      const range = members.get(key);
+      this.values.set(key, range && this.parse(range));
+    }
+    return this.values.get(key);
   }
 
   /** The ranges of the `messages` elements; null when there is no such array to walk. */
