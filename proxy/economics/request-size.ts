@@ -7,7 +7,6 @@
 // than the rest of the plan together.
 import type { ContentBlock, MessagesRequest } from '../wire';
 import type { CacheTtl } from '../pricing/accounting';
-import { elementRanges, type Range } from '../request/json-ranges';
 
 /**
  * Prompt tokens per byte of request body before a conversation has reported any usage.
@@ -27,10 +26,17 @@ export interface RequestSize {
   ttl: CacheTtl | null;
 }
 
-/** The body the request was parsed from, and where its top-level members lie (proxy/request/request-body.ts has both). */
+/** Bytes [start, end) of a body. */
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** The body the request was parsed from: where its top-level members and their elements lie (proxy/request/request-body.ts). */
 export interface RawBody {
   readonly raw: Buffer;
-  memberRanges(): ReadonlyMap<string, Range> | null;
+  memberRanges(): ReadonlyMap<string, Span> | null;
+  elementRanges(key: string): readonly Span[] | null;
 }
 
 /** Bytes of a part of the request as JSON (nothing for nothing or an empty list). */
@@ -47,7 +53,7 @@ function leadingBytes(request: MessagesRequest, key: 'tools' | 'system', body: R
   const range = body?.memberRanges()?.get(key);
   if (body && range) {
     if (count === undefined || count === list.length) return range.end - range.start;
-    const elements = elementRanges(body.raw, range);
+    const elements = body.elementRanges(key);
     if (elements?.length === list.length) return elements[count - 1].end - elements[0].start + 2;
   }
   return bytes(count === undefined ? list : list.slice(0, count));

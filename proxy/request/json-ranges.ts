@@ -19,18 +19,27 @@ function skipValue(body: Buffer, cursor: Cursor): Range {
   return { start, end };
 }
 
-/** Runs `walk` over the object or array that fills `range`; false when the bytes are not one. */
-function walkWhole(body: Buffer, range: Range, open: number, walk: (cursor: Cursor) => void): boolean {
+/**
+ * Runs `walk` over the object or array (by `open`) that starts `range`: the cursor where the walk
+ * stopped, or null when the bytes are not one the walk can follow.
+ */
+function walkFrom(body: Buffer, range: Range, open: number, walk: (cursor: Cursor) => void): Cursor | null {
   const cursor = { at: skipSpace(body, range.start) };
-  if (body[cursor.at] !== open) return false;
+  if (body[cursor.at] !== open) return null;
   cursor.at++;
   try {
     walk(cursor);
   } catch (err) {
-    if (err instanceof Unsure || err instanceof SyntaxError) return false;
+    if (err instanceof Unsure || err instanceof SyntaxError) return null;
     throw err;
   }
-  return skipSpace(body, cursor.at, range.end) === range.end;
+  return cursor;
+}
+
+/** walkFrom, true only when the object or array fills `range` to its end. */
+function walkWhole(body: Buffer, range: Range, open: number, walk: (cursor: Cursor) => void): boolean {
+  const cursor = walkFrom(body, range, open, walk);
+  return cursor !== null && skipSpace(body, cursor.at, range.end) === range.end;
 }
 
 /**
@@ -49,21 +58,15 @@ export function memberRanges(body: Buffer, range: Range = { start: 0, end: body.
  * repeated key, where JSON.parse would take the last, gives the first.)
  */
 export function firstMemberRange(body: Buffer, range: Range, key: string): Range | null {
-  const cursor = { at: skipSpace(body, range.start) };
-  if (body[cursor.at] !== OPEN_BRACE) return null;
-  cursor.at++;
   let found: Range | null = null;
-  try {
+  const walked = walkFrom(body, range, OPEN_BRACE, (cursor) =>
     walkObject(body, cursor, (name) => {
       const value = skipValue(body, cursor);
       if (name === key) found = value;
       return found !== null;
-    });
-  } catch (err) {
-    if (err instanceof Unsure || err instanceof SyntaxError) return null;
-    throw err;
-  }
-  return found;
+    }),
+  );
+  return walked && found;
 }
 
 /** Each element's range, for the array that fills `range`; null when it is not an array the walk can follow. */

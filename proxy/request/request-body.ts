@@ -12,7 +12,8 @@ import { elementRanges, firstMemberRange, memberRanges, type Range } from './jso
 export class RequestBody {
   private parsed: MessagesRequest | undefined;
   private members: Map<string, Range> | null | undefined;
-  private messages: Range[] | null | undefined;
+  /** The elements' ranges of the top-level arrays walked so far, by member. */
+  private readonly elements = new Map<string, Range[] | null>();
   /** Members parsed alone so far. */
   private readonly values = new Map<string, unknown>();
 
@@ -63,18 +64,18 @@ export class RequestBody {
     return this.values.get(key);
   }
 
-  /** The ranges of the `messages` elements; null when there is no such array to walk. */
-  messageRanges(): Range[] | null {
-    if (this.messages === undefined) {
-      const range = this.memberRanges()?.get('messages');
-      this.messages = range ? elementRanges(this.raw, range) : null;
+  /** The ranges of the elements of the top-level array `key`; null when there is no such array to walk. */
+  elementRanges(key: string): Range[] | null {
+    if (!this.elements.has(key)) {
+      const range = this.memberRanges()?.get(key);
+      this.elements.set(key, range ? elementRanges(this.raw, range) : null);
     }
-    return this.messages;
+    return this.elements.get(key)!;
   }
 
   /** What identifies the conversation, read without parsing the history unless it already is. */
   conversationSource(): ConversationSource {
-    const messages = this.parsed ? null : this.messageRanges();
+    const messages = this.parsed ? null : this.elementRanges('messages');
     if (!messages) {
       const request = this.tryRequest();
       return request ? sourceOf(request) : { metadata: undefined, system: () => undefined, roles: () => [], content: () => undefined };
@@ -145,7 +146,7 @@ export class RequestBody {
    * of them kept in their order as one range (their separators included).
    */
   private serializeMessages(messages: unknown[]): Array<Range | string> {
-    const ranges = this.messageRanges();
+    const ranges = this.elementRanges('messages');
     const kept = new Map<unknown, number>();
     const originals = this.parsed?.messages;
     if (ranges && Array.isArray(originals) && ranges.length === originals.length) {
