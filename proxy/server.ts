@@ -11,6 +11,7 @@ import type { ProxyContext } from './context';
 import { baseUrlFor, isWildcardHost, pointsAt } from './http/hosts';
 import { sendAnthropicError } from './http/errors';
 import { applyServerLimits, SERVER_OPTIONS } from './http/server-limits';
+import { appObjectClasses } from './http/app-objects';
 import { createControlRouter } from './control/http';
 import { mountDashboard } from './dashboard';
 import { rejectBrowserOrigins, requireLocalHost } from './http/guards';
@@ -180,7 +181,8 @@ export async function startProxyServer(
     inFlight.add(run);
     void run.finally(() => inFlight.delete(run)).catch(() => {});
   };
-  const server: Server = createServer(SERVER_OPTIONS, createApp(ctx, { ...opts, track }));
+  const app = createApp(ctx, { ...opts, track });
+  const server: Server = createServer({ ...SERVER_OPTIONS, ...appObjectClasses(app) }, app);
   applyServerLimits(server);
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {

@@ -79,6 +79,8 @@ describe('headerSafe', () => {
 
   it(`is at most ${OWN_HEADER_MAX_CHARS} characters, never cut inside an escape`, () => {
     expect(headerSafe('x'.repeat(1_000_000))).toHaveLength(OWN_HEADER_MAX_CHARS);
+    expect(headerSafe('x'.repeat(OWN_HEADER_MAX_CHARS))).toBe('x'.repeat(OWN_HEADER_MAX_CHARS));
+    expect(headerSafe(`${'x'.repeat(OWN_HEADER_MAX_CHARS - 1)}%`)).toBe('x'.repeat(OWN_HEADER_MAX_CHARS - 1));
     const encoded = headerSafe('日'.repeat(100));
     expect(encoded.length).toBeLessThanOrEqual(OWN_HEADER_MAX_CHARS);
     expect(decodeURIComponent(encoded)).toBe('日'.repeat(encoded.length / 9));

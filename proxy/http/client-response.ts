@@ -151,16 +151,21 @@ function errorEventData(status: number, body: string): unknown {
 /** Longest value of an x-cascadeflow-* header. */
 export const OWN_HEADER_MAX_CHARS = 200;
 
+/** Printable ASCII and spaces except `%`: characters a header value carries unescaped. */
+const SAFE_AS_IS = /^[\x20-\x24\x26-\x7e]*$/;
+
 /**
  * A value any HTTP stack accepts: printable ASCII and spaces as they are; control characters,
  * non-ASCII (as UTF-8 bytes) and `%` itself percent-encoded, so the value reads back with
  * decodeURIComponent; cut to OWN_HEADER_MAX_CHARS, never inside an escape.
  */
 export function headerSafe(value: string): string {
+  // The usual value (a model id, a decision) is already safe: returned as it is, without a copy per character.
+  if (value.length <= OWN_HEADER_MAX_CHARS && SAFE_AS_IS.test(value)) return value;
   let out = '';
   for (const char of value.slice(0, OWN_HEADER_MAX_CHARS)) {
     // A lone surrogate (no UTF-8 form) is sent as U+FFFD.
-    const piece = /^[\x20-\x24\x26-\x7e]$/.test(char) ? char : /^[\ud800-\udfff]$/.test(char) ? '%EF%BF%BD' : encodeURIComponent(char);
+    const piece = SAFE_AS_IS.test(char) ? char : /^[\ud800-\udfff]$/.test(char) ? '%EF%BF%BD' : encodeURIComponent(char);
     if (out.length + piece.length > OWN_HEADER_MAX_CHARS) break;
     out += piece;
   }

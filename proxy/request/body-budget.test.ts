@@ -24,6 +24,20 @@ describe('BodyBudget', () => {
     expect(budget.held).toBe(10);
   });
 
+  it('reserves at once only what fits with nobody waiting', async () => {
+    const budget = new BodyBudget(10);
+    const a = budget.tryReserve(6)!;
+    expect(budget.held).toBe(6);
+    expect(budget.tryReserve(5)).toBeNull();
+    const waiting = budget.acquire(5, 1_000, never);
+    // Fits, but a waiter came first.
+    expect(budget.tryReserve(1)).toBeNull();
+    a.release();
+    (await waiting)!.release();
+    expect(budget.tryReserve(50)).not.toBeNull();
+    expect(budget.held).toBe(10);
+  });
+
   it('gives up a waiter after its wait or when its client leaves, and lets the ones behind it in', async () => {
     vi.useFakeTimers();
     const budget = new BodyBudget(10);

@@ -52,8 +52,9 @@ export class BodyBudget {
    * had its turn; null when `waitMs` passes first or `signal` aborts.
    */
   acquire(bytes: number, waitMs: number, signal: AbortSignal): Promise<Reservation | null> {
+    const now = this.tryReserve(bytes);
+    if (now) return Promise.resolve(now);
     const wanted = Math.min(bytes, this.capacity);
-    if (this.queue.length === 0 && this.used + wanted <= this.capacity) return Promise.resolve(this.reserve(wanted));
     return new Promise((resolve) => {
       const give = (result: Reservation | null) => {
         clearTimeout(timer);
@@ -71,6 +72,12 @@ export class BodyBudget {
       signal.addEventListener('abort', leave, { once: true });
       this.queue.push(waiter);
     });
+  }
+
+  /** A reservation of `bytes` (at most the capacity) when it fits at once and nobody waits; else null. */
+  tryReserve(bytes: number): Reservation | null {
+    const wanted = Math.min(bytes, this.capacity);
+    return this.queue.length === 0 && this.used + wanted <= this.capacity ? this.reserve(wanted) : null;
   }
 
   private reserve(bytes: number): Reservation {
@@ -143,15 +150,9 @@ export function readBodies(options: Partial<BodyBudgetOptions> = {}, routes: Bod
   const admit = async (req: Request, res: Response, next: NextFunction) => {
     if (!hasBody(req)) return next();
     if (routes.refused(req, res)) return;
-    const gone = new AbortController();
-    const hangUp = () => gone.abort();
-    res.once('close', hangUp);
-    const reservation = await budget.acquire(expectedBytes(req), waitMs, gone.signal);
-    res.off('close', hangUp);
-    if (gone.signal.aborted) {
-      reservation?.release();
-      return;
-    }
+    // Room at once (the usual case): no wait, so no AbortController and close listener per request.
+    const reservation = budget.tryReserve(expectedBytes(req)) ?? (await waitForRoom(req, res));
+    if (reservation === undefined) return;
     if (!reservation) {
       res.setHeader('retry-after', String(OVERLOADED_RETRY_AFTER_S));
       routes.sendError(req)(res, 529, `Overloaded: the proxy holds at most ${Math.round(budget.capacity / MB)} MB of request bodies at once, and this one waited ${waitMs / 1000} s for room.`);
@@ -160,6 +161,17 @@ export function readBodies(options: Partial<BodyBudgetOptions> = {}, routes: Bod
     res.once('close', reservation.release);
     reservations.set(req, reservation);
     next();
+  };
+  /** A reservation once there is room, null past the wait, undefined when the client left meanwhile. */
+  const waitForRoom = async (req: Request, res: Response): Promise<Reservation | null | undefined> => {
+    const gone = new AbortController();
+    const hangUp = () => gone.abort();
+    res.once('close', hangUp);
+    const reservation = await budget.acquire(expectedBytes(req), waitMs, gone.signal);
+    res.off('close', hangUp);
+    if (!gone.signal.aborted) return reservation;
+    reservation?.release();
+    return undefined;
   };
   const trim = (req: Request, _res: Response, next: NextFunction) => {
     reservations.get(req)?.trim(Buffer.isBuffer(req.body) ? req.body.length : 0);
