@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { identifyConversation, sourceOf } from '../conversations/identify';
-import type { MessagesRequest } from '../wire';
+import { measureRequest } from '../economics/request-size';
+import { buildAnswerRequest, buildDraftRequest } from '../models/adapt-request';
+import { SignatureRegistry } from '../models/signatures';
+import { checkQuality } from '../quality';
+import type { AssistantMessage, MessagesRequest } from '../wire';
+import { parseJsonBody } from './body-depth';
 import { RequestBody } from './request-body';
 
 const fixture = readFileSync(new URL('../../test/fixtures/claude-code/request-2.1.332.json', import.meta.url), 'utf8');
@@ -79,5 +84,104 @@ describe('RequestBody', () => {
     const body = new RequestBody(Buffer.from('{"model": "a", "messages": []}'));
     const other = { model: 'b', messages: [{ role: 'user', content: 'x' }] } as MessagesRequest;
     expect(JSON.parse(body.serialize(other).toString())).toEqual(other);
+  });
+
+  describe('read lazily', () => {
+    // A long Claude Code session on the captured request: tool calls, their results (large, one
+    // failed), a call made three times, a thinking block another model signed, and the question.
+    const exchange = (i: number) => [
+      {
+        role: 'assistant',
+        content: [
+          ...(i === 1 ? [{ type: 'thinking', thinking: 'plan', signature: 'sig-elsewhere' }] : []),
+          { type: 'text', text: `Reading part ${i}.` },
+          { type: 'tool_use', id: `toolu_${i}`, name: 'Read', input: { file_path: `/repo/src/m${i % 3}.ts` } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: `toolu_${i}`, ...(i === 4 && { is_error: true }), content: `${i === 4 ? 'Error: EACCES ' : ''}${'const x = "q\\u00e9";\n'.repeat(300)}` }],
+      },
+    ];
+    const session = (exchanges: number) => {
+      const request = parse(fixture);
+      return { ...request, messages: [...request.messages.slice(0, -1), ...Array.from({ length: exchanges }, (_, i) => exchange(i)).flat(), request.messages.at(-1)!] };
+    };
+    const texts = [fixture, JSON.stringify(session(6)), JSON.stringify(session(40), null, 1)];
+    const draft = (content: unknown[]): AssistantMessage =>
+      ({ type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content, stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 9 } }) as unknown as AssistantMessage;
+    const drafts = [
+      draft([{ type: 'text', text: 'The build compiles the renderer and bundles the main process.' }]),
+      draft([{ type: 'tool_use', id: 'toolu_new', name: 'Read', input: { file_path: '/repo/src/m1.ts' } }]),
+      draft([{ type: 'tool_use', id: 'toolu_new', name: 'Read', input: { file_path: '/repo/src/m1.ts ' } }]),
+    ];
+
+    it('sends the same draft and answer bodies, byte for byte, as a full parse', () => {
+      const signatures = new SignatureRegistry();
+      for (const text of texts) {
+        for (const model of ['claude-haiku-4-5', 'claude-haiku-5-5', 'claude-sonnet-4-6']) {
+          const lazy = new RequestBody(Buffer.from(text));
+          const full = new RequestBody(Buffer.from(text), parse(text));
+          expect(lazy.request).not.toBe(full.request);
+          const lazyDraft = buildDraftRequest(lazy.request, 'a,b', model, signatures);
+          const fullDraft = buildDraftRequest(full.request, 'a,b', model, signatures);
+          expect({ ...lazyDraft, body: lazy.serialize(lazyDraft.body).toString() }).toEqual({ ...fullDraft, body: full.serialize(fullDraft.body).toString() });
+          const answer = (body: RequestBody) => {
+            const request = buildAnswerRequest(body.request, model, signatures);
+            return request && body.serialize(request).toString();
+          };
+          expect(answer(lazy)).toBe(answer(full));
+        }
+      }
+    });
+
+    it('gives the checker, the economics and the conversation what a full parse gives them', () => {
+      for (const text of texts) {
+        const lazy = new RequestBody(Buffer.from(text));
+        const full = new RequestBody(Buffer.from(text), parse(text));
+        for (const message of drafts) {
+          expect(checkQuality(lazy.request, message)).toEqual(checkQuality(parse(text), message));
+          expect(checkQuality(lazy.request, message, { partial: true, completeBlocks: 0 })).toEqual(checkQuality(parse(text), message, { partial: true, completeBlocks: 0 }));
+        }
+        expect(measureRequest(lazy.request, lazy)).toEqual(measureRequest(full.request, full));
+        expect(identifyConversation(lazy.conversationSource())).toEqual(identifyConversation(full.conversationSource()));
+        expect(lazy.request).toEqual(parse(text));
+      }
+    });
+
+    it('does not parse the tool outputs it is not asked for', () => {
+      const text = JSON.stringify(session(40));
+      const body = new RequestBody(Buffer.from(text));
+      const parse = vi.spyOn(JSON, 'parse');
+      const request = body.request;
+      buildDraftRequest(request, undefined, 'claude-haiku-4-5', new SignatureRegistry());
+      for (const message of drafts) checkQuality(request, message);
+      measureRequest(request, body);
+      const parsed = parse.mock.calls.reduce((sum, [piece]) => sum + String(piece).length, 0);
+      parse.mockRestore();
+      // The failed call's result is read (its error), the others not.
+      expect(parsed).toBeLessThan(text.length / 4);
+    });
+
+    it('refuses a body with a malformed message as a full parse does, with its error', () => {
+      const good = JSON.stringify(session(6));
+      const at = good.indexOf('"tool_use_id":"toolu_3"');
+      const malformed = [
+        good.slice(0, at) + '"tool_use_id":"toolu_3",,' + good.slice(at + 23),
+        good.slice(0, at) + '"tool_use_id":"tool\\u_3"' + good.slice(at + 23),
+        good.slice(0, at) + '"tool_use_id":"tool\\n\\x"' + good.slice(at + 23),
+        good.replace('Reading part 2.', 'Reading\\npart\\t2\\u0007.').replace('Reading part 3.', 'Reading\\u0001 part\\n3\\u0.'),
+        good.replace('"is_error":true', '"is_error":tru'),
+        good.replace('"is_error":true', '"is_error":01'),
+        good.slice(0, -1),
+        good.replace('Reading part 2.', 'Reading\u0000\u0001'),
+      ];
+      for (const text of malformed) {
+        const body = new RequestBody(Buffer.from(text));
+        expect(parseJsonBody(() => body.request)).toEqual(parseJsonBody(() => JSON.parse(text)));
+        expect(parseJsonBody(() => body.request).ok).toBe(false);
+        expect(body.tryRequest()).toBeNull();
+      }
+    });
   });
 });

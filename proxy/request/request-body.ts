@@ -1,13 +1,17 @@
 // A POST /v1/messages body, read once and parsed only as far as a step needs. Its top-level
-// members are found by their byte ranges (json-ranges.ts); one member, or the whole request,
-// is parsed on first use (json-bytes.ts), so a passthrough of a 150 KB agent request parses its
-// model, metadata and system prompt, not its history. A body sent on with changes (a draft, a
-// cleaned history) is spliced: the members and messages the change left as they were go up as
-// the client's own bytes, only the changed ones are serialised.
+// members are found by their byte ranges (json-ranges.ts); one member is parsed on first use
+// (json-bytes.ts), so a passthrough of a 150 KB agent request parses its model, metadata and
+// system prompt, not its history. The whole request, once asked for, is checked to be JSON
+// (json-valid.ts) and then read lazily (json-lazy.ts): a cascade reads the roles, the last turns
+// and the tool calls of a long session, never parsing the tool outputs that make up its bytes. A
+// body sent on with changes (a draft, a cleaned history) is spliced: the members and messages the
+// change left as they were go up as the client's own bytes, only the changed ones are serialised.
 import { sourceOf, type ConversationSource } from '../conversations/identify';
 import type { MessagesRequest } from '../wire';
 import { parseJsonBytes } from './json-bytes';
+import { EAGER_BYTES, lazyJson, lazyObject } from './json-lazy';
 import { elementRanges, firstMemberRange, memberRanges, type Range } from './json-ranges';
+import { isJson } from './json-valid';
 
 export class RequestBody {
   private parsed: MessagesRequest | undefined;
@@ -25,9 +29,25 @@ export class RequestBody {
     this.parsed = parsed;
   }
 
-  /** The whole request, parsed on first use; throws what JSON.parse throws. */
+  /**
+   * The whole request, on first use: read lazily when the body is a large JSON object, else
+   * parsed; throws what JSON.parse throws.
+   */
   get request(): MessagesRequest {
-    return (this.parsed ??= parseJsonBytes(this.raw) as MessagesRequest);
+    return (this.parsed ??= this.readLazily() ?? (parseJsonBytes(this.raw) as MessagesRequest));
+  }
+
+  /**
+   * The request read lazily: the history message by message, part by part, each other member
+   * parsed whole on first read (what reads them reads all of them), the members parsed alone so
+   * far reused; undefined for a small body or one that is not JSON.
+   */
+  private readLazily(): MessagesRequest | undefined {
+    if (this.raw.length <= EAGER_BYTES) return undefined;
+    const members = this.memberRanges();
+    if (!members || !isJson(this.raw)) return undefined;
+    const read = (key: string, range: Range) => (key === 'messages' ? lazyJson(this.raw, range) : this.parse(range));
+    return lazyObject(this.raw, members, this.values, read) as unknown as MessagesRequest;
   }
 
   get isParsed(): boolean {
