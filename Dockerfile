@@ -38,4 +38,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 STOPSIGNAL SIGTERM
-CMD ["node", "--enable-source-maps", "dist/proxy/cli.js"]
+# Stack traces name the bundle's lines; -e NODE_OPTIONS=--enable-source-maps names the .ts ones (~5 MB more memory).
+CMD ["node", "dist/proxy/cli.js"]

@@ -98,7 +98,7 @@ function orFail<T>(make: () => T): T {
 const retry = orFail(() => retryPolicyFromEnv(env));
 const keepalive = orFail(() => keepaliveFromEnv(env));
 const bodyBudget = orFail(() => bodyBudgetFromEnv(env));
-const { logger, json } = orFail(() => loggerFor(env));
+const { logger, json } = await loggerFor(env).catch((err: Error) => fail(err.message));
 const ctx = await createProxyContext({ env, logger }).catch((err: Error) => fail(err.message));
 const { host, port } = ctx.config;
 const running = await startProxyServer(ctx, { draftTimeoutMs: timeoutMs, retry, bodyBudget, keepalive }).catch(async (err: Error) => {

@@ -80,6 +80,10 @@ export function proxyBuildOptions(outDir = PROXY_OUT_DIR): BuildOptions {
     format: 'esm',
     target: 'node20',
     packages: 'external',
+    // The launchers (npm run serve, Dockerfile, deploy/) run without --enable-source-maps, which
+    // parses the map at start (~5 MB more idle memory); NODE_OPTIONS=--enable-source-maps turns it
+    // on for .ts positions in stack traces. Without the sources inside, the map is a third of the size.
+    sourcesContent: false,
     plugins: [keepModuleUrls(outDir)],
     outdir: outDir,
   };

@@ -1,8 +1,8 @@
 // `npm run check:packaging`: validates build/electron-builder.json against
 // electron-builder's own JSON schema, plus what this app needs from it, and checks that
 // package.json `dependencies` (what electron-builder packs into every installer) are
-// exactly the packages main and preload load, without packaging (that needs Electron's
-// runtime from the internet).
+// exactly the packages main and preload load, or the headless proxy does, without packaging
+// (that needs Electron's runtime from the internet).
 import { existsSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -125,8 +125,10 @@ export function checkDependencies(dependencies: string[], loaded: RuntimePackage
   for (const name of loaded.app) {
     if (!dependencies.includes(name)) problems.push(`main loads ${name}, which is not in dependencies (the installer would lack it)`);
   }
+  // The installer packs every dependency, and the Docker image installs them without devDependencies:
+  // each is there for main or for the headless proxy (pino: the proxy's JSON logs only).
   for (const name of dependencies) {
-    if (!loaded.app.has(name)) problems.push(`${name} is in dependencies but main never loads it (move it to devDependencies)`);
+    if (!loaded.app.has(name) && !loaded.proxy.has(name)) problems.push(`${name} is in dependencies but neither main nor the headless proxy loads it (move it to devDependencies)`);
   }
   for (const name of loaded.proxy) {
     if (!dependencies.includes(name)) problems.push(`the headless proxy loads ${name}, which is not in dependencies`);
@@ -143,5 +145,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     process.exit(1);
   }
   console.log(`${path.relative(ROOT, CONFIG_PATH)} is valid for electron-builder ${readJson(path.join(ROOT, 'node_modules', 'electron-builder', 'package.json')).version}.`);
-  console.log(`package.json dependencies are exactly the ${dependencies.length} packages main loads.`);
+  console.log(`package.json dependencies are exactly the ${dependencies.length} packages main or the headless proxy load.`);
 }

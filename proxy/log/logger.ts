@@ -1,8 +1,8 @@
 // Where the proxy's one-line messages go: the console with a timestamp (text, the default), or
 // one JSON object per line on stdout (CASCADEFLOW_LOG_FORMAT=json, for log collectors) with the
 // time, the level, the message and, on a line about a request, its id. Tests pass a collecting
-// logger to stay quiet.
-import pino, { type DestinationStream } from 'pino';
+// logger to stay quiet. pino loads only for JSON logs: a proxy logging text is smaller without it.
+import type { DestinationStream } from 'pino';
 
 export interface Logger {
   info(line: string): void;
@@ -33,7 +33,8 @@ const REDACT_PATHS = CREDENTIALS.flatMap((key) => {
 });
 
 /** One JSON object per line: {"level","time","requestId"?,"msg"}. Synchronous, so no line is lost on exit. */
-export function jsonLogger(destination: DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
+export async function jsonLogger(destination?: DestinationStream): Promise<Logger> {
+  const { default: pino } = await import('pino');
   const log = pino(
     {
       base: undefined,
@@ -41,7 +42,7 @@ export function jsonLogger(destination: DestinationStream = pino.destination({ d
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
-    destination,
+    destination ?? pino.destination({ dest: 1, sync: true }),
   );
   const write = (level: 'info' | 'warn', line: string) => {
     const request = REQUEST_LINE.exec(line);
@@ -52,9 +53,9 @@ export function jsonLogger(destination: DestinationStream = pino.destination({ d
 }
 
 /** CASCADEFLOW_LOG_FORMAT: `text` (the default) or `json`; anything else throws, naming the choices. */
-export function loggerFor(env: NodeJS.ProcessEnv): { logger: Logger; json: boolean } {
+export async function loggerFor(env: NodeJS.ProcessEnv): Promise<{ logger: Logger; json: boolean }> {
   const format = env.CASCADEFLOW_LOG_FORMAT?.trim().toLowerCase() || 'text';
   if (format === 'text') return { logger: consoleLogger, json: false };
-  if (format === 'json') return { logger: jsonLogger(), json: true };
+  if (format === 'json') return { logger: await jsonLogger(), json: true };
   throw new Error(`CASCADEFLOW_LOG_FORMAT must be "text" or "json", got "${env.CASCADEFLOW_LOG_FORMAT}"`);
 }

@@ -21,7 +21,7 @@ export class ChunkTranslator {
   private readonly assembler = new MessageAssembler();
   private id = '';
   private model = '';
-  /** Anthropic block index → OpenAI tool call index (0, 1, … in call order). */
+  /** Anthropic block index -> OpenAI tool call index (0, 1, ... in call order). */
   private readonly toolCalls = new Map<number, number>();
   private jsonBlock: number | null = null;
   private jsonStreamed = false;

@@ -12,7 +12,7 @@ function metrics(priced: (model: string) => boolean = () => true) {
 }
 
 async function requestLabels(m: ProxyMetrics): Promise<string[]> {
-  return [...(await m.text()).matchAll(/^cascadeflow_requests_total\{decision="\w+",model="([^"]*)"\}/gm)].map((x) => x[1]);
+  return [...(await m.scrape()).text.matchAll(/^cascadeflow_requests_total\{decision="\w+",model="([^"]*)"\}/gm)].map((x) => x[1]);
 }
 
 describe('ProxyMetrics', () => {
@@ -25,8 +25,8 @@ describe('ProxyMetrics', () => {
     expect(labels).toHaveLength(MAX_MODEL_LABELS + 1);
     expect(labels).toContain(OTHER_MODEL);
     expect(labels).not.toContain(`claude-test-${MAX_MODEL_LABELS}`);
-    expect(await m.text()).toContain(`cascadeflow_requests_total{decision="accepted",model="${OTHER_MODEL}"} 11`);
-    expect(await m.text()).toContain('cascadeflow_requests_total{decision="accepted",model="claude-test-0"} 2');
+    expect((await m.scrape()).text).toContain(`cascadeflow_requests_total{decision="accepted",model="${OTHER_MODEL}"} 11`);
+    expect((await m.scrape()).text).toContain('cascadeflow_requests_total{decision="accepted",model="claude-test-0"} 2');
   });
 
   it('never makes a label of an id with characters a label should not carry', async () => {
@@ -42,7 +42,8 @@ describe('ProxyMetrics', () => {
     const call = { model: 'claude-sonnet-4-6', status: 200, usage: null, cost: 0.01, latencyMs: 900 };
     m.observe(decisionRecord({ decision: 'escalated', savings: -0.002, verifier: { ...call, retries: 2 } }));
     m.observe(decisionRecord({ decision: 'accepted', savings: 0.004, verifier: undefined, draft: { ...call, retries: 0 } }));
-    const text = await m.text();
+    const { contentType, text } = await m.scrape();
+    expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(text).toContain('cascadeflow_upstream_retries_total{leg="verifier"} 2');
     expect(text).not.toContain('cascadeflow_upstream_retries_total{leg="draft"}');
     expect(text).toMatch(/^cascadeflow_savings_dollars 0\.002\d*$/m);

@@ -4,9 +4,16 @@
 // table knows it, up to MAX_MODEL_LABELS of them; every other id is counted as "other", so a
 // client inventing model ids cannot grow the output. Process metrics (memory, CPU, event loop,
 // file descriptors) come from one registry per process, merged in at each scrape.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+// prom-client (about 90 modules with @opentelemetry/api) loads at the first record or scrape,
+// not at start: the idle proxy is ~1 MB smaller. Records come after their answer, so the first
+// request does not wait for the load; one arriving during it does (tens of ms, once). What is
+// observed before it has loaded is applied, in order, once it has.
+import type * as PromClientModule from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallRecord, DecisionRecord, FailureKind } from '../../contracts/decision';
 import type { UpstreamReachability } from '../../contracts/status';
+
+type PromClient = typeof PromClientModule;
 
 export const MAX_MODEL_LABELS = 50;
 export const OTHER_MODEL = 'other';
@@ -29,10 +36,10 @@ export interface ProxyMetricsOptions {
 let processRegistry: Registry | null = null;
 
 /** Default metrics observe the process, so one set per process, however many proxies it runs. */
-function processMetrics(): Registry {
+function processMetrics(prom: PromClient): Registry {
   if (!processRegistry) {
-    processRegistry = new Registry();
-    collectDefaultMetrics({ register: processRegistry });
+    processRegistry = new prom.Registry();
+    prom.collectDefaultMetrics({ register: processRegistry });
   }
   return processRegistry;
 }
@@ -40,7 +47,54 @@ function processMetrics(): Registry {
 const seconds = (ms: number) => ms / 1000;
 
 export class ProxyMetrics {
-  private readonly registry = new Registry();
+  private instruments: Instruments | null = null;
+  private loading: Promise<Instruments> | null = null;
+  /** What came before prom-client had loaded. */
+  private early: Array<(instruments: Instruments) => void> = [];
+
+  constructor(private readonly options: ProxyMetricsOptions) {}
+
+  observe(record: DecisionRecord): void {
+    this.use((instruments) => instruments.observe(record));
+  }
+
+  /**
+   * A store that buffers records while its database is away (proxy/team/postgres/): how many
+   * wait, and how many were dropped over its caps (a counter the store keeps; read at scrape).
+   */
+  watchStore(read: () => { buffered: number; dropped: number }): void {
+    this.use((instruments) => instruments.watchStore(read));
+  }
+
+  /** The text a scrape answers with, and its content type. */
+  async scrape(): Promise<{ contentType: string; text: string }> {
+    const { prom, registry } = await this.load();
+    return { contentType: registry.contentType, text: await prom.Registry.merge([processMetrics(prom), registry]).metrics() };
+  }
+
+  private use(apply: (instruments: Instruments) => void): void {
+    if (this.instruments) apply(this.instruments);
+    else {
+      this.early.push(apply);
+      void this.load();
+    }
+  }
+
+  private load(): Promise<Instruments> {
+    this.loading ??= import('prom-client').then((prom) => {
+      const instruments = new Instruments(prom, this.options);
+      for (const apply of this.early) apply(instruments);
+      this.early = [];
+      this.instruments = instruments;
+      return instruments;
+    });
+    return this.loading;
+  }
+}
+
+/** The registry and its metrics, made once prom-client has loaded. */
+class Instruments {
+  readonly registry: Registry;
   private readonly models = new Set<string>();
   private readonly requests: Counter<'decision' | 'model'>;
   private readonly latency: Histogram<'decision'>;
@@ -51,7 +105,12 @@ export class ProxyMetrics {
   private readonly upstreamErrors: Counter<'leg' | 'kind'>;
   private readonly retries: Counter<'leg'>;
 
-  constructor(private readonly options: ProxyMetricsOptions) {
+  constructor(
+    readonly prom: PromClient,
+    private readonly options: ProxyMetricsOptions,
+  ) {
+    const { Counter, Gauge, Histogram } = prom;
+    this.registry = new prom.Registry();
     const registers = [this.registry];
     new Gauge({ name: 'cascadeflow_info', help: 'The proxy version (always 1).', labelNames: ['version'], registers }).set({ version: options.version }, 1);
     this.requests = new Counter({
@@ -111,8 +170,6 @@ export class ProxyMetrics {
     });
   }
 
-  readonly contentType = this.registry.contentType;
-
   observe(record: DecisionRecord): void {
     const { decision } = record;
     this.requests.inc({ decision, model: this.modelLabel(record.requestedModel) });
@@ -125,12 +182,9 @@ export class ProxyMetrics {
     this.observeCall('verifier', record.verifier);
   }
 
-  /**
-   * A store that buffers records while its database is away (proxy/team/postgres/): how many
-   * wait, and how many were dropped over its caps (a counter the store keeps; read at scrape).
-   */
   watchStore(read: () => { buffered: number; dropped: number }): void {
     const registers = [this.registry];
+    const { Counter, Gauge } = this.prom;
     new Gauge({
       name: 'cascadeflow_store_buffered_records',
       help: 'Decision records (and amendments) waiting in the journal for the team database.',
@@ -150,10 +204,6 @@ export class ProxyMetrics {
         counted = dropped;
       },
     });
-  }
-
-  async text(): Promise<string> {
-    return Registry.merge([processMetrics(), this.registry]).metrics();
   }
 
   private observeCall(leg: 'draft' | 'verifier', call: CallRecord | undefined): void {

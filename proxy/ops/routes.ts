@@ -15,8 +15,8 @@ export function createOpsRouter(ctx: ProxyContext): Router {
   });
 
   router.get('/metrics', requireAdminToken(ctx), async (_req, res) => {
-    const { metrics } = ctx.ops;
-    res.type(metrics.contentType).send(await metrics.text());
+    const { contentType, text } = await ctx.ops.metrics.scrape();
+    res.type(contentType).send(text);
   });
   return router;
 }

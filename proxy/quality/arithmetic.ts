@@ -57,7 +57,7 @@ for (const [text, t] of OP_TOKENS) {
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isLetterOrDigit = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
 
-const EXPRESSION_START = /[\d$€£(.\\−-]/;
+const EXPRESSION_START = /[\d$\u20ac£(.\\\u2212-]/;
 
 /**
  * `word` if the line has it at `start`: the first letters are compared before the builtin is
@@ -347,7 +347,7 @@ function checkLine(line: string, found: Equation[]): void {
 }
 
 /** Markdown list markers, not minus signs or numbers: "- 5 - 3 = 2", "2. 5 * 3 = 15". */
-const LIST_MARKER = /^\s*(?:[-*+•]|\d{1,2}[.)])\s+/;
+const LIST_MARKER = /^\s*(?:[-*+\u2022]|\d{1,2}[.)])\s+/;
 
 function show(tokens: Token[]): string {
   return tokens
@@ -358,12 +358,12 @@ function show(tokens: Token[]): string {
 }
 
 /** A line worth tokenizing states a result and operates on numbers. */
-const STATES_RESULT = /[=≈~]|\b(?:equals|makes|is)\b/;
+const STATES_RESULT = /[=\u2248~]|\b(?:equals|makes|is)\b/;
 // Bounded repeats: a pathological line (thousands of characters without a space) stays
 // linear. Spaces exclude the newline ([^\S\n]), so a match never spans two lines: one
 // search over the whole answer finds the lines that operate, skipping the others unread.
 const OPERATES =
-  /\d\S{0,12}[^\S\n]*(?:[a-z/]{1,24}[^\S\n]+){0,2}(?:[-+*/×÷·⋅−x]|\\times|\\cdot|\\div|times|plus|minus|divided by|multiplied by)[^\S\n]*[$€£(]?[^\S\n]*\d|\d%[^\S\n]*of[^\S\n]+[$€£]?\d/g;
+  /\d\S{0,12}[^\S\n]*(?:[a-z/]{1,24}[^\S\n]+){0,2}(?:[-+*/×÷·\u22c5\u2212x]|\\times|\\cdot|\\div|times|plus|minus|divided by|multiplied by)[^\S\n]*[$\u20ac£(]?[^\S\n]*\d|\d%[^\S\n]*of[^\S\n]+[$\u20ac£]?\d/g;
 
 const FENCE = /^\s*(?:```|~~~)/;
 

@@ -92,7 +92,7 @@ function unbalanced(code: string, { line, block, starts }: Syntax): string | nul
 }
 
 /** A lone "..." standing for omitted code ("function f() { ... }"), not a spread. */
-const ELISION = /(^|[\s{([,])(?:\.\.\.|…)(?=\s|[)}\],;]|$)/gm;
+const ELISION = /(^|[\s{([,])(?:\.\.\.|\u2026)(?=\s|[)}\],;]|$)/gm;
 /** JSX markup: acorn does not parse it, so such blocks are only checked for balance. */
 const JSX = /<\/[A-Za-z]|\/>/;
 

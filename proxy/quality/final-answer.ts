@@ -15,7 +15,7 @@ const COMPLEX_CHARS = 250;
 const COUNT_QUESTION =
   /\bhow many (?!(?:more |fewer |less |total )?(?:hours?|minutes?|seconds?|days?|weeks?|months?|years?|miles?|kilometers?|km|meters?|metres?|feet|foot|inches?|yards?|pounds?|lbs?|kg|kilograms?|grams?|ounces?|liters?|litres?|gallons?|cups?|quarts?|pints?|dollars?|cents?|percent|times|square|cubic|degrees?|calories?|points?|units?|servings?)\b)/i;
 const ROUNDING_ASKED = /\b(?:round|rounded|nearest|approximate(?:ly)?|estimate|about how|roughly|decimal)\b/i;
-const APPROXIMATE = /\b(?:approximately|approx\.|roughly|about|around|nearly|almost|rounded)\b|≈/i;
+const APPROXIMATE = /\b(?:approximately|approx\.|roughly|about|around|nearly|almost|rounded)\b|\u2248/i;
 /** 13.333…, 0.6666: a division that did not come out even. */
 const REPEATING = /\.\d{0,6}([1-9])\1\1/;
 
@@ -59,7 +59,7 @@ export const finalAnswer: SignalCheck = (ctx) => {
   const signals: QualitySignal[] = [];
   // Asked only when it matters: most answers end on an exact whole number.
   const roundingAsked = () => ROUNDING_ASKED.test(ctx.question);
-  const whole = Number.isInteger(final.value) || final.text.endsWith('%') || /^[$€£]\d+\.\d\d$/.test(final.text);
+  const whole = Number.isInteger(final.value) || final.text.endsWith('%') || /^[$\u20ac£]\d+\.\d\d$/.test(final.text);
   if (!Number.isInteger(final.value) && COUNT_QUESTION.test(ctx.question)) {
     signals.push({ name: 'inexact_answer', penalty: 0.45, reason: `asks "how many" but the answer is ${final.text}` });
   } else if ((REPEATING.test(line) || APPROXIMATE.test(line)) && !roundingAsked()) {

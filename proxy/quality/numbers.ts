@@ -3,7 +3,7 @@
 import { memoRequest, type DraftContext } from './extract';
 
 /** A number with optional currency sign, thousands separators, decimals and percent sign. */
-export const NUMBER_SOURCE = String.raw`[$€£]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?|[$€£]?\.\d+%?`;
+export const NUMBER_SOURCE = String.raw`[$\u20ac£]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?|[$\u20ac£]?\.\d+%?`;
 
 const NUMBER_WORDS: Record<string, number> = {
   zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
@@ -43,7 +43,7 @@ export function numberValueAt(text: string, start: number, end: number): number 
   return slowValue(text, start, end);
 }
 
-const slowValue = (text: string, start: number, end: number) => Number(text.slice(start, end).replace(/[$€£,%]/g, ''));
+const slowValue = (text: string, start: number, end: number) => Number(text.slice(start, end).replace(/[$\u20ac£,%]/g, ''));
 
 /** The value of a numeric token such as "$1,350.50" or "40%" (percent kept as written: 40). */
 export const numberValue = (token: string): number => numberValueAt(token, 0, token.length);
@@ -73,7 +73,7 @@ export function numberEnd(line: string, i: number): number {
 }
 
 /** Where a number may start: the regex engine skips prose far faster than a loop in JS. */
-const NUMBER_START = /[\d$€£.]/g;
+const NUMBER_START = /[\d$\u20ac£.]/g;
 
 /**
  * Visits every number written in digits, in order, until `visit` returns true; without

@@ -7,9 +7,9 @@ import { saysNoToolFits } from './tool-fit';
 const OPENING_CHARS = 280;
 
 const REFUSAL =
-  /\b(?:I|we)\s*(?:can(?:not|['’]t)|won['’]t|will not|(?:am|['’]m) (?:unable|not able)|must (?:respectfully )?decline|do(?:n['’]t| not) feel comfortable)\s+(?:to\s+)?(?:help|assist|provide|comply|fulfil+|do (?:that|this)|create|write|generate|answer|engage|share|support|complete|give|offer|produce|discuss|continue)\b/i;
+  /\b(?:I|we)\s*(?:can(?:not|['\u2019]t)|won['\u2019]t|will not|(?:am|['\u2019]m) (?:unable|not able)|must (?:respectfully )?decline|do(?:n['\u2019]t| not) feel comfortable)\s+(?:to\s+)?(?:help|assist|provide|comply|fulfil+|do (?:that|this)|create|write|generate|answer|engage|share|support|complete|give|offer|produce|discuss|continue)\b/i;
 const AI_DISCLAIMER = /\bas an AI(?: language model| assistant)?\b/i;
-const APOLOGY = /^(?:I['’]m sorry|I am sorry|I apologi[sz]e|Sorry|My apologies|Unfortunately)\b/i;
+const APOLOGY = /^(?:I['\u2019]m sorry|I am sorry|I apologi[sz]e|Sorry|My apologies|Unfortunately)\b/i;
 
 export const refusal: SignalCheck = (ctx) => {
   // The API's own verdict: the model stopped because it declined.

@@ -4,8 +4,9 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { JsonObject } from '../wire';
 
 // Tool schemas come from every kind of client: unknown keywords and formats must not
-// make a valid call fail, so strict mode and format validation are off.
-const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false, logger: false });
+// make a valid call fail, so strict mode and format validation are off. Made at the first
+// schema, not at start (its meta-schemas cost start-up time and idle memory).
+let ajv: Ajv | null = null;
 
 const MAX_CACHED = 512;
 const byText = new Map<string, ValidateFunction | null>();
@@ -29,6 +30,7 @@ export function validatorFor(schema: JsonObject): ValidateFunction | null {
 function compile(schema: JsonObject): ValidateFunction | null {
   // The meta-schema reference (draft-07, 2020-12, …) changes nothing for tool inputs.
   const { $schema: _metaSchema, ...rest } = schema;
+  ajv ??= new Ajv({ strict: false, validateFormats: false, allErrors: false, logger: false });
   try {
     return ajv.compile(rest);
   } catch {

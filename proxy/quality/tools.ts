@@ -8,10 +8,10 @@ import { describeSchemaError, validatorFor } from './schema';
 
 /** Values a model writes when it does not know what to put: `TODO`, `<path>`, `...`. */
 const PLACEHOLDER =
-  /^\s*(?:TODO|TBD|FIXME|XXX|\.{3}|…|<[^<>\n]{1,40}>|\[[A-Z][A-Z _-]{2,40}\]|\{\{[^{}]{1,40}\}\}|(?:\/)?path\/to\/\S*|your[-_ ][a-z_-]+(?:[-_ ]here)?|placeholder)\s*$/i;
+  /^\s*(?:TODO|TBD|FIXME|XXX|\.{3}|\u2026|<[^<>\n]{1,40}>|\[[A-Z][A-Z _-]{2,40}\]|\{\{[^{}]{1,40}\}\}|(?:\/)?path\/to\/\S*|your[-_ ][a-z_-]+(?:[-_ ]here)?|placeholder)\s*$/i;
 /** Text that announces a tool action and then stops: "Let me read the file." (not "Let me know…"). */
 const ANNOUNCES_ACTION =
-  /\b(?:let me|let['’]s|I['’]ll|I will|I['’]m going to|now I(?:['’]ll| will)|next,? I(?:['’]ll| will))\s+(?:now\s+|first\s+|also\s+)?(?:check|look|read|run|open|search|inspect|examine|create|write|edit|update|fix|list|find|explore|try|start|use|call|fetch|install|test|verify|investigate|grep|view|modify|add|remove|delete|implement|change|apply|execute|build|compile|rerun|re-run)\b[^.\n]{0,120}[.:…]?\s*$/i;
+  /\b(?:let me|let['\u2019]s|I['\u2019]ll|I will|I['\u2019]m going to|now I(?:['\u2019]ll| will)|next,? I(?:['\u2019]ll| will))\s+(?:now\s+|first\s+|also\s+)?(?:check|look|read|run|open|search|inspect|examine|create|write|edit|update|fix|list|find|explore|try|start|use|call|fetch|install|test|verify|investigate|grep|view|modify|add|remove|delete|implement|change|apply|execute|build|compile|rerun|re-run)\b[^.\n]{0,120}[.:\u2026]?\s*$/i;
 
 /** A value a model writes when it does not know what to put (`TODO`, `<path>`, `/path/to/file`). */
 export const isPlaceholder = (value: string): boolean => PLACEHOLDER.test(value);

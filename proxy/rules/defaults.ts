@@ -22,7 +22,7 @@ export const DEFAULT_RULES: readonly CascadeRule[] = Object.freeze([
     threshold: 0.75,
     enabled: true,
   },
-  // Opus 5.x ($4–5/$20–25) → Sonnet 5.5 ($2/$10): same thinking, effort levels and 1M window.
+  // Opus 5.x ($4-5/$20-25) -> Sonnet 5.5 ($2/$10): same thinking, effort levels and 1M window.
   {
     id: 'opus-5',
     match: 'claude-opus-5*',
@@ -31,7 +31,7 @@ export const DEFAULT_RULES: readonly CascadeRule[] = Object.freeze([
     threshold: 0.75,
     enabled: true,
   },
-  // Sonnet 5.x ($2/$10) → Haiku 5.5 ($0.10/$0.50 up to 100K prompt tokens, 5× above).
+  // Sonnet 5.x ($2/$10) -> Haiku 5.5 ($0.10/$0.50 up to 100K prompt tokens, 5× above).
   {
     id: 'sonnet-5',
     match: 'claude-sonnet-5*',
@@ -40,7 +40,7 @@ export const DEFAULT_RULES: readonly CascadeRule[] = Object.freeze([
     threshold: 0.7,
     enabled: true,
   },
-  // Fable 5.x ($10/$50) → Opus 5.5 ($4/$20), conservative: Fable users chose the top model.
+  // Fable 5.x ($10/$50) -> Opus 5.5 ($4/$20), conservative: Fable users chose the top model.
   {
     id: 'fable-5',
     match: 'claude-fable-5*',
@@ -49,7 +49,7 @@ export const DEFAULT_RULES: readonly CascadeRule[] = Object.freeze([
     threshold: 0.8,
     enabled: true,
   },
-  // Sonnet 4.x ($3/$15) → Haiku 4.5 ($1/$5), the Haiku of its generation.
+  // Sonnet 4.x ($3/$15) -> Haiku 4.5 ($1/$5), the Haiku of its generation.
   {
     id: 'sonnet-4',
     match: 'claude-sonnet-4*',
@@ -58,8 +58,8 @@ export const DEFAULT_RULES: readonly CascadeRule[] = Object.freeze([
     threshold: 0.7,
     enabled: true,
   },
-  // Opus 4.x ($5–15/$25–75) → Sonnet 5.5: the cheapest current Sonnet, and it takes the
-  // adaptive thinking and every effort level Opus 4.6–4.8 requests carry.
+  // Opus 4.x ($5-15/$25-75) -> Sonnet 5.5: the cheapest current Sonnet, and it takes the
+  // adaptive thinking and every effort level Opus 4.6-4.8 requests carry.
   {
     id: 'opus-4',
     match: 'claude-opus-4*',

@@ -29,9 +29,9 @@ afterEach(async () => {
 });
 
 describe('JSON logs', () => {
-  it('write one object per line: level, ISO time, message, and the request id taken out of the line', () => {
+  it('write one object per line: level, ISO time, message, and the request id taken out of the line', async () => {
     const { lines, destination } = collect();
-    const logger = jsonLogger(destination);
+    const logger = await jsonLogger(destination);
     logger.info('[0123456789abcdef] ✅ Draft accepted (answer): claude-haiku-4-5 answered');
     logger.warn('⚠️  stats.json was unreadable');
     const [first, second] = lines.map((line) => JSON.parse(line) as JsonLine);
@@ -41,11 +41,11 @@ describe('JSON logs', () => {
     expect(second).toEqual({ level: 'warn', time: expect.any(String), msg: '⚠️  stats.json was unreadable' });
   });
 
-  it('are chosen by CASCADEFLOW_LOG_FORMAT, text by default; another value is refused by name', () => {
-    expect(loggerFor({}).logger).toBe(consoleLogger);
-    expect(loggerFor({ CASCADEFLOW_LOG_FORMAT: 'text' }).json).toBe(false);
-    expect(loggerFor({ CASCADEFLOW_LOG_FORMAT: 'JSON' }).json).toBe(true);
-    expect(() => loggerFor({ CASCADEFLOW_LOG_FORMAT: 'xml' })).toThrow('CASCADEFLOW_LOG_FORMAT must be "text" or "json", got "xml"');
+  it('are chosen by CASCADEFLOW_LOG_FORMAT, text by default; another value is refused by name', async () => {
+    expect((await loggerFor({})).logger).toBe(consoleLogger);
+    expect((await loggerFor({ CASCADEFLOW_LOG_FORMAT: 'text' })).json).toBe(false);
+    expect((await loggerFor({ CASCADEFLOW_LOG_FORMAT: 'JSON' })).json).toBe(true);
+    await expect(loggerFor({ CASCADEFLOW_LOG_FORMAT: 'xml' })).rejects.toThrow('CASCADEFLOW_LOG_FORMAT must be "text" or "json", got "xml"');
   });
 
   it('carry the id of each request the proxy answered, and no key or token of any request', async () => {
@@ -55,7 +55,7 @@ describe('JSON logs', () => {
       env: { CASCADEFLOW_UPSTREAM_URL: sim.url, HOST: '0.0.0.0', ANTHROPIC_API_KEY: 'sk-ant-api03-FALLBACK-secret' },
       store: createMemoryStore(),
       secrets: createMemorySecretStore(),
-      logger: jsonLogger(destination),
+      logger: await jsonLogger(destination),
     });
     const proxy = await startProxyServer(ctx, { host: '127.0.0.1', port: 0 });
     cleanups.push(() => sim.close(), async () => {

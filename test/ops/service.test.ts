@@ -185,8 +185,8 @@ describe('deployment files', () => {
 
   it('run the file the build makes, with environment variables the CLI knows', async () => {
     expect(existsSync(path.join(app, CLI))).toBe(true);
-    expect(dockerfile).toMatch(new RegExp(`^CMD \\["node", "--enable-source-maps", "${CLI}"\\]$`, 'm'));
-    expect(unit).toMatch(new RegExp(`^ExecStart=/usr/bin/node --enable-source-maps ${CLI}$`, 'm'));
+    expect(dockerfile).toMatch(new RegExp(`^CMD \\["node", "${CLI}"\\]$`, 'm'));
+    expect(unit).toMatch(new RegExp(`^ExecStart=/usr/bin/node ${CLI}$`, 'm'));
     // What the image copies is what the proxy loads: its bundle and the dashboard.
     expect(path.relative(ROOT, DEFAULT_DASHBOARD_DIR)).toBe(path.join('dist', 'renderer'));
     expect(dockerfile).toContain('COPY --from=build /app/dist/renderer ./dist/renderer');

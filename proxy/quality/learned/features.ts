@@ -18,7 +18,7 @@ const WORK = /\b(?:prove|proof|derive|derivation|demonstrate|calculate|compute|s
 /** A question this long brings context to work on. */
 const LONG_QUESTION_CHARS = 200;
 /** Enumerated asks: numbered or bulleted lines. */
-const ITEM_LINE = /^\s*(?:\d+[.)]|[-*•])\s+\S/gm;
+const ITEM_LINE = /^\s*(?:\d+[.)]|[-*\u2022])\s+\S/gm;
 /** Claims that the draft cannot do what was asked, each starting with plain text. */
 const INABILITY_PHRASES = [
   "I (?:do not|don['’]t|cannot|can['’]t|am unable to|['’]m unable to|am not able to|['’]m not able to) (?:have|access|browse|provide|give|write|create|generate|know|predict|verify|determine|fully)",

@@ -71,7 +71,7 @@ class PostgresConfigStore implements TeamConfigStore {
   readonly path: string;
   private readonly keys: Set<string>;
   private readonly cache = new Map<string, unknown>();
-  /** Changed here, not yet in the database: key → value (undefined: deleted). */
+  /** Changed here, not yet in the database: key -> value (undefined: deleted). */
   private readonly pending = new Map<string, { value: unknown }>();
   private listener: ((key: string) => void) | null = null;
   /** Keys adopted after the start-up values were handed out and before `follow`: delivered then. */
