@@ -1,7 +1,8 @@
 // What one stretch of load cost the process it runs in: the proxy under benchmark
 // (bench/proxy-server.ts) and the bare pipe it is compared with (bench/pipe-server.ts) measure
 // themselves alike. Opened and closed by the parent over IPC (a `window` message); no
-// collections are forced, and nothing runs between windows, so that an idle process stays idle.
+// collections are forced inside a window, only between workloads when the parent asks (`settle`),
+// and nothing else runs between windows, so that an idle process stays idle.
 // Event-loop blocks on both clocks of bench/loop-clock.ts: the raw delay, which on a shared
 // machine includes waiting for a core, and the process's own block, which does not.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -105,4 +106,17 @@ export function closeWindow(): LoadFigures {
 export function windowAnswer(open: boolean): { type: 'window'; figures: LoadFigures | null } {
   if (open) openWindow();
   return { type: 'window', figures: open ? null : closeWindow() };
+}
+
+/**
+ * Full collections now (the child runs with --expose-gc), outside any window: between two
+ * workloads, so that the garbage one left is not collected inside the next one's figures.
+ */
+export function settle(): { type: 'settled' } {
+  const gc = globalThis.gc;
+  if (!gc) throw new Error('settle needs --expose-gc');
+  // Twice: the first collection can leave work (finalizers, weak references) for a second.
+  gc();
+  gc();
+  return { type: 'settled' };
 }

@@ -7,7 +7,7 @@
 // told to stop.
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { windowAnswer } from './load-window';
+import { settle, windowAnswer } from './load-window';
 import type { ChildMessage, ParentMessage } from './proxy-server';
 
 if (!process.send) throw new Error('bench/pipe-server.ts is forked by bench/proxy-child.ts');
@@ -35,6 +35,7 @@ server.listen(0, '127.0.0.1', () => {
 
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'window') send(windowAnswer(message.open) satisfies ChildMessage);
+  else if (message.type === 'settle') send(settle() satisfies ChildMessage);
   else if (message.type === 'stop') {
     server.close(() => process.disconnect());
     server.closeAllConnections();

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { startProxyServer } from '../proxy/server';
 import { createProxyContext } from '../proxy/runtime';
 import { createMemoryStore } from '../proxy/state/stores';
-import { windowAnswer, type LoadFigures } from './load-window';
+import { settle, windowAnswer, type LoadFigures } from './load-window';
 import { createLoopClock } from './loop-clock';
 
 export interface Reading {
@@ -60,19 +60,22 @@ export type ChildMessage =
   | { type: 'reading'; reading: Reading }
   | { type: 'window'; figures: LoadFigures | null }
   | { type: 'filled' }
-  | { type: 'clock' };
+  | { type: 'clock' }
+  | { type: 'settled' };
 /**
  * `read` with `resetLoop`: start a new event-loop window once this reading is taken (after
  * its collections). `window`: open a load window (answered with null figures) or close it
  * (answered with its LoadFigures). `fill`: record `records` copies of the newest decision, then flush.
  * `clock`: from now on Date.now() reads `offsetMs` ahead of the real clock (sent between
- * requests, never during one).
+ * requests, never during one). `settle`: full collections now, between two workloads, so that
+ * one workload's garbage is not collected in the next one's figures (the pipe answers it too).
  */
 export type ParentMessage =
   | { type: 'read'; resetLoop?: boolean }
   | { type: 'window'; open: boolean }
   | { type: 'fill'; records: number }
   | { type: 'clock'; offsetMs: number }
+  | { type: 'settle' }
   | { type: 'stop' };
 
 const gc = globalThis.gc;
@@ -152,6 +155,8 @@ process.on('message', (message: ParentMessage) => {
     }
   } else if (message.type === 'window') {
     send(windowAnswer(message.open) satisfies ChildMessage);
+  } else if (message.type === 'settle') {
+    send(settle() satisfies ChildMessage);
   } else if (message.type === 'fill') {
     void fill(message.records).then(() => send({ type: 'filled' } satisfies ChildMessage));
   } else if (message.type === 'stop') {

@@ -10,7 +10,9 @@
 // rounds, the order rotated each round, so that a burst of other work on the machine falls on
 // all of them alike. Figures: p50/p99 of latency and time to first byte, requests per second,
 // each target's added latency against the direct upstream and its ratio to the pipe's (formed
-// only when the pipe's addition is above zero overall and in every round: bench/stats.ts); the
+// only when the pipe's addition is above zero overall and in more than three quarters of the
+// rounds: bench/stats.ts); before each workload both children collect their garbage, so that
+// the last workload's is not counted in this one's figures; the
 // CPU per request, peak resident memory, longest event-loop delay
 // (perf_hooks.monitorEventLoopDelay), longest block of its own and longest GC pause of the
 // pipe's and the proxy's process while they served (bench/load-window.ts). The own block is a
@@ -126,7 +128,11 @@ const FORMATS: Format[] = ['JSON', 'SSE'];
 const CONCURRENCY = [1, 16, 64] as const;
 /**
  * Per body size and concurrency: [rounds, requests per target per round]. A round holds at
- * least as many requests as are in flight. Chosen so that the whole run stays under 3 minutes
+ * least as many requests as are in flight. One at a time and 16 at a time, rounds are short
+ * (4-20 requests per target at ×1, 2-2.5 times the concurrency at ×16) and many, so that the
+ * machine's drift over seconds falls on every target alike: with rounds of 16-60 requests the
+ * pipe's own addition at 1 MB ×1 read +0.5 ms in one run and +2.4 ms in another, and every
+ * ratio to it moved with it. Chosen so that the whole run stays under 3 minutes
  * on 2 cores shared with other work (about 100 s when the load average is below 2, 110-195 s
  * at 3-5): 160-320 samples per target at 20 KB and 150 KB (p99 is then the 2nd-4th largest,
  * 128 at 150 KB × 64), 48-64 at 1 MB (p99 is the largest), where one request costs the
@@ -134,9 +140,9 @@ const CONCURRENCY = [1, 16, 64] as const;
  * workload to workload).
  */
 const SIZES: Array<{ label: string; bytes: number; plan: Record<(typeof CONCURRENCY)[number], [rounds: number, perRound: number]> }> = [
-  { label: '20 KB', bytes: 20 * KB, plan: { 1: [4, 60], 16: [4, 80], 64: [2, 128] } },
-  { label: '150 KB', bytes: 150 * KB, plan: { 1: [4, 40], 16: [4, 48], 64: [2, 64] } },
-  { label: '1 MB', bytes: 1 * MB, plan: { 1: [3, 16], 16: [2, 32], 64: [1, 64] } },
+  { label: '20 KB', bytes: 20 * KB, plan: { 1: [12, 20], 16: [8, 40], 64: [2, 128] } },
+  { label: '150 KB', bytes: 150 * KB, plan: { 1: [10, 16], 16: [6, 32], 64: [2, 64] } },
+  { label: '1 MB', bytes: 1 * MB, plan: { 1: [12, 4], 16: [2, 32], 64: [1, 64] } },
 ];
 /** What the issue allows the whole run, on 2 cores. */
 const BUDGET_S = 180;
@@ -224,6 +230,11 @@ async function endpoints(proxy: ProxyChild, pipe: ProxyChild): Promise<Record<Ta
   };
 }
 
+/** The pipe and the proxy collect the garbage of the last workload (and warm-up) now, not in the next one's figures. */
+async function settle(points: Record<TargetName, Endpoint>): Promise<void> {
+  await Promise.all([points.pipe.server!, points.passthrough.server!].map((child) => child.ask({ type: 'settle' }, 'settled')));
+}
+
 async function loadWindow(server: ProxyChild, open: boolean): Promise<LoadFigures | null> {
   return (await server.ask({ type: 'window', open }, 'window')).figures;
 }
@@ -238,7 +249,7 @@ interface TargetFigures {
   /** Added p50 (and time to first byte p50) over the pipe's; null for direct and pipe, or when the pipe added nothing measurable. */
   ratioToPipe: number | null;
   ttfbRatioToPipe: number | null;
-  /** The pipe's row: its added p50 of latency and TTFB in each round (the ratios need every one above zero). */
+  /** The pipe's row: its added p50 of latency and TTFB in each round (the ratios need more than three quarters of them above zero). */
   pipeAddedByRound: { latency: number[]; ttfb: number[] } | null;
   /**
    * The serving process's (the pipe's or the proxy's) while it served this target; null for
@@ -270,6 +281,7 @@ async function measureCell(points: Record<TargetName, Endpoint>, format: Format,
   const bodies = new Map(TARGETS.map((t) => [t, points[t].body(format, size.bytes)]));
   const collected = new Map(TARGETS.map((t) => [t, { rounds: [] as Sample[][], ms: 0, cpuUs: 0, peakRss: 0, loopMax: 0, loopP99: 0, ownMax: 0, ownCpu: 0, ownExact: true, gcMax: 0 }]));
   const [rounds, perRound] = size.plan[concurrency];
+  await settle(points);
   for (let round = 0; round < rounds; round++, roundsRun++) {
     const first = roundsRun % TARGETS.length;
     for (const target of [...TARGETS.slice(first), ...TARGETS.slice(0, first)]) {
@@ -368,6 +380,7 @@ async function eventDelays(points: Record<TargetName, Endpoint>): Promise<EventD
   // The pipe's and the proxy's longest event-loop delay meanwhile: a block there delays an event.
   const servers = { pipe: points.pipe.server!, passthrough: points.passthrough.server! };
   const loops: Record<(typeof targets)[number], LoadFigures | null> = { direct: null, pipe: null, passthrough: null };
+  await settle(points);
   await Promise.all(Object.values(servers).map((server) => loadWindow(server, true)));
   try {
     for (let i = 0; i < PACED.streams; i++) {
@@ -530,7 +543,7 @@ function printCells(cells: Cell[]): void {
     }
   }
   for (const line of table(rows, [0, 1, 20])) log(line);
-  log("Times in ms. +: added over the direct upstream at the same quantile; ×pipe: added p50 over the pipe's (-: the pipe's was not above 0 overall and in every round).");
+  log("Times in ms. +: added over the direct upstream at the same quantile; ×pipe: added p50 over the pipe's (-: the pipe's was not above 0 overall and in more than three quarters of the rounds).");
   log('CPU/req (ms), peak RSS (MB), ELD (event-loop delay, ms, 1 ms resolution): the pipe\'s or the proxy\'s process while it served that target.');
   log("own max (ms): its longest block of its own, a 1 ms timer's gap less the time its main thread waited for a core (schedstat); ELD also counts that wait.");
   log('its CPU (ms): the main thread\'s time on a core in that gap; the rest it was off a core without waiting for one (e.g. for GC helper threads that were).');

@@ -70,7 +70,19 @@ describe('added latency and the ratio to the pipe', () => {
     expect(addedByRound(pipe, direct)).toEqual([2, -1]);
     expect(ratioToPipe(4, 0.5, addedByRound(pipe, direct))).toBeNull();
     expect(ratioToPipe(4, 0.5, [2, 0.1])).toBe(8);
+    // Up to 4 rounds, every one must be above zero.
+    expect(ratioToPipe(4, 0.5, [2, 1, 1, -0.1])).toBeNull();
+    expect(ratioToPipe(4, 0.5, [2, 1, 1, 0])).toBeNull();
     expect(() => addedByRound(pipe, direct.slice(1))).toThrow(/2 rounds against 1/);
+  });
+
+  it('has a ratio over many rounds when more than three quarters of them are above zero', () => {
+    const rounds = (negatives: number, n: number) => Array.from({ length: n }, (_, i) => (i < negatives ? -0.5 : 1));
+    expect(ratioToPipe(4, 0.5, rounds(2, 12))).toBe(8); // 10 of 12 above
+    expect(ratioToPipe(4, 0.5, rounds(3, 12))).toBeNull(); // 9 of 12: three quarters, not more
+    expect(ratioToPipe(4, 0.5, rounds(1, 8))).toBe(8); // 7 of 8
+    expect(ratioToPipe(4, 0.5, rounds(2, 8))).toBeNull(); // 6 of 8
+    expect(ratioToPipe(4, -0.5, rounds(0, 12))).toBeNull(); // never without an addition over all samples
   });
 });
 
