@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => rm(outDir, { recursive: true, force: true }));
 
-const moduleUrls = (code: string) => [...code.matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)].map((m) => m[1]);
+const moduleUrls = (code: string) => [...code.matchAll(/new URL\("([^"]+)",\s*import\.meta\.url\)/g)].map((m) => m[1]);
 
 describe('electron bundle', () => {
   it('builds a CommonJS preload that loads nothing but electron and knows every channel', () => {

@@ -84,6 +84,9 @@ export function proxyBuildOptions(outDir = PROXY_OUT_DIR): BuildOptions {
     // parses the map at start (~5 MB more idle memory); NODE_OPTIONS=--enable-source-maps turns it
     // on for .ts positions in stack traces. Without the sources inside, the map is a third of the size.
     sourcesContent: false,
+    // Whitespace out (names stay, the map still gives .ts positions): cli.js 528 → 399 KB, and
+    // the proxy idled ~1.5 MB smaller in bench/idle-rss.ts.
+    minifyWhitespace: true,
     plugins: [keepModuleUrls(outDir)],
     outdir: outDir,
   };

@@ -1,9 +1,10 @@
-// Code in the draft: JSON blocks must parse, JavaScript must parse (acorn), other
-// languages must at least balance their brackets, and every fence must be closed.
-import { parse as parseJs } from 'acorn';
+// Code in the draft: JSON blocks must parse, JavaScript must parse (acorn, loaded on first
+// use: js-parser.ts), other languages must at least balance their brackets, and every fence
+// must be closed.
 import type { QualitySignal } from '../../contracts/decision';
 import type { SignalCheck } from './extract';
 import { findFences } from './fences';
+import { jsParse } from './js-parser';
 
 const JS = new Set(['js', 'javascript', 'mjs', 'cjs', 'node']);
 
@@ -98,6 +99,7 @@ const JSX = /<\/[A-Za-z]|\/>/;
 
 function jsError(code: string): string | null {
   const options = { ecmaVersion: 'latest', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowHashBang: true, allowImportExportEverywhere: true } as const;
+  const parseJs = jsParse();
   try {
     parseJs(code, { ...options, sourceType: 'module' });
     return null;

@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Accounting } from '../pricing/accounting';
 import { checkQuality } from '../quality';
+import { loadJsParser } from '../quality/js-parser';
 import { MessageAssembler } from '../sse/assemble';
 import { SseDecoder } from '../sse/events';
 import type { AssistantMessage, MessagesRequest } from '../wire';
@@ -61,6 +62,8 @@ export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
   const abortOwn = () => own.abort();
   draft.signal.addEventListener('abort', abortOwn, { once: true });
   const deadline = firstByteDeadline(draft, own);
+  // The checker's JavaScript parser loads while the draft is on its way (only the first draft waits for it).
+  const parserLoaded = loadJsParser();
   const fail = (cause: Failure, status: number, partial: MeteredUsage = { usage: null, estimated: false }): DraftOutcome => {
     // The abort that ended a late draft surfaces as an abort error: the deadline is the cause.
     const why = deadline.missed && !draft.signal.aborted ? deadline.failure() : cause;
@@ -104,6 +107,7 @@ export async function runDraft(draft: DraftCall): Promise<DraftOutcome> {
       upstream.body.destroy();
       return fail(failure('invalid_response', `unexpected content-type ${String(upstream.headers['content-type'])}`), upstream.status);
     }
+    await parserLoaded;
     return streamed ? await judgeStream(draft, upstream, own, sentAt, fail, deadline) : await judgeJson(draft, upstream, sentAt, fail, deadline);
   } finally {
     deadline.met(null);
