@@ -3,7 +3,10 @@
 // and reports the proxy's own errors in the form the client can still read at that point. A
 // stream kept alive before its answer is known (request/keepalive.ts) commits to 200 early; the
 // answer's own status and headers then cannot go out, and an answer that is not a stream (the
-// upstream's error) becomes the SSE `error` event the API itself sends mid-stream.
+// upstream's error) becomes the SSE `error` event the API itself sends mid-stream. On the
+// request path the answer's end is held until its decision is recorded (holdEnd/release), so a
+// client never has a whole answer that is not on record: the team store's journal is written
+// at append, and a kill -9 in between would otherwise lose a request the client saw answered.
 import { once } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Response } from 'express';
@@ -19,15 +22,19 @@ export class ClientResponse {
   private keepAlive: NodeJS.Timeout | null = null;
   /** After an early commit, an answer that is not a stream, held whole to go out as an `error` event. */
   private held: { status: number; chunks: Buffer[] } | null = null;
+  /** holdEnd() was called and release() not yet: the answer's last bytes wait in `ending`. */
+  private holding = false;
+  /** The answer's last bytes (its end, or the proxy's own error), while held. */
+  private ending: (() => void) | null = null;
 
   constructor(
     readonly res: Response,
     private readonly startedAt: number,
   ) {}
 
-  /** False once the client went away or the response ended. */
+  /** False once the client went away or the response ended (or its end is held). */
   get open(): boolean {
-    return !this.res.destroyed && !this.res.writableEnded;
+    return !this.res.destroyed && !this.res.writableEnded && this.ending === null;
   }
 
   get headersSent(): boolean {
@@ -84,8 +91,20 @@ export class ClientResponse {
     if (this.held) return this.endHeld(chunk);
     if (!this.open) return;
     if (chunk !== undefined && chunk.length) this.ttfbMs ??= Date.now() - this.startedAt;
-    if (chunk === undefined) this.res.end();
-    else this.res.end(chunk);
+    this.last(() => (chunk === undefined ? this.res.end() : this.res.end(chunk)));
+  }
+
+  /** From now on the answer's last bytes wait for release(). */
+  holdEnd(): void {
+    this.holding = true;
+  }
+
+  /** Sends the last bytes held (if any); later ends go out at once. */
+  release(): void {
+    this.holding = false;
+    const ending = this.ending;
+    this.ending = null;
+    if (ending && !this.res.destroyed) ending();
   }
 
   /**
@@ -96,9 +115,24 @@ export class ClientResponse {
     this.stopKeepAlive();
     this.held = null;
     if (!this.open) return;
-    if (!this.headersSent) return sendAnthropicError(this.res, status, message);
-    if (this.eventStream) new SseWriter(this.res).event('error', anthropicError(status, message));
-    this.end();
+    if (!this.headersSent) return this.lastError(status, () => sendAnthropicError(this.res, status, message));
+    if (!this.eventStream) return this.end();
+    this.last(() => {
+      new SseWriter(this.res).event('error', anthropicError(status, message));
+      this.res.end();
+    });
+  }
+
+  /** The proxy's own error as the whole answer: its status is the response's from now (the record reads it), its bytes go out as last(). */
+  protected lastError(status: number, send: () => void): void {
+    this.res.statusCode = status;
+    this.last(send);
+  }
+
+  /** Sends the answer's last bytes now, or keeps them for release() while held. */
+  protected last(send: () => void): void {
+    if (this.holding) this.ending = send;
+    else send();
   }
 
   private commitEarly(everyMs: number): void {
@@ -126,8 +160,10 @@ export class ClientResponse {
     this.held = null;
     if (chunk !== undefined) chunks.push(Buffer.from(chunk));
     if (!this.open) return;
-    new SseWriter(this.res).event('error', errorEventData(status, Buffer.concat(chunks).toString('utf8')));
-    this.res.end();
+    this.last(() => {
+      new SseWriter(this.res).event('error', errorEventData(status, Buffer.concat(chunks).toString('utf8')));
+      this.res.end();
+    });
   }
 }
 

@@ -70,7 +70,7 @@ export class ChatClientResponse extends ClientResponse {
   override async fail(status: number, message: string): Promise<void> {
     if (!this.open) return;
     this.json = null;
-    if (!this.headersSent) return sendChatError(this.res, status, message);
+    if (!this.headersSent) return this.lastError(status, () => sendChatError(this.res, status, message));
     super.end(this.stream?.translator.error(status, message));
   }
 

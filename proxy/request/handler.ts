@@ -2,8 +2,9 @@
 // accepted draft later failed amend its record) → gate (may skip drafting) → decide
 // (passthrough when no rule matches; else draft with the cheap model and judge it, a waiting
 // stream kept alive with pings: keepalive.ts) → respond (the only writer of the client's
-// answer) → settle cost once → record. Whatever goes wrong with the draft, the client gets the
-// verifier's answer; exactly one decision record per request leaves through deps.record().
+// answer) → settle cost once → record, and only then the answer's last bytes. Whatever goes
+// wrong with the draft, the client gets the verifier's answer; exactly one decision record per
+// request leaves through deps.record().
 // The body is parsed only as far as the steps need (request-body.ts): a request no rule drafts
 // goes up as the client's bytes, its history unparsed unless an accepted draft's tool calls
 // await their results in it. Requests another API's edge translated (proxy/openai/) take the
@@ -73,6 +74,8 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
   const model = body.member('model') as string;
   deps.offerCredentials(headers);
   // Before the turn's first wait (its shared state): a client gone meanwhile is noticed.
+  // The answer's end waits for its record (below): an answer the client has whole is on record.
+  client.holdEnd();
   const abort = new AbortController();
   client.res.on('close', () => {
     if (!client.res.writableFinished) abort.abort();
@@ -107,9 +110,14 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
     tokenName: incoming.tokenName,
   };
   const decision: DecisionValue = rule && plan ? (gate(rule, turn, plan) ?? withPlan(await decideKeptAlive(ex, rule), plan)) : { kind: 'passthrough' };
-  const answer = await respond(ex, decision);
-  const record = decisionRecord(ex, { rule, decision, answer, startedAt });
-  deps.record(record, () => body.tryRequest());
+  let record;
+  try {
+    const answer = await respond(ex, decision);
+    record = decisionRecord(ex, { rule, decision, answer, startedAt });
+    deps.record(record, () => body.tryRequest());
+  } finally {
+    client.release();
+  }
   endTurn(ex, decision, record);
 }
 

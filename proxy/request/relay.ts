@@ -56,10 +56,14 @@ async function relayStream(opts: RelayOptions): Promise<CallRecord> {
   );
   client.head(upstream.status, { ...clientResponseHeaders(upstream.headers), ...opts.cascadeHeaders(null) });
   let error: Failure | undefined;
+  // From the chunk that completes the answer (message_stop, or the upstream's error event) on,
+  // the bytes go out with the end, which waits for the decision's record (client-response.ts).
+  let tail: Buffer[] | null = null;
   try {
     for await (const chunk of upstream.body) {
       decoder.push(chunk);
-      await client.write(chunk);
+      if (tail || assembler.done || upstreamErrorEvent) (tail ??= []).push(chunk);
+      else await client.write(chunk);
     }
     if (!assembler.done && upstream.status < 400) error = assembler.error ?? failure('broken_stream', 'stream ended before message_stop');
   } catch (err) {
@@ -68,7 +72,7 @@ async function relayStream(opts: RelayOptions): Promise<CallRecord> {
   if (assembler.error) error ??= assembler.error;
   // Close the client's stream in a well-formed way (unless the upstream's own error event went out).
   if (error && !assembler.done && !upstreamErrorEvent) await client.fail(502, `Upstream ${opts.model}: ${error.message}`);
-  client.end();
+  client.end(tail ? Buffer.concat(tail) : undefined);
   return callRecord(opts, assembler.message, error, meter.usage(assembler.message?.usage ?? null));
 }
 
