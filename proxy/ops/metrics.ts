@@ -51,6 +51,8 @@ export class ProxyMetrics {
   private loading: Promise<Instruments> | null = null;
   /** What came before prom-client had loaded. */
   private early: Array<(instruments: Instruments) => void> = [];
+  /** prom-client failed to load (a broken install): records are not kept for it. */
+  private unloadable = false;
 
   constructor(private readonly options: ProxyMetricsOptions) {}
 
@@ -74,20 +76,29 @@ export class ProxyMetrics {
 
   private use(apply: (instruments: Instruments) => void): void {
     if (this.instruments) apply(this.instruments);
-    else {
+    else if (!this.unloadable) {
       this.early.push(apply);
-      void this.load();
+      // A failed load is the scrape's to report (a 500 naming it), not an unhandled rejection here.
+      this.load().catch(() => {});
     }
   }
 
   private load(): Promise<Instruments> {
-    this.loading ??= import('prom-client').then((prom) => {
-      const instruments = new Instruments(prom, this.options);
-      for (const apply of this.early) apply(instruments);
-      this.early = [];
-      this.instruments = instruments;
-      return instruments;
-    });
+    this.loading ??= import('prom-client').then(
+      (prom) => {
+        const instruments = new Instruments(prom, this.options);
+        for (const apply of this.early) apply(instruments);
+        this.early = [];
+        this.instruments = instruments;
+        return instruments;
+      },
+      (error: unknown) => {
+        // Nothing will apply what waits: it is let go rather than kept for every later request.
+        this.unloadable = true;
+        this.early = [];
+        throw error;
+      },
+    );
     return this.loading;
   }
 }
