@@ -1,9 +1,11 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EAGER_BYTES, lazyJson } from './json-lazy';
 
 const whole = (raw: Buffer) => ({ start: 0, end: raw.length });
-const read = (text: string) => lazyJson(Buffer.from(text), whole(Buffer.from(text)));
+const read = (text: string, levels = 8) => lazyJson(Buffer.from(text), whole(Buffer.from(text)), levels);
 /** A string long enough to be read lazily wherever it is. */
 const big = (seed: string) => `${seed} `.repeat(Math.ceil((EAGER_BYTES * 2) / (seed.length + 1)));
 
@@ -56,5 +58,32 @@ describe('lazyJson', () => {
     first.content = [{ type: 'text', text: 'new' }];
     expect(JSON.parse(JSON.stringify(lazy))).toEqual({ messages: [{ role: 'user', content: [{ type: 'text', text: 'new' }] }, { role: 'user', content: 'q' }] });
     expect({ ...first }).toEqual({ role: 'user', content: [{ type: 'text', text: 'new' }] });
+  });
+
+  it('stays lazy for the levels it is told, and parses a value below them whole when read', () => {
+    const text = JSON.stringify({ a: { b: { c: big('deep') } } });
+    const outer = read(text, 2) as { a: { b: unknown } };
+    expect(Object.getOwnPropertyDescriptor(outer, 'a')?.get).toBeTypeOf('function');
+    expect(Object.getOwnPropertyDescriptor(outer.a, 'b')?.get).toBeTypeOf('function');
+    // The third level is below the two: a plain value, parsed with its whole subtree.
+    expect(Object.getOwnPropertyDescriptor(outer.a.b, 'c')).toMatchObject({ value: big('deep') });
+    expect(outer).toEqual(JSON.parse(text));
+  });
+
+  it('keeps no client-chosen long member name alive after its value is gone', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const heapUsed = () => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const before = heapUsed();
+    for (let i = 0; i < 40; i++) {
+      // A member over EAGER_BYTES gets an accessor; a shared one would keep its 1 MB name for the process's life.
+      const name = `k${i}-${'k'.repeat(1_000_000)}`;
+      expect(Object.keys(read(JSON.stringify({ [name]: big('v') })) as object)).toEqual([name]);
+    }
+    expect(heapUsed() - before).toBeLessThan(10_000_000);
   });
 });

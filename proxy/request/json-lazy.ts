@@ -18,16 +18,22 @@ export const EAGER_BYTES = 1024;
 /** An array whose elements average less is parsed at once: one parse per element would cost more. */
 const ELEMENT_BYTES = 64;
 
-/** The value in `range` of `raw`, parsed now when small, else read lazily. */
-export function lazyJson(raw: Buffer, range: Range): unknown {
-  if (range.end - range.start > EAGER_BYTES) {
+/**
+ * The value in `range` of `raw`, parsed now when small, else read lazily for `levels` levels of
+ * objects and arrays; below them a value is parsed whole on first read. Bounded, because each
+ * lazy level walks its own bytes again: lazy all the way down, a deeply nested value would be
+ * walked once per level it sits under.
+ */
+export function lazyJson(raw: Buffer, range: Range, levels: number): unknown {
+  if (levels > 0 && range.end - range.start > EAGER_BYTES) {
     const first = raw[range.start];
     if (first === OPEN_BRACE) {
       const members = memberRanges(raw, range);
-      if (members) return lazyObject(raw, members);
+      const below = (_key: string, member: Range) => (levels > 1 ? lazyJson(raw, member, levels - 1) : parseJsonBytes(raw.subarray(member.start, member.end)));
+      if (members) return lazyObject(raw, members, undefined, below);
     } else if (first === OPEN_BRACKET) {
       const elements = elementRanges(raw, range);
-      if (elements && (range.end - range.start) / elements.length >= ELEMENT_BYTES) return elements.map((element) => lazyJson(raw, element));
+      if (elements && (range.end - range.start) / elements.length >= ELEMENT_BYTES) return elements.map((element) => lazyJson(raw, element, levels - 1));
     }
   }
   return range.end - range.start <= EAGER_BYTES ? parseSmall(raw, range) : parseJsonBytes(raw.subarray(range.start, range.end));
@@ -52,11 +58,13 @@ type LazyTarget = Record<string, unknown> & { [STATE]: LazyState };
 /**
  * One accessor pair per member name, shared by every lazy object: objects whose members have
  * the same names then share V8's hidden classes (an accessor of its own for each object made
- * each one new, and their garbage collection cost more than the parse saved). Bounded: names
- * past the bound (a client can send any) get a pair of their own.
+ * each one new, and their garbage collection cost more than the parse saved). The API's names
+ * are short; a client can send any, and a shared pair lives as long as the process: so only
+ * names up to MAX_SHARED_NAME characters, and up to MAX_SHARED_ACCESSORS of them, are shared.
  */
 const accessors = new Map<string, PropertyDescriptor>();
 const MAX_SHARED_ACCESSORS = 1_000;
+const MAX_SHARED_NAME = 64;
 
 function accessorFor(key: string): PropertyDescriptor {
   let accessor = accessors.get(key);
@@ -73,20 +81,20 @@ function accessorFor(key: string): PropertyDescriptor {
       enumerable: true,
       configurable: true,
     };
-    if (accessors.size < MAX_SHARED_ACCESSORS) accessors.set(key, accessor);
+    if (key.length <= MAX_SHARED_NAME && accessors.size < MAX_SHARED_ACCESSORS) accessors.set(key, accessor);
   }
   return accessor;
 }
 
 /**
  * The object whose members lie at `members` in `raw`: a small member parsed now, a large one on
- * first read (by `read`: lazyJson unless told); `known`: members already parsed, used as they are.
+ * first read (by `read`); `known`: members already parsed, used as they are.
  */
 export function lazyObject(
   raw: Buffer,
   members: ReadonlyMap<string, Range>,
-  known?: ReadonlyMap<string, unknown>,
-  read: (key: string, range: Range) => unknown = (_key, range) => lazyJson(raw, range),
+  known: ReadonlyMap<string, unknown> | undefined,
+  read: (key: string, range: Range) => unknown,
 ): Record<string, unknown> {
   const object = {} as LazyTarget;
   const state: LazyState = { ranges: members, values: new Map(), read };

@@ -111,4 +111,12 @@ describe('isJson, four bytes at a time', () => {
       { numRuns: 5_000, seed: 19 },
     );
   });
+
+  it('answers for a body that ends before its first aligned byte', () => {
+    const pool = Buffer.alloc(8, 0x31); // "11111111"
+    for (const [offset, length] of [[1, 1], [1, 2], [2, 1], [1, 0], [3, 0]]) {
+      const body = pool.subarray(offset, offset + length);
+      expect(isJson(body), `offset ${offset}, length ${length}`).toBe(parses(body));
+    }
+  });
 });

@@ -110,8 +110,10 @@ class Words {
   private readonly lead: number;
 
   constructor(body: Buffer) {
-    this.lead = Math.min(body.length, (4 - (body.byteOffset & 3)) & 3);
-    this.words = new Int32Array(body.buffer, body.byteOffset + this.lead, (body.length - this.lead) >> 2);
+    const aligned = (4 - (body.byteOffset & 3)) & 3;
+    this.lead = Math.min(body.length, aligned);
+    // A body that ends before its first aligned byte holds no word (a view there would throw).
+    this.words = body.length < aligned ? new Int32Array(0) : new Int32Array(body.buffer, body.byteOffset + aligned, (body.length - aligned) >> 2);
   }
 
   /**

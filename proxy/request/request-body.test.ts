@@ -7,7 +7,8 @@ import { buildAnswerRequest, buildDraftRequest } from '../models/adapt-request';
 import { SignatureRegistry } from '../models/signatures';
 import { checkQuality } from '../quality';
 import type { AssistantMessage, MessagesRequest } from '../wire';
-import { parseJsonBody } from './body-depth';
+import { nestsTooDeep, parseJsonBody } from './body-depth';
+import { parseJsonBytes } from './json-bytes';
 import { RequestBody } from './request-body';
 
 const fixture = readFileSync(new URL('../../test/fixtures/claude-code/request-2.1.332.json', import.meta.url), 'utf8');
@@ -183,5 +184,32 @@ describe('RequestBody', () => {
         expect(body.tryRequest()).toBeNull();
       }
     });
+  });
+
+  it('reads a deeply nested value with no more walking than parsing the whole body takes', () => {
+    const depth = 490; // two levels each: 980, within the proxy's depth limit
+    const pad = JSON.stringify('p'.repeat(1_100)); // every level over EAGER_BYTES: each would be lazy if nothing bounded it
+    let nested = '0';
+    for (let i = 0; i < depth; i++) nested = `[${pad},{"n":${nested}}]`;
+    const raw = Buffer.from(
+      `{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"hi"},` +
+        `{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"f","input":{"deep":${nested}}}]},` +
+        `{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"ok"}]}]}`,
+    );
+    expect(nestsTooDeep(raw)).toBe(false);
+    // A walk over the bytes finds each string's closing quote with one indexOf.
+    const indexOf = vi.spyOn(Buffer.prototype, 'indexOf');
+    try {
+      const whole = JSON.stringify(parseJsonBytes(raw));
+      const wholeWalks = indexOf.mock.calls.length;
+      const request = new RequestBody(raw).request;
+      indexOf.mockClear();
+      // What the checker's callKey (quality/tool-history.ts) and JSON.stringify of a changed message do: read all of it.
+      expect(JSON.stringify({ ...request, messages: [request.messages[0], { ...request.messages[1] }, request.messages[2]] })).toBe(whole);
+      // Lazy at every level, each level's walk would skip every deeper pad again (~depth² skips).
+      expect(indexOf.mock.calls.length).toBeLessThan(wholeWalks * 2);
+    } finally {
+      indexOf.mockRestore();
+    }
   });
 });

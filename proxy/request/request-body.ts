@@ -13,6 +13,9 @@ import { EAGER_BYTES, lazyJson, lazyObject } from './json-lazy';
 import { elementRanges, firstMemberRange, memberRanges, type Range } from './json-ranges';
 import { isJson } from './json-valid';
 
+/** The history stays lazy down to its content blocks (messages → message → content → block); a block's members are parsed whole when read. */
+const HISTORY_LEVELS = 4;
+
 export class RequestBody {
   private parsed: MessagesRequest | undefined;
   private members: Map<string, Range> | null | undefined;
@@ -46,7 +49,7 @@ export class RequestBody {
     if (this.raw.length <= EAGER_BYTES) return undefined;
     const members = this.memberRanges();
     if (!members || !isJson(this.raw)) return undefined;
-    const read = (key: string, range: Range) => (key === 'messages' ? lazyJson(this.raw, range) : this.parse(range));
+    const read = (key: string, range: Range) => (key === 'messages' ? lazyJson(this.raw, range, HISTORY_LEVELS) : this.parse(range));
     return lazyObject(this.raw, members, this.values, read) as unknown as MessagesRequest;
   }
 
