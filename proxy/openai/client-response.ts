@@ -9,7 +9,7 @@ import { ClientResponse } from '../http/client-response';
 import { SSE_HEADERS } from '../http/sse-writer';
 import { SseDecoder } from '../sse/events';
 import type { AssistantMessage } from '../wire';
-import { chatError, sendChatError, translateErrorResponse } from './errors';
+import { chatError, clientStatus, sendChatError, translateErrorResponse } from './errors';
 import type { ChatView } from './request';
 import { chatCompletion, createdNow } from './response';
 import { ChunkTranslator } from './stream';
@@ -70,7 +70,7 @@ export class ChatClientResponse extends ClientResponse {
   override async fail(status: number, message: string): Promise<void> {
     if (!this.open) return;
     this.json = null;
-    if (!this.headersSent) return this.lastError(status, () => sendChatError(this.res, status, message));
+    if (!this.headersSent) return this.lastError(clientStatus(status), () => sendChatError(this.res, status, message));
     super.end(this.stream?.translator.error(status, message));
   }
 

@@ -74,8 +74,6 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
   const model = body.member('model') as string;
   deps.offerCredentials(headers);
   // Before the turn's first wait (its shared state): a client gone meanwhile is noticed.
-  // The answer's end waits for its record (below): an answer the client has whole is on record.
-  client.holdEnd();
   const abort = new AbortController();
   client.res.on('close', () => {
     if (!client.res.writableFinished) abort.abort();
@@ -110,6 +108,8 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
     tokenName: incoming.tokenName,
   };
   const decision: DecisionValue = rule && plan ? (gate(rule, turn, plan) ?? withPlan(await decideKeptAlive(ex, rule), plan)) : { kind: 'passthrough' };
+  // The answer's end waits for its record: an answer the client has whole is on record.
+  client.holdEnd();
   let record;
   try {
     const answer = await respond(ex, decision);

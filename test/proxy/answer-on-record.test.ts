@@ -3,7 +3,9 @@
 // only after its decision record was handed to the store, whose team journal is written at
 // append; a kill -9 between the two would otherwise lose a request its client saw answered.
 // Watched from inside the proxy's process: each write and end of a response is checked against
-// the decision log lines written so far (one per record, written by the same step).
+// the decision log lines written so far (one per record, written by the same step). Paths: every
+// decision, JSON and stream, both APIs; the proxy's own error with nothing sent yet; a stream
+// the keep-alive committed early (request/keepalive.ts) that then gets its answer.
 import http from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -20,6 +22,10 @@ interface Final {
 const COMPLETES = /event: message_stop|event: error|data: \[DONE\]/;
 
 let h: Harness;
+/** Commits a waiting stream after 20 ms (the drafts below are held longer: the tests wait for the headers, not for time). */
+let early: Harness;
+/** A proxy whose upstream refuses connections (a port just closed). */
+let down: Harness;
 const finals = new Map<string, Final[]>();
 
 function observe(res: http.OutgoingMessage, what: Final['what'], chunk: unknown): void {
@@ -27,12 +33,18 @@ function observe(res: http.OutgoingMessage, what: Final['what'], chunk: unknown)
   const id = res.getHeader(REQUEST_ID_HEADER);
   if (typeof id !== 'string') return;
   if (what === 'final write' && !(chunk !== undefined && COMPLETES.test(String(chunk)))) return;
-  const recorded = h.logs.some((line) => line.startsWith(`[${id}]`));
+  const recorded = [h, early, down].some((harness) => harness?.logs.some((line) => line.startsWith(`[${id}]`)));
   finals.set(id, [...(finals.get(id) ?? []), { what, recorded }]);
 }
 
 beforeAll(async () => {
   h = await startHarness({ draftTimeoutMs: 2_000, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+  early = await startHarness({ draftTimeoutMs: 2_000, keepalive: { afterMs: 20, everyMs: 20 } });
+  const closed = http.createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as { port: number };
+  await new Promise((resolve) => closed.close(resolve));
+  down = await startHarness({ env: { CASCADEFLOW_UPSTREAM_URL: `http://127.0.0.1:${port}` } });
   const { end, write } = http.OutgoingMessage.prototype;
   vi.spyOn(http.OutgoingMessage.prototype, 'end').mockImplementation(function (this: http.OutgoingMessage, ...args: unknown[]) {
     observe(this, 'end', typeof args[0] === 'function' ? undefined : args[0]);
@@ -45,9 +57,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   vi.restoreAllMocks();
-  await h.close();
+  await Promise.all([h, early, down].map((harness) => harness.close()));
 });
-beforeEach(async () => h.mark());
+beforeEach(async () => {
+  await Promise.all([h, early, down].map((harness) => harness.mark()));
+});
 
 /** Every completing write and the end of the answer `id` came after its record. */
 function expectOnRecordFirst(id: string | null): void {
@@ -57,13 +71,20 @@ function expectOnRecordFirst(id: string | null): void {
   expect(seen.filter((final) => !final.recorded)).toEqual([]);
 }
 
-/** A Messages request as a client sends it; the response whatever its status. */
-const post = (body: object) =>
-  fetch(`${h.proxy.url}/v1/messages`, {
+/** A request as a client sends it (to /v1/messages unless told), the response whatever its status. */
+const post = (body: object, to: Harness = h, path = 'messages') =>
+  fetch(`${to.proxy.url}/v1/${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test-client-key', 'anthropic-version': '2023-06-01' },
+    headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test-client-key', authorization: 'Bearer sk-ant-test-openai-client', 'anthropic-version': '2023-06-01' },
     body: JSON.stringify(body),
   });
+
+/** A promise the test settles when it is done with a held upstream call. */
+function hold(): { promise: Promise<void>; release: () => void } {
+  let release = () => {};
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
 
 const ask = { max_tokens: 256, messages: [{ role: 'user' as const, content: 'Explain how a TCP handshake works, step by step.' }] };
 
@@ -111,4 +132,55 @@ describe('the last bytes of an answer leave after its record', () => {
       }
     });
   }
+});
+
+describe('the proxy’s own error with nothing sent (lastError): an upstream it cannot reach', () => {
+  for (const api of ['messages', 'chat/completions']) {
+    for (const stream of [false, true]) {
+      it(`${api} ${stream ? 'stream' : 'JSON'}: 502 after the record, recorded as 502`, async () => {
+        const response = await post({ ...ask, model: HAIKU, stream }, down, api);
+        expect(response.status).toBe(502);
+        expect(await response.text()).toMatch(/Could not reach the upstream API/);
+        expectOnRecordFirst(response.headers.get(REQUEST_ID_HEADER));
+        const [record] = await down.decisions(1);
+        expect(record).toMatchObject({ decision: 'failed', status: 502 });
+      });
+    }
+  }
+});
+
+describe('a stream committed early by the keep-alive', () => {
+  it('accepted draft: its replay leaves after the record', async () => {
+    const draft = hold();
+    early.sim.script(HAIKU_DRAFT, { kind: 'good', until: draft.promise }, 1);
+    // Headers arrive only through the early commit: nothing else is sent while the draft is held.
+    const response = await post({ ...ask, model: SONNET, stream: true }, early);
+    expect(response.headers.get('x-cascadeflow-decision')).toBeNull();
+    draft.release();
+    expect(await response.text()).toMatch(/^event: ping[\s\S]*event: message_stop/);
+    expectOnRecordFirst(response.headers.get(REQUEST_ID_HEADER));
+    expect(await early.decisions(1)).toMatchObject([{ decision: 'accepted', status: 200 }]);
+  });
+
+  it('escalated: the verifier’s message_stop leaves after the record', async () => {
+    const draft = hold();
+    early.sim.script(HAIKU_DRAFT, { kind: 'refusal', until: draft.promise }, 1);
+    const response = await post({ ...ask, model: SONNET, stream: true }, early);
+    expect(response.headers.get('x-cascadeflow-decision')).toBeNull();
+    draft.release();
+    expect(await response.text()).toMatch(/^event: ping[\s\S]*event: message_stop/);
+    expectOnRecordFirst(response.headers.get(REQUEST_ID_HEADER));
+    expect(await early.decisions(1)).toMatchObject([{ decision: 'escalated', status: 200 }]);
+  });
+
+  it('the verifier’s JSON error, held whole, goes out as the error event after the record', async () => {
+    const draft = hold();
+    early.sim.script(HAIKU_DRAFT, { kind: 'refusal', until: draft.promise }, 1);
+    early.sim.script(SONNET, { kind: 'error', status: 400, message: 'nope' });
+    const response = await post({ ...ask, model: SONNET, stream: true }, early);
+    draft.release();
+    expect(await response.text()).toMatch(/^event: ping[\s\S]*event: error\ndata: .*nope/);
+    expectOnRecordFirst(response.headers.get(REQUEST_ID_HEADER));
+    expect(await early.decisions(1)).toMatchObject([{ decision: 'failed' }]);
+  });
 });
