@@ -56,6 +56,12 @@ export function checkSelfUpstream(stored: Settings, env: EnvOverrides): { stored
 export class SettingsState {
   private stored: Settings;
   private token: string | null;
+  /**
+   * effective() and config as last made, until the stored settings or the admin token change:
+   * every request reads them several times. Frozen, so no reader can change what the next reads.
+   */
+  private madeEffective: Settings | null = null;
+  private madeConfig: ResolvedConfig | null = null;
 
   constructor(private readonly options: SettingsOptions) {
     this.stored = options.stored;
@@ -64,7 +70,7 @@ export class SettingsState {
 
   /** Persisted settings with the environment's overrides applied. */
   effective(): Settings {
-    return { ...this.stored, ...this.options.env };
+    return (this.madeEffective ??= Object.freeze({ ...this.stored, ...this.options.env }));
   }
 
   /** What the store holds (without the environment's overrides). */
@@ -73,6 +79,10 @@ export class SettingsState {
   }
 
   get config(): ResolvedConfig {
+    return (this.madeConfig ??= Object.freeze(this.resolve()));
+  }
+
+  private resolve(): ResolvedConfig {
     const settings = this.effective();
     return {
       host: settings.host,
@@ -93,7 +103,7 @@ export class SettingsState {
     if (this.options.envAdminToken) return this.options.envAdminToken;
     if (isLoopbackHost(this.effective().host)) return null;
     if (!this.token) {
-      this.token = randomBytes(24).toString('base64url');
+      this.setToken(randomBytes(24).toString('base64url'));
       this.options.persist('adminToken', this.token);
     }
     return this.token;
@@ -132,7 +142,7 @@ export class SettingsState {
     const next = parsed.data;
     const problem = selfUpstreamProblem({ ...next, ...env });
     if (problem) throw new SettingsError('self_upstream', `${problem}; it must be the real API (e.g. https://api.anthropic.com).`);
-    this.stored = next;
+    this.setStored(next);
     this.options.persist('settings', next);
     const settings = this.public();
     this.options.onChange(settings, 'settings');
@@ -146,14 +156,25 @@ export class SettingsState {
   replace(stored: Settings): string | null {
     const problem = selfUpstreamProblem({ ...stored, ...this.options.env });
     if (problem) return problem;
-    this.stored = stored;
+    this.setStored(stored);
     this.options.onChange(this.public(), 'settings');
     return null;
   }
 
   /** The admin token another replica saved (teams); the environment's still wins. */
   replaceAdminToken(token: string | null): void {
+    this.setToken(token);
+  }
+
+  private setStored(stored: Settings): void {
+    this.stored = stored;
+    this.madeEffective = null;
+    this.madeConfig = null;
+  }
+
+  private setToken(token: string | null): void {
     this.token = token;
+    this.madeConfig = null;
   }
 
   /** `key` is already valid (trimmed); null clears the saved key. */
