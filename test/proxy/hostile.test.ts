@@ -275,6 +275,28 @@ describe('the body budget: more large bodies at once than it holds', () => {
     expect((await postBig('after the burst')).status).toBe(200);
   });
 
+  it('clients that leave while waiting for room take none of it when room comes', async () => {
+    const held = hold();
+    b.sim.script(HAIKU, { kind: 'good', until: held.until }, 2);
+    const first = postBig('first');
+    const second = postBig('second');
+    await waitFor(() => b.sim.messagesFor(HAIKU).length === 2, 'two large bodies upstream');
+    for (let i = 0; i < 3; i++) {
+      const socket = connect(b.proxy.port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(`POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: ${KEY['x-api-key']}\r\ncontent-type: application/json\r\ncontent-length: ${3 * MB}\r\n\r\n`);
+      // A round trip later the proxy has its headers: it waits for room that two 3 MB bodies leave none of.
+      expect((await fetch(`${b.proxy.url}/health`)).ok).toBe(true);
+      socket.destroy();
+      await new Promise((resolve) => socket.once('close', resolve));
+    }
+    held.release();
+    expect([(await first).status, (await second).status]).toEqual([200, 200]);
+    // Had a waiter that left been given room, one of these would wait and get 529.
+    expect((await Promise.all([postBig('after the waiters'), postBig('beside it')])).map((r) => r.status)).toEqual([200, 200]);
+    expect(b.sim.messagesFor(HAIKU)).toHaveLength(4);
+  });
+
   it('a body cut short by its client reaches nobody and gives its reservation back', async () => {
     const socket = connect(b.proxy.port, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
