@@ -48,4 +48,16 @@ describe('ProxyMetrics', () => {
     expect(text).not.toContain('cascadeflow_upstream_retries_total{leg="draft"}');
     expect(text).toMatch(/^cascadeflow_savings_dollars 0\.002\d*$/m);
   });
+
+  it('loses only the metrics of a record prom-client refuses, before its load and after it', async () => {
+    const m = metrics();
+    // Before prom-client has loaded (the first records queue for it); the histogram refuses NaN.
+    m.observe(decisionRecord({ latencyMs: Number.NaN }));
+    m.observe(decisionRecord({ decision: 'accepted', requestedModel: 'claude-test-0' }));
+    expect((await m.scrape()).text).toContain('cascadeflow_requests_total{decision="accepted",model="claude-test-0"} 1');
+    // After it: the same record neither throws to the sink nor stops the next.
+    expect(() => m.observe(decisionRecord({ latencyMs: Number.NaN }))).not.toThrow();
+    m.observe(decisionRecord({ decision: 'accepted', requestedModel: 'claude-test-0' }));
+    expect((await m.scrape()).text).toContain('cascadeflow_requests_total{decision="accepted",model="claude-test-0"} 2');
+  });
 });

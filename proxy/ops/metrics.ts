@@ -75,7 +75,7 @@ export class ProxyMetrics {
   }
 
   private use(apply: (instruments: Instruments) => void): void {
-    if (this.instruments) apply(this.instruments);
+    if (this.instruments) applySafely(apply, this.instruments);
     else if (!this.unloadable) {
       this.early.push(apply);
       // A failed load is the scrape's to report (a 500 naming it), not an unhandled rejection here.
@@ -87,9 +87,9 @@ export class ProxyMetrics {
     this.loading ??= import('prom-client').then(
       (prom) => {
         const instruments = new Instruments(prom, this.options);
-        for (const apply of this.early) apply(instruments);
-        this.early = [];
         this.instruments = instruments;
+        for (const apply of this.early) applySafely(apply, instruments);
+        this.early = [];
         return instruments;
       },
       (error: unknown) => {
@@ -100,6 +100,18 @@ export class ProxyMetrics {
       },
     );
     return this.loading;
+  }
+}
+
+/**
+ * A record prom-client refuses (a value that is not a finite number) costs its own metrics only:
+ * metrics are a side channel, and the decision sink that feeds them must go on with the record.
+ */
+function applySafely(apply: (instruments: Instruments) => void, instruments: Instruments): void {
+  try {
+    apply(instruments);
+  } catch {
+    // Dropped: whatever of it prom-client had counted before refusing stays counted.
   }
 }
 

@@ -25,8 +25,8 @@ describe('js-parser', () => {
     expect(jsParse()).toBe((await import('acorn')).parse);
   });
 
-  it('loads acorn synchronously when nothing preloaded it, with the same verdicts', async () => {
-    const { jsParse } = await freshModule();
+  it('loads acorn synchronously when nothing preloaded it, with the same verdicts, and loads no second copy after', async () => {
+    const { jsParse, loadJsParser } = await freshModule();
     const parse = jsParse();
     const esm = (await import('acorn')).parse;
     expect(parse).not.toBe(esm); // acorn's CommonJS build, loaded by require
@@ -34,6 +34,8 @@ describe('js-parser', () => {
       expect(errorOf(parse, code)).toBe(errorOf(esm, code));
     }
     expect(errorOf(parse, 'function f( {')).toMatch(/Unexpected token/);
+    expect(jsParse()).toBe(parse);
+    await loadJsParser();
     expect(jsParse()).toBe(parse);
   });
 });

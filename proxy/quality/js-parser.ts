@@ -19,7 +19,8 @@ let loading: Promise<void> | null = null;
  * throw the error inside the check, where a draft failure reports it.
  */
 export function loadJsParser(): Promise<void> {
-  loading ??= import('acorn').then(
+  // Loaded synchronously already (jsParse came first): not a second copy of acorn.
+  loading ??= parse ? Promise.resolve() : import('acorn').then(
     (acorn) => {
       parse ??= acorn.parse;
     },
