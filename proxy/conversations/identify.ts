@@ -19,8 +19,6 @@ const WORKING_DIRECTORY_PHRASE = 'Primary working directory:';
 const WORKING_DIRECTORY = new RegExp(`${WORKING_DIRECTORY_PHRASE} *([^\\n]+)`);
 /** Ids come from the client: bounded, printable. */
 const SAFE_ID = /^[\w.:-]{1,100}$/;
-/** The environment section sits near the top of Claude Code's system text; no need to scan a whole prompt. */
-const PROJECT_SCAN_CHARS = 20_000;
 
 /**
  * What identifying a conversation reads of a request: from the parsed request (sourceOf), or
@@ -33,8 +31,12 @@ export interface ConversationSource {
   roles(): readonly unknown[];
   /** Message i's content. */
   content(i: number): unknown;
-  /** False when the system prompt (or message i) cannot hold `phrase`, told before parsing it; true when it may. */
-  mayHold?(part: 'system' | number, phrase: string): boolean;
+  /**
+   * The lines of the system prompt's text (or message i's) that begin with `phrase`, in order,
+   * each up to its end, found without parsing the part (request-body.ts reads them off the
+   * bytes); absent: the part's whole text is read.
+   */
+  linesFrom?(part: 'system' | number, phrase: string): string[];
 }
 
 export function sourceOf(request: MessagesRequest): ConversationSource {
@@ -97,9 +99,9 @@ function projectIn(source: ConversationSource, roles: readonly unknown[]): strin
   const parts: Array<'system' | number> = ['system'];
   roles.forEach((role, i) => role === 'system' && parts.push(i));
   for (const part of parts) {
-    if (source.mayHold?.(part, WORKING_DIRECTORY_PHRASE) === false) continue;
-    const text = part === 'system' ? source.system() : source.content(part);
-    const match = WORKING_DIRECTORY.exec(textOf(text).slice(0, PROJECT_SCAN_CHARS));
+    const texts = source.linesFrom?.(part, WORKING_DIRECTORY_PHRASE) ?? [textOf(part === 'system' ? source.system() : source.content(part))];
+    // The first place the phrase has something after it, as one search of the whole text finds.
+    const match = texts.map((text) => WORKING_DIRECTORY.exec(text)).find((found) => found !== null);
     const path = match?.[1].trim();
     if (path && path.length <= 4096) return path;
   }

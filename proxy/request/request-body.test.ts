@@ -45,6 +45,31 @@ describe('RequestBody', () => {
     expect(identifyConversation(new RequestBody(Buffer.from(bodies[4])).conversationSource())?.project).toBe('/in/message');
   });
 
+  it('finds the working directory in the bytes where a search of the parsed text finds it, whatever surrounds it', () => {
+    const phrase = 'Primary working directory:';
+    const piece = fc.constantFrom(phrase, ' ', '   ', '/srv/app', 'é', '😀', '\n', '\r', '"', '\\', '\u000a', 'x'.repeat(30), '\t');
+    const text = fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join(''));
+    const texts = fc.array(text, { minLength: 1, maxLength: 3 });
+    // \u escapes of whatever JSON.stringify leaves as it is (the bytes then hold \u000a for a newline too).
+    const escaped = (json: string) => json.replace(/\\n/g, '\\u000a');
+    fc.assert(
+      fc.property(texts, fc.constantFrom('system string', 'system blocks', 'system message'), fc.boolean(), (parts, where, escape) => {
+        const blocks = parts.map((t) => ({ type: 'text', text: t }));
+        const request =
+          where === 'system string'
+            ? { model: 'm', system: parts.join('\n'), messages: [{ role: 'user', content: 'hi' }] }
+            : where === 'system blocks'
+              ? { model: 'm', system: blocks, messages: [{ role: 'user', content: 'hi' }] }
+              : { model: 'm', messages: [{ role: 'system', content: blocks }, { role: 'user', content: 'hi' }] };
+        const json = JSON.stringify(request);
+        const raw = escape ? escaped(json) : json;
+        const fromBytes = identifyConversation(new RequestBody(Buffer.from(raw)).conversationSource());
+        expect(fromBytes).toEqual(identifyConversation(sourceOf(parse(raw))));
+      }),
+      { numRuns: 3_000, seed: 7 },
+    );
+  });
+
   it('splices a changed request: equal to the change, the untouched parts as the client wrote them', () => {
     // Pretty-printed by the client: its layout survives only in the parts the change kept.
     const text = JSON.stringify(parse(fixture), null, 1);

@@ -8,7 +8,7 @@
 // change left as they were go up as the client's own bytes, only the changed ones are serialised.
 import { sourceOf, type ConversationSource } from '../conversations/identify';
 import type { MessagesRequest } from '../wire';
-import { parseJsonBytes } from './json-bytes';
+import { BACKSLASH, parseJsonBytes, QUOTE } from './json-bytes';
 import { EAGER_BYTES, lazyJson, lazyObject } from './json-lazy';
 import { elementRanges, firstMemberRange, memberRanges, type Range } from './json-ranges';
 import { isJson } from './json-valid';
@@ -118,10 +118,9 @@ export class RequestBody {
       system: () => read(system),
       roles: () => messages.map((_, i) => messageMember(i, 'role')),
       content: (i) => messageMember(i, 'content'),
-      // A phrase with nothing JSON escapes is in the text only if it is in the bytes (barring \u escapes of plain letters).
-      mayHold: (part, phrase) => {
+      linesFrom: (part, phrase) => {
         const range = part === 'system' ? system : messages[part];
-        return range ? this.raw.subarray(range.start, range.end).includes(phrase) : false;
+        return range ? linesFrom(this.raw, range, phrase) : [];
       },
     };
   }
@@ -198,4 +197,33 @@ export class RequestBody {
     parts.push(']');
     return parts;
   }
+}
+
+const LETTER_N = 0x6e;
+
+/**
+ * The text of each line of the JSON strings in `range` that begins with `phrase`, unescaped: from
+ * the phrase to a \n escape or the string's end (a newline written otherwise is left in, for the
+ * reader's pattern to stop at). A phrase with nothing JSON escapes is in a string's text only
+ * where it is in the bytes (barring \u escapes of plain letters, which no client writes). A line
+ * that is not valid JSON text is skipped.
+ */
+function linesFrom(raw: Buffer, range: Range, phrase: string): string[] {
+  const lines: string[] = [];
+  // Searched within the part only: a search of the body would go on to its end.
+  const part = raw.subarray(range.start, range.end);
+  for (let at = part.indexOf(phrase); at !== -1; at = part.indexOf(phrase, at + 1)) {
+    let end = at + phrase.length;
+    while (end < part.length && part[end] !== QUOTE) {
+      if (part[end] !== BACKSLASH) end++;
+      else if (part[end + 1] === LETTER_N) break;
+      else end += 2;
+    }
+    try {
+      lines.push(JSON.parse(`"${part.toString('utf8', at, Math.min(end, part.length))}"`) as string);
+    } catch {
+      // Not JSON text here: as a part that does not parse, it names no project.
+    }
+  }
+  return lines;
 }
