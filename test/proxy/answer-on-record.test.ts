@@ -150,28 +150,22 @@ describe('the proxy’s own error with nothing sent (lastError): an upstream it 
 });
 
 describe('a stream committed early by the keep-alive', () => {
-  it('accepted draft: its replay leaves after the record', async () => {
-    const draft = hold();
-    early.sim.script(HAIKU_DRAFT, { kind: 'good', until: draft.promise }, 1);
-    // Headers arrive only through the early commit: nothing else is sent while the draft is held.
-    const response = await post({ ...ask, model: SONNET, stream: true }, early);
-    expect(response.headers.get('x-cascadeflow-decision')).toBeNull();
-    draft.release();
-    expect(await response.text()).toMatch(/^event: ping[\s\S]*event: message_stop/);
-    expectOnRecordFirst(response.headers.get(REQUEST_ID_HEADER));
-    expect(await early.decisions(1)).toMatchObject([{ decision: 'accepted', status: 200 }]);
-  });
-
-  it('escalated: the verifier’s message_stop leaves after the record', async () => {
-    const draft = hold();
-    early.sim.script(HAIKU_DRAFT, { kind: 'refusal', until: draft.promise }, 1);
-    const response = await post({ ...ask, model: SONNET, stream: true }, early);
-    expect(response.headers.get('x-cascadeflow-decision')).toBeNull();
-    draft.release();
-    expect(await response.text()).toMatch(/^event: ping[\s\S]*event: message_stop/);
-    expectOnRecordFirst(response.headers.get(REQUEST_ID_HEADER));
-    expect(await early.decisions(1)).toMatchObject([{ decision: 'escalated', status: 200 }]);
-  });
+  for (const [decision, kind] of [
+    ['accepted', 'good'],
+    ['escalated', 'refusal'],
+  ] as const) {
+    it(`${decision}: the answer's message_stop leaves after the record`, async () => {
+      const draft = hold();
+      early.sim.script(HAIKU_DRAFT, { kind, until: draft.promise }, 1);
+      // Headers arrive only through the early commit: nothing else is sent while the draft is held.
+      const response = await post({ ...ask, model: SONNET, stream: true }, early);
+      expect(response.headers.get('x-cascadeflow-decision')).toBeNull();
+      draft.release();
+      expect(await response.text()).toMatch(/^event: ping[\s\S]*event: message_stop/);
+      expectOnRecordFirst(response.headers.get(REQUEST_ID_HEADER));
+      expect(await early.decisions(1)).toMatchObject([{ decision, status: 200 }]);
+    });
+  }
 
   it('the verifier’s JSON error, held whole, goes out as the error event after the record', async () => {
     const draft = hold();

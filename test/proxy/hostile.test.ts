@@ -225,13 +225,18 @@ describe('the body budget: more large bodies at once than it holds', () => {
     const until = new Promise<void>((resolve) => (release = resolve));
     return { until, release };
   }
-
-  it('a body that does not fit waits unread, then gets 529 overloaded_error with retry-after; the budget comes back after each request', async () => {
+  /** Two 3 MB bodies upstream, held there: the budget has no room for a third until `release`. */
+  async function fillBudget() {
     const held = hold();
     b.sim.script(HAIKU, { kind: 'good', until: held.until }, 2);
     const first = postBig('first');
     const second = postBig('second');
     await waitFor(() => b.sim.messagesFor(HAIKU).length === 2, 'two large bodies upstream');
+    return { release: held.release, first, second };
+  }
+
+  it('a body that does not fit waits unread, then gets 529 overloaded_error with retry-after; the budget comes back after each request', async () => {
+    const { release, first, second } = await fillBudget();
 
     // The third does not fit beside them: its body is never read, and after the wait the SDK sees the API's overload error.
     const error = (await b.client.messages.create(bigAsk('third')).catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
@@ -252,7 +257,7 @@ describe('the body budget: more large bodies at once than it holds', () => {
       { error: { message: expect.stringContaining('8 MB of request bodies at once'), type: 'server_error', param: null, code: 'overloaded' } },
     ]);
 
-    held.release();
+    release();
     expect((await first).status).toBe(200);
     expect((await second).status).toBe(200);
     // Both reservations were given back: two more fit at once, and are answered.
@@ -276,11 +281,7 @@ describe('the body budget: more large bodies at once than it holds', () => {
   });
 
   it('clients that leave while waiting for room take none of it when room comes', async () => {
-    const held = hold();
-    b.sim.script(HAIKU, { kind: 'good', until: held.until }, 2);
-    const first = postBig('first');
-    const second = postBig('second');
-    await waitFor(() => b.sim.messagesFor(HAIKU).length === 2, 'two large bodies upstream');
+    const { release, first, second } = await fillBudget();
     for (let i = 0; i < 3; i++) {
       const socket = connect(b.proxy.port, '127.0.0.1');
       await new Promise((resolve) => socket.once('connect', resolve));
@@ -290,7 +291,7 @@ describe('the body budget: more large bodies at once than it holds', () => {
       socket.destroy();
       await new Promise((resolve) => socket.once('close', resolve));
     }
-    held.release();
+    release();
     expect([(await first).status, (await second).status]).toEqual([200, 200]);
     // Had a waiter that left been given room, one of these would wait and get 529.
     expect((await Promise.all([postBig('after the waiters'), postBig('beside it')])).map((r) => r.status)).toEqual([200, 200]);
