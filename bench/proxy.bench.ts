@@ -256,7 +256,7 @@ interface TargetFigures {
    * direct. Its event-loop blocks on two clocks (bench/loop-clock.ts): the raw delay, which
    * includes waiting for one of the machine's shared cores, and its own block, which does not.
    */
-  server: { cpuMsPerRequest: number; peakRssMb: number; loopDelayMaxMs: number; loopDelayP99Ms: number; ownBlockMaxMs: number; ownBlockCpuMs: number; ownExact: boolean; gcMaxMs: number } | null;
+  server: { cpuMsPerRequest: number; peakRssMb: number; loopDelayMaxMs: number; loopDelayP99Ms: number; ownBlockMaxMs: number; ownBlockCpuMs: number; ownExact: boolean; gcMaxMs: number; gcMsPerRequest: number } | null;
   /**
    * Requests the proxy decided otherwise than the target's path, by decision: counted, not
    * fatal, since under load a draft can miss its first-byte deadline (draft_error: the
@@ -279,7 +279,7 @@ let roundsRun = 0;
 /** One workload: every target in rounds, the order rotated by one each round. */
 async function measureCell(points: Record<TargetName, Endpoint>, format: Format, size: (typeof SIZES)[number], concurrency: (typeof CONCURRENCY)[number]): Promise<Cell> {
   const bodies = new Map(TARGETS.map((t) => [t, points[t].body(format, size.bytes)]));
-  const collected = new Map(TARGETS.map((t) => [t, { rounds: [] as Sample[][], ms: 0, cpuUs: 0, peakRss: 0, loopMax: 0, loopP99: 0, ownMax: 0, ownCpu: 0, ownExact: true, gcMax: 0 }]));
+  const collected = new Map(TARGETS.map((t) => [t, { rounds: [] as Sample[][], ms: 0, cpuUs: 0, peakRss: 0, loopMax: 0, loopP99: 0, ownMax: 0, ownCpu: 0, ownExact: true, gcMax: 0, gcTotal: 0 }]));
   const [rounds, perRound] = size.plan[concurrency];
   await settle(points);
   for (let round = 0; round < rounds; round++, roundsRun++) {
@@ -300,6 +300,7 @@ async function measureCell(points: Record<TargetName, Endpoint>, format: Format,
         if (figures.ownBlockMaxMs > into.ownMax) [into.ownMax, into.ownCpu] = [figures.ownBlockMaxMs, figures.ownBlockCpuMs];
         into.ownExact &&= figures.ownExact;
         into.gcMax = Math.max(into.gcMax, figures.gcMaxMs);
+        into.gcTotal += figures.gcTotalMs;
       }
     }
   }
@@ -337,6 +338,7 @@ async function measureCell(points: Record<TargetName, Endpoint>, format: Format,
             ownBlockCpuMs: f.c.ownCpu,
             ownExact: f.c.ownExact,
             gcMaxMs: f.c.gcMax,
+            gcMsPerRequest: f.c.gcTotal / f.samples.length,
           }
         : null,
       offPath: countBy(f.samples.filter((s) => s.decision !== points[target].decision).map((s) => String(s.decision))),
@@ -422,6 +424,7 @@ interface Check {
 }
 
 const f2 = (n: number) => n.toFixed(2);
+const f3 = (n: number) => n.toFixed(3);
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(2)}`;
 const times = (r: number | null) => (r === null ? '-' : `${r.toFixed(2)}×`);
 
@@ -513,7 +516,7 @@ function table(rows: string[][], text: number[] = [0]): string[] {
 }
 
 function printCells(cells: Cell[]): void {
-  const head = ['workload', 'target', 'n', 'p50', 'p99', 'TTFB p50', 'TTFB p99', 'req/s', '+p50', '+p99', '+TTFB p50', '×pipe', '×pipe TTFB', 'CPU/req', 'peak RSS', 'ELD max', 'ELD p99', 'own max', 'its CPU', 'GC max', 'off path'];
+  const head = ['workload', 'target', 'n', 'p50', 'p99', 'TTFB p50', 'TTFB p99', 'req/s', '+p50', '+p99', '+TTFB p50', '×pipe', '×pipe TTFB', 'CPU/req', 'peak RSS', 'ELD max', 'ELD p99', 'own max', 'its CPU', 'GC max', 'GC/req', 'off path'];
   const rows = [head];
   for (const c of cells) {
     for (const t of c.targets) {
@@ -538,16 +541,17 @@ function printCells(cells: Cell[]): void {
         t.server ? t.server.ownBlockMaxMs.toFixed(1) : '',
         t.server ? t.server.ownBlockCpuMs.toFixed(1) : '',
         t.server ? t.server.gcMaxMs.toFixed(1) : '',
+        t.server ? f3(t.server.gcMsPerRequest) : '',
         Object.entries(t.offPath).map(([decision, n]) => `${n} ${decision}`).join(', '),
       ]);
     }
   }
-  for (const line of table(rows, [0, 1, 20])) log(line);
+  for (const line of table(rows, [0, 1, 21])) log(line);
   log("Times in ms. +: added over the direct upstream at the same quantile; ×pipe: added p50 over the pipe's (-: the pipe's was not above 0 overall and in more than three quarters of the rounds).");
   log('CPU/req (ms), peak RSS (MB), ELD (event-loop delay, ms, 1 ms resolution): the pipe\'s or the proxy\'s process while it served that target.');
   log("own max (ms): its longest block of its own, a 1 ms timer's gap less the time its main thread waited for a core (schedstat); ELD also counts that wait.");
   log('its CPU (ms): the main thread\'s time on a core in that gap; the rest it was off a core without waiting for one (e.g. for GC helper threads that were).');
-  log('GC max (ms): its longest garbage-collection pause (wall time: with other work on the cores, GC helper threads may wait for one).');
+  log('GC max (ms): its longest garbage-collection pause (wall time: with other work on the cores, GC helper threads may wait for one); GC/req (ms): its pauses summed, per request.');
   log("off path: requests the proxy decided otherwise than the target's path (e.g. a draft past its first-byte deadline under load).");
 }
 
