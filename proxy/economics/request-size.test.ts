@@ -52,6 +52,18 @@ describe('measureRequest', () => {
     expect(measureRequest({ ...r, cache_control: { type: 'ephemeral' } }, 8_000, 0.25)).toMatchObject({ cacheableTokens: 2_000, ttl: '5m' });
   });
 
+  it('does not read the history block by block when its bytes hold no breakpoint', () => {
+    const r = request([block('q')]);
+    const raw = Buffer.from(JSON.stringify(r));
+    const unread = r.messages.map(({ role }) => ({
+      role,
+      get content(): never {
+        throw new Error('the history was read');
+      },
+    }));
+    expect(measureRequest({ ...r, messages: unread } as MessagesRequest, new RequestBody(raw, r), 0.25)).toEqual(measureRequest(r, raw.length, 0.25));
+  });
+
   it('measures the same on the body as it arrived as by serialising, wherever the breakpoint is', () => {
     // Text with what JSON escapes or encodes in several bytes: quotes, backslashes, newlines, control characters, non-ASCII.
     const text = fc.string({ unit: fc.constantFrom('a', 'é', '"', '\\', '\n', '\u0001', '😀', ' '), maxLength: 40 });

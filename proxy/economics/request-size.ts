@@ -59,6 +59,17 @@ function leadingBytes(request: MessagesRequest, key: 'tools' | 'system', body: R
   return bytes(count === undefined ? list : list.slice(0, count));
 }
 
+/**
+ * False when the top-level member `key` of the body at hand has no cache_control in its bytes,
+ * so that a history without breakpoints (clients other than Claude Code) is not read block by
+ * block to find none. (A key spelled with \u escapes, which no client writes, is not seen: the
+ * request then counts as having no breakpoint there, which only changes the estimate.)
+ */
+function breakpointsIn(body: RawBody | null, key: string): boolean {
+  const range = body?.memberRanges()?.get(key);
+  return !body || !range || body.raw.subarray(range.start, range.end).includes('"cache_control"');
+}
+
 function ttlOf(control: unknown): CacheTtl | null {
   if (!control || typeof control !== 'object' || (control as { type?: unknown }).type !== 'ephemeral') return null;
   return (control as { ttl?: unknown }).ttl === '1h' ? '1h' : '5m';
@@ -86,7 +97,7 @@ function lastBreakpoint(request: MessagesRequest, body: RawBody | null): Breakpo
   const automatic = ttlOf(request.cache_control);
   if (automatic) return { ttl: automatic, tailBytes: 0 };
   const { messages } = request;
-  for (let m = messages.length - 1; m >= 0; m--) {
+  for (let m = breakpointsIn(body, 'messages') ? messages.length - 1 : -1; m >= 0; m--) {
     const content = messages[m]?.content;
     if (!Array.isArray(content)) continue;
     for (let b = content.length - 1; b >= 0; b--) {

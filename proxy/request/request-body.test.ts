@@ -25,6 +25,20 @@ describe('RequestBody', () => {
     expect(body.isParsed).toBe(true);
   });
 
+  it('parses a small request whole when asked for it, where reading it lazily would cost more', () => {
+    const small = JSON.stringify({ ...parse(fixture), system: 'short', tools: [] });
+    expect(Buffer.byteLength(small)).toBeLessThan(32 * 1024);
+    const expected = parse(small);
+    const parseSpy = vi.spyOn(JSON, 'parse');
+    try {
+      const request = new RequestBody(Buffer.from(small)).request;
+      expect(parseSpy.mock.calls.map(([text]) => text)).toEqual([small]);
+      expect(request).toEqual(expected);
+    } finally {
+      parseSpy.mockRestore();
+    }
+  });
+
   it('identifies the conversation from the bytes as from the parsed request', () => {
     const bodies = [
       fixture,
