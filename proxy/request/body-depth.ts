@@ -3,6 +3,8 @@
 // deeper body gets a clean 400 that names the limit on every path (cascade, passthrough,
 // OpenAI edge) rather than a stack overflow on some of them. Checked once per request, before
 // parsing, in one pass over the bytes with no recursion; string contents are skipped natively.
+// POST /v1/messages reads it off the walk that finds the body's members (request-body.ts), the
+// same pass.
 // The parse then decodes a large body in pieces, never as one string (json-bytes.ts).
 import { describeError } from '../upstream/failures';
 import { CLOSE_BRACE, CLOSE_BRACKET, closingQuote, OPEN_BRACE, OPEN_BRACKET, parseJsonBytes, QUOTE } from './json-bytes';

@@ -14,7 +14,7 @@ import { REQUEST_ID_HEADER, type ClientApi } from '../../contracts/decision';
 import { ClientResponse } from '../http/client-response';
 import { sendAnthropicError } from '../http/errors';
 import { authorizeRequest } from './auth';
-import { nestsTooDeep, parseJsonBody, TOO_DEEP_MESSAGE } from './body-depth';
+import { MAX_JSON_DEPTH, parseJsonBody, TOO_DEEP_MESSAGE } from './body-depth';
 import { OPEN_BRACKET } from './json-bytes';
 import { RequestBody } from './request-body';
 import type { MessagesRequest } from '../wire';
@@ -139,11 +139,11 @@ function abortWhenGone(res: Response): AbortController {
  * it would without the proxy); any other is parsed whole here, its errors the proxy's 400s.
  */
 function readRequest(raw: Buffer, res: Response, drafted: (model: string) => boolean): RequestBody | null {
-  if (nestsTooDeep(raw)) {
+  const body = new RequestBody(raw);
+  if (body.nestsDeeperThan(MAX_JSON_DEPTH)) {
     sendAnthropicError(res, 400, TOO_DEEP_MESSAGE);
     return null;
   }
-  const body = new RequestBody(raw);
   const messages = body.memberRanges()?.get('messages');
   if (messages && raw[messages.start] === OPEN_BRACKET) {
     const [model] = readable(body, 'model', 'stream');

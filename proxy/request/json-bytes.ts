@@ -112,21 +112,32 @@ export function walkArray(body: Buffer, cursor: Cursor, element: () => void): vo
   }
 }
 
+/** The deepest nesting of arrays and objects seen so far by the walks given it (a value that is one counts 1). */
+export interface Nesting {
+  deepest: number;
+}
+
 /**
  * Where the value starting at `start` ends (exclusive), or -1 for an object or array longer than
- * `pieceBytes` (to be cut further); its validity is JSON.parse's to judge.
+ * `pieceBytes` (to be cut further); its validity is JSON.parse's to judge. `nesting` learns how
+ * deeply the value nests.
  */
-export function valueEnd(body: Buffer, start: number, pieceBytes: number): number {
+export function valueEnd(body: Buffer, start: number, pieceBytes: number, nesting?: Nesting): number {
   const first = body[start];
   if (first === QUOTE) return closingQuote(body, start) + 1;
   if (first === OPEN_BRACE || first === OPEN_BRACKET) {
     let depth = 0;
+    let deepest = 0;
     const last = Math.min(body.length, start + pieceBytes);
     for (let i = start; i < last; i++) {
       const byte = body[i];
       if (byte === QUOTE) i = closingQuote(body, i);
-      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
-      else if ((byte === CLOSE_BRACE || byte === CLOSE_BRACKET) && --depth === 0) return i + 1;
+      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+        if (++depth > deepest) deepest = depth;
+      } else if ((byte === CLOSE_BRACE || byte === CLOSE_BRACKET) && --depth === 0) {
+        if (nesting && deepest > nesting.deepest) nesting.deepest = deepest;
+        return i + 1;
+      }
     }
     return -1;
   }

@@ -2,7 +2,7 @@
 // object's members and of an array's elements, one pass over the bytes with string contents
 // skipped natively (json-bytes.ts walks the same structure to parse it). No validator: what the
 // walk cannot follow gives null, and the caller parses the whole body instead.
-import { OPEN_BRACE, OPEN_BRACKET, skipSpace, Unsure, valueEnd, walkArray, walkObject, type Cursor } from './json-bytes';
+import { OPEN_BRACE, OPEN_BRACKET, skipSpace, Unsure, valueEnd, walkArray, walkObject, type Cursor, type Nesting } from './json-bytes';
 
 /** Bytes [start, end) of a body. */
 export interface Range {
@@ -11,9 +11,9 @@ export interface Range {
 }
 
 /** The value at the cursor, skipped: its range. */
-function skipValue(body: Buffer, cursor: Cursor): Range {
+function skipValue(body: Buffer, cursor: Cursor, nesting?: Nesting): Range {
   const start = cursor.at;
-  const end = valueEnd(body, start, Infinity);
+  const end = valueEnd(body, start, Infinity, nesting);
   if (end < 0) throw new Unsure();
   cursor.at = end;
   return { start, end };
@@ -44,11 +44,12 @@ function walkWhole(body: Buffer, range: Range, open: number, walk: (cursor: Curs
 
 /**
  * Each member's value range by key (a repeated key: its last value, as JSON.parse keeps), for the
- * object that fills `range`; null when it is not an object the walk can follow.
+ * object that fills `range`; null when it is not an object the walk can follow. `nesting` learns
+ * how deeply the members' values nest (the walk passes every byte of them).
  */
-export function memberRanges(body: Buffer, range: Range = { start: 0, end: body.length }): Map<string, Range> | null {
+export function memberRanges(body: Buffer, range: Range = { start: 0, end: body.length }, nesting?: Nesting): Map<string, Range> | null {
   const members = new Map<string, Range>();
-  const whole = walkWhole(body, range, OPEN_BRACE, (cursor) => walkObject(body, cursor, (key) => void members.set(key, skipValue(body, cursor))));
+  const whole = walkWhole(body, range, OPEN_BRACE, (cursor) => walkObject(body, cursor, (key) => void members.set(key, skipValue(body, cursor, nesting))));
   return whole ? members : null;
 }
 

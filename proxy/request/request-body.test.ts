@@ -39,6 +39,20 @@ describe('RequestBody', () => {
     }
   });
 
+  it('tells a body too deep on its member walk as a count over its bytes does', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', '[', ']', '{', '}', '"', '\\', 'é', ' ') });
+    const value = fc.jsonValue({ maxDepth: 6 }).chain((v) => fc.oneof(fc.constant(v), text.map((t) => [t, v, { [t]: [v] }])));
+    fc.assert(
+      fc.property(fc.dictionary(text, value, { maxKeys: 4 }), fc.nat(10), fc.boolean(), (object, max, spaced) => {
+        const raw = Buffer.from(JSON.stringify(object, null, spaced ? 1 : undefined));
+        expect(new RequestBody(raw).nestsDeeperThan(max)).toBe(nestsTooDeep(raw, max));
+      }),
+      { numRuns: 1_000 },
+    );
+    // A body the member walk cannot follow is counted over its bytes.
+    for (const raw of ['[[[1]]]', '{"a":[[1]]', '{"a":[[1]]}}']) expect(new RequestBody(Buffer.from(raw)).nestsDeeperThan(2)).toBe(nestsTooDeep(Buffer.from(raw), 2));
+  });
+
   it('identifies the conversation from the bytes as from the parsed request', () => {
     const bodies = [
       fixture,

@@ -7,6 +7,7 @@
 // body sent on with changes (a draft, a cleaned history) is spliced: the members and messages the
 // change left as they were go up as the client's own bytes, only the changed ones are serialised.
 import { sourceOf, type ConversationSource } from '../conversations/identify';
+import { nestsTooDeep } from './body-depth';
 import type { MessagesRequest } from '../wire';
 import { BACKSLASH, parseJsonBytes, QUOTE } from './json-bytes';
 import { lazyJson, lazyObject } from './json-lazy';
@@ -26,6 +27,8 @@ const WHOLE_BYTES = 32 * 1024;
 export class RequestBody {
   private parsed: MessagesRequest | undefined;
   private members: Map<string, Range> | null | undefined;
+  /** How deeply the members' values nest, learnt by the walk that found their ranges. */
+  private readonly nesting = { deepest: 0 };
   /** The elements' ranges of the top-level arrays walked so far, by member. */
   private readonly elements = new Map<string, Range[] | null>();
   /** Members parsed alone so far. */
@@ -78,8 +81,16 @@ export class RequestBody {
 
   /** The top-level members' ranges; null when the body is not an object the walk can follow. */
   memberRanges(): Map<string, Range> | null {
-    if (this.members === undefined) this.members = memberRanges(this.raw);
+    if (this.members === undefined) this.members = memberRanges(this.raw, undefined, this.nesting);
     return this.members;
+  }
+
+  /**
+   * Whether the body nests arrays and objects deeper than `max` levels: read off the walk that
+   * finds the members (one pass over the bytes for both), else counted over the bytes.
+   */
+  nestsDeeperThan(max: number): boolean {
+    return this.memberRanges() ? this.nesting.deepest + 1 > max : nestsTooDeep(this.raw, max);
   }
 
   /** A top-level member's value (undefined when absent), parsed alone (once) unless the whole request is. */
