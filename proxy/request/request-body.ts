@@ -9,7 +9,7 @@
 import { sourceOf, type ConversationSource } from '../conversations/identify';
 import { nestsTooDeep } from './body-depth';
 import type { MessagesRequest } from '../wire';
-import { BACKSLASH, parseJsonBytes, QUOTE } from './json-bytes';
+import { BACKSLASH, parseJsonBytes, PIECE_BYTES, QUOTE } from './json-bytes';
 import { lazyJson, lazyObject } from './json-lazy';
 import { elementRanges, firstMemberRange, memberRanges, type Range } from './json-ranges';
 import { isJson } from './json-valid';
@@ -143,9 +143,10 @@ export class RequestBody {
     };
   }
 
-  /** The value in `range`, parsed. */
+  /** The value in `range`, parsed (a small one from its text, without a view of the body made for it). */
   parse(range: Range): unknown {
-    return parseJsonBytes(this.raw.subarray(range.start, range.end));
+    if (range.end - range.start > PIECE_BYTES) return parseJsonBytes(this.raw.subarray(range.start, range.end));
+    return JSON.parse(this.raw.toString('utf8', range.start, range.end)) as unknown;
   }
 
   /**
