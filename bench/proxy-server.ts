@@ -13,6 +13,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tuneHeapForProxy } from '../proxy/heap';
 import { startProxyServer } from '../proxy/server';
 import { createProxyContext } from '../proxy/runtime';
 import { createMemoryStore } from '../proxy/state/stores';
@@ -82,6 +83,8 @@ const gc = globalThis.gc;
 if (!process.send || !gc) throw new Error('bench/proxy-server.ts is forked by bench/proxy-child.ts (IPC and --expose-gc)');
 const send = process.send.bind(process);
 
+// As the headless proxy runs (proxy/cli.ts).
+tuneHeapForProxy();
 const dataDir = await mkdtemp(join(tmpdir(), 'cascadeflow-bench-'));
 const ctx = await createProxyContext({
   env: { CASCADEFLOW_UPSTREAM_URL: process.env.CASCADEFLOW_UPSTREAM_URL },

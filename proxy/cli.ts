@@ -5,6 +5,7 @@
 // code 1 when it cannot start; on SIGTERM/SIGINT a graceful drain, the state flushed, exit 0.
 import { httpUrlSchema } from '../contracts/settings';
 import { bannerLines } from './banner';
+import { tuneHeapForProxy } from './heap';
 import { exitWithError, formatUsage, portProblem, runCli } from './cli-args';
 import { loggerFor } from './log/logger';
 import { watchNpmParent } from './ops/parent-watch';
@@ -99,6 +100,7 @@ const retry = orFail(() => retryPolicyFromEnv(env));
 const keepalive = orFail(() => keepaliveFromEnv(env));
 const bodyBudget = orFail(() => bodyBudgetFromEnv(env));
 const { logger, json } = await loggerFor(env).catch((err: Error) => fail(err.message));
+tuneHeapForProxy();
 const ctx = await createProxyContext({ env, logger }).catch((err: Error) => fail(err.message));
 const { host, port } = ctx.config;
 const running = await startProxyServer(ctx, { draftTimeoutMs: timeoutMs, retry, bodyBudget, keepalive }).catch(async (err: Error) => {
