@@ -18,6 +18,7 @@ describe('tuneHeapForProxy', () => {
   it("leaves node's own heap growing alone, however it was spelled", () => {
     tuneHeapForProxy(['--heap-growing-percent=50']);
     tuneHeapForProxy(['--heap_growing_percent=50']);
+    tuneHeapForProxy(['--heap-growing_percent=50']);
     expect(setFlagsFromString).not.toHaveBeenCalled();
   });
 });

@@ -18,6 +18,7 @@ export const PROXY_HEAP_FLAGS = '--heap-growing-percent=200';
 
 /** Applies PROXY_HEAP_FLAGS, unless node was started with a heap growing of its own. */
 export function tuneHeapForProxy(execArgv: readonly string[] = process.execArgv): void {
-  if (execArgv.some((arg) => arg.startsWith('--heap-growing-percent') || arg.startsWith('--heap_growing_percent'))) return;
+  // V8 takes - and _ alike in a flag's name.
+  if (execArgv.some((arg) => arg.replaceAll('_', '-').startsWith('--heap-growing-percent'))) return;
   setFlagsFromString(PROXY_HEAP_FLAGS);
 }

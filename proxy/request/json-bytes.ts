@@ -141,9 +141,10 @@ export function valueEnd(body: Buffer, start: number, pieceBytes: number, nestin
     }
     return -1;
   }
-  // A number, true, false or null: up to the next delimiter.
+  // A number, true, false or null: up to the next delimiter. A quote or bracket inside one is not
+  // JSON: passing over it would hide a string or a nesting from the walk (its depth among them).
   let i = start;
-  while (i < body.length && !isDelimiter(body[i])) i++;
+  for (; i < body.length && !isDelimiter(body[i]); i++) if (body[i] === QUOTE || body[i] === OPEN_BRACE || body[i] === OPEN_BRACKET) throw new Unsure();
   if (i === start) throw new Unsure();
   return i;
 }

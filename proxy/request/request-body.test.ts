@@ -49,8 +49,9 @@ describe('RequestBody', () => {
       }),
       { numRuns: 1_000 },
     );
-    // A body the member walk cannot follow is counted over its bytes.
-    for (const raw of ['[[[1]]]', '{"a":[[1]]', '{"a":[[1]]}}']) expect(new RequestBody(Buffer.from(raw)).nestsDeeperThan(2)).toBe(nestsTooDeep(Buffer.from(raw), 2));
+    // A body the member walk cannot follow is counted over its bytes, among them bad tokens that hold a quote or bracket.
+    const odd = ['[[[1]]]', '{"a":[[1]]', '{"a":[[1]]}}', '{"m":"m","messages":[],"x":1[[[[[}', '{"a":x", "b":"[[[["}', '{"a":x","b":[[[1]]],"c":"y"}', '{"a":tru{[[}'];
+    for (const raw of odd) expect(new RequestBody(Buffer.from(raw)).nestsDeeperThan(2), raw).toBe(nestsTooDeep(Buffer.from(raw), 2));
   });
 
   it('identifies the conversation from the bytes as from the parsed request', () => {
