@@ -255,8 +255,8 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     accounting,
     ...sink,
     // Today's use per client token: its daily cap and /stats' by_token.
-    record: (record, request) => {
-      sink.record(record, request);
+    record: (record, body) => {
+      sink.record(record, body);
       tokens.note(record);
     },
     tokens,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ProxyContext } from '../context';
 import type { Logger } from '../log/logger';
+import type { MessagesRequest } from '../wire';
 import type { ControlError } from '../http/errors';
 import { createProxyContext } from '../runtime';
 import { DEFAULT_DECISION_LIMIT, type DecisionRecord } from '../../contracts/decision';
@@ -108,7 +109,7 @@ describe('control API events', () => {
     expect((await ctx.control.getSettings()).logPrompts).toBe(false);
     // Asked for only when logged: reading it may parse a body the request path never parsed.
     let asked = 0;
-    const prompt = () => (asked++, request);
+    const prompt = { tryRequest: () => (asked++, request) as MessagesRequest };
     ctx.record(record('a'), prompt);
     expect(lines.at(-1)).not.toContain('France');
     expect(asked).toBe(0);

@@ -4,6 +4,11 @@
 import type { DecisionAmend, DecisionRecord } from '../../contracts/decision';
 import type { CascadeRule } from '../../contracts/rules';
 import type { MessagesRequest } from '../wire';
+
+/** Where the log line's prompt excerpt comes from: the request's body, read only when asked (request-body.ts). */
+export interface PromptSource {
+  tryRequest(): MessagesRequest | null;
+}
 import type { Accounting } from '../pricing/accounting';
 import type { ConversationMemory } from '../conversations/memory';
 import type { ConversationStateStore } from '../conversations/shared-state';
@@ -83,10 +88,10 @@ export interface RequestPathDeps {
   offerCredentials(headers: Readonly<Record<string, string>>): void;
   /**
    * The decision sink, once per request: stats, store, log line, live event, in that order.
-   * `request` (asked for only then: it may parse the body) feeds the log line's prompt excerpt
-   * when settings.logPrompts is on; it is never stored.
+   * `body` (its request asked for only then: that may parse it) feeds the log line's prompt
+   * excerpt when settings.logPrompts is on; it is never stored.
    */
-  record(record: DecisionRecord, request?: () => MessagesRequest | null): void;
+  record(record: DecisionRecord, body?: PromptSource): void;
   /** A change to a record already recorded (a later failure, a shadow verification): store, log line, live event. */
   amend(change: DecisionAmend): void;
 }

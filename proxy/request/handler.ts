@@ -88,9 +88,10 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
     deps,
     options,
     client,
-    // Parsed on first use: a passthrough that never reads it never parses the history.
+    // Parsed on first use: a passthrough that never reads it never parses the history. Through
+    // `this`, like the record's prompt source below: nothing here closes over the path's locals (abortWhenGone).
     get request() {
-      return body.request;
+      return this.body.request;
     },
     body,
     model,
@@ -111,7 +112,7 @@ export async function runRequestPath(deps: RequestPathDeps, options: CascadeOpti
   try {
     const answer = await respond(ex, decision);
     record = decisionRecord(ex, { rule, decision, answer, startedAt });
-    deps.record(record, () => body.tryRequest());
+    deps.record(record, body);
   } finally {
     client.release();
   }

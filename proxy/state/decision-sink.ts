@@ -26,11 +26,11 @@ export interface DecisionSinkOptions {
 export function createDecisionSink(options: DecisionSinkOptions): Pick<RequestPathDeps, 'record' | 'amend'> {
   const { store, hub, ruleChecks, ops, logger, logPrompts } = options;
   return {
-    record: (record, request) => {
+    record: (record, body) => {
       store.append(record);
       ruleChecks.observe(record);
       ops.observe(record);
-      const prompt = request && logPrompts() ? request() : null;
+      const prompt = body && logPrompts() ? body.tryRequest() : null;
       logger.info(formatDecisionLine(record, prompt ? promptExcerpt(prompt) : null));
       hub.emit({ type: 'decision', record });
       hub.statsChanged();
