@@ -4,16 +4,16 @@
 import type { DecisionAmend, DecisionRecord } from '../../contracts/decision';
 import type { CascadeRule } from '../../contracts/rules';
 import type { MessagesRequest } from '../wire';
-
-/** Where the log line's prompt excerpt comes from: the request's body, read only when asked (request-body.ts). */
-export interface PromptSource {
-  tryRequest(): MessagesRequest | null;
-}
 import type { Accounting } from '../pricing/accounting';
 import type { ConversationMemory } from '../conversations/memory';
 import type { ConversationStateStore } from '../conversations/shared-state';
 import type { EconomicsState } from '../economics/state';
 import type { ShadowVerifier } from '../shadow/verifier';
+
+/** Where the log line's prompt excerpt comes from: the request's body, read only when asked (request-body.ts). */
+export interface PromptSource {
+  tryRequest(): MessagesRequest | null;
+}
 
 /** Effective configuration: persisted settings overridden by environment variables. */
 export interface ResolvedConfig {
