@@ -33,6 +33,11 @@ export function parseJsonBytes(body: Buffer, pieceBytes = PIECE_BYTES): unknown 
   return JSON.parse(body.toString('utf8')) as unknown;
 }
 
+/** parseJsonBytes of the bytes [start, end) of `raw`; one piece is decoded from its range, without a view of `raw` made for it. */
+export function parseJsonRange(raw: Buffer, start: number, end: number): unknown {
+  return end - start > PIECE_BYTES ? parseJsonBytes(raw.subarray(start, end)) : (JSON.parse(raw.toString('utf8', start, end)) as unknown);
+}
+
 /** Thrown where the body is not what the cutting expects (never reaches a caller). */
 export class Unsure extends Error {}
 
@@ -144,7 +149,9 @@ export function valueEnd(body: Buffer, start: number, pieceBytes: number, nestin
   // A number, true, false or null: up to the next delimiter. A quote or bracket inside one is not
   // JSON: passing over it would hide a string or a nesting from the walk (its depth among them).
   let i = start;
-  for (; i < body.length && !isDelimiter(body[i]); i++) if (body[i] === QUOTE || body[i] === OPEN_BRACE || body[i] === OPEN_BRACKET) throw new Unsure();
+  for (; i < body.length && !isDelimiter(body[i]); i++) {
+    if (body[i] === QUOTE || body[i] === OPEN_BRACE || body[i] === OPEN_BRACKET) throw new Unsure();
+  }
   if (i === start) throw new Unsure();
   return i;
 }

@@ -10,7 +10,7 @@
 // read once is the same value every time after, so identity holds (RequestBody.serialize splices
 // what is unchanged), and a member written is kept as written. The range must hold valid JSON
 // (json-valid.ts): a read would otherwise throw where JSON.parse of the whole body would have.
-import { parseJsonBytes, OPEN_BRACE, OPEN_BRACKET } from './json-bytes';
+import { OPEN_BRACE, OPEN_BRACKET, parseJsonRange } from './json-bytes';
 import { elementRanges, memberRanges, type Range } from './json-ranges';
 
 /** A value this small is parsed at once: finding its parts would cost more than parsing it. */
@@ -29,19 +29,14 @@ export function lazyJson(raw: Buffer, range: Range, levels: number): unknown {
     const first = raw[range.start];
     if (first === OPEN_BRACE) {
       const members = memberRanges(raw, range);
-      const below = (_key: string, member: Range) => (levels > 1 ? lazyJson(raw, member, levels - 1) : parseJsonBytes(raw.subarray(member.start, member.end)));
+      const below = (_key: string, member: Range) => (levels > 1 ? lazyJson(raw, member, levels - 1) : parseJsonRange(raw, member.start, member.end));
       if (members) return lazyObject(raw, members, undefined, below);
     } else if (first === OPEN_BRACKET) {
       const elements = elementRanges(raw, range);
       if (elements && (range.end - range.start) / elements.length >= ELEMENT_BYTES) return elements.map((element) => lazyJson(raw, element, levels - 1));
     }
   }
-  return range.end - range.start <= EAGER_BYTES ? parseSmall(raw, range) : parseJsonBytes(raw.subarray(range.start, range.end));
-}
-
-/** A small value, parsed from its text (no view of the body made for it). */
-function parseSmall(raw: Buffer, range: Range): unknown {
-  return JSON.parse(raw.toString('utf8', range.start, range.end)) as unknown;
+  return parseJsonRange(raw, range.start, range.end);
 }
 
 /** Where a lazy object keeps its large members: their ranges, and their values once read or written. */
@@ -101,7 +96,7 @@ export function lazyObject(
   Object.defineProperty(object, STATE, { value: state });
   for (const [key, range] of members) {
     if (known?.has(key) || range.end - range.start <= EAGER_BYTES) {
-      const value = known?.has(key) ? known.get(key) : parseSmall(raw, range);
+      const value = known?.has(key) ? known.get(key) : parseJsonRange(raw, range.start, range.end);
       // As JSON.parse: an own property even for "__proto__" (which assignment would not make).
       if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
       else object[key] = value;

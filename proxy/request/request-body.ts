@@ -2,14 +2,15 @@
 // members are found by their byte ranges (json-ranges.ts); one member is parsed on first use
 // (json-bytes.ts), so a passthrough of a 150 KB agent request parses its model, metadata and
 // system prompt, not its history. The whole request, once asked for, is parsed at once when small;
-// a larger one is checked to be JSON (json-valid.ts) and then read lazily (json-lazy.ts): a cascade reads the roles, the last turns
-// and the tool calls of a long session, never parsing the tool outputs that make up its bytes. A
+// a larger one is checked to be JSON (json-valid.ts) and then read lazily (json-lazy.ts): a
+// cascade reads the roles, the last turns and the tool calls of a long session, never parsing the
+// tool outputs that make up its bytes. A
 // body sent on with changes (a draft, a cleaned history) is spliced: the members and messages the
 // change left as they were go up as the client's own bytes, only the changed ones are serialised.
 import { sourceOf, type ConversationSource } from '../conversations/identify';
 import { nestsTooDeep } from './body-depth';
 import type { MessagesRequest } from '../wire';
-import { BACKSLASH, parseJsonBytes, PIECE_BYTES, QUOTE } from './json-bytes';
+import { BACKSLASH, parseJsonBytes, parseJsonRange, QUOTE } from './json-bytes';
 import { lazyJson, lazyObject } from './json-lazy';
 import { elementRanges, firstMemberRange, memberRanges, type Range } from './json-ranges';
 import { isJson } from './json-valid';
@@ -143,10 +144,9 @@ export class RequestBody {
     };
   }
 
-  /** The value in `range`, parsed (a small one from its text, without a view of the body made for it). */
+  /** The value in `range`, parsed. */
   parse(range: Range): unknown {
-    if (range.end - range.start > PIECE_BYTES) return parseJsonBytes(this.raw.subarray(range.start, range.end));
-    return JSON.parse(this.raw.toString('utf8', range.start, range.end)) as unknown;
+    return parseJsonRange(this.raw, range.start, range.end);
   }
 
   /**
