@@ -5,9 +5,12 @@
 import type { ControlApi } from '../contracts/control-api';
 import type { ProxyStatus } from '../contracts/status';
 import type { Ops } from './ops/ops';
-import type { RequestPathDeps } from './request/deps';
+import type { DecisionRecord } from '../contracts/decision';
+import type { PromptSource, RequestPathDeps } from './request/deps';
 
 export interface ProxyContext extends RequestPathDeps {
+  /** A decision through the whole sink (keep, then publish), as the request path records one. */
+  record(record: DecisionRecord, body?: PromptSource): void;
   readonly control: ControlApi;
   /** Upstream reachability (its idle probe runs while a server listens) and the metrics. */
   readonly ops: Ops;

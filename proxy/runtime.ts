@@ -5,6 +5,7 @@
 // here down:
 //   request path → decision sink → store, ops, log line, event hub → transports (IPC, SSE)
 import os from 'node:os';
+import type { RequestPathDeps } from './request/deps';
 import type { ProxyContext } from './context';
 import { ConversationMemory } from './conversations/memory';
 import { localConversationState } from './conversations/shared-state';
@@ -247,6 +248,12 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     retry: retryPolicyFromEnv(env),
   });
 
+  // Today's use per client token: its daily cap and /stats' by_token.
+  const publish: RequestPathDeps['publish'] = (record, body) => {
+    sink.publish(record, body);
+    tokens.note(record);
+  };
+
   return {
     get config() {
       return settings.config;
@@ -254,10 +261,10 @@ export async function createProxyContext(options: ProxyContextOptions = {}): Pro
     matchRule: (model) => rules.match(model, settings.effective().paused),
     accounting,
     ...sink,
-    // Today's use per client token: its daily cap and /stats' by_token.
+    publish,
     record: (record, body) => {
-      sink.record(record, body);
-      tokens.note(record);
+      sink.keep(record);
+      publish(record, body);
     },
     tokens,
     replica,

@@ -87,11 +87,17 @@ export interface RequestPathDeps {
    */
   offerCredentials(headers: Readonly<Record<string, string>>): void;
   /**
-   * The decision sink, once per request: stats, store, log line, live event, in that order.
+   * The decision sink's first half, once per request, before the answer's last bytes go out:
+   * the store (stats and the decision log), so an answer the client has whole is on record.
+   */
+  keep(record: DecisionRecord): void;
+  /**
+   * Its second half, in the same turn once the client has those bytes: the rule checks, the
+   * metrics, the token's use, the log line and the live events; none of them a client's end waits for.
    * `body` (its request asked for only then: that may parse it) feeds the log line's prompt
    * excerpt when settings.logPrompts is on; it is never stored.
    */
-  record(record: DecisionRecord, body?: PromptSource): void;
+  publish(record: DecisionRecord, body?: PromptSource): void;
   /** A change to a record already recorded (a later failure, a shadow verification): store, log line, live event. */
   amend(change: DecisionAmend): void;
 }

@@ -1,8 +1,9 @@
-// Where the request path hands each decision, once per request. In this order: the store
-// (stats and the decision log), the rule checks (drafts refused as not found, thresholds no
-// draft reaches), the upstream's reachability and the metrics (ops/), the log line, the live
-// decision event, then a stats event scheduled on the hub (its one throttle). Runs on every
-// request, so it only appends and formats; writing to disk happens in the store's batched flush.
+// Where the request path hands each decision, once per request, in two halves. keep: the store
+// (stats and the decision log), before the answer's last bytes go out. publish, once they have:
+// the rule checks (drafts refused as not found, thresholds no draft reaches), the upstream's
+// reachability and the metrics (ops/), the log line, the live decision event, then a stats
+// event scheduled on the hub (its one throttle). Runs on every request, so it only appends and
+// formats; writing to disk happens in the store's batched flush.
 import { formatAmendLine, formatDecisionLine } from '../log/decision-line';
 import type { Logger } from '../log/logger';
 import { promptExcerpt } from '../log/prompt-excerpt';
@@ -23,11 +24,11 @@ export interface DecisionSinkOptions {
   logPrompts(): boolean;
 }
 
-export function createDecisionSink(options: DecisionSinkOptions): Pick<RequestPathDeps, 'record' | 'amend'> {
+export function createDecisionSink(options: DecisionSinkOptions): Pick<RequestPathDeps, 'keep' | 'publish' | 'amend'> {
   const { store, hub, ruleChecks, ops, logger, logPrompts } = options;
   return {
-    record: (record, body) => {
-      store.append(record);
+    keep: (record) => store.append(record),
+    publish: (record, body) => {
       ruleChecks.observe(record);
       ops.observe(record);
       const prompt = body && logPrompts() ? body.tryRequest() : null;

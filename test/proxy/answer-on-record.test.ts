@@ -3,7 +3,8 @@
 // only after its decision record was handed to the store, whose team journal is written at
 // append; a kill -9 between the two would otherwise lose a request its client saw answered.
 // Watched from inside the proxy's process: each write and end of a response is checked against
-// the decision log lines written so far (one per record, written by the same step). Paths: every
+// the records handed to the store so far (deps.keep; the log line and the rest of the sink come
+// after the end, in the same turn). Paths: every
 // decision, JSON and stream, both APIs; the proxy's own error with nothing sent yet; a stream
 // the keep-alive committed early (request/keepalive.ts) that then gets its answer.
 import http from 'node:http';
@@ -27,13 +28,15 @@ let early: Harness;
 /** A proxy whose upstream refuses connections (a port just closed). */
 let down: Harness;
 const finals = new Map<string, Final[]>();
+/** Ids of the records handed to each harness's store (deps.keep), as they are. */
+const kept = new Set<string>();
 
 function observe(res: http.OutgoingMessage, what: Final['what'], chunk: unknown): void {
   if (!(res instanceof http.ServerResponse)) return;
   const id = res.getHeader(REQUEST_ID_HEADER);
   if (typeof id !== 'string') return;
   if (what === 'final write' && !(chunk !== undefined && COMPLETES.test(String(chunk)))) return;
-  const recorded = [h, early, down].some((harness) => harness?.logs.some((line) => line.startsWith(`[${id}]`)));
+  const recorded = kept.has(id);
   finals.set(id, [...(finals.get(id) ?? []), { what, recorded }]);
 }
 
@@ -45,6 +48,13 @@ beforeAll(async () => {
   const { port } = closed.address() as { port: number };
   await new Promise((resolve) => closed.close(resolve));
   down = await startHarness({ env: { CASCADEFLOW_UPSTREAM_URL: `http://127.0.0.1:${port}` } });
+  for (const { ctx } of [h, early, down]) {
+    const keep = ctx.keep;
+    ctx.keep = (record) => {
+      kept.add(record.id);
+      keep(record);
+    };
+  }
   const { end, write } = http.OutgoingMessage.prototype;
   vi.spyOn(http.OutgoingMessage.prototype, 'end').mockImplementation(function (this: http.OutgoingMessage, ...args: unknown[]) {
     observe(this, 'end', typeof args[0] === 'function' ? undefined : args[0]);
