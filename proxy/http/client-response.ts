@@ -64,9 +64,16 @@ export class ClientResponse {
     }
     this.eventStream = isEventStream(headers);
     this.res.writeHead(status, withSafeOwnHeaders(headers));
-    // SSE clients should see the headers before the first event arrives; any other answer's
-    // headers leave with its first bytes, in the same write.
-    if (this.eventStream) this.res.flushHeaders();
+    // Any answer's headers leave with its first bytes, in the same write: the upstream's first
+    // event usually came with its headers (one write instead of two; a paced stream's first event
+    // 1.14-1.18 -> 0.97-1.00 ms, the pipe's 0.57-0.59). An SSE client still sees them before a
+    // first event that is not here yet, at the end of this loop turn.
+    if (this.eventStream) setImmediate(flushHeadersIfSilent, this);
+  }
+
+  /** Nothing of the answer has gone out yet (its headers may be set); pings do not count. */
+  get silent(): boolean {
+    return this.ttfbMs === null && this.open;
   }
 
   async write(chunk: Buffer | string): Promise<void> {
@@ -165,6 +172,10 @@ export class ClientResponse {
       this.res.end();
     });
   }
+}
+
+function flushHeadersIfSilent(client: ClientResponse): void {
+  if (client.silent) client.res.flushHeaders();
 }
 
 function isEventStream(headers: OutgoingHttpHeaders): boolean {
