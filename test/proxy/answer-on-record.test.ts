@@ -4,9 +4,9 @@
 // append; a kill -9 between the two would otherwise lose a request its client saw answered.
 // Watched from inside the proxy's process: each write and end of a response is checked against
 // the records handed to the store so far (deps.keep; the log line and the rest of the sink come
-// after the end, in the same turn). Paths: every
-// decision, JSON and stream, both APIs; the proxy's own error with nothing sent yet; a stream
-// the keep-alive committed early (request/keepalive.ts) that then gets its answer.
+// after the end, in the same turn). Paths: every decision, JSON and stream, both APIs; the
+// proxy's own error with nothing sent yet; a stream the keep-alive committed early
+// (request/keepalive.ts) that then gets its answer.
 import http from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
