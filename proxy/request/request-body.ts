@@ -4,9 +4,9 @@
 // system prompt, not its history. The whole request, once asked for, is parsed at once when small;
 // a larger one is checked to be JSON (json-valid.ts) and then read lazily (json-lazy.ts): a
 // cascade reads the roles, the last turns and the tool calls of a long session, never parsing the
-// tool outputs that make up its bytes. A
-// body sent on with changes (a draft, a cleaned history) is spliced: the members and messages the
-// change left as they were go up as the client's own bytes, only the changed ones are serialised.
+// tool outputs that make up its bytes. A body sent on with changes (a draft, a cleaned history)
+// is spliced: the members and messages the change left as they were go up as the client's own
+// bytes, only the changed ones are serialised.
 import { sourceOf, type ConversationSource } from '../conversations/identify';
 import { nestsTooDeep } from './body-depth';
 import type { MessagesRequest } from '../wire';
