@@ -6,7 +6,9 @@
 // an escalated one (the draft hedges, `[sim:haiku=hedging]`, the verifier answers).
 //
 // Workloads: JSON and SSE; Claude Code-shaped bodies of ~20 KB, ~150 KB and ~1 MB
-// (bench/requests.ts); 1, 16 and 64 requests in flight. For each workload the targets run in
+// (bench/requests.ts); 1, 16 and 64 requests in flight. Every target is warmed up first until V8
+// has optimised its code (WARMUP), so that the figures are of a proxy that has been running,
+// and the run prints its CPU per request before and after. For each workload the targets run in
 // rounds, the order rotated each round, so that a burst of other work on the machine falls on
 // all of them alike. Figures: p50/p99 of latency and time to first byte, requests per second,
 // each target's added latency against the direct upstream and its ratio to the pipe's (formed
@@ -28,7 +30,8 @@
 // Every figure that the issue targets is printed next to its target with PASS or MISS; a MISS
 // exits 1. `--json`: the whole report as one JSON object on stdout (progress on stderr).
 // `--profile`: instead, a CPU profile of the proxy (node --cpu-prof) under 16 concurrent
-// 150 KB passthrough JSON requests, summarised by self time (bench/cpu-profile.ts);
+// 150 KB passthrough JSON requests after the full run's warm-up, summarised by self time over
+// the load (bench/cpu-profile.ts);
 // `--profile=accepted` profiles accepted cascades instead (draft policy 'always', as in the
 // full run), `--profile=escalated` escalated ones, and a `-sse` suffix streams
 // (`--profile=passthrough-sse`, `--profile=accepted-sse`); a body size and a concurrency may
@@ -146,8 +149,19 @@ const SIZES: Array<{ label: string; bytes: number; plan: Record<(typeof CONCURRE
 ];
 /** What the issue allows the whole run, on 2 cores. */
 const BUDGET_S = 180;
-/** Before measuring: every path optimised in every process (fewer of the costly 1 MB bodies). */
-const WARMUP = { perTarget: 32, perTargetLarge: 8, concurrency: 16 };
+/**
+ * Before measuring: every path optimised in every process. V8 optimises a function only after it
+ * has run a while, and the proxy has far more code on a request's path than the pipe. Measured
+ * with 16 in flight, 20 KB JSON, in batches of 250: the proxy's CPU per accepted cascade fell
+ * from 3.8 ms in its first batch to 0.5-0.6 ms after 3,000 requests (passthrough 2.9 to
+ * 0.4, the pipe 1.0 to 0.1-0.2, this process's client and simulator 3.2 to 0.5-0.6), and
+ * TurboFan optimised 221 functions in the 1,000 accepted cascades that followed 32 of warm-up
+ * (60 after 2,000). So every target and format is first warmed with `first` requests of the
+ * smallest size (the code is the same for every size; the run prints the servers' CPU per request
+ * in the first and the last batch), then each size with `perTarget` requests of its own (bodies
+ * past 32 KB take a path of their own; `perTargetLarge` of the costly 1 MB bodies).
+ */
+const WARMUP = { first: 1_500, perTarget: 32, perTargetLarge: 8, concurrency: 16, batch: 250 };
 /** The paced stream: the simulator pauses before each event; streams per target. */
 const PACED = { delayMs: 3, streams: 20, bytes: 20 * KB };
 /** The simulator keeps every request it served: forget them this often. */
@@ -206,6 +220,34 @@ async function batch(url: string, body: string, proxied: boolean, concurrency: n
   sim.reset();
   if (!proxied && samples.some((s) => s.decision !== null)) throw new Error(`${url} answered with a proxy decision: not the upstream or the pipe`);
   return { samples, ms };
+}
+
+/** What a server's CPU per request did over its warm-up: in the first batch, and in the last. */
+interface WarmUpCpu {
+  target: TargetName;
+  format: Format;
+  requests: number;
+  firstMs: number;
+  lastMs: number;
+}
+
+/**
+ * `count` requests of `format` and `bytes` to `point`, in batches of WARMUP.batch; for a target
+ * served by a process of its own (the pipe, the proxy), its CPU per request in the first batch
+ * and in the last, when there are several.
+ */
+async function warmUp(point: Endpoint, format: Format, bytes: number, count: number): Promise<Omit<WarmUpCpu, 'target' | 'format'> | null> {
+  const body = point.body(format, bytes);
+  const batches = Math.ceil(count / WARMUP.batch);
+  const cpuMs: number[] = [];
+  for (let i = 0; i < batches; i++) {
+    const requests = Math.min(WARMUP.batch, count - i * WARMUP.batch);
+    const timed = point.server !== null && batches > 1 && (i === 0 || i === batches - 1);
+    if (timed) await loadWindow(point.server!, true);
+    await batch(point.url, body, point.decision !== null, WARMUP.concurrency, requests);
+    if (timed) cpuMs.push((await loadWindow(point.server!, false))!.cpuUs / 1000 / requests);
+  }
+  return cpuMs.length === 2 ? { requests: count, firstMs: cpuMs[0], lastMs: cpuMs[1] } : null;
 }
 
 interface Endpoint {
@@ -571,12 +613,18 @@ async function profileRun(what: NonNullable<typeof PROFILE>): Promise<void> {
   const url = await proxy.url;
   if (what.path !== 'passthrough') await draftEveryTime(url);
   const model = what.path === 'passthrough' ? PASSTHROUGH_MODEL : CASCADE_MODEL;
-  const body = claudeCodeBody(model, what.sse, what.bytes, what.path === 'escalated' ? ESCALATING_QUESTION : undefined);
+  const question = what.path === 'escalated' ? ESCALATING_QUESTION : undefined;
+  const body = claudeCodeBody(model, what.sse, what.bytes, question);
   const requests = Math.min(PROFILE_RUN.maxRequests, Math.round(PROFILE_RUN.bytes / what.bytes));
+  // As in the full run: the path optimised first, on 20 KB bodies; then the profiled size's own.
   const warmup = Math.round(requests / 10);
+  await batch(url, claudeCodeBody(model, what.sse, SIZES[0].bytes, question), true, WARMUP.concurrency, WARMUP.first);
   await batch(url, body, true, what.concurrency, warmup);
   await loadWindow(proxy, true);
+  // On the monotonic clock, as the profile's timestamps are.
+  const loadFromUs = Number(process.hrtime.bigint() / 1000n);
   const run = await batch(url, body, true, what.concurrency, requests);
+  const loadToUs = Number(process.hrtime.bigint() / 1000n);
   const loop = (await loadWindow(proxy, false))!;
   const offPath = run.samples.filter((s) => s.decision !== what.path).length;
   await proxy.stop(); // the profile is written as the process exits
@@ -584,13 +632,13 @@ async function profileRun(what: NonNullable<typeof PROFILE>): Promise<void> {
   if (!file) throw new Error(`no profile written in ${dir}`);
   const profile = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as CpuProfile;
   const locate = bundleLocator(`file://${proxy.bundle}`, await readFile(proxy.bundle, 'utf8'));
-  const times = selfTimes(profile, locate);
+  const times = selfTimes(sliceProfile(profile, loadFromUs, loadToUs), locate);
   await rm(path.dirname(proxy.bundle), { recursive: true, force: true });
   const kb = (Buffer.byteLength(body) / KB).toFixed(0);
-  log(`CPU profile of the proxy: ${requests} ${what.path} ${what.sse ? 'SSE' : 'JSON'} requests of ${kb} KB, ${what.concurrency} in flight, after ${warmup} of warm-up`);
+  log(`CPU profile of the proxy: ${requests} ${what.path} ${what.sse ? 'SSE' : 'JSON'} requests of ${kb} KB, ${what.concurrency} in flight, after a warm-up of ${WARMUP.first} of ${SIZES[0].label} and ${warmup} of ${kb} KB`);
   if (offPath > 0) log(`(${offPath} of them were decided otherwise than ${what.path})`);
-  log(`(${perSecond(run.samples.length, run.ms).toFixed(0)} req/s; the profile covers the whole process life, ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s; kept at ${path.join(dir, file)})`);
-  log('Top functions by self time, and the caller that most of it came through:');
+  log(`(${perSecond(run.samples.length, run.ms).toFixed(0)} req/s over ${(run.ms / 1000).toFixed(1)} s; the profile covers the whole process life, ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s; kept at ${path.join(dir, file)})`);
+  log('Top functions by self time over the load (not the warm-up), and the caller that most of it came through:');
   const caller = (t: (typeof times)[number]) => {
     const [top] = t.callers;
     return top ? `${top.name} (${top.where || 'V8'}) ${((100 * top.ms) / t.ms).toFixed(0)} %` : '';
@@ -642,11 +690,21 @@ async function overheadRun(): Promise<void> {
   // Size by size, smallest first, each warmed up just before: the peak memory of a workload
   // is not inflated by what larger bodies left behind (the heap and malloc keep what they grew to).
   const cells: Cell[] = [];
+  const warmUps: WarmUpCpu[] = [];
+  const started = performance.now();
+  log(`Warming up: ${WARMUP.first} requests of ${SIZES[0].label} per target and format, ${WARMUP.concurrency} in flight…`);
+  for (const format of FORMATS.filter((f) => named(ONLY.formats, f))) {
+    for (const target of TARGETS) {
+      const cpu = await warmUp(points[target], format, SIZES[0].bytes, WARMUP.first);
+      if (cpu) warmUps.push({ target, format, ...cpu });
+    }
+  }
+  log(`  ${((performance.now() - started) / 1000).toFixed(1)} s`);
   for (const size of SIZES.filter((s) => named(ONLY.sizes, s.bytes))) {
     const count = size.bytes >= MB ? WARMUP.perTargetLarge : WARMUP.perTarget;
     log(`${size.label}: warming up (${count} requests per target and format, ${WARMUP.concurrency} in flight)…`);
     for (const format of FORMATS.filter((f) => named(ONLY.formats, f))) {
-      for (const target of TARGETS) await batch(points[target].url, points[target].body(format, size.bytes), PROXIED.has(target), WARMUP.concurrency, count);
+      for (const target of TARGETS) await warmUp(points[target], format, size.bytes, count);
     }
     for (const format of FORMATS.filter((f) => named(ONLY.formats, f))) {
       for (const concurrency of CONCURRENCY.filter((c) => named(ONLY.concurrency, c))) {
@@ -665,7 +723,7 @@ async function overheadRun(): Promise<void> {
 
   if (JSON_OUT) {
     const settings = { sizes: SIZES, concurrency: CONCURRENCY, warmup: WARMUP, paced: PACED, targets: TARGET, budgetS: BUDGET_S };
-    process.stdout.write(`${JSON.stringify({ machine: machine(), settings, seconds, cells, perEvent, idle, checks: found }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ machine: machine(), settings, seconds, warmUps, cells, perEvent, idle, checks: found }, null, 2)}\n`);
   } else {
     log(`\nProxy overhead on loopback (Node ${process.version}; ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores)`);
     const plans = SIZES.filter((s) => named(ONLY.sizes, s.bytes)).map(
@@ -673,6 +731,11 @@ async function overheadRun(): Promise<void> {
     );
     log(`Rounds × requests per target: ${plans.join('; ')}; the order of targets rotated each round.`);
     printCells(cells);
+    if (warmUps.length > 0) {
+      log(`\nWarm-up (${WARMUP.first} requests of ${SIZES[0].label} per target and format): the server's CPU per request (ms) while V8 optimised its code, over the first ${WARMUP.batch} and the last ${WARMUP.batch}`);
+      const rows = warmUps.map((w) => [`${w.format} ${w.target}`, w.firstMs.toFixed(2), w.lastMs.toFixed(2)]);
+      for (const line of table([['path', 'first', 'last'], ...rows])) log(`  ${line}`);
+    }
     if (perEvent) {
       log(`\nPer-event delay, paced stream (${PACED.delayMs} ms between events, ${PACED.streams} streams per target, one at a time): simulator write → client has the event`);
       const paced = (['direct', 'pipe', 'passthrough'] as const).map((t) => {
