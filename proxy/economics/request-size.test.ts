@@ -64,6 +64,18 @@ describe('measureRequest', () => {
     expect(measureRequest({ ...r, messages: unread } as MessagesRequest, new RequestBody(raw, r), 0.25)).toEqual(measureRequest(r, raw.length, 0.25));
   });
 
+  it('measures the tools and the system prompt before a breakpoint off the body, without reading the tools', () => {
+    const r = request([block('q')], [block('s'.repeat(300)), block('t'.repeat(500), '5m'), block('after')]);
+    const raw = Buffer.from(JSON.stringify(r));
+    const unread = {
+      ...r,
+      get tools(): never {
+        throw new Error('the tools were read');
+      },
+    };
+    expect(measureRequest(unread as MessagesRequest, new RequestBody(raw, r), 0.25)).toEqual(measureRequest(r, raw.length, 0.25));
+  });
+
   it('measures the same on the body as it arrived as by serialising, wherever the breakpoint is', () => {
     // Text with what JSON escapes or encodes in several bytes: quotes, backslashes, newlines, control characters, non-ASCII.
     const text = fc.string({ unit: fc.constantFrom('a', 'é', '"', '\\', '\n', '\u0001', '😀', ' '), maxLength: 40 });
