@@ -37,6 +37,13 @@ describe('selfTimes', () => {
     ]);
   });
 
+  it('cuts a long name, as V8 gives a regular expression its whole source', () => {
+    const source = `RegExp: ${'(?:tools|functions) '.repeat(10)}`;
+    const regex: CpuProfile = { ...profile, nodes: profile.nodes.map((n) => (n.id === 3 ? { ...n, callFrame: { ...n.callFrame, functionName: source } } : n)) };
+    const [top] = selfTimes(regex, bundleLocator(BUNDLE, bundleText));
+    expect(top.name).toBe(`${source.slice(0, 59)}…`);
+  });
+
   it('names the callers of each function', () => {
     const callers = (name: string) => times.find((t) => t.name === name)!.callers.map((c) => [c.name, c.where, Number(c.ms.toFixed(3))]);
     expect(callers('relay')).toEqual([['handle', 'proxy/server.ts', 0.7]]);

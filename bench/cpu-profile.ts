@@ -28,6 +28,15 @@ export interface SelfTime {
   callers: Array<{ name: string; where: string; ms: number }>;
 }
 
+/** The longest name shown: V8 names a regular expression's code by its whole source. */
+const NAME_CHARS = 60;
+
+/** A frame's function name, '(anonymous)' for none, cut to NAME_CHARS. */
+function functionName(frame: { functionName: string }): string {
+  const name = frame.functionName || '(anonymous)';
+  return name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS - 1)}…` : name;
+}
+
 /**
  * Self time per (function, module), largest first. A sample lasts until the next one (the
  * last until the profile's end). `locate` names the module of a script URL and 0-based line.
@@ -36,7 +45,7 @@ export function selfTimes(profile: CpuProfile, locate: (url: string, line: numbe
   const nodes = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const parents = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((child) => [child, n.id] as const)));
   const named = (frame: CpuProfile['nodes'][number]['callFrame']) => ({
-    name: frame.functionName || '(anonymous)',
+    name: functionName(frame),
     where: frame.url ? locate(frame.url, frame.lineNumber) : '',
   });
   const totals = new Map<string, SelfTime & { byCaller: Map<string, { name: string; where: string; ms: number }> }>();
@@ -133,7 +142,7 @@ export function busyStretches(profile: CpuProfile, locate: (url: string, line: n
     const us = (i + 1 < stamps.length ? stamps[i + 1] : profile.endTime) - stamps[i];
     if (!open) stretches.push((open = { atUs: stamps[i], us: 0, self: new Map() }));
     open.us += us;
-    const name = frame.functionName || '(anonymous)';
+    const name = functionName(frame);
     const where = frame.url ? locate(frame.url, frame.lineNumber) : '';
     const key = `${name}\u0000${where}`;
     const entry = open.self.get(key) ?? { name, where, ms: 0 };
