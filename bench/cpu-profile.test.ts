@@ -1,20 +1,47 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildSync } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bundleLocator, busyStretches, byModule, selfTimes, sliceProfile, type CpuProfile } from './cpu-profile';
 
-const BUNDLE = 'file:///repo/node_modules/.cache/cascadeflow-bench/proxy-server-x/child.js';
-// Line 0 is before any module; lines 1-9 are proxy/server.ts, 10 onwards proxy/request/relay.ts.
-const bundleText = ['import x from "express";', '// proxy/server.ts', ...Array(8).fill('code();'), '// proxy/request/relay.ts', 'more();', 'more();'].join('\n');
+// A real bundle of two modules, its whitespace minified and its source map beside it as the
+// proxy's build makes them, after a banner line that the map gives no source for.
+const root = mkdtempSync(path.join(tmpdir(), 'cpu-profile-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+writeFileSync(path.join(root, 'relay.ts'), 'export function relay(n: number): number {\n  return n * 2;\n}\n');
+writeFileSync(path.join(root, 'server.ts'), "import { relay } from './relay';\nexport function handle(n: number): number {\n  return relay(n) + 1;\n}\n");
+const outfile = path.join(root, 'out', 'child.js');
+const built = buildSync({
+  entryPoints: [path.join(root, 'server.ts')],
+  bundle: true,
+  write: false,
+  format: 'esm',
+  minifyWhitespace: true,
+  sourcemap: 'external',
+  banner: { js: '// banner' },
+  outfile,
+});
+const code = built.outputFiles.find((f) => f.path === outfile)!.text;
+const map = JSON.parse(built.outputFiles.find((f) => f.path === `${outfile}.map`)!.text);
+const BUNDLE = pathToFileURL(outfile).href;
+/** 0-based line and column of `text` in the bundle. */
+function at(text: string): { lineNumber: number; columnNumber: number } {
+  const before = code.slice(0, code.indexOf(text)).split('\n');
+  return { lineNumber: before.length - 1, columnNumber: before.at(-1)!.length };
+}
 
 const profile: CpuProfile = {
   nodes: [
-    { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2, 4, 5] },
-    { id: 2, callFrame: { functionName: 'handle', url: BUNDLE, lineNumber: 5 }, children: [3, 6, 7] },
-    { id: 3, callFrame: { functionName: 'relay', url: BUNDLE, lineNumber: 11 } },
-    { id: 4, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
-    { id: 5, callFrame: { functionName: 'readFileSync', url: 'file:///repo/node_modules/conf/dist/index.js', lineNumber: 40 } },
-    { id: 6, callFrame: { functionName: '', url: BUNDLE, lineNumber: 0 } },
-    { id: 7, callFrame: { functionName: 'toString', url: 'node:buffer', lineNumber: 800 }, children: [8] },
-    { id: 8, callFrame: { functionName: 'slice', url: 'node:buffer', lineNumber: 600 } },
+    { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 }, children: [2, 4, 5] },
+    { id: 2, callFrame: { functionName: 'handle', url: BUNDLE, ...at('function handle') }, children: [3, 6, 7] },
+    { id: 3, callFrame: { functionName: 'relay', url: BUNDLE, ...at('function relay') } },
+    { id: 4, callFrame: { functionName: '(idle)', url: '', lineNumber: -1, columnNumber: -1 } },
+    { id: 5, callFrame: { functionName: 'readFileSync', url: 'file:///repo/node_modules/conf/dist/index.js', lineNumber: 40, columnNumber: 2 } },
+    { id: 6, callFrame: { functionName: '', url: BUNDLE, lineNumber: 0, columnNumber: 3 } },
+    { id: 7, callFrame: { functionName: 'toString', url: 'node:buffer', lineNumber: 800, columnNumber: 0 }, children: [8] },
+    { id: 8, callFrame: { functionName: 'slice', url: 'node:buffer', lineNumber: 600, columnNumber: 0 } },
   ],
   startTime: 1_000,
   endTime: 3_300,
@@ -22,16 +49,17 @@ const profile: CpuProfile = {
   // Samples at 1100, 1300, 1600, 2000, 2500, 2600, 3100 µs; each lasts until the next, the last until 3300.
   timeDeltas: [100, 200, 300, 400, 500, 100, 500],
 };
+const locate = bundleLocator(BUNDLE, map, root);
 
 describe('selfTimes', () => {
-  const times = selfTimes(profile, bundleLocator(BUNDLE, bundleText));
+  const times = selfTimes(profile, locate);
 
   it('gives each sample the time until the next one, the last until the end', () => {
     expect(times.map((t) => [t.name, t.where, Number(t.ms.toFixed(3))])).toEqual([
-      ['relay', 'proxy/request/relay.ts', 0.7], // 300 + 400 µs
+      ['relay', 'relay.ts', 0.7], // 300 + 400 µs
       ['(idle)', '', 0.5],
-      ['(anonymous)', '(bundle)', 0.5], // 2600 → 3100, on a line before any module comment
-      ['handle', 'proxy/server.ts', 0.2],
+      ['(anonymous)', '(bundle)', 0.5], // 2600 → 3100, in the banner
+      ['handle', 'server.ts', 0.2],
       ['slice', 'node:buffer', 0.2], // 3100 → 3300
       ['readFileSync', 'conf/dist/index.js', 0.1],
     ]);
@@ -40,17 +68,17 @@ describe('selfTimes', () => {
   it('cuts a long name, as V8 gives a regular expression its whole source', () => {
     const source = `RegExp: ${'(?:tools|functions) '.repeat(10)}`;
     const regex: CpuProfile = { ...profile, nodes: profile.nodes.map((n) => (n.id === 3 ? { ...n, callFrame: { ...n.callFrame, functionName: source } } : n)) };
-    const [top] = selfTimes(regex, bundleLocator(BUNDLE, bundleText));
+    const [top] = selfTimes(regex, locate);
     expect(top.name).toBe(`${source.slice(0, 59)}…`);
   });
 
   it('names the callers of each function', () => {
     const callers = (name: string) => times.find((t) => t.name === name)!.callers.map((c) => [c.name, c.where, Number(c.ms.toFixed(3))]);
-    expect(callers('relay')).toEqual([['handle', 'proxy/server.ts', 0.7]]);
-    expect(callers('(anonymous)')).toEqual([['handle', 'proxy/server.ts', 0.5]]);
+    expect(callers('relay')).toEqual([['handle', 'server.ts', 0.7]]);
+    expect(callers('(anonymous)')).toEqual([['handle', 'server.ts', 0.5]]);
     expect(callers('readFileSync')).toEqual([['(root)', '', 0.1]]);
     expect(callers('handle')).toEqual([['(root)', '', 0.2]]);
-    expect(callers('slice')).toEqual([['handle', 'proxy/server.ts', 0.2]]); // past node:buffer's toString
+    expect(callers('slice')).toEqual([['handle', 'server.ts', 0.2]]); // past node:buffer's toString
   });
 
   it('shares are of the whole profile, idle included', () => {
@@ -61,10 +89,10 @@ describe('selfTimes', () => {
   it('sums per module', () => {
     const modules = byModule(times);
     expect(modules.map((m) => [m.where, Number(m.ms.toFixed(3))])).toEqual([
-      ['proxy/request/relay.ts', 0.7],
+      ['relay.ts', 0.7],
       ['', 0.5],
       ['(bundle)', 0.5],
-      ['proxy/server.ts', 0.2],
+      ['server.ts', 0.2],
       ['node:buffer', 0.2],
       ['conf/dist/index.js', 0.1],
     ]);
@@ -76,8 +104,6 @@ describe('selfTimes', () => {
 });
 
 describe('busyStretches', () => {
-  const locate = bundleLocator(BUNDLE, bundleText);
-
   it('splits the samples at (idle), longest first, with what each was busy with', () => {
     // Busy 1100 → 2000 (handle, relay, relay), idle 2000 → 2500, busy 2500 → 3300 (readFileSync, anonymous, slice).
     const found = busyStretches(profile, locate, 5, 2).map((s) => ({ atMs: s.atMs, ms: Number(s.ms.toFixed(3)), top: s.top.map((t) => [t.name, Number(t.ms.toFixed(3))]) }));

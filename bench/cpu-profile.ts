@@ -1,11 +1,14 @@
 // Where a CPU profile's time went: self time per function and per source module, and the
 // longest stretches without idle (the candidates for event-loop blocks), from a V8
 // .cpuprofile (node --cpu-prof), for `npm run bench:overhead -- --profile`. Positions in
-// the bundled proxy are named by the module they came from: esbuild puts a `// path.ts`
-// comment line before each module's code. Unit-tested in bench/cpu-profile.test.ts.
+// the bundled proxy are named by the module they came from, through the bundle's source map.
+// Unit-tested in bench/cpu-profile.test.ts.
+import { SourceMap, type SourceMapPayload, type SourceMapping } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }>;
   startTime: number;
   endTime: number;
   /** The node each sample landed in, and the µs before each sample. */
@@ -39,14 +42,14 @@ function functionName(frame: { functionName: string }): string {
 
 /**
  * Self time per (function, module), largest first. A sample lasts until the next one (the
- * last until the profile's end). `locate` names the module of a script URL and 0-based line.
+ * last until the profile's end). `locate` names the module of a position.
  */
-export function selfTimes(profile: CpuProfile, locate: (url: string, line: number) => string): SelfTime[] {
+export function selfTimes(profile: CpuProfile, locate: Locate): SelfTime[] {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const parents = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((child) => [child, n.id] as const)));
   const named = (frame: CpuProfile['nodes'][number]['callFrame']) => ({
     name: functionName(frame),
-    where: frame.url ? locate(frame.url, frame.lineNumber) : '',
+    where: frame.url ? locate(frame.url, frame.lineNumber, frame.columnNumber) : '',
   });
   const totals = new Map<string, SelfTime & { byCaller: Map<string, { name: string; where: string; ms: number }> }>();
   let at = profile.startTime;
@@ -90,25 +93,25 @@ export function byModule(times: readonly SelfTime[]): Array<{ where: string; ms:
   return [...modules.values()].sort((a, b) => b.ms - a.ms);
 }
 
+/** Names the module of a position in a script: its URL and 0-based line and column. */
+export type Locate = (url: string, line: number, column: number) => string;
+
 /**
- * A locator for one bundle's text: a line of it belongs to the module named by the last
- * `// path` comment above it; any other URL is shortened to what follows node_modules/ or the
+ * A locator for one bundle, by its source map (the proxy's build links one; its whitespace is
+ * minified, so a line of the bundle holds many modules): a position in the bundle is named by
+ * the source it came from, relative to `root`, or '(bundle)' where the map has no source for it
+ * (esbuild's own helpers); any other URL is shortened to what follows node_modules/ or the
  * file: prefix.
  */
-export function bundleLocator(bundleUrl: string, bundleText: string): (url: string, line: number) => string {
-  const starts: Array<{ line: number; module: string }> = [];
-  bundleText.split('\n').forEach((text, line) => {
-    const module = /^\/\/ (\S+\.[cm]?[jt]sx?)$/.exec(text)?.[1];
-    if (module) starts.push({ line, module });
-  });
-  return (url, line) => {
+export function bundleLocator(bundleUrl: string, map: SourceMapPayload, root: string): Locate {
+  const sourceMap = new SourceMap(map);
+  const dir = path.dirname(fileURLToPath(bundleUrl));
+  return (url, line, column) => {
     if (url !== bundleUrl) return url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\//, '');
-    let module = '(bundle)';
-    for (const start of starts) {
-      if (start.line > line) break;
-      module = start.module;
-    }
-    return module;
+    const entry = sourceMap.findEntry(line, column) as Partial<SourceMapping>;
+    if (!entry.originalSource) return '(bundle)';
+    const source = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : path.resolve(dir, entry.originalSource);
+    return path.relative(root, source).split(path.sep).join('/');
   };
 }
 
@@ -126,7 +129,7 @@ export interface BusyStretch {
  * length bounds the block it caused; it also counts any time the process waited for a core
  * meanwhile (the sampler runs on a clock, not on CPU time).
  */
-export function busyStretches(profile: CpuProfile, locate: (url: string, line: number) => string, count: number, perStretch = 3): BusyStretch[] {
+export function busyStretches(profile: CpuProfile, locate: Locate, count: number, perStretch = 3): BusyStretch[] {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   let at = profile.startTime;
   const stamps = profile.timeDeltas.map((delta) => (at += delta));
@@ -143,7 +146,7 @@ export function busyStretches(profile: CpuProfile, locate: (url: string, line: n
     if (!open) stretches.push((open = { atUs: stamps[i], us: 0, self: new Map() }));
     open.us += us;
     const name = functionName(frame);
-    const where = frame.url ? locate(frame.url, frame.lineNumber) : '';
+    const where = frame.url ? locate(frame.url, frame.lineNumber, frame.columnNumber) : '';
     const key = `${name}\u0000${where}`;
     const entry = open.self.get(key) ?? { name, where, ms: 0 };
     entry.ms += us / 1000;

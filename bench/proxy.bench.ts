@@ -46,10 +46,13 @@
 // Run: npm run bench:overhead [-- --json | --profile[=…] | --only=…]; about 2 minutes on 2 cores.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ServerResponse } from 'node:http';
+import type { SourceMapPayload } from 'node:module';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
+import { ROOT } from '../electron/tools/build';
 import { createSimulator } from '../simulator/server';
 import { bundleLocator, busyStretches, byModule, selfTimes, sliceProfile, type CpuProfile } from './cpu-profile';
 import type { LoadFigures } from './load-window';
@@ -631,7 +634,7 @@ async function profileRun(what: NonNullable<typeof PROFILE>): Promise<void> {
   const [file] = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no profile written in ${dir}`);
   const profile = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as CpuProfile;
-  const locate = bundleLocator(`file://${proxy.bundle}`, await readFile(proxy.bundle, 'utf8'));
+  const locate = bundleLocator(pathToFileURL(proxy.bundle).href, JSON.parse(await readFile(`${proxy.bundle}.map`, 'utf8')) as SourceMapPayload, ROOT);
   const times = selfTimes(sliceProfile(profile, loadFromUs, loadToUs), locate);
   await rm(path.dirname(proxy.bundle), { recursive: true, force: true });
   const kb = (Buffer.byteLength(body) / KB).toFixed(0);
