@@ -12,7 +12,7 @@ import { SseDecoder } from '../sse/events';
 import type { AssistantMessage, MessagesRequest } from '../wire';
 import type { CallRecord, Failure } from '../../contracts/decision';
 import type { QualityOptions, QualityResult } from '../quality/types';
-import { sendUpstream, type UpstreamResponse } from '../upstream/client';
+import { sendUpstream, type UpstreamBody, type UpstreamResponse } from '../upstream/client';
 import { bodyFailure, describeError, failure, requestFailure, statusFailure } from '../upstream/failures';
 import { OutputMeter, type MeteredUsage } from './output-meter';
 import { isEventStream } from './relay';
@@ -20,7 +20,7 @@ import { isEventStream } from './relay';
 export interface DraftCall {
   request: MessagesRequest;
   /** The adapted draft body, serialized. */
-  body: Buffer;
+  body: UpstreamBody;
   headers: Record<string, string>;
   baseUrl: string;
   pathAndQuery: string;

@@ -135,6 +135,33 @@ describe('RequestBody', () => {
     );
   });
 
+  it('splices a large changed request as pieces: long runs of the client bytes as views of them, the rest copied', () => {
+    // A long session: tool results of 40-60 KB each, pretty-printed by the client.
+    const base = parse(fixture);
+    const results = Array.from({ length: 12 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `${'line of a file\n'.repeat(2_500 + i * 100)}` }) as const);
+    const large = { ...base, messages: [...results, ...base.messages] } as MessagesRequest;
+    const raw = Buffer.from(JSON.stringify(large, null, 1));
+    const body = new RequestBody(raw);
+    const request = body.request;
+    const changed: MessagesRequest = { ...request, model: 'claude-haiku-4-5', messages: [...request.messages.slice(0, -1), { role: 'user', content: 'new' }] };
+    const pieces = body.serialize(changed);
+    if (!Array.isArray(pieces)) throw new Error('expected pieces for a body of 256 KB or more');
+    expect(JSON.parse(Buffer.concat(pieces).toString())).toEqual(JSON.parse(JSON.stringify(changed)));
+    const views = pieces.filter((piece) => piece.buffer === raw.buffer);
+    const copied = pieces.filter((piece) => piece.buffer !== raw.buffer).reduce((sum, piece) => sum + piece.length, 0);
+    expect(views.length).toBeGreaterThan(0);
+    expect(copied).toBeLessThan(raw.length / 20);
+    // Whatever a change does, the pieces make the change's JSON.
+    const change = fc.record({ keep: fc.array(fc.nat(request.messages.length - 1), { maxLength: request.messages.length + 2 }), set: fc.dictionary(fc.constantFrom('model', 'system', 'extra'), fc.jsonValue()) });
+    fc.assert(
+      fc.property(change, ({ keep, set }) => {
+        const other = { ...request, ...set, messages: keep.map((i) => request.messages[i]) } as MessagesRequest;
+        expect(JSON.parse(Buffer.concat([body.serialize(other)].flat()).toString())).toEqual(JSON.parse(JSON.stringify(other)));
+      }),
+      { numRuns: 60, seed: 3 },
+    );
+  });
+
   it('serialises a request built elsewhere (not from these bytes) in full', () => {
     const body = new RequestBody(Buffer.from('{"model": "a", "messages": []}'));
     const other = { model: 'b', messages: [{ role: 'user', content: 'x' }] } as MessagesRequest;

@@ -24,6 +24,15 @@ const HISTORY_LEVELS = 4;
  * reading pays off from about 56 KB (64 KB: 103 / 69 / 168 µs).
  */
 const WHOLE_BYTES = 32 * 1024;
+/**
+ * From this size a changed body is sent as pieces: the client's bytes are neither copied into a
+ * new buffer of the body's size (whose fresh pages the kernel has to fault in) nor held twice.
+ * Side by side, 16 in flight: CPU per 1 MB accepted cascade 9.4 → 8.2 ms; at 150 KB the two
+ * measured the same (2.8 ms), so smaller bodies keep one buffer and one write.
+ */
+const PIECES_FROM_BYTES = 256 * 1024;
+/** A range of the client's bytes this long or longer becomes a piece of its own; a shorter one is copied with its neighbours. */
+const VIEW_BYTES = 16 * 1024;
 
 export class RequestBody {
   private parsed: MessagesRequest | undefined;
@@ -151,9 +160,10 @@ export class RequestBody {
 
   /**
    * `value` (the request, changed) as JSON: what it shares with the parsed request, top-level
-   * members and messages compared by identity, is copied from the client's bytes.
+   * members and messages compared by identity, is taken from the client's bytes. One buffer, or
+   * for a large body pieces to send one after another (see PIECES_FROM_BYTES).
    */
-  serialize(value: MessagesRequest): Buffer {
+  serialize(value: MessagesRequest): Buffer | Buffer[] {
     const members = this.memberRanges();
     if (!members || !this.parsed) return Buffer.from(JSON.stringify(value));
     const original = this.parsed as unknown as Record<string, unknown>;
@@ -169,10 +179,24 @@ export class RequestBody {
       else parts.push(JSON.stringify(member));
     }
     parts.push('}');
-    return this.join(parts);
+    return this.raw.length < PIECES_FROM_BYTES ? this.join(parts) : this.pieces(parts);
   }
 
-  /** The pieces in one buffer, allocated once: the client's ranges copied, the new text written. */
+  /** The parts as pieces: a long range of the client's bytes as a view of them, the parts between two such ranges joined. */
+  private pieces(parts: ReadonlyArray<Range | string>): Buffer[] {
+    const pieces: Buffer[] = [];
+    let from = 0;
+    parts.forEach((part, i) => {
+      if (typeof part === 'string' || part.end - part.start < VIEW_BYTES) return;
+      if (i > from) pieces.push(this.join(parts.slice(from, i)));
+      pieces.push(this.raw.subarray(part.start, part.end));
+      from = i + 1;
+    });
+    if (from < parts.length) pieces.push(this.join(parts.slice(from)));
+    return pieces;
+  }
+
+  /** The parts in one buffer, allocated once: the client's ranges copied, the new text written. */
   private join(parts: ReadonlyArray<Range | string>): Buffer {
     let length = 0;
     for (const part of parts) length += typeof part === 'string' ? Buffer.byteLength(part) : part.end - part.start;

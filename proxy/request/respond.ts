@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import type { CallRecord, Failure } from '../../contracts/decision';
 import type { CostBreakdown } from '../pricing/accounting';
 import { buildAnswerRequest, withoutThinking } from '../models/adapt-request';
-import { sendUpstream, type UpstreamResponse } from '../upstream/client';
+import { sendUpstream, type UpstreamBody, type UpstreamResponse } from '../upstream/client';
 import { NO_RETRY, sendWithRetries } from '../upstream/retry';
 import { describeError, failure, requestFailure } from '../upstream/failures';
 import { clientResponseHeaders } from '../upstream/headers';
@@ -80,7 +80,7 @@ async function answerWith(
   // another draft. Without one the call is the client's, and so is the retry policy.
   const policy = draftCallOf(decision) ? ex.options.retry : NO_RETRY;
   let retries = 0;
-  const send = (body: Buffer | string) =>
+  const send = (body: UpstreamBody) =>
     sendWithRetries(
       () => sendUpstream({ baseUrl: ex.deps.config.upstreamUrl, pathAndQuery: ex.pathAndQuery, method: 'POST', headers: ex.headers, body, signal: ex.signal }),
       { policy, signal: ex.signal, onRetry: () => (retries += 1) },

@@ -4,6 +4,7 @@
 // undici are loaded: its index also loads fetch, WebSocket, caches and mocks, ~4 MB of resident
 // memory the proxy would carry without ever using it.
 import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import api from 'undici/lib/api/index.js';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
@@ -12,6 +13,9 @@ import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 // proxy agent's CONNECT tunnel calls `connect` on its client).
 Object.assign(Dispatcher.prototype, api);
 
+/** A request body: one buffer or string, or pieces. */
+export type UpstreamBody = Buffer | string | readonly Buffer[];
+
 export interface UpstreamRequest {
   /** e.g. https://api.anthropic.com (may carry a path prefix). */
   baseUrl: string;
@@ -19,7 +23,8 @@ export interface UpstreamRequest {
   pathAndQuery: string;
   method: string;
   headers: Record<string, string>;
-  body?: Buffer | string;
+  /** Pieces are sent one after another, with their summed length as the Content-Length. */
+  body?: UpstreamBody;
   signal: AbortSignal;
   /** Give up when no response headers arrive in time (ms). */
   headersTimeoutMs?: number;
@@ -40,12 +45,18 @@ const agent = new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 64 
 
 export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
   const url = new URL(req.baseUrl.replace(/\/+$/, '') + req.pathAndQuery);
+  const { body } = req;
+  const sent =
+    body === undefined || typeof body === 'string' || Buffer.isBuffer(body)
+      ? { headers: req.headers, body }
+      : // Pieces go up as a stream, which is sent chunked unless its length is given.
+        { headers: { ...req.headers, 'content-length': String(body.reduce((sum, piece) => sum + piece.length, 0)) }, body: Readable.from(body, { objectMode: false }) };
   const res = await agent.request({
     origin: url.origin,
     path: url.pathname + url.search,
     method: req.method as 'POST',
-    headers: req.headers,
-    body: req.body,
+    headers: sent.headers,
+    body: sent.body,
     signal: req.signal,
     headersTimeout: req.headersTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     bodyTimeout: req.bodyTimeoutMs ?? DEFAULT_TIMEOUT_MS,

@@ -37,6 +37,23 @@ describe('through the proxy', () => {
     expect(verifier.headers['anthropic-beta']).toBe(BETAS);
   });
 
+  it('sends the draft of a long session as pieces of the client bytes, whole and with its length', async () => {
+    // Earlier turns hold large tool results: ~600 KB, pretty-printed by the client.
+    const body = claudeCodeLikeBody(SONNET, 'Explain how a TCP handshake works.');
+    const history = Array.from({ length: 10 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `${i}: ${'a line of a file\n'.repeat(3_500)}` }));
+    body.messages = [...history, ...(body.messages as unknown[])];
+    const raw = JSON.stringify(body, null, 1);
+    const res = await fetch(`${h.proxy.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k' }, body: raw });
+    await res.text();
+    expect(res.headers.get('x-cascadeflow-decision')).toBe('accepted');
+    const [draft] = h.sim.messagesFor(HAIKU_DRAFT);
+    expect(draft.headers['content-length']).toBe(String(Buffer.byteLength(draft.rawBody)));
+    expect(draft.headers['transfer-encoding']).toBeUndefined();
+    expect(draft.body?.messages).toEqual(body.messages);
+    // The history went up as the client wrote it.
+    expect(draft.rawBody).toContain(JSON.stringify(body.messages, null, 1).replace(/\n/g, '\n ').slice(0, 2_000));
+  });
+
   it('cascades Claude Code’s default model, Opus 5.5, to a Sonnet 5.5 draft and prices both from the table', async () => {
     const body = { ...claudeCodeLikeBody('claude-opus-5-5', 'Explain how a TCP handshake works.'), stream: false, max_tokens: 128_000 };
     const res = await fetch(`${h.proxy.url}/v1/messages?beta=true`, {
