@@ -64,10 +64,11 @@ export const QUESTION = 'Explain in two sentences why the proxy listens on 127.0
 
 /**
  * A Claude Code-shaped request of about `bytes` bytes (as test/fixtures/claude-code/ has
- * them): a system prompt of three blocks (identity, long instructions, project notes with a
- * cache breakpoint), tool schemas, the working directory (in a system message for a model that
- * takes them, else in the system prompt), history turns of tool calls and file contents, then
- * the new question (`question`, e.g. with a simulator marker). Up to ~150 KB the system
+ * them): a system prompt of three blocks (identity, long instructions, project notes; a cache
+ * breakpoint on the last two), tool schemas, the working directory (in a system message for a
+ * model that takes them, else in the system prompt), history turns of tool calls and file
+ * contents, then the new question (`question`, e.g. with a simulator marker) with Claude Code's
+ * third breakpoint. Up to ~150 KB the system
  * prompt, the tools and the file contents shrink in proportion (4 tools at ~20 KB); beyond,
  * only the history grows, as a long session does. At 150 KiB it is 24 tools and 20 turns.
  * The size is what makes per-request work (body parsing, copying, serialising for a draft)
@@ -116,7 +117,7 @@ export function claudeCodeBody(model: string, stream: boolean, bytes: number, qu
       stream,
       system: [
         { type: 'text', text: `You are Claude Code, an interactive CLI tool that helps users with software engineering tasks.${systemMessages ? '' : `\n${ENVIRONMENT}`}` },
-        { type: 'text', text: 'Instructions: '.concat('Prefer small, reviewable changes; run the tests after each edit; never commit secrets. '.repeat(Math.round(250 * scale))) },
+        { type: 'text', text: 'Instructions: '.concat('Prefer small, reviewable changes; run the tests after each edit; never commit secrets. '.repeat(Math.round(250 * scale))), cache_control: { type: 'ephemeral' } },
         { type: 'text', text: `Project notes (CLAUDE.md):\n${sourceText(99, Math.round(12_000 * scale))}`, cache_control: { type: 'ephemeral' } },
       ],
       tools,
@@ -124,7 +125,7 @@ export function claudeCodeBody(model: string, stream: boolean, bytes: number, qu
         // As Claude Code 2.1.332 states its working directory to a model that takes system messages; to others, in the system prompt.
         ...(systemMessages ? [{ role: 'system', content: ENVIRONMENT }] : []),
         ...Array.from({ length: exchanges }, (_, i) => exchange(i)).flat(),
-        { role: 'user', content: [{ type: 'text', text: question }] },
+        { role: 'user', content: [{ type: 'text', text: question, cache_control: { type: 'ephemeral' } }] },
       ],
       // Claude Code's metadata: its session id inside a JSON string.
       metadata: { user_id: JSON.stringify({ device_id: 'bench-device', account_uuid: '', session_id: BENCH_SESSION }) },
