@@ -138,9 +138,9 @@ const CONCURRENCY = [1, 16, 64] as const;
  * (4-20 requests per target at ×1, 2-2.5 times the concurrency at ×16) and many, so that the
  * machine's drift over seconds falls on every target alike: with rounds of 16-60 requests the
  * pipe's own addition at 1 MB ×1 read +0.5 ms in one run and +2.4 ms in another, and every
- * ratio to it moved with it. Chosen so that the whole run stays under 3 minutes
- * on 2 cores shared with other work (about 100 s when the load average is below 2, 110-195 s
- * at 3-5): 160-320 samples per target at 20 KB and 150 KB (p99 is then the 2nd-4th largest,
+ * ratio to it moved with it. Chosen so that the whole run stays under 3 minutes on 2 cores
+ * shared with other work (95-111 s with the warm-up at load averages up to 2.2; before the
+ * warm-up, 110-195 s at 3-5): 160-320 samples per target at 20 KB and 150 KB (p99 is then the 2nd-4th largest,
  * 128 at 150 KB × 64), 48-64 at 1 MB (p99 is the largest), where one request costs the
  * simulator alone ~15-30 ms; 1 MB × 64 gets a single round (the rotation then carries on from
  * workload to workload).
