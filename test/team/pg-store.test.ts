@@ -161,8 +161,10 @@ describe.skipIf(unavailable)('PostgreSQL decision store', () => {
     await one.store.flush();
     await until(async () => (await two.store.query({ decision: 'accepted' }))[0]?.laterFailed !== undefined, "the amend on one's row");
     // The later failure counts in two's statistics (quality per rule), the record stays one's.
-    const quality = two.store.quality().qualityStats([{ id: 'sonnet-4', match: 'claude-sonnet-4*', draftModel: 'claude-haiku-4-5', verifierModel: null, threshold: 0.7, enabled: true }]);
-    expect(JSON.stringify(quality)).toContain('"laterFailed":1');
+    // Waited for: the row is visible once the amend commits, the statistics once two has merged
+    // after it (quality() answers from the last merge, at most a flush interval stale).
+    const rules = [{ id: 'sonnet-4', match: 'claude-sonnet-4*', draftModel: 'claude-haiku-4-5', verifierModel: null, threshold: 0.7, enabled: true }];
+    await until(() => JSON.stringify(two.store.quality().qualityStats(rules)).includes('"laterFailed":1'), "the later failure in two's statistics");
     expect((await two.db.pool.query(`SELECT replica FROM decisions WHERE id = 'a'`)).rows).toEqual([{ replica: 'one' }]);
     await until(() => two.store.state().buffered === 0, 'the amend of a record that never came given up');
   });
