@@ -46,7 +46,8 @@ const bytes = (value: unknown): number => (value === undefined || (Array.isArray
  * Bytes of the top-level list `key` as JSON, or of its first `count` elements: read off the body
  * when it is at hand and holds that list (from its first element to its last, plus the brackets),
  * the list itself not read: a lazily read request parses a member on first use, and parsing 24 tool
- * schemas only to measure them was a tenth of an accepted cascade's CPU at 150 KB. Serialised otherwise.
+ * schemas only to measure them took 0.14 ms a request (CPU profile, 150 KB accepted cascades, 16 in
+ * flight: 407 of ~5,800 ms busy). Serialised otherwise.
  */
 function leadingBytes(request: MessagesRequest, key: 'tools' | 'system', body: RawBody | null, count?: number): number {
   const elements = body?.elementRanges(key);
