@@ -466,6 +466,11 @@ interface Check {
   measured: string;
   target: string;
   verdict: Verdict;
+  /**
+   * An absolute target the bare pipe, which only forwards bytes, misses in the same run too: on
+   * this machine no proxy could meet it, whatever its code.
+   */
+  pipeMissesToo?: boolean;
 }
 
 const f2 = (n: number) => n.toFixed(2);
@@ -515,8 +520,15 @@ function checks(cells: Cell[], perEvent: EventDelays | null, idle: Idle): Check[
     }
   }
   if (perEvent) {
-    const paced = perEvent.passthrough;
-    out.push({ figure: 'per-event delay p99, passthrough', workload: `${paced.events} events`, measured: `${f2(paced.p99)} ms (p50 ${f2(paced.p50)})`, target: `≤ ${TARGET.eventDelayP99Ms} ms`, verdict: atMost(paced.p99, TARGET.eventDelayP99Ms) });
+    const { passthrough: paced, pipe } = perEvent;
+    out.push({
+      figure: 'per-event delay p99, passthrough',
+      workload: `${paced.events} events`,
+      measured: `${f2(paced.p99)} ms (p50 ${f2(paced.p50)}); pipe ${f2(pipe.p99)} ms`,
+      target: `≤ ${TARGET.eventDelayP99Ms} ms`,
+      verdict: atMost(paced.p99, TARGET.eventDelayP99Ms),
+      pipeMissesToo: atMost(pipe.p99, TARGET.eventDelayP99Ms) === 'MISS',
+    });
   }
   out.push({ figure: 'idle RSS, started', workload: 'no request yet', measured: `${idle.startMb.toFixed(1)} MB`, target: `≤ ${TARGET.idleRssMb} MB`, verdict: atMost(idle.startMb, TARGET.idleRssMb) });
   out.push({
@@ -550,6 +562,7 @@ function checks(cells: Cell[], perEvent: EventDelays | null, idle: Idle): Check[
       `pipe raw ${largest(pipes, (s) => s.loopDelayMaxMs).toFixed(1)} / own ${largest(pipes, (s) => s.ownBlockMaxMs).toFixed(1)} ms`,
     target: `≤ ${TARGET.loopBlockMs} ms`,
     verdict: atMost(worst.server.ownBlockMaxMs, TARGET.loopBlockMs),
+    pipeMissesToo: atMost(largest(pipes, (s) => s.ownBlockMaxMs), TARGET.loopBlockMs) === 'MISS',
   });
   return out;
 }
@@ -748,9 +761,11 @@ async function overheadRun(): Promise<void> {
       for (const line of table([['target', 'events', 'p50 ms', 'p99 ms', 'its ELD max ms', 'its own max ms'], ...paced])) log(`  ${line}`);
     }
     log('\nTargets (issue 13), each against the pipe in the same run:');
-    for (const line of table([['figure', 'workload', 'measured', 'target', 'result'], ...found.map((c) => [c.figure, c.workload, c.measured, c.target, c.verdict])], [0, 1])) log(`  ${line}`);
+    for (const line of table([['figure', 'workload', 'measured', 'target', 'result'], ...found.map((c) => [c.figure, c.workload, c.measured, c.target, c.verdict === 'MISS' && c.pipeMissesToo ? 'MISS (pipe too)' : c.verdict])], [0, 1])) log(`  ${line}`);
     const count = (v: Verdict) => found.filter((c) => c.verdict === v).length;
-    log(`${count('PASS')} PASS, ${count('MISS')} MISS, ${count('n/a')} n/a. Whole run ${seconds.toFixed(0)} s (budget ${BUDGET_S} s); load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end, on ${availableParallelism()} cores.`);
+    const unattainable = found.filter((c) => c.verdict === 'MISS' && c.pipeMissesToo).length;
+    const floorNote = unattainable > 0 ? ` (${unattainable} of them the bare pipe misses too: on this machine no proxy could meet ${unattainable === 1 ? 'it' : 'them'})` : '';
+    log(`${count('PASS')} PASS, ${count('MISS')} MISS${floorNote}, ${count('n/a')} n/a. Whole run ${seconds.toFixed(0)} s (budget ${BUDGET_S} s); load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end, on ${availableParallelism()} cores.`);
   }
   if (found.some((c) => c.verdict === 'MISS')) process.exitCode = 1;
 }
