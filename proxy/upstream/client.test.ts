@@ -28,6 +28,12 @@ afterAll(async () => {
   server.close();
 });
 
+/** A stream that sends one event and then stays open. */
+const oneEventThenSilence: Route = (_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.write('event: ping\ndata: {}\n\n');
+};
+
 const call = (path: string, extra: Partial<UpstreamRequest> = {}) =>
   sendUpstream({ baseUrl, pathAndQuery: path, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: new AbortController().signal, ...extra });
 
@@ -72,10 +78,7 @@ describe('sendUpstream', () => {
   });
 
   it('an abort during the answer breaks its body', async () => {
-    routes.set('/half', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write('event: ping\ndata: {}\n\n');
-    });
+    routes.set('/half', oneEventThenSilence);
     const abort = new AbortController();
     const res = await call('/half', { signal: abort.signal });
     const reading = (async () => {
@@ -86,10 +89,7 @@ describe('sendUpstream', () => {
   });
 
   it('a reader that leaves the loop early ends the call', async () => {
-    routes.set('/stream', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write('event: ping\ndata: {}\n\n');
-    });
+    routes.set('/stream', oneEventThenSilence);
     const res = await call('/stream');
     for await (const chunk of res.body) if (chunk.length) break;
     await closed.get('/stream');
