@@ -9,6 +9,7 @@
 // each waiter needs its own deadline and leaves the queue when its client hangs up.
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { sendAnthropicError } from '../http/errors';
+import { ReadTurns } from '../http/read-turns';
 
 const MB = 1024 * 1024;
 /** The largest request body (413 beyond): Claude Code sends long histories, 20+ tools and images. */
@@ -109,6 +110,8 @@ export interface BodyBudgetOptions {
   bytes: number;
   /** Longest wait for room before a 529 (ms). */
   waitMs: number;
+  /** Body bytes read in one event-loop turn before the requests still reading wait for the next (read-turns.ts). */
+  turnReadBytes: number;
 }
 
 /** CASCADEFLOW_MAX_BUFFERED_BODY_MB as the budget; throws a message naming a malformed value. */
@@ -177,17 +180,17 @@ export function readBodies(options: Partial<BodyBudgetOptions> = {}, routes: Bod
     reservations.get(req)?.trim(Buffer.isBuffer(req.body) ? req.body.length : 0);
     next();
   };
-  return [admit, readBody(express.raw({ type: () => true, limit: MAX_BODY_BYTES })), trim];
+  return [admit, readBody(express.raw({ type: () => true, limit: MAX_BODY_BYTES }), new ReadTurns(options.turnReadBytes)), trim];
 }
 
 /**
  * express.raw, except for a body of known length sent as is (any client's usual request): one
  * buffer of that length, filled as its chunks arrive. express.raw joins the chunks once the last
  * has come, a copy of the whole body in one go: with many ~1 MB bodies finishing together those
- * copies blocked the event loop for ~100 ms (issue 13). Compressed, chunked and oversized bodies
- * (413) take express.raw.
+ * copies blocked the event loop for ~100 ms (issue 13); the chunks' copies are also spread over
+ * loop turns (read-turns.ts). Compressed, chunked and oversized bodies (413) take express.raw.
  */
-function readBody(raw: RequestHandler): RequestHandler {
+function readBody(raw: RequestHandler, turns: ReadTurns): RequestHandler {
   return (req, res, next) => {
     const encoding = req.headers['content-encoding'];
     const length = Number(req.headers['content-length']);
@@ -198,6 +201,7 @@ function readBody(raw: RequestHandler): RequestHandler {
     const onData = (chunk: Buffer) => {
       // The HTTP parser never delivers more than the Content-Length it framed the body with.
       received += chunk.copy(body, received);
+      turns.count(req, chunk.length);
     };
     const finish = (error?: Error) => {
       req.off('data', onData).off('end', onEnd).off('error', finish).off('close', onClose);

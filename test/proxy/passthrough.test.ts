@@ -1,8 +1,9 @@
 // Passthrough fidelity through the real SDK: bodies, headers, query strings and streams
 // reach the other side untouched; errors the proxy makes are Anthropic-shaped.
+import { IncomingMessage } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { REQUEST_ID_HEADER } from '../../contracts/decision';
 import { GOOD_OPENING } from '../../simulator/behaviours';
 import { HAIKU, type Harness, startHarness } from './harness';
@@ -322,5 +323,32 @@ describe('errors the proxy makes', () => {
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(await res.json()).toMatchObject({ type: 'error' });
     expect(h.sim.requests).toHaveLength(0);
+  });
+});
+
+describe('request bodies read over several loop turns', () => {
+  let paced: Harness;
+  // 64 KB a turn instead of 4 MB, so that ordinary bodies sent together go past it.
+  beforeAll(async () => {
+    paced = await startHarness({ bodyBudget: { turnReadBytes: 64 * 1024 } });
+  });
+  afterAll(async () => paced.close());
+
+  it('pauses the bodies read past a turn’s budget and resumes them, each whole', async () => {
+    const bodies = Array.from({ length: 8 }, (_, i) =>
+      JSON.stringify({ ...ask, messages: [{ role: 'user', content: `${i} ${'a line of a long file\n'.repeat(20_000)}` }] }),
+    );
+    const paused = vi.spyOn(IncomingMessage.prototype, 'pause');
+    try {
+      const statuses = await Promise.all(
+        bodies.map((body) => fetch(`${paced.proxy.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k' }, body }).then((res) => res.status)),
+      );
+      expect(statuses).toEqual(bodies.map(() => 200));
+      expect(paused).toHaveBeenCalled();
+    } finally {
+      paused.mockRestore();
+    }
+    const received = paced.sim.messagesFor(HAIKU).map((m) => m.rawBody);
+    expect(received.sort()).toEqual([...bodies].sort());
   });
 });
