@@ -1,19 +1,21 @@
 // Request-body bytes read per event-loop turn. libuv reads every ready socket in one poll phase,
 // up to 32 reads of 64 KB each, and Node hands each read to the request at once: with 64 bodies of
 // ~1 MB arriving together the proxy copied ~64 MB into their buffers in one turn, the kernel
-// faulting in their fresh pages, and the loop stayed blocked for ~80-120 ms (a CPU profile of the
+// faulting in their fresh pages, and the loop stayed blocked for ~80-150 ms (a CPU profile of the
 // longest block: the body copy and the buffers' allocation, issue 13) while every stream relay
 // and timer of the other requests waited. Past TURN_READ_BYTES in a turn, a request is paused
 // (its socket is then no longer read: TCP holds the client back) and resumed at the next turn,
 // so that the other requests' I/O runs in between. Total work is the same; it is spread out.
-// Measured side by side (the overhead bench, 64 in flight, longest own block of the proxy): 1 MB
-// SSE passthrough 61-84 -> 17-23 ms and accepted 97-114 -> 60-67 ms; 1 MB JSON passthrough
-// 154 -> 61 ms and accepted 211 -> 47 ms. 150 KB bodies (~10 MB a wave) read about the same
-// requests per second either way, within the runs' spread.
+// 16 MB a turn: up to 16 bodies of 1 MB arriving together are read as they come (with 4 MB a
+// turn the added p50 of 16 × 1 MB JSON passthroughs read +104/+132 ms against +56/+34 without),
+// and 64 of them in about four turns. Measured with the overhead bench (64 in flight, the
+// proxy's longest own block, two runs each): 1 MB JSON passthrough 154 -> 18-67 ms and accepted
+// 211 -> 80-89; 1 MB SSE passthrough 61-84 -> 44-56, accepted 97-114 -> 27-31; the pipe's own
+// 38-63 ms in the same runs.
 import type { Readable } from 'node:stream';
 
 /** Body bytes read in one turn before the requests still reading wait for the next one. */
-export const TURN_READ_BYTES = 4 * 1024 * 1024;
+export const TURN_READ_BYTES = 16 * 1024 * 1024;
 
 export class ReadTurns {
   private read = 0;
