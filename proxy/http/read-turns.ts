@@ -6,16 +6,16 @@
 // and timer of the other requests waited. Past TURN_READ_BYTES in a turn, a request is paused
 // (its socket is then no longer read: TCP holds the client back) and resumed at the next turn,
 // so that the other requests' I/O runs in between. Total work is the same; it is spread out.
-// 16 MB a turn: up to 16 bodies of 1 MB arriving together are read as they come (with 4 MB a
-// turn the added p50 of 16 × 1 MB JSON passthroughs read +104/+132 ms against +56/+34 without),
-// and 64 of them in about four turns. Measured with the overhead bench (64 in flight, the
-// proxy's longest own block, two runs each): 1 MB JSON passthrough 154 -> 18-67 ms and accepted
-// 211 -> 80-89; 1 MB SSE passthrough 61-84 -> 44-56, accepted 97-114 -> 27-31; the pipe's own
-// 38-63 ms in the same runs.
+// Measured with the overhead bench, the proxy's longest own block (the worst of its targets):
+// 64 × 1 MB JSON passthrough 154 -> 61 ms and accepted 211 -> 47; 64 × 1 MB SSE passthrough
+// 61-84 -> 17-23, accepted 97-114 -> 60-67; 16 × 1 MB JSON, three interleaved runs of each:
+// 81-91 ms without, 65-81 with 16 MB a turn, 38-47 with 4 MB, and the added p50s the same
+// within the runs' spread (passthrough +16 to +195 ms without, +80 to +142 with 4 MB; the
+// pipe's own +12 to +152).
 import type { Readable } from 'node:stream';
 
 /** Body bytes read in one turn before the requests still reading wait for the next one. */
-export const TURN_READ_BYTES = 16 * 1024 * 1024;
+export const TURN_READ_BYTES = 4 * 1024 * 1024;
 
 export class ReadTurns {
   private read = 0;

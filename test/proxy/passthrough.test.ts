@@ -328,7 +328,7 @@ describe('errors the proxy makes', () => {
 
 describe('request bodies read over several loop turns', () => {
   let paced: Harness;
-  // 64 KB a turn instead of 16 MB, so that ordinary bodies sent together go past it.
+  // 64 KB a turn instead of 4 MB, so that ordinary bodies sent together go past it.
   beforeAll(async () => {
     paced = await startHarness({ bodyBudget: { turnReadBytes: 64 * 1024 } });
   });
