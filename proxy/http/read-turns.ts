@@ -30,7 +30,7 @@ export class ReadTurns {
     if (!this.scheduled) {
       this.scheduled = true;
       // An immediate runs after this turn's I/O; one queued by an immediate runs in the next turn.
-      setImmediate(nextTurn, this);
+      setImmediate(ReadTurns.nextTurn, this);
     }
     if (this.read >= this.budget && !body.isPaused()) {
       body.pause();
@@ -38,14 +38,10 @@ export class ReadTurns {
     }
   }
 
-  /** @internal the turn's end: the count starts over and the paused bodies read again. */
-  startTurn(): void {
-    this.scheduled = false;
-    this.read = 0;
-    for (const body of this.waiting.splice(0)) body.resume();
+  /** The turn's end: the count starts over and the paused bodies read again. Static: no closure per turn. */
+  private static nextTurn(turns: ReadTurns): void {
+    turns.scheduled = false;
+    turns.read = 0;
+    for (const body of turns.waiting.splice(0)) body.resume();
   }
-}
-
-function nextTurn(turns: ReadTurns): void {
-  turns.startTurn();
 }
