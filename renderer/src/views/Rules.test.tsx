@@ -199,8 +199,11 @@ describe('rule cards', () => {
       throw new Error('rules[0].draftModel: unknown model');
     };
     renderRules(api);
-    await act(async () => fireEvent.click(screen.getByRole('checkbox', { name: 'Enabled' })));
+    const enabled = screen.getByRole('checkbox', { name: 'Enabled' }) as HTMLInputElement;
+    await act(async () => fireEvent.click(enabled));
     expect(screen.getByTestId('rules-save-state').textContent).toBe('Not saved: rules[0].draftModel: unknown model');
+    // The card goes back to what the proxy holds.
+    expect(enabled.checked).toBe(true);
   });
 
   it('saves a threshold still waiting to be saved when the view goes away', async () => {
@@ -212,15 +215,19 @@ describe('rule cards', () => {
     expect((api.callsTo('saveRules')[0][0] as CascadeRule[]).find((r) => r.id === 'sonnet')?.threshold).toBe(0.9);
   });
 
-  it('builds each save on the previous one, even before the proxy has answered it', async () => {
+  it('builds each save on the previous one and shows it before the proxy has answered it', async () => {
     const api = new MemoryControlApi([sonnet, opus]);
     const answers: Array<() => void> = [];
     const save = api.saveRules.bind(api);
     api.saveRules = (rules) => new Promise((resolve) => answers.push(() => resolve(save(rules))));
     renderRules(api);
-    await act(async () => fireEvent.click(within(screen.getByTestId('rule-sonnet')).getByRole('checkbox', { name: 'Enabled' })));
-    await act(async () => fireEvent.click(within(screen.getByTestId('rule-opus')).getByRole('checkbox', { name: 'Enabled' })));
+    const enabled = (id: string) => within(screen.getByTestId(`rule-${id}`)).getByRole('checkbox', { name: 'Enabled' }) as HTMLInputElement;
+    await act(async () => fireEvent.click(enabled('sonnet')));
+    await act(async () => fireEvent.click(enabled('opus')));
+    expect([enabled('sonnet').checked, enabled('opus').checked]).toEqual([false, false]);
+    expect(screen.getByTestId('rules-save-state').textContent).toBe('Saving…');
     await act(async () => answers.forEach((answer) => answer()));
+    expect([enabled('sonnet').checked, enabled('opus').checked]).toEqual([false, false]);
     expect(api.rules.map((r) => [r.id, r.enabled])).toEqual([
       ['sonnet', false],
       ['opus', false],

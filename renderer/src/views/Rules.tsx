@@ -330,9 +330,15 @@ export function Rules({
   const latest = useRef(rules);
   const received = useRef(rules);
   const inFlight = useRef(0);
+  // What the cards show while saves are on their way (and until the proxy's next list arrives), so
+  // a toggled checkbox stays as clicked instead of waiting for the round trip.
+  const [pending, setPending] = useState<CascadeRule[] | null>(null);
   if (received.current !== rules) {
     received.current = rules;
-    if (inFlight.current === 0) latest.current = rules;
+    if (inFlight.current === 0) {
+      latest.current = rules;
+      if (pending) setPending(null);
+    }
   }
 
   // Measurements change with every request (stats events) and with the rules' targets.
@@ -356,18 +362,26 @@ export function Rules({
   async function persist(next: CascadeRule[]) {
     setSave({ kind: 'saving' });
     latest.current = next;
+    setPending(next);
     inFlight.current += 1;
     try {
       const saved = await api.saveRules(next);
-      if (--inFlight.current === 0) latest.current = saved;
+      if (--inFlight.current === 0) {
+        latest.current = saved;
+        setPending(saved);
+      }
       setSave({ kind: 'saved' });
     } catch (error) {
-      if (--inFlight.current === 0) latest.current = received.current;
+      if (--inFlight.current === 0) {
+        latest.current = received.current;
+        setPending(null);
+      }
       setSave({ kind: 'error', message: (error as Error).message });
     }
   }
 
-  const shown = unsaved ? [...rules, unsaved] : rules;
+  const saved = pending ?? rules;
+  const shown = unsaved ? [...saved, unsaved] : saved;
   return (
     <div className="view rules">
       <p className="muted">
@@ -406,7 +420,7 @@ export function Rules({
           />
         ))}
       </ol>
-      {rules.length === 0 && !unsaved ? <p className="note">No rules: every request passes through unchanged.</p> : null}
+      {saved.length === 0 && !unsaved ? <p className="note">No rules: every request passes through unchanged.</p> : null}
       {checks.value?.checks.upstreamModelsError ? (
         <p className="note" data-testid="upstream-models-error">
           Model ids are checked against the price table only: {checks.value.checks.upstreamModelsError}
