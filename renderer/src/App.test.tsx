@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClaudeCodeState, DesktopApi } from '../../contracts/desktop';
+import type { SettingsPatch } from '../../contracts/settings';
 import { App } from './App';
 import type { Transport } from './client/transport';
 import { MemoryControlApi } from '../../test/fixtures/memory-api';
@@ -316,6 +317,27 @@ describe('navigation and live log', () => {
     expect(api.callsTo('updateSettings')).toEqual([[{ paused: true }]]);
     expect(screen.getByTestId('api-key-state').textContent).toBe('Not set');
     expect(screen.getByText(/only obfuscated on disk/)).toBeTruthy();
+  });
+
+  it('shows a switch as clicked while its change is on its way, and as before when the change fails', async () => {
+    const api = new MemoryControlApi();
+    const answers: Array<() => void> = [];
+    const update = api.updateSettings.bind(api);
+    api.updateSettings = (patch: SettingsPatch) => new Promise((resolve, reject) => answers.push(() => (patch.logPrompts ? reject(new Error('disk full')) : resolve(update(patch)))));
+    await renderApp(api);
+    fireEvent.click(screen.getByRole('link', { name: 'Settings' }));
+    const paused = (await screen.findByRole('checkbox', { name: /Pause cascade/ })) as HTMLInputElement;
+    await act(async () => fireEvent.click(paused));
+    expect(paused.checked).toBe(true);
+    await act(async () => answers.shift()!());
+    expect([paused.checked, api.settings.paused]).toEqual([true, true]);
+
+    const logPrompts = screen.getByRole('checkbox', { name: /Log prompt text/ }) as HTMLInputElement;
+    await act(async () => fireEvent.click(logPrompts));
+    expect(logPrompts.checked).toBe(true);
+    await act(async () => answers.shift()!());
+    expect(logPrompts.checked).toBe(false);
+    expect(screen.getByText(/disk full/)).toBeTruthy();
   });
 
   it('keeps a price override being typed when another setting changes elsewhere (e.g. the tray)', async () => {

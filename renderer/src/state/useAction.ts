@@ -4,13 +4,16 @@ import { useState } from 'react';
 export function useAction() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  async function run(action: () => Promise<unknown>) {
+  /** Resolves to whether the action succeeded (its error is shown either way). */
+  async function run(action: () => Promise<unknown>): Promise<boolean> {
     setBusy(true);
     try {
       await action();
       setError(null);
+      return true;
     } catch (e) {
       setError((e as Error).message);
+      return false;
     } finally {
       setBusy(false);
     }

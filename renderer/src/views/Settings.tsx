@@ -31,14 +31,24 @@ const STORAGE_TEXT: Record<PublicSettings['apiKeyStorage'], { text: string; warn
   memory: { text: 'kept in memory only: it is forgotten when the proxy stops', warn: true },
 };
 
-function Switch(props: { checked: boolean; disabled: boolean; onChange: (checked: boolean) => void; label: string }) {
+/**
+ * A setting's checkbox. It shows the click at once, until the setting itself changes (the saved
+ * value's event, or another window's change) or the change fails, instead of flicking back while
+ * the change is on its way.
+ */
+function Switch(props: { checked: boolean; disabled: boolean; onChange: (checked: boolean) => Promise<boolean>; label: string }) {
+  const [clicked, setClicked] = useState<{ wanted: boolean; over: boolean } | null>(null);
+  if (clicked && clicked.over !== props.checked) setClicked(null);
   return (
     <label className="switch">
       <input
         type="checkbox"
-        checked={props.checked}
+        checked={clicked ? clicked.wanted : props.checked}
         disabled={props.disabled}
-        onChange={(e) => props.onChange(e.currentTarget.checked)}
+        onChange={(e) => {
+          setClicked({ wanted: e.currentTarget.checked, over: props.checked });
+          void props.onChange(e.currentTarget.checked).then((done) => done || setClicked(null));
+        }}
       />
       {props.label}
     </label>
@@ -78,7 +88,7 @@ function ProxySection({ status, settings, transport }: { status: ProxyStatus; se
       <Switch
         checked={settings.paused}
         disabled={busy || locked('paused')}
-        onChange={(paused) => void run(() => transport.api.updateSettings({ paused }))}
+        onChange={(paused) => run(() => transport.api.updateSettings({ paused }))}
         label="Pause cascade (every request passes through to the model it asked for)"
       />
       <form
@@ -106,14 +116,14 @@ function ProxySection({ status, settings, transport }: { status: ProxyStatus; se
       <Switch
         checked={settings.logPrompts}
         disabled={busy || locked('logPrompts')}
-        onChange={(logPrompts) => void run(() => transport.api.updateSettings({ logPrompts }))}
+        onChange={(logPrompts) => run(() => transport.api.updateSettings({ logPrompts }))}
         label="Log prompt text (off by default)"
       />
       {transport.desktop ? (
         <Switch
           checked={settings.startAtLogin}
           disabled={busy}
-          onChange={(enabled) => void run(() => transport.desktop!.setStartAtLogin(enabled))}
+          onChange={(enabled) => run(() => transport.desktop!.setStartAtLogin(enabled))}
           label="Start at login"
         />
       ) : null}
@@ -156,7 +166,7 @@ function DraftingSection({ settings, api }: { settings: PublicSettings; api: Tra
       <Switch
         checked={settings.grounding}
         disabled={busy || locked('grounding')}
-        onChange={(grounding) => void run(() => api.updateSettings({ grounding }))}
+        onChange={(grounding) => run(() => api.updateSettings({ grounding }))}
         label="Check drafts’ tool calls against your files (grounding)"
       />
       <p className="muted">
