@@ -319,7 +319,7 @@ describe('navigation and live log', () => {
     expect(screen.getByText(/only obfuscated on disk/)).toBeTruthy();
   });
 
-  it('shows a switch as clicked while its change is on its way, and as before when the change fails', async () => {
+  it('shows a switch or choice as clicked while its change is on its way, and as before when the change fails', async () => {
     const api = new MemoryControlApi();
     const answers: Array<() => void> = [];
     const update = api.updateSettings.bind(api);
@@ -338,6 +338,13 @@ describe('navigation and live log', () => {
     await act(async () => answers.shift()!());
     expect(logPrompts.checked).toBe(false);
     expect(screen.getByText(/disk full/)).toBeTruthy();
+
+    const always = screen.getByRole('radio', { name: 'Always draft' });
+    await act(async () => fireEvent.click(always));
+    expect(always.getAttribute('aria-checked')).toBe('true');
+    expect(screen.getByTestId('drafting-settings').textContent).toContain('Draft whenever a rule matches');
+    await act(async () => answers.shift()!());
+    expect([always.getAttribute('aria-checked'), api.settings.draftPolicy]).toEqual(['true', 'always']);
   });
 
   it('keeps a price override being typed when another setting changes elsewhere (e.g. the tray)', async () => {

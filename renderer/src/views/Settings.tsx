@@ -11,6 +11,7 @@ import { KeyLimits } from '../components/KeyLimits';
 import { NumberField } from '../components/NumberField';
 import { formatCount } from '../lib/format';
 import { useAction } from '../state/useAction';
+import { useChosen } from '../state/useChosen';
 import { ErrorNote } from '../components/ErrorNote';
 
 const PRICE_FIELDS: Array<{ key: keyof ModelPrice; label: string }> = [
@@ -31,24 +32,16 @@ const STORAGE_TEXT: Record<PublicSettings['apiKeyStorage'], { text: string; warn
   memory: { text: 'kept in memory only: it is forgotten when the proxy stops', warn: true },
 };
 
-/**
- * A setting's checkbox. It shows the click at once, until the setting itself changes (the saved
- * value's event, or another window's change) or the change fails, instead of flicking back while
- * the change is on its way.
- */
+/** A setting's checkbox: the click shows at once (useChosen). */
 function Switch(props: { checked: boolean; disabled: boolean; onChange: (checked: boolean) => Promise<boolean>; label: string }) {
-  const [clicked, setClicked] = useState<{ wanted: boolean; over: boolean } | null>(null);
-  if (clicked && clicked.over !== props.checked) setClicked(null);
+  const [checked, choose] = useChosen(props.checked);
   return (
     <label className="switch">
       <input
         type="checkbox"
-        checked={clicked ? clicked.wanted : props.checked}
+        checked={checked}
         disabled={props.disabled}
-        onChange={(e) => {
-          setClicked({ wanted: e.currentTarget.checked, over: props.checked });
-          void props.onChange(e.currentTarget.checked).then((done) => done || setClicked(null));
-        }}
+        onChange={(e) => choose(e.currentTarget.checked, props.onChange(e.currentTarget.checked))}
       />
       {props.label}
     </label>
@@ -144,7 +137,8 @@ const DRAFT_POLICIES: Array<{ value: SettingsShape['draftPolicy']; label: string
 function DraftingSection({ settings, api }: { settings: PublicSettings; api: Transport['api'] }) {
   const locked = (key: keyof SettingsShape) => settings.lockedByEnv.includes(key);
   const { error, busy, run } = useAction();
-  const policy = DRAFT_POLICIES.find((p) => p.value === settings.draftPolicy) ?? DRAFT_POLICIES[0];
+  const [draftPolicy, chooseDraftPolicy] = useChosen(settings.draftPolicy);
+  const policy = DRAFT_POLICIES.find((p) => p.value === draftPolicy) ?? DRAFT_POLICIES[0];
   return (
     <section className="panel" aria-labelledby="drafting-title" data-testid="drafting-settings">
       <h2 id="drafting-title">Drafting</h2>
@@ -154,9 +148,9 @@ function DraftingSection({ settings, api }: { settings: PublicSettings; api: Tra
             key={p.value}
             type="button"
             role="radio"
-            aria-checked={settings.draftPolicy === p.value}
+            aria-checked={draftPolicy === p.value}
             disabled={busy || locked('draftPolicy')}
-            onClick={() => void run(() => api.updateSettings({ draftPolicy: p.value }))}
+            onClick={() => chooseDraftPolicy(p.value, run(() => api.updateSettings({ draftPolicy: p.value })))}
           >
             {p.label}
           </button>
