@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { checkDependencies, checkPackaging, CONFIG_PATH, ROOT, runtimePackages } from './check-packaging';
+import { checkDependencies, checkExclusions, checkPackaging, CONFIG_PATH, headlessOnly, installedClosure, type LockPackages, ROOT, runtimePackages } from './check-packaging';
 
 const config = () => JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
 const dependencies = () =>
@@ -65,4 +65,42 @@ describe('packaged dependencies', () => {
       'the headless proxy loads undici, which is not in dependencies',
     ]);
   });
+});
+
+describe('what the installer leaves out', () => {
+  // a → b (nested copy under a) and @s/c; b → c (found beside a); d → e (optional, not installed).
+  const lock: LockPackages = {
+    '': { dependencies: { a: '1', d: '1' } },
+    'node_modules/a': { dependencies: { b: '2', '@s/c': '1' } },
+    'node_modules/a/node_modules/b': { dependencies: { c: '1' } },
+    'node_modules/b': {},
+    'node_modules/c': {},
+    'node_modules/@s/c': {},
+    'node_modules/d': { dependencies: { b: '1' }, optionalDependencies: { e: '1' } },
+  };
+
+  it('follows dependencies as Node finds them: nested copies first, then the enclosing folders', () => {
+    expect([...installedClosure(lock, ['a'])].sort()).toEqual(['node_modules/@s/c', 'node_modules/a', 'node_modules/a/node_modules/b', 'node_modules/c']);
+    expect([...installedClosure(lock, ['d'])].sort()).toEqual(['node_modules/b', 'node_modules/d']);
+  });
+
+  it('is what only the headless proxy needs, and files must leave out exactly that', () => {
+    const unneeded = headlessOnly(lock, ['a', 'd'], new Set(['a']));
+    expect(unneeded).toEqual(['node_modules/b', 'node_modules/d']);
+    expect(checkExclusions({ files: ['dist/**', '!node_modules/b/**', '!node_modules/d/**'] }, unneeded)).toEqual([]);
+    expect(checkExclusions({ files: ['!node_modules/b/**', '!node_modules/c/**'] }, unneeded)).toEqual([
+      'files must leave out node_modules/d ("!node_modules/d/**"): only the headless proxy loads it',
+      'files leaves out node_modules/c, which main loads or which is not installed',
+    ]);
+  });
+
+  it('on the real lock: pino and what only it needs, not what pg needs too', async () => {
+    const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')).packages as LockPackages;
+    const unneeded = headlessOnly(lock, dependencies(), (await runtimePackages()).app);
+    expect(unneeded).toContain('node_modules/pino');
+    expect(unneeded).toContain('node_modules/sonic-boom');
+    // pino-abstract-transport needs split2, and so does pg's pgpass.
+    expect(unneeded).not.toContain('node_modules/split2');
+    expect(checkExclusions(config(), unneeded)).toEqual([]);
+  }, 60_000);
 });

@@ -1,8 +1,9 @@
 // `npm run check:packaging`: validates build/electron-builder.json against
 // electron-builder's own JSON schema, plus what this app needs from it, and checks that
-// package.json `dependencies` (what electron-builder packs into every installer) are
-// exactly the packages main and preload load, or the headless proxy does, without packaging
-// (that needs Electron's runtime from the internet).
+// package.json `dependencies` (what electron-builder packs into every installer unless `files`
+// leaves them out) are exactly the packages main and preload load, or the headless proxy does,
+// and that `files` leaves out those only the headless proxy needs (from package-lock.json).
+// Without packaging; package-app.test.ts packs the app for real.
 import { existsSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -136,14 +137,63 @@ export function checkDependencies(dependencies: string[], loaded: RuntimePackage
   return problems;
 }
 
+/** package-lock.json's `packages`: install paths ("node_modules/a/node_modules/b") to what each depends on. */
+export type LockPackages = Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string> }>;
+
+export function lockPackages(root = ROOT): LockPackages {
+  return readJson(path.join(root, 'package-lock.json')).packages as LockPackages;
+}
+
+/** The install paths `names` load, with everything they depend on, found as Node finds a package. */
+export function installedClosure(lock: LockPackages, names: Iterable<string>): Set<string> {
+  const found = new Set<string>();
+  const visit = (from: string, name: string) => {
+    // Node looks in node_modules beside the dependent, then in each enclosing package's.
+    for (let dir = from; ; dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/node_modules/')))) {
+      const candidate = dir ? `${dir}/node_modules/${name}` : `node_modules/${name}`;
+      if (lock[candidate]) {
+        if (found.has(candidate)) return;
+        found.add(candidate);
+        const { dependencies = {}, optionalDependencies = {}, peerDependencies = {} } = lock[candidate];
+        for (const dependency of Object.keys({ ...dependencies, ...optionalDependencies, ...peerDependencies })) visit(candidate, dependency);
+        return;
+      }
+      // An optional or peer dependency that is not installed.
+      if (!dir) return;
+    }
+  };
+  for (const name of names) visit('', name);
+  return found;
+}
+
+/**
+ * What electron-builder would pack for the headless proxy alone (pino and what only it needs):
+ * every dependency goes into the installer unless `files` leaves it out.
+ */
+export function headlessOnly(lock: LockPackages, dependencies: string[], app: Set<string>): string[] {
+  const needed = installedClosure(lock, app);
+  return [...installedClosure(lock, dependencies)].filter((entry) => !needed.has(entry)).sort();
+}
+
+/** `files` must leave out exactly the install paths in `unneeded`, each as `!<path>/**`. */
+export function checkExclusions(config: Json, unneeded: string[]): string[] {
+  const excluded = ((config.files ?? []) as string[]).filter((pattern) => pattern.startsWith('!node_modules/')).map((pattern) => pattern.slice(1).replace(/\/\*\*$/, ''));
+  return [
+    ...unneeded.filter((entry) => !excluded.includes(entry)).map((entry) => `files must leave out ${entry} ("!${entry}/**"): only the headless proxy loads it`),
+    ...excluded.filter((entry) => !unneeded.includes(entry)).map((entry) => `files leaves out ${entry}, which main loads or which is not installed`),
+  ];
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const dependencies = Object.keys(readJson(path.join(ROOT, 'package.json')).dependencies ?? {});
-  const problems = [...checkPackaging(readJson(CONFIG_PATH)), ...checkDependencies(dependencies, await runtimePackages())];
+  const loaded = await runtimePackages();
+  const config = readJson(CONFIG_PATH);
+  const problems = [...checkPackaging(config), ...checkDependencies(dependencies, loaded), ...checkExclusions(config, headlessOnly(lockPackages(), dependencies, loaded.app))];
   if (problems.length > 0) {
     console.error(`${path.relative(ROOT, CONFIG_PATH)} and package.json dependencies: ${problems.length} problem(s):`);
     for (const problem of problems) console.error(`  - ${problem}`);
     process.exit(1);
   }
   console.log(`${path.relative(ROOT, CONFIG_PATH)} is valid for electron-builder ${readJson(path.join(ROOT, 'node_modules', 'electron-builder', 'package.json')).version}.`);
-  console.log(`package.json dependencies are exactly the ${dependencies.length} packages main or the headless proxy load.`);
+  console.log(`package.json dependencies are exactly the ${dependencies.length} packages main or the headless proxy load; the installer leaves out what only the proxy loads.`);
 }
