@@ -21,6 +21,7 @@ import { type RunningProxy, startProxyServer } from '../../proxy/server';
 import { createSimulator, type Simulator } from '../../simulator/server';
 import { createProxyContext } from '../../proxy/runtime';
 import { formatMoney } from '../../renderer/src/lib/format';
+import { eventually } from '../wait';
 
 const ARTIFACTS = path.resolve('test-artifacts');
 const CHROMIUM_ARGS = [
@@ -83,18 +84,6 @@ async function stopProxy(): Promise<void> {
 
 function ask(prompt: string, model = SONNET) {
   return client.messages.create({ model, max_tokens: 512, messages: [{ role: 'user', content: prompt }] });
-}
-
-/** Polls until `read` returns something `accept` likes; fails with the last value seen. */
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms (last seen: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 25));
-    last = await read();
-  }
-  return last;
 }
 
 const text = (testId: string, scope = page.getByTestId('totals-today')) => () => scope.getByTestId(testId).innerText();

@@ -15,6 +15,7 @@ import { REQUEST_ID_HEADER, type DecisionRecord } from '../../contracts/decision
 import type { StatsResponse } from '../../contracts/stats';
 import { DEFAULT_DASHBOARD_DIR } from '../../proxy/dashboard';
 import { defaultDataDir } from '../../proxy/state/paths';
+import { eventually } from '../wait';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
 /** The whole run, start to exit; each wait below is bounded inside it. */
@@ -42,17 +43,6 @@ function printed(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> 
     }, timeoutMs);
     if (!check()) demo?.stdout?.on('data', check);
   });
-}
-
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await read();
-  while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms (last seen: ${JSON.stringify(last)})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    last = await read();
-  }
-  return last;
 }
 
 beforeAll(() => {

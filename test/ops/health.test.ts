@@ -10,7 +10,8 @@ import { healthSchema, type Health, type ProxyStatus } from '../../contracts/sta
 import { createProxyContext } from '../../proxy/runtime';
 import { startProxyServer } from '../../proxy/server';
 import { createSimulator, type Simulator } from '../../simulator/server';
-import { HAIKU, startHarness, waitFor, type Harness } from '../proxy/harness';
+import { HAIKU, startHarness, type Harness } from '../proxy/harness';
+import { waitFor } from '../wait';
 
 const ask = { model: HAIKU, max_tokens: 64, messages: [{ role: 'user' as const, content: 'What is DNS?' }] };
 

@@ -9,7 +9,8 @@ import { createProxyContext } from '../../proxy/runtime';
 import { startProxyServer } from '../../proxy/server';
 import { createMemorySecretStore, createMemoryStore } from '../../proxy/state/stores';
 import { createSimulator } from '../../simulator/server';
-import { HAIKU, SONNET, waitFor } from '../proxy/harness';
+import { HAIKU, SONNET } from '../proxy/harness';
+import { waitFor } from '../wait';
 
 interface JsonLine {
   level: string;

@@ -17,7 +17,8 @@ import { startProxyServer } from '../../proxy/server';
 import { createMemoryStore } from '../../proxy/state/stores';
 import { GOOD_OPENING } from '../../simulator/behaviours';
 import { createSimulator, type Simulator } from '../../simulator/server';
-import { HAIKU, waitFor } from '../proxy/harness';
+import { HAIKU } from '../proxy/harness';
+import { waitFor } from '../wait';
 
 const CLI = path.join('dist', 'proxy', 'cli.js');
 const POSIX = process.platform !== 'win32';

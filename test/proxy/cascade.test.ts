@@ -4,7 +4,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FailureKind } from '../../contracts/decision';
 import { GOOD_OPENING, type Behaviour } from '../../simulator/behaviours';
-import { HAIKU_DRAFT, type Harness, SONNET, startHarness, waitFor } from './harness';
+import { HAIKU_DRAFT, type Harness, SONNET, startHarness } from './harness';
+import { waitFor } from '../wait';
 
 let h: Harness;
 beforeAll(async () => {

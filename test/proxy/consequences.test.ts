@@ -3,7 +3,8 @@
 // conversation's next requests; other conversations are untouched.
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HAIKU_DRAFT, SONNET, startHarness, waitFor, type Harness } from './harness';
+import { HAIKU_DRAFT, SONNET, startHarness, type Harness } from './harness';
+import { waitFor } from '../wait';
 
 let h: Harness;
 beforeAll(async () => {

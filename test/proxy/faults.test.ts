@@ -13,7 +13,8 @@ import { ShadowVerifier } from '../../proxy/shadow/verifier';
 import { GOOD_OPENING } from '../../simulator/behaviours';
 import { rule } from '../fixtures/contracts';
 import { draftMessage, requestFor } from '../fixtures/messages';
-import { HAIKU, HAIKU_DRAFT, type Harness, SONNET, startHarness, waitFor } from './harness';
+import { HAIKU, HAIKU_DRAFT, type Harness, SONNET, startHarness } from './harness';
+import { waitFor } from '../wait';
 
 /** Backoff of a few ms: the tests wait for the proxy, never for a fixed time. */
 const QUICK = { baseDelayMs: 5, maxDelayMs: 20 };

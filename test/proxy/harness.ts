@@ -10,6 +10,7 @@ import { createSimulator, type Simulator } from '../../simulator/server';
 import { createProxyContext } from '../../proxy/runtime';
 import { createMemorySecretStore, createMemoryStore } from '../../proxy/state/stores';
 import type { DecisionRecord } from '../../contracts/decision';
+import { waitFor } from '../wait';
 import type { Settings } from '../../contracts/settings';
 
 export interface Harness {
@@ -31,16 +32,6 @@ export const SONNET = 'claude-sonnet-4-6';
 export const HAIKU_DRAFT = 'claude-haiku-4-5';
 /** No rule matches Haiku: a pure passthrough. */
 export const HAIKU = 'claude-haiku-4-5-20251001';
-
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 export interface HarnessOptions {
   env?: NodeJS.ProcessEnv;

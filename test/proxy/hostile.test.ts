@@ -12,7 +12,8 @@ import { MAX_BODY_BYTES, OVERLOADED_RETRY_AFTER_S } from '../../proxy/request/bo
 import { MODEL_ID_MAX_CHARS } from '../../proxy/request/record';
 import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } from '../../proxy/http/server-limits';
 import { MODEL_KEYS_MAX, OTHER_MODELS } from '../../proxy/stats/totals';
-import { HAIKU, HAIKU_DRAFT, type Harness, SONNET, startHarness, waitFor } from './harness';
+import { HAIKU, HAIKU_DRAFT, type Harness, SONNET, startHarness } from './harness';
+import { waitFor } from '../wait';
 
 let h: Harness;
 beforeAll(async () => {

@@ -7,7 +7,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GOOD_OPENING } from '../../simulator/behaviours';
 import { DEFAULT_KEEPALIVE, keepaliveFromEnv } from '../../proxy/request/keepalive';
-import { HAIKU_DRAFT, type Harness, SONNET, startHarness, waitFor } from './harness';
+import { HAIKU_DRAFT, type Harness, SONNET, startHarness } from './harness';
+import { waitFor } from '../wait';
 
 const ask = { model: SONNET, max_tokens: 256, messages: [{ role: 'user' as const, content: 'Explain how a TCP handshake works, step by step.' }] };
 type ApiError = InstanceType<typeof Anthropic.APIError>;

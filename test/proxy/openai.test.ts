@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Usage } from '../../contracts/decision';
 import { GOOD_OPENING } from '../../simulator/behaviours';
 import type { ContentBlock } from '../../proxy/wire';
-import { HAIKU, HAIKU_DRAFT, type Harness, SONNET, startHarness, waitFor } from './harness';
+import { HAIKU, HAIKU_DRAFT, type Harness, SONNET, startHarness } from './harness';
+import { waitFor } from '../wait';
 
 const KEY = 'sk-ant-test-openai-client';
 let h: Harness;

@@ -5,7 +5,8 @@ import type { RuleChecks, RuleWarning } from '../../contracts/rule-checks';
 import type { CascadeRule } from '../../contracts/rules';
 import type { ProxyStatus } from '../../contracts/status';
 import { rule } from '../fixtures/contracts';
-import { startHarness, waitFor, type Harness } from './harness';
+import { startHarness, type Harness } from './harness';
+import { waitFor } from '../wait';
 
 let h: Harness | null = null;
 afterEach(async () => {

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortInUseError, startProxyServer, UpstreamLoopError } from '../../proxy/server';
-import { HAIKU, type Harness, startHarness, waitFor } from './harness';
+import { HAIKU, type Harness, startHarness } from './harness';
+import { waitFor } from '../wait';
 
 let h: Harness;
 beforeAll(async () => {

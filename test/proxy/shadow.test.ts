@@ -7,7 +7,8 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DecisionRecord } from '../../contracts/decision';
 import { describeAgreement } from '../../contracts/quality';
-import { type Harness, SONNET, startHarness, waitFor } from './harness';
+import { type Harness, SONNET, startHarness } from './harness';
+import { waitFor } from '../wait';
 
 let h: Harness;
 beforeAll(async () => {

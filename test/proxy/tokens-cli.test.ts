@@ -13,7 +13,8 @@ import type { ProxyContext } from '../../proxy/context';
 import { createProxyContext } from '../../proxy/runtime';
 import { startProxyServer, type RunningProxy } from '../../proxy/server';
 import { createSimulator, type Simulator } from '../../simulator/server';
-import { HAIKU, waitFor } from './harness';
+import { HAIKU } from './harness';
+import { waitFor } from '../wait';
 
 interface Run {
   code: number | null;

@@ -5,7 +5,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLIENT_TOKEN_HEADER } from '../../contracts/tokens';
-import { HAIKU, SONNET, startHarness, waitFor, type Harness } from './harness';
+import { HAIKU, SONNET, startHarness, type Harness } from './harness';
+import { waitFor } from '../wait';
 
 let h: Harness;
 beforeAll(async () => {

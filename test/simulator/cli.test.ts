@@ -12,6 +12,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN_FILE, buildProxy, ROOT } from '../../electron/tools/build';
 import { createSimulator, type Simulator } from '../../simulator/server';
+import { waitFor } from '../wait';
 
 interface Run {
   code: number | null;
@@ -62,15 +63,6 @@ function expectUsageError(result: Run, firstLine: string | RegExp): void {
   expect(next).toMatch(/^Usage: /);
 }
 
-/** Waits (bounded) until `probe` holds. */
-async function until(probe: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('npm run simulator', () => {
   const simulator = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'simulator/cli.ts', ...args]);
 
@@ -107,7 +99,7 @@ describe('npm run simulator', () => {
       whileRunning: async ([, url], output) => {
         const client = new Anthropic({ baseURL: url, apiKey: 'sk-sim', maxRetries: 0 });
         await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'Hi [sim:refusal]' }] });
-        await until(() => output().includes('POST /v1/messages'), 'the log line');
+        await waitFor(() => output().includes('POST /v1/messages'), 'the log line');
       },
     });
     expect(result.code, result.stderr).toBe(0);

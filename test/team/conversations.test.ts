@@ -20,7 +20,8 @@ import { EconomicsState } from '../../proxy/economics/state';
 import { createAccounting } from '../../proxy/pricing/accounting';
 import { createMemorySecretStore, createMemoryStore } from '../../proxy/state/stores';
 import { createSimulator, type Simulator } from '../../simulator/server';
-import { HAIKU_DRAFT, SONNET, waitFor } from '../proxy/harness';
+import { HAIKU_DRAFT, SONNET } from '../proxy/harness';
+import { waitFor } from '../wait';
 import { redisUnavailable, startRedis, type RedisServer } from './redis-server';
 
 interface Replica {

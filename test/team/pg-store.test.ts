@@ -12,6 +12,7 @@ import { migrate, MIGRATIONS } from '../../proxy/team/postgres/migrations';
 import { openTeamDatabase, type TeamDatabase } from '../../proxy/team/postgres/pool';
 import { decisionRecord } from '../fixtures/contracts';
 import { useTempDirs } from '../temp-dirs';
+import { waitFor } from '../wait';
 import { postgresUnavailable, startPostgres, type PostgresServer } from './postgres-server';
 
 const MINUTE = 60_000;
@@ -70,14 +71,8 @@ async function replica(url: string, name: string, dataDir = tempDir(), flushInte
   return { store, db, dataDir, errors, degraded };
 }
 
-/** Polls `check` until it holds (bounded). */
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Merges and watches follow flush intervals: a slow machine gets longer than the default wait. */
+const until = (check: () => boolean | Promise<boolean>, what: string) => waitFor(check, what, 20_000);
 
 /** What PostgreSQL holds: the records' count and cost, and the replica rows' totals. */
 async function inDatabase(db: TeamDatabase): Promise<{ records: number; cost: number; rowQueries: number; rowCost: number }> {

@@ -8,7 +8,8 @@ import { SseDecoder } from '../../proxy/sse/events';
 import { connectRedis } from '../../proxy/team/redis/client';
 import { EVENTS_CHANNEL } from '../../proxy/team/redis/fanout';
 import { createSimulator, type Simulator } from '../../simulator/server';
-import { HAIKU, waitFor } from '../proxy/harness';
+import { HAIKU } from '../proxy/harness';
+import { waitFor } from '../wait';
 import { redisUnavailable, startRedis, type RedisServer } from './redis-server';
 import { startReplica, type Replica } from './redis-replica';
 

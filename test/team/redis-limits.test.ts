@@ -11,7 +11,8 @@ import { connectRedis } from '../../proxy/team/redis/client';
 import { RedisRateLimiter } from '../../proxy/team/redis/limiter';
 import { addToken } from '../../proxy/tokens/registry';
 import { createSimulator, type Simulator } from '../../simulator/server';
-import { HAIKU, waitFor } from '../proxy/harness';
+import { HAIKU } from '../proxy/harness';
+import { waitFor } from '../wait';
 import { redisUnavailable, startRedis, type RedisServer } from './redis-server';
 import { startReplica, statusOf, type Replica } from './redis-replica';
 

@@ -19,7 +19,8 @@ import { startProxyServer, type RunningProxy } from '../../proxy/server';
 import { openConfStore } from '../../proxy/state/stores';
 import { runTokenCommand } from '../../proxy/tokens/cli';
 import { createSimulator, type Simulator } from '../../simulator/server';
-import { HAIKU, waitFor } from '../proxy/harness';
+import { HAIKU } from '../proxy/harness';
+import { waitFor } from '../wait';
 import { postgresUnavailable, startPostgres, type PostgresServer } from './postgres-server';
 
 interface Replica {
