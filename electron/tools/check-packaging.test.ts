@@ -68,7 +68,8 @@ describe('packaged dependencies', () => {
 });
 
 describe('what the installer leaves out', () => {
-  // a → b (nested copy under a) and @s/c; b → c (found beside a); d → e (optional, not installed).
+  // a → b (nested copy under a) and @s/c; b → c (found beside a); d → b, e (optional, not installed)
+  // and f (a peer installed only as a dev dependency, which electron-builder does not pack).
   const lock: LockPackages = {
     '': { dependencies: { a: '1', d: '1' } },
     'node_modules/a': { dependencies: { b: '2', '@s/c': '1' } },
@@ -76,7 +77,8 @@ describe('what the installer leaves out', () => {
     'node_modules/b': {},
     'node_modules/c': {},
     'node_modules/@s/c': {},
-    'node_modules/d': { dependencies: { b: '1' }, optionalDependencies: { e: '1' } },
+    'node_modules/d': { dependencies: { b: '1' }, optionalDependencies: { e: '1' }, peerDependencies: { f: '1' } },
+    'node_modules/f': { dev: true },
   };
 
   it('follows dependencies as Node finds them: nested copies first, then the enclosing folders', () => {
@@ -87,7 +89,7 @@ describe('what the installer leaves out', () => {
   it('is what only the headless proxy needs, and files must leave out exactly that', () => {
     const unneeded = headlessOnly(lock, ['a', 'd'], new Set(['a']));
     expect(unneeded).toEqual(['node_modules/b', 'node_modules/d']);
-    expect(checkExclusions({ files: ['dist/**', '!node_modules/b/**', '!node_modules/d/**'] }, unneeded)).toEqual([]);
+    expect(checkExclusions({ files: ['dist/**', '!node_modules/b/**', '!node_modules/d/**', '!node_modules/**/*.md'] }, unneeded)).toEqual([]);
     expect(checkExclusions({ files: ['!node_modules/b/**', '!node_modules/c/**'] }, unneeded)).toEqual([
       'files must leave out node_modules/d ("!node_modules/d/**"): only the headless proxy loads it',
       'files leaves out node_modules/c, which main loads or which is not installed',

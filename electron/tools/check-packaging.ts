@@ -138,20 +138,26 @@ export function checkDependencies(dependencies: string[], loaded: RuntimePackage
 }
 
 /** package-lock.json's `packages`: install paths ("node_modules/a/node_modules/b") to what each depends on. */
-export type LockPackages = Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string> }>;
+export type LockPackages = Record<
+  string,
+  { dev?: boolean; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
+>;
 
 export function lockPackages(root = ROOT): LockPackages {
   return readJson(path.join(root, 'package-lock.json')).packages as LockPackages;
 }
 
-/** The install paths `names` load, with everything they depend on, found as Node finds a package. */
+/**
+ * The install paths `names` load, with everything they depend on, found as Node finds a package;
+ * a peer found only among dev dependencies is not packed, so not counted.
+ */
 export function installedClosure(lock: LockPackages, names: Iterable<string>): Set<string> {
   const found = new Set<string>();
   const visit = (from: string, name: string) => {
     // Node looks in node_modules beside the dependent, then in each enclosing package's.
     for (let dir = from; ; dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/node_modules/')))) {
       const candidate = dir ? `${dir}/node_modules/${name}` : `node_modules/${name}`;
-      if (lock[candidate]) {
+      if (lock[candidate] && !lock[candidate].dev) {
         if (found.has(candidate)) return;
         found.add(candidate);
         const { dependencies = {}, optionalDependencies = {}, peerDependencies = {} } = lock[candidate];
@@ -175,9 +181,12 @@ export function headlessOnly(lock: LockPackages, dependencies: string[], app: Se
   return [...installedClosure(lock, dependencies)].filter((entry) => !needed.has(entry)).sort();
 }
 
-/** `files` must leave out exactly the install paths in `unneeded`, each as `!<path>/**`. */
+/** `!node_modules/a/**`, `!node_modules/@s/a/node_modules/b/**`: a whole package left out. */
+const PACKAGE_EXCLUSION = /^!(node_modules\/(?:@[^/*]+\/)?[^/*@]+(?:\/node_modules\/(?:@[^/*]+\/)?[^/*@]+)*)\/\*\*$/;
+
+/** `files` must leave out exactly the install paths in `unneeded`, each as `!<path>/**` (other patterns are not looked at). */
 export function checkExclusions(config: Json, unneeded: string[]): string[] {
-  const excluded = ((config.files ?? []) as string[]).filter((pattern) => pattern.startsWith('!node_modules/')).map((pattern) => pattern.slice(1).replace(/\/\*\*$/, ''));
+  const excluded = ((config.files ?? []) as string[]).flatMap((pattern) => PACKAGE_EXCLUSION.exec(pattern)?.[1] ?? []);
   return [
     ...unneeded.filter((entry) => !excluded.includes(entry)).map((entry) => `files must leave out ${entry} ("!${entry}/**"): only the headless proxy loads it`),
     ...excluded.filter((entry) => !unneeded.includes(entry)).map((entry) => `files leaves out ${entry}, which main loads or which is not installed`),

@@ -234,6 +234,25 @@ describe('rule cards', () => {
     ]);
   });
 
+  it('shows another window’s change that came after its own saved list, when the answer to its save comes last', async () => {
+    const api = new MemoryControlApi([sonnet, opus]);
+    const save = api.saveRules.bind(api);
+    let answer!: () => void;
+    // As the proxy does: the saved list goes out as an event, then the answer.
+    api.saveRules = async (rules) => {
+      const saved = await save(rules);
+      await new Promise<void>((resolve) => (answer = resolve));
+      return saved;
+    };
+    renderRules(api);
+    const enabled = (id: string) => within(screen.getByTestId(`rule-${id}`)).getByRole('checkbox', { name: 'Enabled' }) as HTMLInputElement;
+    await act(async () => fireEvent.click(enabled('sonnet')));
+    // Another window disables opus before this one has its answer.
+    await act(async () => void (await save([{ ...sonnet, enabled: false }, { ...opus, enabled: false }])));
+    await act(async () => answer());
+    expect([enabled('sonnet').checked, enabled('opus').checked]).toEqual([false, false]);
+  });
+
   it('shows a rule’s savings as unknown when none of its requests had a known price', () => {
     const unpriced = stats({ byRule: { sonnet: totals({ queries: 2, accepted: 2, unpricedQueries: 2 }) } });
     render(<Rules api={new MemoryControlApi([sonnet])} rules={[sonnet]} stats={unpriced} status={status()} decisions={[]} />);

@@ -333,9 +333,13 @@ export function Rules({
   // What the cards show while saves are on their way (and until the proxy's next list arrives), so
   // a toggled checkbox stays as clicked instead of waiting for the round trip.
   const [pending, setPending] = useState<CascadeRule[] | null>(null);
+  // The lists the proxy sent (as JSON) since the last save went out: whether that save's own list
+  // already came back, and so whether one sent after it (another window's change) is newer.
+  const sinceSent = useRef<string[]>([]);
   if (received.current !== rules) {
     received.current = rules;
-    if (inFlight.current === 0) {
+    if (inFlight.current > 0) sinceSent.current.push(JSON.stringify(rules));
+    else {
       latest.current = rules;
       if (pending) setPending(null);
     }
@@ -364,11 +368,15 @@ export function Rules({
     latest.current = next;
     setPending(next);
     inFlight.current += 1;
+    sinceSent.current = [];
     try {
       const saved = await api.saveRules(next);
       if (--inFlight.current === 0) {
-        latest.current = saved;
-        setPending(saved);
+        // The proxy sends the saved list before it answers, so it has usually come back already,
+        // and whatever came after it is newer than this answer.
+        const back = sinceSent.current.includes(JSON.stringify(saved));
+        latest.current = back ? received.current : saved;
+        setPending(back ? null : saved);
       }
       setSave({ kind: 'saved' });
     } catch (error) {
